@@ -1,0 +1,223 @@
+import type { Message, MessageRole, ToolCall } from '../../model/types';
+import { asString, isRecord, maybeJson, toText } from './json';
+
+/**
+ * One normaliser for the chat-message shapes agent frameworks emit:
+ *  - OpenAI chat: {role, content: string | parts[], tool_calls[{id, function{name, arguments}}], tool_call_id}
+ *  - OpenAI Responses items: {type:'message'|'function_call'|'function_call_output'|'reasoning', …}
+ *  - Anthropic: {role, content: string | blocks[text|thinking|tool_use|tool_result]}
+ *  - OTel GenAI: {role, parts[{type:'text'|'tool_call'|'tool_call_response'|'reasoning', …}]}
+ *  - LangChain serialised: {lc:1, type:'constructor', id:[…,'AIMessage'], kwargs:{content, tool_calls}}
+ *  - Inspect AI ChatMessage: {role, content, tool_calls[{id, function, arguments}], tool_call_id, error}
+ * Unknown shapes become a message of role 'other' with the JSON as text, never dropped.
+ */
+
+export function normaliseRole(v: unknown): MessageRole {
+  const r = String(v ?? '').toLowerCase();
+  if (r === 'system') return 'system';
+  if (r === 'developer') return 'developer';
+  if (r === 'user' || r === 'human' || r === 'humanmessage') return 'user';
+  if (r === 'assistant' || r === 'ai' || r === 'model' || r === 'aimessage' || r === 'bot') return 'assistant';
+  if (r === 'tool' || r === 'function' || r === 'toolmessage' || r === 'ipython') return 'tool';
+  if (r === 'systemmessage') return 'system';
+  return 'other';
+}
+
+function toolCallFrom(v: unknown): ToolCall | undefined {
+  if (!isRecord(v)) return undefined;
+  // OpenAI {id, type:'function', function:{name, arguments}}
+  if (isRecord(v.function)) {
+    return {
+      id: asString(v.id),
+      name: asString(v.function.name) ?? '(unnamed tool)',
+      arguments: maybeJson(v.function.arguments),
+    };
+  }
+  // Inspect {id, function: 'name', arguments: {...}}
+  if (typeof v.function === 'string') {
+    return { id: asString(v.id), name: v.function, arguments: maybeJson(v.arguments) };
+  }
+  // Anthropic tool_use {id, name, input}; GenAI tool_call {id, name, arguments}; LangChain {id, name, args}
+  const name = asString(v.name) ?? asString(v.toolName) ?? asString(v.tool_name);
+  if (name === undefined) return undefined;
+  return {
+    id: asString(v.id) ?? asString(v.toolCallId) ?? asString(v.call_id),
+    name,
+    arguments: maybeJson(v.input ?? v.arguments ?? v.args),
+  };
+}
+
+interface Acc {
+  text: string[];
+  reasoning: string[];
+  toolCalls: ToolCall[];
+  toolResult?: { id?: string; isError?: boolean };
+}
+
+/** Walk a content value (string, part, or list of parts) into text / reasoning / tool calls. */
+function readContent(content: unknown, acc: Acc): void {
+  if (content === undefined || content === null) return;
+  if (typeof content === 'string') {
+    if (content !== '') acc.text.push(content);
+    return;
+  }
+  if (Array.isArray(content)) {
+    for (const part of content) readContent(part, acc);
+    return;
+  }
+  if (!isRecord(content)) {
+    acc.text.push(String(content));
+    return;
+  }
+  const type = asString(content.type);
+  switch (type) {
+    case 'text':
+    case 'input_text':
+    case 'output_text':
+      acc.text.push(asString(content.text) ?? asString(content.content) ?? '');
+      return;
+    case 'thinking':
+    case 'reasoning':
+    case 'redacted_thinking':
+      acc.reasoning.push(
+        asString(content.thinking) ??
+          asString(content.reasoning) ??
+          asString(content.content) ??
+          asString(content.text) ??
+          (Array.isArray(content.summary) ? content.summary.map((s) => toText(isRecord(s) ? s.text : s)).join('\n') : '') ??
+          '',
+      );
+      return;
+    case 'tool_use':
+    case 'tool_call':
+    case 'function_call':
+    case 'tool-call': {
+      const tc = toolCallFrom(content.type === 'function_call' ? { ...content, id: content.call_id ?? content.id } : content);
+      if (tc) acc.toolCalls.push(tc);
+      return;
+    }
+    case 'tool_result':
+    case 'tool_call_response':
+    case 'function_call_output':
+    case 'tool-result': {
+      acc.toolResult = {
+        id: asString(content.tool_use_id) ?? asString(content.id) ?? asString(content.call_id) ?? asString(content.toolCallId),
+        isError: content.is_error === true || undefined,
+      };
+      readContent(content.content ?? content.response ?? content.output ?? content.result, acc);
+      return;
+    }
+    case 'image':
+    case 'image_url':
+    case 'input_image':
+      acc.text.push('[image]');
+      return;
+    case 'message_content':
+      readContent(content.text ?? content.content, acc);
+      return;
+    default:
+      if (typeof content.text === 'string') acc.text.push(content.text);
+      else if (typeof content.content === 'string') acc.text.push(content.content);
+      else acc.text.push(toText(content));
+  }
+}
+
+/** Normalise one message of any known shape. */
+export function normaliseMessage(raw: unknown): Message {
+  const v = maybeJson(raw);
+  if (typeof v === 'string') return { role: 'user', content: v };
+  if (!isRecord(v)) return { role: 'other', content: toText(v) };
+
+  // LangChain serialised message
+  if (v.lc === 1 && Array.isArray(v.id) && isRecord(v.kwargs)) {
+    const cls = String(v.id[v.id.length - 1] ?? '');
+    const k = v.kwargs;
+    const role = normaliseRole(cls.replace(/Chunk$/, '').replace(/Message$/, '') || k.type);
+    const m = normaliseMessage({ ...k, role: role === 'other' ? k.type : role });
+    return m;
+  }
+
+  // OpenAI Responses API items
+  const itemType = asString(v.type);
+  if (itemType === 'function_call') {
+    const tc = toolCallFrom({ id: v.call_id ?? v.id, name: v.name, arguments: v.arguments });
+    return { role: 'assistant', content: '', toolCalls: tc ? [tc] : [] };
+  }
+  if (itemType === 'function_call_output') {
+    return { role: 'tool', content: toText(maybeJson(v.output)), toolCallId: asString(v.call_id) };
+  }
+  if (itemType === 'reasoning' && v.role === undefined) {
+    const acc: Acc = { text: [], reasoning: [], toolCalls: [] };
+    readContent({ ...v, type: 'reasoning' }, acc);
+    return { role: 'assistant', content: '', reasoning: acc.reasoning.join('\n') };
+  }
+
+  const acc: Acc = { text: [], reasoning: [], toolCalls: [] };
+  readContent(v.content ?? v.parts ?? v.text, acc);
+  if (typeof v.reasoning_content === 'string') acc.reasoning.push(v.reasoning_content);
+  if (typeof v.reasoning === 'string') acc.reasoning.push(v.reasoning);
+  for (const list of [v.tool_calls, v.toolCalls, isRecord(v.additional_kwargs) ? v.additional_kwargs.tool_calls : undefined]) {
+    if (!Array.isArray(list)) continue;
+    for (const t of list) {
+      const tc = toolCallFrom(maybeJson(t));
+      if (tc && !acc.toolCalls.some((x) => x.id !== undefined && x.id === tc.id)) acc.toolCalls.push(tc);
+    }
+  }
+  if (isRecord(v.function_call)) {
+    const tc = toolCallFrom({ function: v.function_call });
+    if (tc) acc.toolCalls.push(tc);
+  }
+
+  let role = normaliseRole(v.role ?? v.type);
+  // Anthropic/Claude Code put tool results in user messages; they are tool output.
+  if (acc.toolResult && acc.text.length >= 0 && role === 'user' && !hasPlainUserText(v.content)) role = 'tool';
+  const msg: Message = { role, content: acc.text.join('\n\n') };
+  if (acc.reasoning.length) msg.reasoning = acc.reasoning.filter(Boolean).join('\n\n');
+  if (acc.toolCalls.length) msg.toolCalls = acc.toolCalls;
+  const toolCallId = asString(v.tool_call_id) ?? asString(v.toolCallId) ?? acc.toolResult?.id;
+  if (toolCallId && role === 'tool') msg.toolCallId = toolCallId;
+  const name = asString(v.name) ?? (typeof v.function === 'string' ? v.function : undefined);
+  if (name && role === 'tool') msg.name = name;
+  if (acc.toolResult?.isError || v.is_error === true || (v.error !== undefined && v.error !== null && role === 'tool'))
+    msg.isError = true;
+  return msg;
+}
+
+function hasPlainUserText(content: unknown): boolean {
+  if (typeof content === 'string') return true;
+  return Array.isArray(content) && content.some((p) => isRecord(p) && (p.type === 'text' || p.type === 'input_text'));
+}
+
+/**
+ * Normalise a list of messages, or an object that holds one ({messages}, {input: [...]}, LangChain's
+ * nested [[…]]). Returns undefined when the value does not look like messages at all.
+ */
+export function normaliseMessages(raw: unknown): Message[] | undefined {
+  let v = maybeJson(raw);
+  if (isRecord(v)) {
+    const inner = v.messages ?? v.input ?? v.prompt ?? v.contents;
+    if (inner === undefined) return undefined;
+    v = maybeJson(inner);
+  }
+  if (!Array.isArray(v)) return undefined;
+  if (v.length > 0 && v.every((x) => Array.isArray(x))) v = (v as unknown[][]).flat();
+  const arr = v as unknown[];
+  if (!arr.every((m) => isRecord(maybeJson(m)) && looksLikeMessage(maybeJson(m) as Record<string, unknown>))) return undefined;
+  return arr.map(normaliseMessage);
+}
+
+function looksLikeMessage(m: Record<string, unknown>): boolean {
+  return (
+    'role' in m ||
+    (m.lc === 1 && 'kwargs' in m) ||
+    m.type === 'message' ||
+    m.type === 'function_call' ||
+    m.type === 'function_call_output' ||
+    m.type === 'reasoning'
+  );
+}
+
+/** Tool calls requested in a list of messages, in order. */
+export function toolCallsOf(messages: Message[] | undefined): ToolCall[] {
+  return (messages ?? []).flatMap((m) => m.toolCalls ?? []);
+}

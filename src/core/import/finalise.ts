@@ -1,0 +1,172 @@
+import type Database from 'better-sqlite3';
+import type { FormatId, SpanStatus, TraceMeta } from '../model/types';
+import { repairTree, topologicalOrder } from './repair';
+
+interface Skeleton {
+  span_id: string;
+  parent_id: string | null;
+  seq: number;
+  name: string;
+  kind: string;
+  status: string;
+  start_ms: number;
+  end_ms: number | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  cost_usd: number | null;
+}
+
+export interface FinaliseArgs {
+  traceId: string;
+  meta: TraceMeta | undefined;
+  format: FormatId;
+  file: string;
+  importId: number;
+  warn: (message: string) => void;
+}
+
+/**
+ * Repairs one trace's tree (see repair.ts) and writes its traces row with aggregates.
+ * Runs inside the import transaction. Returns the number of spans in the trace.
+ */
+export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
+  // Repairs are recomputed from the source parents every time (idempotent): in merge mode a
+  // parent that arrives in a later OTLP request re-links its children.
+  db.prepare('DELETE FROM spans WHERE trace_id = ? AND seq = -1').run(a.traceId);
+  const rows = db
+    .prepare(
+      `SELECT span_id, parent_id, seq, name, kind, status, start_ms, end_ms, input_tokens, output_tokens, cost_usd
+         FROM spans WHERE trace_id = ? ORDER BY seq`,
+    )
+    .all(a.traceId) as Skeleton[];
+  const existing = db.prepare('SELECT imported_at, meta FROM traces WHERE id = ?').get(a.traceId) as
+    | { imported_at: number; meta: string }
+    | undefined;
+  if (rows.length === 0) {
+    db.prepare('DELETE FROM traces WHERE id = ?').run(a.traceId);
+    if (a.meta) a.warn(`trace ${a.traceId} has no spans: not stored`);
+    return 0;
+  }
+
+  const repair = repairTree({
+    ids: rows.map((r) => r.span_id),
+    parents: rows.map((r) => r.parent_id),
+    starts: rows.map((r) => r.start_ms),
+    ends: rows.map((r) => r.end_ms),
+  });
+
+  db.prepare('UPDATE spans SET tree_parent_id = parent_id WHERE trace_id = ?').run(a.traceId);
+  const setTreeParent = db.prepare('UPDATE spans SET tree_parent_id = ? WHERE trace_id = ? AND span_id = ?');
+  for (const [i, parent] of repair.reparent) setTreeParent.run(parent, a.traceId, rows[i]!.span_id);
+  for (const [i, old] of repair.cycleBroken) {
+    a.warn(`trace ${a.traceId}: parent cycle broken at span ${rows[i]!.span_id} (was child of ${old})`);
+  }
+  if (repair.missingParent.size > 0) {
+    a.warn(
+      `trace ${a.traceId}: ${repair.missingParent.size} span(s) name a parent that is not in the trace` +
+        (repair.syntheticRoot ? '; attached to a synthetic root' : '; shown as root'),
+    );
+  }
+  if (repair.syntheticRoot) {
+    const r = repair.syntheticRoot;
+    db.prepare(
+      `INSERT INTO spans (trace_id, span_id, parent_id, tree_parent_id, seq, name, kind, status, start_ms, end_ms, body)
+       VALUES (?, ?, NULL, NULL, -1, ?, 'other', 'unset', ?, ?, ?)`,
+    ).run(
+      a.traceId,
+      r.id,
+      a.meta?.name ?? '(trace)',
+      r.startMs,
+      r.endMs,
+      JSON.stringify({ attributes: { 'tracedeck.synthetic': true }, events: [] }),
+    );
+  }
+
+  // Aggregates. Usage counts only on the innermost spans that carry it: SDKs roll usage up onto
+  // wrapper spans (Vercel ai.generateText over ai.generateText.doGenerate), which must not double.
+  const n = rows.length;
+  const hasUsage = new Uint8Array(n);
+  const usageBelow = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    if (r.input_tokens !== null || r.output_tokens !== null || r.cost_usd !== null) hasUsage[i] = 1;
+  }
+  const order = topologicalOrder(repair.parentIndex);
+  for (let k = n - 1; k >= 0; k--) {
+    const i = order[k]!;
+    const p = repair.parentIndex[i]!;
+    if (p >= 0 && (hasUsage[i] || usageBelow[i])) usageBelow[p] = 1;
+  }
+
+  let start = Infinity;
+  let end = -Infinity;
+  let errors = 0;
+  let llm = 0;
+  let tools = 0;
+  let toolErrors = 0;
+  let inTok = 0;
+  let outTok = 0;
+  let cost: number | null = null;
+  let anyOk = false;
+  let rootName: string | null = null;
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    start = Math.min(start, r.start_ms);
+    end = Math.max(end, r.end_ms ?? r.start_ms);
+    if (r.status === 'error') errors++;
+    if (r.status === 'ok') anyOk = true;
+    if (r.kind === 'llm') llm++;
+    if (r.kind === 'tool') {
+      tools++;
+      if (r.status === 'error') toolErrors++;
+    }
+    if (hasUsage[i] && !usageBelow[i]) {
+      inTok += r.input_tokens ?? 0;
+      outTok += r.output_tokens ?? 0;
+      if (r.cost_usd !== null) cost = (cost ?? 0) + r.cost_usd;
+    }
+    if (rootName === null && repair.parentIndex[i] === -1) rootName = r.name;
+  }
+  const status: SpanStatus = errors > 0 ? 'error' : anyOk ? 'ok' : 'unset';
+  // Merge-mode batches often carry no trace meta: keep what an earlier batch stored.
+  const m: Partial<TraceMeta> | undefined = a.meta ?? (existing ? JSON.parse(existing.meta) : undefined);
+  const metaJson = JSON.stringify({
+    name: m?.name,
+    service: m?.service,
+    version: m?.version,
+    sessionId: m?.sessionId,
+    input: m?.input,
+    output: m?.output,
+    metadata: m?.metadata ?? {},
+  });
+  db.prepare(
+    `INSERT OR REPLACE INTO traces (id, name, format, source_file, import_id, service, version, session_id,
+       start_ms, end_ms, duration_ms, status, span_count, error_count, llm_calls, tool_calls, tool_errors,
+       input_tokens, output_tokens, cost_usd, imported_at, meta)
+     VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+  ).run(
+    a.traceId,
+    m?.name ?? rootName ?? rows[0]!.name,
+    a.format,
+    a.file,
+    a.importId,
+    m?.service ?? null,
+    m?.version ?? null,
+    m?.sessionId ?? null,
+    start,
+    end,
+    end - start,
+    status,
+    n + (repair.syntheticRoot ? 1 : 0),
+    errors,
+    llm,
+    tools,
+    toolErrors,
+    inTok,
+    outTok,
+    cost,
+    existing?.imported_at ?? Date.now(),
+    metaJson,
+  );
+  return n;
+}

@@ -1,0 +1,171 @@
+import type Database from 'better-sqlite3';
+import type { FormatId, Span, TraceMeta } from '../model/types';
+import { SPAN_KINDS, SPAN_STATUSES } from '../model/types';
+import type { ImportSink } from '../formats/types';
+import { ImportError } from '../util/errors';
+import type { SpanBody } from '../store/rows';
+import { boundValue, type SanitizeReport } from './sanitize';
+import { finaliseTrace } from './finalise';
+
+export type WriteMode =
+  /** A file is the authority for the traces it holds: their old spans are replaced. */
+  | 'replace'
+  /** Live OTLP: spans of one trace arrive over many requests and are merged. */
+  | 'merge';
+
+const MAX_WARNINGS = 200;
+
+/**
+ * Receives normalised spans from an importer and writes them into the already-open transaction.
+ * Validation and per-span repairs happen here so every format gets them; whole-trace repairs
+ * (missing parents, cycles, several roots) happen in finalise() once the trace is complete.
+ */
+export class ImportWriter implements ImportSink {
+  readonly warnings: string[] = [];
+  spanCount = 0;
+  private droppedWarnings = 0;
+  private readonly seen = new Map<string, Set<string>>();
+  private readonly seq = new Map<string, number>();
+  private readonly metas = new Map<string, TraceMeta>();
+  private readonly report: SanitizeReport = { truncated: 0 };
+  private readonly insert: Database.Statement;
+  private readonly clear: Database.Statement;
+  private readonly maxSeq: Database.Statement;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly file: string,
+    private readonly format: FormatId,
+    private readonly importId: number,
+    private readonly mode: WriteMode,
+  ) {
+    this.insert = db.prepare(
+      `INSERT OR REPLACE INTO spans (trace_id, span_id, parent_id, tree_parent_id, seq, name, kind, status,
+         start_ms, end_ms, model, tool_name, input_tokens, output_tokens, cost_usd, body)
+       VALUES (?,?,?,NULL,?,?,?,?,?,?,?,?,?,?,?,?)`,
+    );
+    this.clear = db.prepare('DELETE FROM spans WHERE trace_id = ?');
+    this.maxSeq = db.prepare('SELECT coalesce(max(seq), -1) AS m FROM spans WHERE trace_id = ?');
+  }
+
+  warn(message: string): void {
+    if (this.warnings.length < MAX_WARNINGS) this.warnings.push(`${this.file}: ${message}`);
+    else this.droppedWarnings++;
+  }
+
+  trace(meta: TraceMeta): void {
+    if (!meta.traceId) throw new ImportError(this.file, 'trace without an id');
+    this.touch(meta.traceId);
+    const prev = this.metas.get(meta.traceId);
+    this.metas.set(meta.traceId, prev ? { ...prev, ...meta, metadata: { ...prev.metadata, ...meta.metadata } } : meta);
+  }
+
+  span(span: Span): void {
+    const where = { spanId: span.spanId };
+    if (typeof span.traceId !== 'string' || span.traceId === '')
+      throw new ImportError(this.file, `span ${this.spanCount + 1} has no trace id`, where);
+    if (typeof span.spanId !== 'string' || span.spanId === '')
+      throw new ImportError(this.file, `span ${this.spanCount + 1} of trace ${span.traceId} has no span id`);
+    if (!Number.isFinite(span.startMs))
+      throw new ImportError(this.file, `start time is not a valid time (${String(span.startMs)})`, where);
+    if (!SPAN_KINDS.includes(span.kind)) throw new ImportError(this.file, `unknown span kind '${span.kind}'`, where);
+    if (!SPAN_STATUSES.includes(span.status))
+      throw new ImportError(this.file, `unknown span status '${span.status}'`, where);
+
+    const traceId = span.traceId;
+    const ids = this.touch(traceId);
+    let spanId = span.spanId;
+    if (ids.has(spanId)) {
+      // Documented repair: keep both spans; the later one gets a suffixed id.
+      let k = 2;
+      while (ids.has(`${span.spanId}#${k}`)) k++;
+      spanId = `${span.spanId}#${k}`;
+      this.warn(`duplicate span id ${span.spanId} in trace ${traceId}: second copy stored as ${spanId}`);
+    }
+    ids.add(spanId);
+
+    let endMs = span.endMs;
+    if (endMs !== null && !Number.isFinite(endMs)) endMs = null;
+    if (endMs !== null && endMs < span.startMs) {
+      this.warn(
+        `span ${spanId} ends ${(span.startMs - endMs).toFixed(3)} ms before it starts: end set to start (duration 0)`,
+      );
+      endMs = span.startMs;
+    }
+
+    const body: SpanBody = {
+      attributes: span.attributes,
+      events: span.events,
+      links: span.links,
+      sourceKind: span.sourceKind,
+      statusMessage: span.statusMessage,
+      provider: span.provider,
+      usage: span.usage,
+      input: span.input,
+      output: span.output,
+      inputMessages: span.inputMessages,
+      outputMessages: span.outputMessages,
+      toolCall: span.toolCall,
+    };
+    const before = this.report.truncated;
+    const bounded = boundValue(body, this.report);
+    if (this.report.truncated > before) this.warn(`span ${spanId}: oversized values truncated to 1 Mi characters`);
+
+    const seq = this.seq.get(traceId)! + 1;
+    this.seq.set(traceId, seq);
+    const u = span.usage;
+    this.insert.run(
+      traceId,
+      spanId,
+      span.parentId === spanId ? null : span.parentId || null,
+      seq,
+      String(span.name ?? ''),
+      span.kind,
+      span.status,
+      span.startMs,
+      endMs,
+      span.model ?? null,
+      span.toolCall?.name ?? null,
+      u?.inputTokens ?? null,
+      u?.outputTokens ?? null,
+      u?.costUsd ?? null,
+      JSON.stringify(bounded),
+    );
+    if (span.parentId === spanId) this.warn(`span ${spanId} names itself as parent: made a root`);
+    this.spanCount++;
+  }
+
+  /** First sight of a trace in this import: in replace mode, drop what an older import stored. */
+  private touch(traceId: string): Set<string> {
+    let ids = this.seen.get(traceId);
+    if (ids) return ids;
+    ids = new Set();
+    this.seen.set(traceId, ids);
+    if (this.mode === 'replace') {
+      this.clear.run(traceId);
+      this.seq.set(traceId, -1);
+    } else {
+      // Merge mode keeps stored spans; a re-sent span id replaces its stored row (INSERT OR REPLACE).
+      this.seq.set(traceId, (this.maxSeq.get(traceId) as { m: number }).m);
+    }
+    return ids;
+  }
+
+  /** Repairs and aggregates for every trace this import touched. Returns their ids. */
+  finish(): string[] {
+    if (this.droppedWarnings) this.warnings.push(`${this.file}: … and ${this.droppedWarnings} more warnings`);
+    const traceIds: string[] = [];
+    for (const traceId of this.seen.keys()) {
+      const spans = finaliseTrace(this.db, {
+        traceId,
+        meta: this.metas.get(traceId),
+        format: this.format,
+        file: this.file,
+        importId: this.importId,
+        warn: (m) => this.warn(m),
+      });
+      if (spans > 0) traceIds.push(traceId);
+    }
+    return traceIds;
+  }
+}

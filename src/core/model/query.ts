@@ -1,0 +1,41 @@
+import type { FormatId, SpanStatus } from './types';
+
+/** Library-view query: every filter optional, AND-combined. */
+export interface TraceQuery {
+  /** Case-insensitive substring of name, trace id, service or source file. */
+  text?: string;
+  status?: SpanStatus[];
+  formats?: FormatId[];
+  service?: string;
+  version?: string;
+  /** epoch ms bounds on the trace start */
+  since?: number;
+  until?: number;
+  minDurationMs?: number;
+  maxDurationMs?: number;
+  minSpans?: number;
+  maxSpans?: number;
+  minTokens?: number;
+  minToolCalls?: number;
+  hasErrors?: boolean;
+  sort?: TraceSortField;
+  dir?: 'asc' | 'desc';
+  limit?: number;
+  offset?: number;
+}
+
+export const TRACE_SORT_FIELDS = [
+  'start',
+  'name',
+  'duration',
+  'spans',
+  'errors',
+  'tokens',
+  'toolCalls',
+  'llmCalls',
+  'cost',
+  'status',
+  'format',
+  'imported',
+] as const;
+export type TraceSortField = (typeof TRACE_SORT_FIELDS)[number];

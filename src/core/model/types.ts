@@ -1,0 +1,165 @@
+// The normalised trace model. Every importer maps its format onto these types, the store persists
+// them, and the contract (src/shared/api.ts) mirrors the parts the UI sees. Times are epoch
+// milliseconds as float64 (sub-ms precision kept; ns would overflow 2^53).
+
+export const SPAN_KINDS = ['agent', 'llm', 'tool', 'retrieval', 'embedding', 'chain', 'other'] as const;
+export type SpanKind = (typeof SPAN_KINDS)[number];
+
+export const SPAN_STATUSES = ['ok', 'error', 'unset'] as const;
+export type SpanStatus = (typeof SPAN_STATUSES)[number];
+
+export const FORMAT_IDS = [
+  'otlp-json',
+  'otlp-proto',
+  'otel-js-spans',
+  'openinference',
+  'langfuse',
+  'langsmith',
+  'inspect-ai',
+  'claude-code',
+  'mlflow',
+  'chrome-trace',
+] as const;
+export type FormatId = (typeof FORMAT_IDS)[number];
+
+/** Token usage and cost of one model call (or a roll-up). All fields optional: formats differ. */
+export interface Usage {
+  inputTokens?: number;
+  outputTokens?: number;
+  totalTokens?: number;
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
+  reasoningTokens?: number;
+  /** USD, when the source recorded it. */
+  costUsd?: number;
+}
+
+/** A tool invocation: requested by a model (in a message) and/or executed (a tool span). */
+export interface ToolCall {
+  id?: string;
+  name: string;
+  /** Parsed JSON when the source gave JSON (also when it was a JSON string), else the raw value. */
+  arguments?: unknown;
+  result?: unknown;
+  isError?: boolean;
+}
+
+export type MessageRole = 'system' | 'developer' | 'user' | 'assistant' | 'tool' | 'other';
+
+export interface Message {
+  role: MessageRole;
+  /** Plain text of the message (text parts joined with blank lines). Never HTML. */
+  content: string;
+  /** Model reasoning / thinking text, when present. */
+  reasoning?: string;
+  toolCalls?: ToolCall[];
+  /** For role 'tool': which call this answers. */
+  toolCallId?: string;
+  name?: string;
+  isError?: boolean;
+}
+
+export interface SpanEvent {
+  name: string;
+  timeMs?: number;
+  attributes: Record<string, unknown>;
+}
+
+export interface SpanLink {
+  traceId: string;
+  spanId: string;
+  attributes?: Record<string, unknown>;
+}
+
+/** One normalised span. `attributes` keeps the source's attributes (decoded to plain JSON). */
+export interface Span {
+  traceId: string;
+  spanId: string;
+  /** null = root (or parent unknown and repaired, see attributes['tracedeck.missing_parent']). */
+  parentId: string | null;
+  name: string;
+  kind: SpanKind;
+  /** The source's own kind label (e.g. 'GENERATION', 'LLM', 'chat', 'tool'), for display/filter. */
+  sourceKind?: string;
+  status: SpanStatus;
+  statusMessage?: string;
+  startMs: number;
+  /** null when the source does not say (open span, or a format without end times). */
+  endMs: number | null;
+  attributes: Record<string, unknown>;
+  events: SpanEvent[];
+  links?: SpanLink[];
+  model?: string;
+  provider?: string;
+  usage?: Usage;
+  /** Span-level input/output (text or JSON), e.g. OpenInference input.value, LangSmith inputs. */
+  input?: unknown;
+  output?: unknown;
+  /** LLM spans: the conversation sent and the model's reply. */
+  inputMessages?: Message[];
+  outputMessages?: Message[];
+  /** Tool spans: the executed call with arguments and result. */
+  toolCall?: ToolCall;
+}
+
+/** Trace-level facts an importer knows beyond its spans. */
+export interface TraceMeta {
+  traceId: string;
+  name?: string;
+  /** service.name, agent name, task… */
+  service?: string;
+  /** agent version (service.version, gen_ai.agent.version, tag…) */
+  version?: string;
+  sessionId?: string;
+  input?: unknown;
+  output?: unknown;
+  /** Free-form facts worth keeping (scores, tags, eval ids, sample ids …). */
+  metadata?: Record<string, unknown>;
+}
+
+/** What a stored trace looks like in lists: derived aggregates, computed at import. */
+export interface TraceSummary {
+  traceId: string;
+  name: string;
+  format: FormatId;
+  sourceFile: string;
+  service: string | null;
+  version: string | null;
+  startMs: number | null;
+  endMs: number | null;
+  durationMs: number | null;
+  status: SpanStatus;
+  spanCount: number;
+  errorCount: number;
+  llmCalls: number;
+  toolCalls: number;
+  toolErrors: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number | null;
+  importedAt: number;
+}
+
+/** A span without its heavy body: what the tree/timeline needs for 100k-span traces. */
+export interface SpanSummary {
+  spanId: string;
+  parentId: string | null;
+  seq: number;
+  name: string;
+  kind: SpanKind;
+  status: SpanStatus;
+  startMs: number;
+  endMs: number | null;
+  model: string | null;
+  toolName: string | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  costUsd: number | null;
+}
+
+export interface Verdict {
+  pass: boolean;
+  score?: number;
+  rationale: string;
+  evidenceSpanIds: string[];
+}

@@ -1,0 +1,89 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Schema migrations, applied in order inside one transaction each; PRAGMA user_version records the
+ * last one applied. Never edit a shipped migration: add a new one, so old workspaces upgrade.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: traces, spans (summary columns + lazily-loaded JSON body), imports
+  `
+  CREATE TABLE imports (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    content_hash TEXT,
+    format TEXT,
+    started_at REAL NOT NULL,
+    finished_at REAL,
+    status TEXT NOT NULL,             -- running | ok | failed
+    trace_count INTEGER NOT NULL DEFAULT 0,
+    span_count INTEGER NOT NULL DEFAULT 0,
+    warnings TEXT NOT NULL DEFAULT '[]',
+    error TEXT
+  );
+  CREATE INDEX imports_hash ON imports(content_hash);
+
+  CREATE TABLE traces (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    format TEXT NOT NULL,
+    source_file TEXT NOT NULL,
+    import_id INTEGER NOT NULL,
+    service TEXT,
+    version TEXT,
+    session_id TEXT,
+    start_ms REAL,
+    end_ms REAL,
+    duration_ms REAL,
+    status TEXT NOT NULL,
+    span_count INTEGER NOT NULL,
+    error_count INTEGER NOT NULL,
+    llm_calls INTEGER NOT NULL,
+    tool_calls INTEGER NOT NULL,
+    tool_errors INTEGER NOT NULL,
+    input_tokens INTEGER NOT NULL,
+    output_tokens INTEGER NOT NULL,
+    cost_usd REAL,
+    imported_at REAL NOT NULL,
+    meta TEXT NOT NULL DEFAULT '{}'     -- TraceMeta input/output/metadata as JSON
+  );
+  CREATE INDEX traces_start ON traces(start_ms);
+  CREATE INDEX traces_imported ON traces(imported_at);
+
+  CREATE TABLE spans (
+    trace_id TEXT NOT NULL,
+    span_id TEXT NOT NULL,
+    parent_id TEXT,                     -- as the source said
+    tree_parent_id TEXT,                -- after repairs (missing parents, cycles, synthetic root)
+    seq INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    start_ms REAL NOT NULL,
+    end_ms REAL,
+    model TEXT,
+    tool_name TEXT,
+    input_tokens INTEGER,
+    output_tokens INTEGER,
+    cost_usd REAL,
+    body TEXT NOT NULL,                 -- JSON: attributes, events, messages, tool call, io …
+    PRIMARY KEY (trace_id, span_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX spans_seq ON spans(trace_id, seq);
+  CREATE INDEX spans_tool ON spans(tool_name) WHERE tool_name IS NOT NULL;
+  `,
+];
+
+export function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `workspace schema version ${current} is newer than this Tracedeck (${MIGRATIONS.length}); upgrade the app`,
+    );
+  }
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}

@@ -1,0 +1,70 @@
+import type { TraceQuery, TraceSortField } from '../model/query';
+
+export type { TraceQuery } from '../model/query';
+
+export const MAX_PAGE = 5000;
+
+const TRACE_SORT_COLUMNS: Record<TraceSortField, string> = {
+  start: 'start_ms',
+  name: 'name',
+  duration: 'duration_ms',
+  spans: 'span_count',
+  errors: 'error_count',
+  tokens: '(input_tokens + output_tokens)',
+  toolCalls: 'tool_calls',
+  llmCalls: 'llm_calls',
+  cost: 'cost_usd',
+  status: 'status',
+  format: 'format',
+  imported: 'imported_at',
+};
+
+/** Builds parameterised SQL; user text never reaches the SQL string itself. */
+export function buildTraceListQuery(q: TraceQuery): { sql: string; countSql: string; params: Record<string, unknown> } {
+  const where: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (q.text) {
+    where.push(
+      `(instr(lower(name), :text) > 0 OR instr(lower(id), :text) > 0 OR instr(lower(coalesce(service,'')), :text) > 0 OR instr(lower(source_file), :text) > 0)`,
+    );
+    params.text = q.text.toLowerCase();
+  }
+  if (q.status?.length) {
+    where.push(`status IN (${q.status.map((_, i) => `:st${i}`).join(',')})`);
+    q.status.forEach((s, i) => (params[`st${i}`] = s));
+  }
+  if (q.formats?.length) {
+    where.push(`format IN (${q.formats.map((_, i) => `:fm${i}`).join(',')})`);
+    q.formats.forEach((s, i) => (params[`fm${i}`] = s));
+  }
+  const simple: [keyof TraceQuery, string][] = [
+    ['service', 'service = :service'],
+    ['version', 'version = :version'],
+    ['since', 'start_ms >= :since'],
+    ['until', 'start_ms <= :until'],
+    ['minDurationMs', 'duration_ms >= :minDurationMs'],
+    ['maxDurationMs', 'duration_ms <= :maxDurationMs'],
+    ['minSpans', 'span_count >= :minSpans'],
+    ['maxSpans', 'span_count <= :maxSpans'],
+    ['minTokens', '(input_tokens + output_tokens) >= :minTokens'],
+    ['minToolCalls', 'tool_calls >= :minToolCalls'],
+  ];
+  for (const [key, clause] of simple) {
+    if (q[key] !== undefined && q[key] !== null) {
+      where.push(clause);
+      params[key] = q[key];
+    }
+  }
+  if (q.hasErrors !== undefined) where.push(q.hasErrors ? 'error_count > 0' : 'error_count = 0');
+
+  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const col = TRACE_SORT_COLUMNS[q.sort ?? 'start'] ?? TRACE_SORT_COLUMNS.start;
+  const dir = q.dir === 'asc' ? 'ASC' : 'DESC';
+  const limit = Math.max(1, Math.min(q.limit ?? 500, MAX_PAGE));
+  const offset = Math.max(0, q.offset ?? 0);
+  return {
+    sql: `SELECT * FROM traces ${whereSql} ORDER BY ${col} ${dir} NULLS LAST, id LIMIT ${limit} OFFSET ${offset}`,
+    countSql: `SELECT count(*) AS n FROM traces ${whereSql}`,
+    params,
+  };
+}

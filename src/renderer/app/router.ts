@@ -1,0 +1,56 @@
+import { useEffect, useState } from 'react';
+
+export type Route =
+  | { name: 'library' }
+  | { name: 'trace'; traceId: string; spanId: string | null }
+  | { name: 'not-found'; hash: string };
+
+function decode(s: string): string | null {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return null;
+  }
+}
+
+/** `#/`, `#/trace/:traceId`, `#/trace/:traceId/span/:spanId` (ids URI-encoded). */
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, '') || '/';
+  if (path === '/' || path === '') return { name: 'library' };
+  const parts = path.split('/');
+  // ['', 'trace', id] or ['', 'trace', id, 'span', spanId]
+  if (parts[0] === '' && parts[1] === 'trace' && parts[2]) {
+    const traceId = decode(parts[2]);
+    if (traceId !== null && parts.length === 3) return { name: 'trace', traceId, spanId: null };
+    if (traceId !== null && parts.length === 5 && parts[3] === 'span' && parts[4]) {
+      const spanId = decode(parts[4]);
+      if (spanId !== null) return { name: 'trace', traceId, spanId };
+    }
+  }
+  return { name: 'not-found', hash: path };
+}
+
+/**
+ * Ids are opaque, untrusted strings: they only ever go through encodeURIComponent into the
+ * fragment of our own document, never into a path, host or query.
+ */
+export function traceHash(traceId: string, spanId?: string | null): string {
+  const base = `#/trace/${encodeURIComponent(traceId)}`;
+  return spanId ? `${base}/span/${encodeURIComponent(spanId)}` : base;
+}
+
+export const LIBRARY_HASH = '#/';
+
+export function navigate(hash: string): void {
+  if (window.location.hash !== hash) window.location.hash = hash;
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(window.location.hash));
+  useEffect(() => {
+    const onChange = () => setRoute(parseRoute(window.location.hash));
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  return route;
+}

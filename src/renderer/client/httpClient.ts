@@ -1,0 +1,118 @@
+import {
+  EVENTS_PATH,
+  RPC_PATH,
+  UPLOAD_PATH,
+  type ApiEvent,
+  type ApiInput,
+  type ApiMethod,
+  type ApiOutput,
+  type ImportOutcome,
+  type TracedeckClient,
+} from '../../shared/api';
+import { ApiError, toApiError } from './errors';
+import { failedOutcome, normaliseOutcomes } from './outcomes';
+
+type ProgressFn = Parameters<TracedeckClient['importFiles']>[1];
+
+/**
+ * Browser mode: the same origin serves the UI and the API (src/server), so every URL here is a
+ * fixed same-origin path; nothing from trace content ever becomes part of a URL except the
+ * uploaded file's own name, passed as an encoded query parameter.
+ */
+export function createHttpClient(): TracedeckClient {
+  const listeners = new Set<(e: ApiEvent) => void>();
+  let source: EventSource | null = null;
+
+  function dispatchEvent(data: string): void {
+    let event: ApiEvent;
+    try {
+      event = JSON.parse(data) as ApiEvent;
+    } catch {
+      return; // keep-alive comments and junk are not events
+    }
+    if (!event || typeof event !== 'object' || typeof event.type !== 'string') return;
+    for (const l of [...listeners]) l(event);
+  }
+
+  function openEvents(): void {
+    if (source || typeof EventSource === 'undefined') return;
+    source = new EventSource(EVENTS_PATH);
+    source.onmessage = (m) => dispatchEvent(String(m.data));
+    // Named SSE events (`event: traces-changed`) do not reach onmessage.
+    for (const type of ['import-progress', 'import-finished', 'traces-changed'] satisfies ApiEvent['type'][]) {
+      source.addEventListener(type, (m) => dispatchEvent(String((m as MessageEvent).data)));
+    }
+  }
+
+  async function call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutput<M>> {
+    let res: Response;
+    try {
+      res = await fetch(RPC_PATH + encodeURIComponent(method), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(input ?? {}),
+      });
+    } catch (e) {
+      throw new ApiError('transport', `cannot reach the Tracedeck server: ${(e as Error).message}`);
+    }
+    const text = await res.text();
+    let body: unknown = null;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      throw new ApiError('transport', `${method}: server answered ${res.status} with non-JSON`);
+    }
+    if (!res.ok) throw toApiError(body, `${method}: server answered ${res.status}`);
+    return body as ApiOutput<M>;
+  }
+
+  function upload(file: File, onProgress: ProgressFn): Promise<ImportOutcome[]> {
+    return new Promise((resolve) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', `${UPLOAD_PATH}?name=${encodeURIComponent(file.name)}`);
+      xhr.setRequestHeader('content-type', 'application/octet-stream');
+      xhr.responseType = 'text';
+      xhr.upload.onprogress = (e) =>
+        onProgress?.({ file: file.name, bytesDone: e.loaded, bytesTotal: e.lengthComputable ? e.total : file.size });
+      xhr.onerror = () => resolve([failedOutcome(file.name, `${file.name}: upload failed (connection error)`)]);
+      xhr.onabort = () => resolve([failedOutcome(file.name, `${file.name}: upload aborted`)]);
+      xhr.onload = () => {
+        let body: unknown = null;
+        try {
+          body = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+        } catch {
+          /* handled below */
+        }
+        const outcomes = normaliseOutcomes(body);
+        if (outcomes) return resolve(outcomes);
+        const err = toApiError(body, `${file.name}: upload answered ${xhr.status}`);
+        resolve([failedOutcome(file.name, err.message)]);
+      };
+      onProgress?.({ file: file.name, bytesDone: 0, bytesTotal: file.size });
+      xhr.send(file);
+    });
+  }
+
+  return {
+    call,
+    async importFiles(files, onProgress) {
+      // One at a time: the backend serialises imports anyway, and sequential uploads give each
+      // file an honest progress bar instead of N bars crawling together.
+      const all: ImportOutcome[] = [];
+      for (const f of files) all.push(...(await upload(f, onProgress)));
+      return all;
+    },
+    openImportDialog: null,
+    onEvent(listener) {
+      listeners.add(listener);
+      openEvents();
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0 && source) {
+          source.close();
+          source = null;
+        }
+      };
+    },
+  };
+}

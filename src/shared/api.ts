@@ -1,0 +1,159 @@
+/**
+ * The one typed contract between the UI and the backend. The renderer speaks only this; the
+ * backend implements it once (src/backend/handlers.ts) and two transports carry it: Electron IPC
+ * (src/main + src/preload) and HTTP on 127.0.0.1 (src/server, browser mode and e2e tests).
+ *
+ * Every method takes one JSON object and returns JSON. Inputs are validated with the zod schemas
+ * below on the backend side of both transports: the renderer is untrusted.
+ */
+import { z } from 'zod';
+import { FORMAT_IDS, SPAN_STATUSES } from '../core/model/types';
+import type { FormatId, Span, SpanSummary, TraceMeta, TraceSummary } from '../core/model/types';
+import { TRACE_SORT_FIELDS, type TraceQuery } from '../core/model/query';
+
+export type { FormatId, Span, SpanSummary, TraceMeta, TraceSummary, TraceQuery };
+export type {
+  SpanKind,
+  SpanStatus,
+  Message,
+  ToolCall,
+  Usage,
+  SpanEvent,
+  Verdict,
+} from '../core/model/types';
+export { SPAN_KINDS, SPAN_STATUSES, FORMAT_IDS } from '../core/model/types';
+export { TRACE_SORT_FIELDS } from '../core/model/query';
+
+const id = z.string().min(1).max(4096);
+const finite = z.number().finite();
+
+export const TraceQuerySchema = z
+  .object({
+    text: z.string().max(1000).optional(),
+    status: z.array(z.enum(SPAN_STATUSES)).max(3).optional(),
+    formats: z.array(z.enum(FORMAT_IDS)).max(FORMAT_IDS.length).optional(),
+    service: z.string().max(1000).optional(),
+    version: z.string().max(1000).optional(),
+    since: finite.optional(),
+    until: finite.optional(),
+    minDurationMs: finite.optional(),
+    maxDurationMs: finite.optional(),
+    minSpans: finite.optional(),
+    maxSpans: finite.optional(),
+    minTokens: finite.optional(),
+    minToolCalls: finite.optional(),
+    hasErrors: z.boolean().optional(),
+    sort: z.enum(TRACE_SORT_FIELDS).optional(),
+    dir: z.enum(['asc', 'desc']).optional(),
+    limit: z.number().int().min(1).max(5000).optional(),
+    offset: z.number().int().min(0).optional(),
+  })
+  .strict();
+
+/** Input schema of every method. Adding a method = adding it here and to ApiOutputs. */
+export const ApiInputSchemas = {
+  appInfo: z.object({}).strict(),
+  formats: z.object({}).strict(),
+  listTraces: TraceQuerySchema,
+  getTrace: z.object({ traceId: id }).strict(),
+  getSpan: z.object({ traceId: id, spanId: id }).strict(),
+  deleteTrace: z.object({ traceId: id }).strict(),
+  listImports: z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
+  /** Import files already on this machine (desktop file dialog / drop, CLI). */
+  importPaths: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000) }).strict(),
+} as const;
+
+export type ApiMethod = keyof typeof ApiInputSchemas;
+export type ApiInput<M extends ApiMethod> = z.infer<(typeof ApiInputSchemas)[M]>;
+
+export interface AppInfo {
+  version: string;
+  mode: 'desktop' | 'browser';
+  workspacePath: string;
+  /** Where agents can send OTLP/HTTP traces (…/v1/traces), or null when the receiver is off. */
+  otlpEndpoint: string | null;
+}
+
+export interface FormatInfo {
+  id: FormatId;
+  label: string;
+  extensions: string[];
+}
+
+export interface TraceDetail {
+  summary: TraceSummary;
+  meta: Omit<TraceMeta, 'traceId'>;
+  spans: SpanSummary[];
+}
+
+export interface ImportOutcome {
+  source: string;
+  ok: boolean;
+  format?: FormatId;
+  traceIds: string[];
+  spanCount: number;
+  warnings: string[];
+  unchanged?: boolean;
+  /** Present when ok is false: names the file and where it went wrong. */
+  error?: string;
+}
+
+export interface ImportRecordDto {
+  id: number;
+  source: string;
+  format: string | null;
+  startedAt: number;
+  finishedAt: number | null;
+  status: 'running' | 'ok' | 'failed';
+  traceCount: number;
+  spanCount: number;
+  warnings: string[];
+  error: string | null;
+}
+
+export interface ApiOutputs {
+  appInfo: AppInfo;
+  formats: FormatInfo[];
+  listTraces: { rows: TraceSummary[]; total: number };
+  getTrace: TraceDetail | null;
+  getSpan: Span | null;
+  deleteTrace: { deleted: boolean };
+  listImports: ImportRecordDto[];
+  importPaths: ImportOutcome[];
+}
+
+export type ApiOutput<M extends ApiMethod> = ApiOutputs[M];
+
+/** Pushed from backend to UI (SSE in browser mode, IPC events in the desktop app). */
+export type ApiEvent =
+  | { type: 'import-progress'; source: string; bytesDone: number; bytesTotal: number }
+  | { type: 'import-finished'; outcome: ImportOutcome }
+  | { type: 'traces-changed'; traceIds: string[]; reason: 'import' | 'otlp' | 'delete' };
+
+/**
+ * What the renderer holds: the RPC call plus transport-specific pieces (uploading a File in the
+ * browser, native dialogs in the desktop app).
+ */
+export interface TracedeckClient {
+  call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutput<M>>;
+  /** Import files the user dropped or picked. Progress reports bytes sent/read per file. */
+  importFiles(
+    files: File[],
+    onProgress?: (p: { file: string; bytesDone: number; bytesTotal: number }) => void,
+  ): Promise<ImportOutcome[]>;
+  /** Desktop only: native open dialog; null where the transport has none (browser mode). */
+  openImportDialog: (() => Promise<ImportOutcome[]>) | null;
+  onEvent(listener: (e: ApiEvent) => void): () => void;
+}
+
+/** Error a transport returns for a failed call: `code` tells input errors from backend failures. */
+export interface ApiErrorBody {
+  error: { code: 'bad-input' | 'not-found' | 'failed'; message: string };
+}
+
+export const RPC_PATH = '/api/rpc/';
+export const UPLOAD_PATH = '/api/upload';
+export const EVENTS_PATH = '/api/events';
+export const IPC_RPC_CHANNEL = 'tracedeck:rpc';
+export const IPC_EVENT_CHANNEL = 'tracedeck:event';
+export const IPC_DIALOG_CHANNEL = 'tracedeck:open-import-dialog';

@@ -1,0 +1,24 @@
+import { join, resolve } from 'node:path';
+import { importFile, type ImportOptions, type ImportResult } from '../../src/core/import/importFile';
+import type { Workspace } from '../../src/core/store/workspace';
+import { tempWorkspace } from './tempWorkspace';
+
+export { tempWorkspace } from './tempWorkspace';
+
+export const FIXTURES = resolve(__dirname, '../fixtures');
+export const fixture = (rel: string) => join(FIXTURES, rel);
+
+/** Import one fixture (path relative to tests/fixtures) into a fresh workspace. */
+export async function importFixture(
+  rel: string,
+  opts: ImportOptions = {},
+): Promise<{ ws: Workspace; result: ImportResult; cleanup: () => void }> {
+  const t = tempWorkspace();
+  try {
+    const result = await importFile(t.ws, fixture(rel), opts);
+    return { ws: t.ws, result, cleanup: t.cleanup };
+  } catch (e) {
+    t.cleanup();
+    throw e;
+  }
+}
