@@ -71,6 +71,30 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX spans_seq ON spans(trace_id, seq);
   CREATE INDEX spans_tool ON spans(tool_name) WHERE tool_name IS NOT NULL;
   `,
+  // 2: human labels and failure modes. Keyed by trace id and not tied to spans or imports, so
+  // labels survive a re-import of the same traces.
+  `
+  CREATE TABLE labels (
+    trace_id TEXT PRIMARY KEY,
+    verdict TEXT NOT NULL CHECK (verdict IN ('pass', 'fail', 'defer')),
+    critique TEXT NOT NULL DEFAULT '',
+    labeler TEXT NOT NULL DEFAULT '',
+    split TEXT CHECK (split IN ('train', 'dev', 'test')),
+    updated_at REAL NOT NULL
+  );
+  CREATE TABLE failure_modes (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    definition TEXT NOT NULL DEFAULT '',
+    created_at REAL NOT NULL
+  );
+  CREATE TABLE trace_failure_modes (
+    trace_id TEXT NOT NULL,
+    mode_id INTEGER NOT NULL REFERENCES failure_modes(id) ON DELETE CASCADE,
+    PRIMARY KEY (trace_id, mode_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX trace_failure_modes_mode ON trace_failure_modes(mode_id);
+  `,
 ];
 
 export function migrate(db: Database.Database): void {
