@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { FORMAT_IDS, SPAN_STATUSES } from '../core/model/types';
 import type { FormatId, Span, SpanSummary, TraceMeta, TraceSummary } from '../core/model/types';
 import { TRACE_SORT_FIELDS, type TraceQuery } from '../core/model/query';
+import { TraceViewInputSchemas, type TraceViewOutputs } from './traceView';
 
 export type { FormatId, Span, SpanSummary, TraceMeta, TraceSummary, TraceQuery };
 export type {
@@ -23,6 +24,7 @@ export type {
 } from '../core/model/types';
 export { SPAN_KINDS, SPAN_STATUSES, FORMAT_IDS } from '../core/model/types';
 export { TRACE_SORT_FIELDS } from '../core/model/query';
+export * from './traceView';
 
 const id = z.string().min(1).max(4096);
 const finite = z.number().finite();
@@ -61,6 +63,8 @@ export const ApiInputSchemas = {
   listImports: z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
   /** Import files already on this machine (desktop file dialog / drop, CLI). */
   importPaths: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000) }).strict(),
+  /** Trace view: columns, analysis, root cause, span search (src/shared/traceView.ts). */
+  ...TraceViewInputSchemas,
 } as const;
 
 export type ApiMethod = keyof typeof ApiInputSchemas;
@@ -111,7 +115,7 @@ export interface ImportRecordDto {
   error: string | null;
 }
 
-export interface ApiOutputs {
+export interface ApiOutputs extends TraceViewOutputs {
   appInfo: AppInfo;
   formats: FormatInfo[];
   listTraces: { rows: TraceSummary[]; total: number };

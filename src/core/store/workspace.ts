@@ -43,6 +43,14 @@ export class Workspace {
     return new Workspace(path);
   }
 
+  /**
+   * The read-only query connection, for query modules outside this class (trace-view columns
+   * and span search): they must read committed state, not a running import's transaction.
+   */
+  get readDb(): Database.Database {
+    return this.reader;
+  }
+
   close(): void {
     if (this.reader !== this.db) this.reader.close();
     this.db.close();

@@ -2,11 +2,7 @@ import type { ApiInput, ApiMethod, ApiOutput, ImportOutcome, TracedeckClient } f
 import type { TracedeckBridge } from '../../shared/preloadApi';
 import { ApiError } from './errors';
 import { failedOutcome } from './outcomes';
-
-function baseName(p: string): string {
-  const i = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
-  return i >= 0 ? p.slice(i + 1) : p;
-}
+import { baseName } from '../util/format';
 
 /** Desktop mode: everything goes through the preload bridge; files are imported by path. */
 export function createIpcClient(bridge: TracedeckBridge): TracedeckClient {

@@ -21,7 +21,20 @@ export function parseJsonText(file: string, text: string, lineOffset = 0): unkno
 }
 
 function guessErrorOffset(text: string, msg: string): number {
-  return /end of JSON/i.test(msg) ? text.length : 0;
+  if (/end of JSON/i.test(msg)) return text.length;
+  // Newer V8: `Unexpected token 'x', "…context…" is not valid JSON`, the context being up to 10
+  // characters either side of the error, with "..." where it was cut: find it in the text.
+  const m = /"(\.\.\.)?([\s\S]*?)(\.\.\.)?" is not valid JSON/.exec(msg);
+  if (m && m[2]) {
+    const at = text.indexOf(m[2]);
+    if (at >= 0) {
+      if (m[1]) return at + 10;
+      const token = /Unexpected token '(.)'/.exec(msg)?.[1];
+      const inCtx = token ? m[2].indexOf(token) : -1;
+      return at + Math.max(0, inCtx);
+    }
+  }
+  return 0;
 }
 
 function stripPosition(msg: string): string {

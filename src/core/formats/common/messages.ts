@@ -221,3 +221,80 @@ function looksLikeMessage(m: Record<string, unknown>): boolean {
 export function toolCallsOf(messages: Message[] | undefined): ToolCall[] {
   return (messages ?? []).flatMap((m) => m.toolCalls ?? []);
 }
+
+/**
+ * What a model call was sent, from the request shapes SDKs record as a call's input: a message
+ * list (any shape above), {messages, system?} (Anthropic), {input, instructions?} (Responses
+ * API), {request: …} (MLflow ResponsesAgent), {prompt, system?} (Vercel AI SDK, Claude Agent
+ * SDK), {prompts: [text]} (LangChain completion LLMs), a single message, or plain text.
+ */
+export function normalisePrompt(raw: unknown): Message[] | undefined {
+  let v = maybeJson(raw);
+  if (isRecord(v) && isRecord(v.request) && v.messages === undefined && v.input === undefined) v = v.request;
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return v === '' ? undefined : [{ role: 'user', content: v }];
+  if (!isRecord(v)) return normaliseMessages(v);
+  if (v.role !== undefined || (v.lc === 1 && isRecord(v.kwargs))) return [normaliseMessage(v)];
+  const system = asString(v.system) ?? asString(v.instructions);
+  const withSystem = (list: Message[]): Message[] =>
+    system && !list.some((m) => m.role === 'system') ? [{ role: 'system', content: system }, ...list] : list;
+  const list = normaliseMessages(v);
+  if (list) return withSystem(list);
+  const out: Message[] = [];
+  for (const text of [v.prompt, v.input]) if (typeof text === 'string' && text !== '') out.push({ role: 'user', content: text });
+  if (Array.isArray(v.prompts)) for (const p of v.prompts) if (typeof p === 'string') out.push({ role: 'user', content: p });
+  return out.length ? withSystem(out) : undefined;
+}
+
+/**
+ * The model's reply, from the shapes SDKs record as a call's output: OpenAI chat completion
+ * ({choices[].message}), Responses API object ({output: items}), LangChain LLMResult
+ * ({generations: [[{message | text}]]}), a Vercel AI SDK tool-call list, a message, a message
+ * list, {messages}, or plain text. Returns undefined when the value is none of these.
+ */
+export function normaliseReply(raw: unknown): Message[] | undefined {
+  const v = maybeJson(raw);
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return v === '' ? undefined : [{ role: 'assistant', content: v }];
+  if (Array.isArray(v)) {
+    if (v.length > 0 && v.every(isBareToolCall)) {
+      const calls = v.map((c) => toolCallFrom(c)).filter((c): c is ToolCall => c !== undefined);
+      return [{ role: 'assistant', content: '', toolCalls: calls }];
+    }
+    return normaliseMessages(v);
+  }
+  if (!isRecord(v)) return undefined;
+  if (Array.isArray(v.choices)) {
+    const out: Message[] = [];
+    for (const c of v.choices) {
+      if (!isRecord(c)) continue;
+      const m = c.message ?? c.delta;
+      if (isRecord(m)) out.push(normaliseMessage({ role: 'assistant', ...m }));
+      else if (typeof c.text === 'string') out.push({ role: 'assistant', content: c.text });
+    }
+    if (out.length) return out;
+  }
+  if (Array.isArray(v.generations)) {
+    const out: Message[] = [];
+    for (const g of v.generations.flat()) {
+      if (!isRecord(g)) continue;
+      if (isRecord(g.message)) out.push(normaliseMessage(g.message));
+      else if (typeof g.text === 'string') out.push({ role: 'assistant', content: g.text });
+    }
+    if (out.length) return out;
+  }
+  if (Array.isArray(v.output)) {
+    const items = normaliseMessages(v.output);
+    if (items) return items;
+  }
+  if (v.role !== undefined || (v.lc === 1 && isRecord(v.kwargs))) return [normaliseMessage(v)];
+  const inner = normaliseMessages(v);
+  if (inner) return inner;
+  for (const text of [v.content, v.text]) if (typeof text === 'string') return [{ role: 'assistant', content: text }];
+  return undefined;
+}
+
+/** A tool call standing alone (Vercel AI SDK {toolCallId, toolName, input}), not inside a message. */
+function isBareToolCall(v: unknown): boolean {
+  return isRecord(v) && v.role === undefined && (typeof v.toolName === 'string' || v.type === 'tool-call');
+}

@@ -1,0 +1,128 @@
+import type { FormatId } from '../core/model/types';
+import { IMPORTERS } from '../core/formats/registry';
+import type { ImportRecord, Workspace } from '../core/store/workspace';
+import type { ApiInput, ApiMethod, ApiOutputs, ImportOutcome, ImportRecordDto } from '../shared/api';
+import { ApiError } from './apiError';
+import { ApiEventEmitter } from './events';
+import { runImports, type ImportProgressFn, type ImportRequest } from './importRunner';
+import { ingestOtlp, type OtlpBodyFormat, type OtlpIngestResult } from './otlpIngest';
+import { checkInput, checkMethod } from './validate';
+import { traceViewHandlers } from './traceView';
+
+export { ApiError, toApiErrorBody, httpStatusOf } from './apiError';
+export { ApiEventEmitter } from './events';
+export type { ImportRequest, ImportProgress, ImportProgressFn } from './importRunner';
+export type { OtlpBodyFormat, OtlpIngestResult } from './otlpIngest';
+
+export interface BackendOptions {
+  workspace: Workspace;
+  mode: 'desktop' | 'browser';
+  /** …/v1/traces where the OTLP receiver listens, or null when it is off. */
+  otlpEndpoint?: string | null;
+  /** Reported by appInfo (the app / package version). */
+  version?: string;
+}
+
+export interface Backend {
+  readonly workspace: Workspace;
+  readonly mode: 'desktop' | 'browser';
+  readonly events: ApiEventEmitter;
+  /**
+   * The transports' entry point: `method` and `rawInput` come from the untrusted UI. Rejects with
+   * ApiError ('bad-input' for an unknown method or invalid input, 'failed' when the work failed).
+   */
+  dispatch(method: string, rawInput: unknown): Promise<unknown>;
+  /** Typed dispatch for in-process callers (CLI, tests). Input is still validated. */
+  call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutputs[M]>;
+  /**
+   * Import files on this machine, one transaction each; failures are reported per file and do
+   * not stop the others. Emits import-progress, import-finished and traces-changed.
+   */
+  importPaths(
+    paths: readonly (string | ImportRequest)[],
+    onProgress?: ImportProgressFn,
+    opts?: { format?: FormatId; force?: boolean },
+  ): Promise<ImportOutcome[]>;
+  /** Store one OTLP/HTTP export request body (already un-gzipped or not: both work). */
+  ingestOtlp(body: Buffer, format: OtlpBodyFormat): Promise<OtlpIngestResult>;
+  /** The HTTP server knows its port only once listening: it reports the endpoint here. */
+  setOtlpEndpoint(url: string | null): void;
+}
+
+type Handlers = { [M in ApiMethod]: (input: ApiInput<M>) => ApiOutputs[M] | Promise<ApiOutputs[M]> };
+
+export function createBackend(opts: BackendOptions): Backend {
+  const ws = opts.workspace;
+  const events = new ApiEventEmitter();
+  let otlpEndpoint = opts.otlpEndpoint ?? null;
+  const version = opts.version ?? process.env.npm_package_version ?? '0.0.0';
+
+  const importPaths: Backend['importPaths'] = (paths, onProgress, o = {}) =>
+    runImports(
+      ws,
+      paths.map((p) => (typeof p === 'string' ? { path: p, format: o.format, force: o.force } : { ...o, ...p })),
+      events,
+      onProgress,
+    );
+
+  const handlers: Handlers = {
+    appInfo: () => ({ version, mode: opts.mode, workspacePath: ws.path, otlpEndpoint }),
+    formats: () => IMPORTERS.map((i) => ({ id: i.id, label: i.label, extensions: [...i.extensions] })),
+    listTraces: (q) => ws.listTraces(q),
+    getTrace: ({ traceId }) => {
+      const t = ws.getTrace(traceId);
+      if (!t) return null;
+      const { meta, ...summary } = t;
+      return { summary, meta, spans: ws.getSpanSummaries(traceId) };
+    },
+    getSpan: ({ traceId, spanId }) => ws.getSpan(traceId, spanId),
+    deleteTrace: async ({ traceId }) => {
+      // Through the write queue: a delete issued while an import holds its transaction open on
+      // the same connection would otherwise join (and roll back with) that import.
+      const deleted = await ws.exclusive(async () => ws.deleteTrace(traceId));
+      if (deleted) events.send({ type: 'traces-changed', traceIds: [traceId], reason: 'delete' });
+      return { deleted };
+    },
+    listImports: ({ limit }) => ws.listImports(limit ?? 100).map(importRecordToDto),
+    importPaths: ({ paths }) => importPaths(paths),
+    ...traceViewHandlers(ws),
+  };
+
+  const call = async <M extends ApiMethod>(method: M, rawInput: unknown): Promise<ApiOutputs[M]> => {
+    const input = checkInput(method, rawInput);
+    try {
+      return await (handlers[method] as (i: ApiInput<M>) => ApiOutputs[M] | Promise<ApiOutputs[M]>)(input);
+    } catch (e) {
+      if (e instanceof ApiError) throw e;
+      throw new ApiError('failed', `${method} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+
+  return {
+    workspace: ws,
+    mode: opts.mode,
+    events,
+    dispatch: async (method, rawInput) => call(checkMethod(method), rawInput),
+    call: (method, input) => call(method, input),
+    importPaths,
+    ingestOtlp: (body, format) => ingestOtlp(ws, events, body, format),
+    setOtlpEndpoint: (url) => {
+      otlpEndpoint = url;
+    },
+  };
+}
+
+function importRecordToDto(r: ImportRecord): ImportRecordDto {
+  return {
+    id: r.id,
+    source: r.source,
+    format: r.format,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    status: r.status,
+    traceCount: r.traceCount,
+    spanCount: r.spanCount,
+    warnings: r.warnings,
+    error: r.error,
+  };
+}

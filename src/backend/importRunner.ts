@@ -1,0 +1,81 @@
+import { importFile, type ImportResult } from '../core/import/importFile';
+import type { FormatId } from '../core/model/types';
+import type { Workspace } from '../core/store/workspace';
+import { errorMessage } from '../core/util/errors';
+import type { ImportOutcome } from '../shared/api';
+import type { ApiEventEmitter } from './events';
+
+/** One file to import. `displayName` replaces the path in records and messages (uploads). */
+export interface ImportRequest {
+  path: string;
+  displayName?: string;
+  format?: FormatId;
+  force?: boolean;
+}
+
+export interface ImportProgress {
+  source: string;
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+export type ImportProgressFn = (p: ImportProgress) => void;
+
+/** Progress events are for eyes, not bookkeeping: a few per second per file is plenty. */
+const PROGRESS_INTERVAL_MS = 100;
+
+/**
+ * Imports files one after the other (each one transaction, see core/import/importFile). A file
+ * that fails is reported in its outcome and the rest still go in.
+ */
+export async function runImports(
+  ws: Workspace,
+  requests: ImportRequest[],
+  events: ApiEventEmitter,
+  onProgress?: ImportProgressFn,
+): Promise<ImportOutcome[]> {
+  const outcomes: ImportOutcome[] = [];
+  const changed = new Set<string>();
+  for (const req of requests) {
+    const source = req.displayName ?? req.path;
+    let last = 0;
+    const progress = (bytesDone: number, bytesTotal: number) => {
+      const now = Date.now();
+      if (bytesDone < bytesTotal && now - last < PROGRESS_INTERVAL_MS) return;
+      last = now;
+      const p = { source, bytesDone, bytesTotal };
+      onProgress?.(p);
+      events.send({ type: 'import-progress', ...p });
+    };
+    let outcome: ImportOutcome;
+    try {
+      const result = await importFile(ws, req.path, {
+        format: req.format,
+        force: req.force,
+        displayName: req.displayName,
+        onProgress: progress,
+      });
+      outcome = successOutcome(result);
+      if (!result.unchanged) for (const id of result.traceIds) changed.add(id);
+    } catch (e) {
+      // ImportError messages already name the file and the position.
+      outcome = { source, ok: false, traceIds: [], spanCount: 0, warnings: [], error: errorMessage(e) };
+    }
+    outcomes.push(outcome);
+    events.send({ type: 'import-finished', outcome });
+  }
+  if (changed.size > 0) events.send({ type: 'traces-changed', traceIds: [...changed], reason: 'import' });
+  return outcomes;
+}
+
+export function successOutcome(r: ImportResult): ImportOutcome {
+  return {
+    source: r.source,
+    ok: true,
+    format: r.format,
+    traceIds: r.traceIds,
+    spanCount: r.spanCount,
+    warnings: r.warnings,
+    unchanged: r.unchanged,
+  };
+}

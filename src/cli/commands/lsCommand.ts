@@ -1,0 +1,66 @@
+import { FORMAT_IDS, SPAN_STATUSES, TRACE_SORT_FIELDS, type TraceQuery } from '../../shared/api';
+import { intOption, listOption, oneOf, parseCommandArgs } from '../args';
+import { EXIT, UsageError } from '../exitCodes';
+import { toJson, traceSummaryJson } from '../jsonShapes';
+import { withBackend } from '../openBackend';
+import type { Output } from '../output';
+import { formatDuration, formatTime, oneLine, table } from '../text';
+import { resolveWorkspacePath } from '../workspacePath';
+
+const DEFAULT_LIMIT = 50;
+
+export async function lsCommand(argv: string[], io: Output): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    workspace: { type: 'string' },
+    json: { type: 'boolean' },
+    sort: { type: 'string' },
+    dir: { type: 'string' },
+    limit: { type: 'string' },
+    offset: { type: 'string' },
+    text: { type: 'string' },
+    status: { type: 'string', multiple: true },
+    format: { type: 'string', multiple: true },
+  });
+  if (positionals.length > 0)
+    throw new UsageError(`ls takes no arguments (got '${positionals[0]}'); use --text to search`);
+  const query: TraceQuery = {
+    text: values.text,
+    status: listOption('status', values.status, SPAN_STATUSES),
+    formats: listOption('format', values.format, FORMAT_IDS),
+    sort: oneOf('sort', values.sort, TRACE_SORT_FIELDS),
+    dir: oneOf('dir', values.dir, ['asc', 'desc'] as const),
+    limit: intOption('limit', values.limit, 1, 5000) ?? DEFAULT_LIMIT,
+    offset: intOption('offset', values.offset, 0, Number.MAX_SAFE_INTEGER),
+  };
+  for (const k of Object.keys(query) as (keyof TraceQuery)[]) if (query[k] === undefined) delete query[k];
+
+  const { rows, total } = await withBackend(resolveWorkspacePath(values.workspace), (b) =>
+    b.call('listTraces', query),
+  );
+  if (values.json) {
+    await io.out(toJson({ total, traces: rows.map(traceSummaryJson) }) + '\n');
+    return EXIT.ok;
+  }
+  if (rows.length === 0) {
+    await io.out(total === 0 ? 'No traces.\n' : `No traces on this page (${total} match).\n`);
+    return EXIT.ok;
+  }
+  const lines = table(
+    ['TRACE ID', 'START', 'DURATION', 'SPANS', 'ERRORS', 'TOKENS', 'STATUS', 'FORMAT', 'NAME'],
+    rows.map((t) => [
+      t.traceId,
+      formatTime(t.startMs),
+      formatDuration(t.durationMs),
+      String(t.spanCount),
+      String(t.errorCount),
+      String(t.inputTokens + t.outputTokens),
+      t.status,
+      t.format,
+      oneLine(t.name, 60),
+    ]),
+    new Set([2, 3, 4, 5]),
+  );
+  lines.push(`${rows.length} of ${total} trace${total === 1 ? '' : 's'}`);
+  await io.out(lines.join('\n') + '\n');
+  return EXIT.ok;
+}

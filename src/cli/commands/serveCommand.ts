@@ -1,0 +1,82 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '../../server/startServer';
+import { intOption, parseCommandArgs } from '../args';
+import { CliExit, EXIT, UsageError } from '../exitCodes';
+import type { Output } from '../output';
+import { packageVersion } from '../version';
+import { resolveWorkspacePath } from '../workspacePath';
+
+/** The OTLP/HTTP default port: exporters work with no endpoint configuration at all. */
+export const DEFAULT_PORT = 4318;
+const WEB_DIR = fileURLToPath(new URL('../../../out/web', import.meta.url));
+
+export async function serveCommand(argv: string[], io: Output): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    workspace: { type: 'string' },
+    port: { type: 'string' },
+    'no-open': { type: 'boolean' },
+    'no-otlp': { type: 'boolean' },
+  });
+  if (positionals.length > 0) throw new UsageError('serve takes no arguments');
+  const port = intOption('port', values.port, 0, 65535) ?? DEFAULT_PORT;
+  const workspacePath = resolveWorkspacePath(values.workspace);
+
+  let server;
+  try {
+    server = await startServer({
+      workspacePath,
+      port,
+      host: '127.0.0.1',
+      staticDir: WEB_DIR,
+      otlp: !values['no-otlp'],
+      version: packageVersion(),
+    });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'EADDRINUSE' ? `port ${port} is in use (try --port 0 for any free port)` : err.message;
+    throw new CliExit(EXIT.failed, `cannot start the server: ${why}`);
+  }
+
+  const lines = [`Tracedeck ${packageVersion()} serving ${workspacePath}`, `  UI:    ${server.url}/`];
+  if (server.otlpEndpoint)
+    lines.push(
+      `  OTLP:  ${server.otlpEndpoint}  (protobuf or JSON)`,
+      `         export OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=${server.otlpEndpoint}`,
+    );
+  await io.out(lines.join('\n') + '\n');
+  if (!server.webUiBuilt)
+    io.err(`note: ${join(WEB_DIR, 'index.html')} is missing: build the web UI with \`npm run build:web\`; the API and OTLP receiver work meanwhile.\n`);
+  await io.out('Press Ctrl+C to stop.\n');
+  if (!values['no-open'] && server.webUiBuilt) openBrowser(`${server.url}/`);
+
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  io.err('stopping…\n');
+  await server.close();
+  return EXIT.ok;
+}
+
+function openBrowser(url: string): void {
+  const [cmd, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '""', url]]
+        : ['xdg-open', [url]];
+  try {
+    const child = spawn(cmd, args as string[], { stdio: 'ignore', detached: true });
+    child.on('error', () => undefined); // no opener installed: the URL is printed anyway
+    child.unref();
+  } catch {
+    /* same */
+  }
+}

@@ -1,0 +1,86 @@
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { ApiError } from '../backend/apiError';
+import { errorMessage } from '../core/util/errors';
+import { CliExit, EXIT, UsageError } from './exitCodes';
+import { COMMAND_HELP, MAIN_HELP } from './help';
+import { processOutput, type Output } from './output';
+import { packageVersion } from './version';
+
+type Command = (argv: string[], io: Output) => Promise<number>;
+
+/** Loaded on use: --help and --version stay instant, without the importers and SQLite. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  import: async () => (await import('./commands/importCommand')).importCommand,
+  ls: async () => (await import('./commands/lsCommand')).lsCommand,
+  show: async () => (await import('./commands/showCommand')).showCommand,
+  serve: async () => (await import('./commands/serveCommand')).serveCommand,
+  formats: async () => (await import('./commands/formatsCommand')).formatsCommand,
+};
+
+export async function main(argv: string[], io: Output = processOutput()): Promise<number> {
+  const [first, ...rest] = argv;
+  try {
+    if (first === undefined || first === '--help' || first === '-h') {
+      await io.out(MAIN_HELP);
+      return first === undefined ? EXIT.usage : EXIT.ok;
+    }
+    if (first === '--version' || first === '-v') {
+      await io.out(`${packageVersion()}\n`);
+      return EXIT.ok;
+    }
+    if (first === 'help') {
+      const topic = rest[0];
+      if (topic === undefined) await io.out(MAIN_HELP);
+      else if (COMMAND_HELP[topic]) await io.out(COMMAND_HELP[topic]);
+      else throw new UsageError(`no command '${topic}'`);
+      return EXIT.ok;
+    }
+    const load = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
+    if (!load) throw new UsageError(`unknown command '${first}'`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      await io.out(COMMAND_HELP[first]!);
+      return EXIT.ok;
+    }
+    return await (await load())(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError || (e instanceof ApiError && e.code === 'bad-input')) {
+      io.err(`tracedeck: ${e.message}\nRun 'tracedeck --help' for usage.\n`);
+      return EXIT.usage;
+    }
+    if (e instanceof CliExit) {
+      io.err(`tracedeck: ${e.message}\n`);
+      return e.code;
+    }
+    io.err(`tracedeck: ${errorMessage(e)}\n`);
+    return EXIT.failed;
+  }
+}
+
+// Run when executed (bin/tracedeck, `npm run tracedeck`), not when imported by tests.
+if (isEntryPoint()) {
+  // `tracedeck show --json ID | head`: a reader that leaves early is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`tracedeck: ${errorMessage(e)}\n`);
+      process.exitCode = EXIT.failed;
+    },
+  );
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return pathToFileURL(realpathSync(script)).href === import.meta.url;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,144 @@
+import { promises as fsp } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Span } from '../../model/types';
+import type { ImportSource } from '../types';
+import { asString, isRecord } from '../common/json';
+import { isoToMs } from '../common/time';
+import { readTranscript, type CcLine } from './lines';
+import { buildTranscript, type TaskCall } from './transcript';
+
+/**
+ * Sub-agents started by the Task tool write their own transcript. Where to find it, best first:
+ *  1. `<sessionId>/subagents/agent-<agentId>.jsonl` beside the session file (Claude Code ≥ 2.1);
+ *  2. lines in the session file itself marked `isSidechain` with that `agentId` (older versions);
+ *  3. the `agent_progress` lines the session file got while the sub-agent ran, which carry each
+ *     of its messages in `data.message`.
+ * Whichever is found is rebuilt under the Task tool span, inside an agent span.
+ */
+
+export interface SubagentContext {
+  traceId: string;
+  sessionId: string;
+  /** `<dir>/<sessionId>` next to the session file, when it exists. */
+  sessionDir?: string;
+  /** agentId → inline sidechain lines. */
+  sidechains: Map<string, CcLine[]>;
+  /** Task tool_use id → messages rebuilt from agent_progress lines. */
+  progress: Map<string, CcLine[]>;
+  warn(message: string): void;
+}
+
+export async function findSessionDir(source: ImportSource, sessionId: string): Promise<string | undefined> {
+  if (!source.siblings) return undefined;
+  const names = await source.siblings().catch(() => [] as string[]);
+  const dir = names.find((p) => basename(p) === sessionId);
+  if (!dir) return undefined;
+  const st = await fsp.stat(dir).catch(() => null);
+  return st?.isDirectory() ? dir : undefined;
+}
+
+/** agent_progress lines → transcript lines of the sub-agent, keyed by the Task's tool_use id. */
+export function progressTranscripts(lines: readonly CcLine[]): Map<string, CcLine[]> {
+  const out = new Map<string, CcLine[]>();
+  for (const line of lines) {
+    const { o } = line;
+    if (o.type !== 'progress' || !isRecord(o.data) || o.data.type !== 'agent_progress') continue;
+    const m = o.data.message;
+    const key = asString(o.parentToolUseID);
+    if (!isRecord(m) || !key) continue;
+    const timestamp = m.timestamp ?? o.timestamp;
+    const rebuilt = { ...m, timestamp, isSidechain: true, agentId: o.data.agentId, sessionId: o.sessionId };
+    let list = out.get(key);
+    if (!list) out.set(key, (list = []));
+    list.push({ o: rebuilt, lineNo: line.lineNo, file: line.file, ts: isoToMs(timestamp) });
+  }
+  return out;
+}
+
+interface Found {
+  lines: CcLine[];
+  agentId?: string;
+  source: 'subagent file' | 'sidechain lines' | 'agent_progress lines';
+  file?: string;
+}
+
+async function locate(task: TaskCall, ctx: SubagentContext): Promise<Found | undefined> {
+  const progress = ctx.progress.get(task.toolUseId);
+  const agentId = task.agentId ?? progress?.map((l) => asString(l.o.agentId)).find(Boolean);
+  if (agentId && ctx.sessionDir) {
+    const file = join(ctx.sessionDir, 'subagents', `agent-${agentId}.jsonl`);
+    const data = await fsp.readFile(file).catch(() => null);
+    if (data) {
+      const lines = readTranscript(file, data, (m) => ctx.warn(`${file}: ${m}`));
+      if (lines.length) return { lines, agentId, source: 'subagent file', file };
+    }
+  }
+  const side = agentId ? ctx.sidechains.get(agentId) : undefined;
+  if (side?.length) return { lines: side, agentId, source: 'sidechain lines' };
+  if (progress?.length) return { lines: progress, agentId, source: 'agent_progress lines' };
+  return undefined;
+}
+
+/**
+ * Agent spans with their sub-transcripts, for every Task call (and Task calls inside those),
+ * keyed by the span they hang under so they can be emitted right after it.
+ */
+export async function inlineSubagents(
+  tasks: readonly TaskCall[],
+  rootId: string,
+  ctx: SubagentContext,
+): Promise<Map<string, Span[]>> {
+  const under = new Map<string, Span[]>();
+  const put = (parent: string, list: Span[]) => under.set(parent, [...(under.get(parent) ?? []), ...list]);
+  const used = new Set<string>();
+  const queue = [...tasks];
+  while (queue.length > 0) {
+    const task = queue.shift()!;
+    const found = await locate(task, ctx);
+    if (!found) continue;
+    const key = found.agentId ?? task.toolUseId;
+    if (used.has(key)) continue;
+    used.add(key);
+    const agent = agentSpan(ctx, task.span.spanId, key, task.subagentType, found);
+    const input = isRecord(task.span.input) ? task.span.input : {};
+    agent.input = input.prompt ?? task.span.input;
+    const t = buildTranscript(found.lines, { traceId: ctx.traceId, containerId: agent.spanId, turns: false });
+    agent.startMs = t.firstTs ?? task.span.startMs;
+    agent.endMs = t.lastTs ?? task.span.endMs;
+    agent.output = t.lastAssistantText;
+    agent.events = t.containerEvents;
+    if (t.models.length) agent.attributes.models = t.models;
+    put(task.span.spanId, [agent, ...t.spans]);
+    queue.push(...t.tasks);
+  }
+  for (const [agentId, lines] of ctx.sidechains) {
+    if (used.has(agentId)) continue;
+    // Sidechain lines no Task call claims: keep them visible under the session.
+    const agent = agentSpan(ctx, rootId, agentId, undefined, { lines, agentId, source: 'sidechain lines' });
+    const t = buildTranscript(lines, { traceId: ctx.traceId, containerId: agent.spanId, turns: false });
+    agent.startMs = t.firstTs ?? 0;
+    agent.endMs = t.lastTs ?? agent.startMs;
+    agent.input = t.firstPrompt;
+    agent.output = t.lastAssistantText;
+    agent.events = t.containerEvents;
+    put(rootId, [agent, ...t.spans]);
+    ctx.warn(`sidechain of agent ${agentId} is not linked to any Task call: shown under the session`);
+  }
+  return under;
+}
+
+function agentSpan(ctx: SubagentContext, parentId: string, key: string, type: string | undefined, found: Found): Span {
+  return {
+    traceId: ctx.traceId,
+    spanId: `agent-${key}`,
+    parentId,
+    name: `${type ?? 'sub'} agent${found.agentId ? ` ${found.agentId}` : ''}`,
+    kind: 'agent',
+    sourceKind: 'subagent',
+    status: 'ok',
+    startMs: 0,
+    endMs: null,
+    attributes: { agentId: found.agentId, subagentType: type, transcriptSource: found.source, file: found.file },
+    events: [],
+  };
+}

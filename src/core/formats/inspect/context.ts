@@ -1,0 +1,81 @@
+import type { Usage } from '../../model/types';
+import { asNumber, asString, isRecord } from '../common/json';
+import { isoToMs } from '../common/time';
+import type { Resolve } from './attachments';
+
+/** What every part of a sample's conversion needs to know. */
+export interface SampleContext {
+  file: string;
+  /** JSON path or ZIP member of the sample, for messages. */
+  where: string;
+  traceId: string;
+  rootId: string;
+  resolve: Resolve;
+  /** v3 logs: model events reference `[start, end)` ranges of this pool instead of repeating messages. */
+  messagePool: unknown[];
+  /** eval.model, for reconstructed model calls. */
+  evalModel?: string;
+  warn(message: string): void;
+}
+
+export type Json = Record<string, unknown>;
+
+export const eventTime = (ev: Json): number | undefined => isoToMs(ev.timestamp);
+
+/** End of an event that has one: `completed`, else start + working_time (s), else undefined. */
+export function eventEnd(ev: Json, start: number | undefined): number | undefined {
+  const completed = isoToMs(ev.completed);
+  if (completed !== undefined) return completed;
+  const secs = asNumber(ev.working_time) ?? (isRecord(ev.output) ? asNumber(ev.output.time) : undefined);
+  return start !== undefined && secs !== undefined ? start + secs * 1000 : undefined;
+}
+
+/**
+ * Inspect ModelUsage → Usage, as the provider reported it: whether input_tokens include cache reads
+ * depends on the provider (OpenAI: included; Anthropic: separate), so nothing is added up here.
+ */
+export function inspectUsage(u: unknown): Usage | undefined {
+  if (!isRecord(u)) return undefined;
+  const usage: Usage = {};
+  const set = (k: keyof Usage, v: unknown) => {
+    const n = asNumber(v);
+    if (n !== undefined) usage[k] = n;
+  };
+  set('inputTokens', u.input_tokens);
+  set('outputTokens', u.output_tokens);
+  set('totalTokens', u.total_tokens);
+  set('cacheReadTokens', u.input_tokens_cache_read);
+  set('cacheWriteTokens', u.input_tokens_cache_write);
+  set('reasoningTokens', u.reasoning_tokens);
+  set('costUsd', u.total_cost);
+  return Object.keys(usage).length ? usage : undefined;
+}
+
+/** "type: message" of an Inspect ToolCallError {type, message}, or of an EvalError {message}. */
+export function errorText(err: unknown): string | undefined {
+  if (err === undefined || err === null || err === false) return undefined;
+  if (typeof err === 'string') return err;
+  if (isRecord(err)) {
+    const type = asString(err.type);
+    const message = asString(err.message) ?? '';
+    return type ? `${type}: ${message}` : message || JSON.stringify(err);
+  }
+  return String(err);
+}
+
+/** Strip the bookkeeping fields every event carries, leaving what is worth showing. */
+export function eventBody(ev: Json, drop: readonly string[] = []): Json {
+  const out: Json = {};
+  for (const [k, v] of Object.entries(ev)) {
+    if (k === 'event' || k === 'timestamp' || k === 'span_id' || k === 'working_start' || k === 'uuid' || k === 'pending')
+      continue;
+    if (drop.includes(k)) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+export function shorten(s: string, max = 80): string {
+  const one = s.replace(/\s+/g, ' ').trim();
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}

@@ -1,0 +1,114 @@
+import type { ImportOutcome } from '../../shared/api';
+import { navigate, traceHash } from '../app/router';
+import { formatBytes, formatInteger } from '../util/format';
+import type { ImportJob } from './useImports';
+
+function ProgressBar({ done, total, phase }: { done: number; total: number; phase: ImportJob['phase'] }) {
+  const pct = total > 0 ? Math.min(100, (done / total) * 100) : 0;
+  const label = phase === 'queued' ? 'queued' : phase === 'uploading' ? 'uploading' : 'importing';
+  return (
+    <div className="import-progress">
+      <div
+        className={`progress${phase === 'importing' && done >= total ? ' indeterminate' : ''}`}
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={total}
+        aria-valuenow={done}
+        aria-label={label}
+      >
+        <div className="progress-fill" style={{ width: `${pct}%` }} />
+      </div>
+      <span className="progress-text">
+        {label} {formatBytes(done)} / {formatBytes(total)}
+      </span>
+    </div>
+  );
+}
+
+function OutcomeLine({ o }: { o: ImportOutcome }) {
+  if (!o.ok) {
+    // Verbatim: the backend's message names the file and the position that failed.
+    return <pre className="import-error">{o.error ?? `${o.source}: import failed`}</pre>;
+  }
+  const traces = o.traceIds.length;
+  return (
+    <div className="import-ok">
+      <span className="format-tag">{o.format ?? '?'}</span>
+      <span>
+        {formatInteger(traces)} trace{traces === 1 ? '' : 's'}, {formatInteger(o.spanCount)} span
+        {o.spanCount === 1 ? '' : 's'}
+      </span>
+      {o.unchanged ? <span className="dim">already imported, unchanged</span> : null}
+      {traces === 1 ? (
+        <button type="button" className="link-button" onClick={() => navigate(traceHash(o.traceIds[0]!))}>
+          Open
+        </button>
+      ) : null}
+      {o.warnings.length ? (
+        <details className="import-warnings">
+          <summary>
+            {o.warnings.length} warning{o.warnings.length === 1 ? '' : 's'}
+          </summary>
+          <ul>
+            {o.warnings.map((w, i) => (
+              <li key={i}>{w}</li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+    </div>
+  );
+}
+
+interface Props {
+  jobs: ImportJob[];
+  onClear(): void;
+  onClose(): void;
+}
+
+/** The Imports panel: one row per file, progress while running, outcomes once finished. */
+export function ImportProgress({ jobs, onClear, onClose }: Props) {
+  const failed = jobs.filter((j) => j.outcomes.some((o) => !o.ok)).length;
+  const running = jobs.filter((j) => j.phase !== 'done').length;
+  return (
+    <section className="panel import-panel" aria-label="Imports">
+      <header className="panel-header">
+        <span className="panel-title">Imports</span>
+        <span className="dim">
+          {jobs.length} file{jobs.length === 1 ? '' : 's'}
+          {running ? ` · ${running} running` : ''}
+          {failed ? ` · ` : ''}
+        </span>
+        {failed ? <span className="text-error">{failed} failed</span> : null}
+        <span className="spacer" />
+        <button type="button" className="link-button" onClick={onClear} disabled={running === jobs.length}>
+          Clear finished
+        </button>
+        <button type="button" className="icon-button" aria-label="Close imports panel" onClick={onClose}>
+          ✕
+        </button>
+      </header>
+      <ul className="import-list">
+        {jobs.map((j) => {
+          const bad = j.outcomes.some((o) => !o.ok);
+          return (
+            <li key={j.id} className={`import-item${bad ? ' failed' : ''}`} data-import-file={j.file}>
+              <span className={`import-icon ${j.phase !== 'done' ? 'running' : bad ? 'bad' : 'good'}`} aria-hidden="true">
+                {j.phase !== 'done' ? '●' : bad ? '✕' : '✓'}
+              </span>
+              <span className="import-file" title={j.file}>
+                {j.file}
+              </span>
+              <div className="import-body">
+                {j.phase !== 'done' ? <ProgressBar done={j.bytesDone} total={j.bytesTotal} phase={j.phase} /> : null}
+                {j.outcomes.map((o, i) => (
+                  <OutcomeLine key={i} o={o} />
+                ))}
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,226 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { AppInfo, FormatInfo, TraceSummary } from '../../shared/api';
+import { useApiEvents, useClient } from '../client/ClientContext';
+import { navigate, traceHash } from '../app/router';
+import { formatInteger } from '../util/format';
+import { isActivatable, isEditableTarget } from '../util/keys';
+import { useDebounced } from '../util/useDebounced';
+import {
+  activeFilterCount,
+  DEFAULT_SORT,
+  EMPTY_FILTERS,
+  toTraceQuery,
+  type LibraryFilterState,
+  type SortState,
+} from './filters';
+import { LibraryFilters } from './LibraryFilters';
+import { ROW_HEIGHT, TraceTable } from './TraceTable';
+import { useTracePages } from './useTracePages';
+
+interface Props {
+  /** false while another route is shown: the view stays mounted (scroll, filters) but deaf. */
+  active: boolean;
+  appInfo: AppInfo | null;
+  /** Bumps after each finished import, in case the backend's event was missed. */
+  importVersion: number;
+  onImportClick(): void;
+}
+
+export function LibraryView({ active, appInfo, importVersion, onImportClick }: Props) {
+  const client = useClient();
+  const [filters, setFilters] = useState<LibraryFilterState>(EMPTY_FILTERS);
+  const [sort, setSort] = useState<SortState>(DEFAULT_SORT);
+  const [selected, setSelected] = useState(0);
+  const [formats, setFormats] = useState<FormatInfo[]>([]);
+  const [grandTotal, setGrandTotal] = useState<number | null>(null);
+  const textRef = useRef<HTMLInputElement>(null);
+  const gridRef = useRef<HTMLDivElement>(null);
+
+  const debouncedFilters = useDebounced(filters, 120);
+  const query = useMemo(() => toTraceQuery(debouncedFilters, sort), [debouncedFilters, sort]);
+  const queryKey = JSON.stringify(query);
+  const pages = useTracePages(client, query);
+  const total = pages.total;
+  const filtered = activeFilterCount(debouncedFilters) > 0;
+
+  useEffect(() => {
+    client.call('formats', {}).then(setFormats, () => setFormats([]));
+  }, [client]);
+
+  const refreshGrandTotal = useCallback(() => {
+    client.call('listTraces', { limit: 1 }).then((r) => setGrandTotal(r.total), () => undefined);
+  }, [client]);
+
+  useEffect(refreshGrandTotal, [refreshGrandTotal]);
+  useEffect(() => setSelected(0), [queryKey]);
+
+  // Live OTLP traffic can fire many events a second: coalesce refreshes.
+  const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const scheduleRefresh = useCallback(() => {
+    if (refreshTimer.current) return;
+    refreshTimer.current = setTimeout(() => {
+      refreshTimer.current = null;
+      pages.refresh();
+      refreshGrandTotal();
+    }, 250);
+  }, [pages, refreshGrandTotal]);
+  useEffect(() => () => clearTimeout(refreshTimer.current ?? undefined), []);
+
+  useApiEvents((e) => {
+    if (e.type === 'traces-changed') scheduleRefresh();
+  });
+  const firstImport = useRef(importVersion);
+  useEffect(() => {
+    if (importVersion !== firstImport.current) scheduleRefresh();
+  }, [importVersion, scheduleRefresh]);
+
+  const open = useCallback((t: TraceSummary) => navigate(traceHash(t.traceId)), []);
+
+  const onSort = useCallback((field: SortState['sort'], firstDir: 'asc' | 'desc') => {
+    setSort((s) => (s.sort === field ? { sort: field, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { sort: field, dir: firstDir }));
+  }, []);
+
+  const move = useCallback(
+    (delta: number | 'start' | 'end') => {
+      const n = pages.total ?? 0;
+      if (!n) return;
+      setSelected((s) => {
+        const next = delta === 'start' ? 0 : delta === 'end' ? n - 1 : s + delta;
+        return Math.max(0, Math.min(n - 1, next));
+      });
+    },
+    [pages.total],
+  );
+
+  // Shortcuts live on the window so they work wherever focus is, except inside text fields.
+  useEffect(() => {
+    if (!active) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      if (isEditableTarget(e.target)) return;
+      const pageRows = Math.max(1, Math.floor((gridRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 2);
+      switch (e.key) {
+        case '/':
+          e.preventDefault();
+          textRef.current?.focus();
+          textRef.current?.select();
+          return;
+        case 'j':
+        case 'ArrowDown':
+          e.preventDefault();
+          move(1);
+          break;
+        case 'k':
+        case 'ArrowUp':
+          e.preventDefault();
+          move(-1);
+          break;
+        case 'PageDown':
+          e.preventDefault();
+          move(pageRows);
+          break;
+        case 'PageUp':
+          e.preventDefault();
+          move(-pageRows);
+          break;
+        case 'Home':
+        case 'g':
+          e.preventDefault();
+          move('start');
+          break;
+        case 'End':
+        case 'G':
+          e.preventDefault();
+          move('end');
+          break;
+        case 'Enter':
+        case 'o': {
+          if (isActivatable(e.target)) return;
+          const t = pages.row(selected);
+          if (t) {
+            e.preventDefault();
+            open(t);
+          }
+          return;
+        }
+        default:
+          return;
+      }
+      // Keep focus on the grid so the selection is visibly "live".
+      if (document.activeElement === document.body) gridRef.current?.focus({ preventScroll: true });
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [active, move, open, pages, selected]);
+
+  const selectedTrace = pages.row(selected);
+
+  return (
+    <div className="library" hidden={!active}>
+      <LibraryFilters
+        value={filters}
+        onChange={setFilters}
+        formats={formats}
+        textRef={textRef}
+        onLeave={() => gridRef.current?.focus()}
+      />
+      <div className="library-summary">
+        <span className="count" data-testid="trace-count">
+          {total === null ? 'Loading…' : `${formatInteger(total)} trace${total === 1 ? '' : 's'}`}
+          {filtered && grandTotal !== null ? <span className="dim"> of {formatInteger(grandTotal)}</span> : null}
+        </span>
+        {pages.loading ? <span className="spinner" aria-label="Loading" /> : null}
+        {pages.error ? (
+          <span className="text-error" role="alert">
+            {pages.error}
+          </span>
+        ) : null}
+        <span className="spacer" />
+        {selectedTrace ? (
+          <span className="dim selection-hint" title={selectedTrace.traceId}>
+            {selected + 1} / {formatInteger(total ?? 0)} · <span className="mono">{selectedTrace.traceId}</span>
+          </span>
+        ) : null}
+        <span className="dim shortcuts">
+          <kbd>/</kbd> filter <kbd>j</kbd>
+          <kbd>k</kbd> move <kbd>↵</kbd> open
+        </span>
+      </div>
+      <div className="table-wrap">
+        <TraceTable
+          pages={pages}
+          sort={sort}
+          onSort={onSort}
+          selected={selected}
+          onSelect={setSelected}
+          onOpen={open}
+          resetKey={queryKey}
+          gridRef={gridRef}
+        />
+        {total === 0 ? (
+          filtered ? (
+            <div className="empty-state">
+              <div className="empty-title">No traces match these filters</div>
+              <button type="button" className="button" onClick={() => setFilters(EMPTY_FILTERS)}>
+                Clear filters
+              </button>
+            </div>
+          ) : (
+            <div className="empty-state">
+              <div className="empty-title">No traces yet</div>
+              <p className="dim">Drop trace files anywhere in this window, or</p>
+              <button type="button" className="button primary" onClick={onImportClick}>
+                Import files…
+              </button>
+              {appInfo?.otlpEndpoint ? (
+                <p className="dim">
+                  or point an OTLP/HTTP exporter at <code className="mono">{appInfo.otlpEndpoint}</code>
+                </p>
+              ) : null}
+            </div>
+          )
+        ) : null}
+      </div>
+    </div>
+  );
+}

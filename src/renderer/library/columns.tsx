@@ -1,0 +1,164 @@
+import type { ReactNode } from 'react';
+import type { TraceSummary } from '../../shared/api';
+import { baseName, formatCompact, formatCost, formatDuration, formatInteger, formatTimestamp } from '../util/format';
+import type { TraceSortField } from './filters';
+import { StatusBadge } from './StatusBadge';
+
+export interface Column {
+  id: string;
+  label: string;
+  /** tooltip on the header */
+  title: string;
+  /** CSS grid track */
+  width: string;
+  align?: 'right';
+  sort?: TraceSortField;
+  /** Sort direction on first click: numbers are interesting largest-first. */
+  firstDir?: 'asc' | 'desc';
+  render(t: TraceSummary): ReactNode;
+  /** Plain-text tooltip (full value of truncated cells). */
+  tip?(t: TraceSummary): string | undefined;
+}
+
+// Every cell renders through React text nodes: trace content is untrusted and never becomes
+// markup, a URL or a style.
+export const COLUMNS: Column[] = [
+  {
+    id: 'name',
+    label: 'Name',
+    title: 'Trace name (service · version)',
+    width: 'minmax(240px, 3fr)',
+    sort: 'name',
+    firstDir: 'asc',
+    render: (t) => (
+      <>
+        <span className="cell-name">{t.name || t.traceId}</span>
+        {t.service ? (
+          <span className="cell-sub">
+            {t.service}
+            {t.version ? ` · ${t.version}` : ''}
+          </span>
+        ) : null}
+      </>
+    ),
+    tip: (t) => `${t.name}\ntrace ${t.traceId}${t.service ? `\nservice ${t.service}` : ''}${t.version ? ` ${t.version}` : ''}`,
+  },
+  {
+    id: 'format',
+    label: 'Format',
+    title: 'Source format',
+    width: '112px',
+    sort: 'format',
+    firstDir: 'asc',
+    render: (t) => <span className="format-tag">{t.format}</span>,
+  },
+  {
+    id: 'start',
+    label: 'Start',
+    title: 'Start time (local)',
+    width: '148px',
+    sort: 'start',
+    firstDir: 'desc',
+    render: (t) => formatTimestamp(t.startMs),
+    tip: (t) => (t.startMs !== null ? new Date(t.startMs).toISOString() : undefined),
+  },
+  {
+    id: 'duration',
+    label: 'Duration',
+    title: 'Wall-clock duration',
+    width: '78px',
+    align: 'right',
+    sort: 'duration',
+    firstDir: 'desc',
+    render: (t) => formatDuration(t.durationMs),
+  },
+  {
+    id: 'status',
+    label: 'Status',
+    title: 'Trace status (error spans)',
+    width: '84px',
+    sort: 'status',
+    firstDir: 'desc',
+    render: (t) => <StatusBadge status={t.status} errors={t.errorCount} />,
+  },
+  {
+    id: 'spans',
+    label: 'Spans',
+    title: 'Span count',
+    width: '66px',
+    align: 'right',
+    sort: 'spans',
+    firstDir: 'desc',
+    render: (t) => formatInteger(t.spanCount),
+  },
+  {
+    id: 'llm',
+    label: 'LLM',
+    title: 'Model calls',
+    width: '52px',
+    align: 'right',
+    sort: 'llmCalls',
+    firstDir: 'desc',
+    render: (t) => formatInteger(t.llmCalls),
+  },
+  {
+    id: 'tools',
+    label: 'Tools',
+    title: 'Tool calls (failed tool calls)',
+    width: '76px',
+    align: 'right',
+    sort: 'toolCalls',
+    firstDir: 'desc',
+    render: (t) => (
+      <>
+        {formatInteger(t.toolCalls)}
+        {t.toolErrors > 0 ? (
+          <span className="tool-errors" title={`${t.toolErrors} failed`}>
+            {' '}
+            ✕{t.toolErrors}
+          </span>
+        ) : null}
+      </>
+    ),
+  },
+  {
+    id: 'tokens',
+    label: 'Tokens in / out',
+    title: 'Input / output tokens',
+    width: '118px',
+    align: 'right',
+    sort: 'tokens',
+    firstDir: 'desc',
+    render: (t) =>
+      t.inputTokens || t.outputTokens ? (
+        <>
+          {formatCompact(t.inputTokens)}
+          <span className="dim"> / </span>
+          {formatCompact(t.outputTokens)}
+        </>
+      ) : (
+        <span className="dim">—</span>
+      ),
+    tip: (t) => `${formatInteger(t.inputTokens)} in / ${formatInteger(t.outputTokens)} out`,
+  },
+  {
+    id: 'cost',
+    label: 'Cost',
+    title: 'Recorded cost (USD)',
+    width: '70px',
+    align: 'right',
+    sort: 'cost',
+    firstDir: 'desc',
+    render: (t) => (t.costUsd === null ? <span className="dim">—</span> : formatCost(t.costUsd)),
+  },
+  {
+    id: 'source',
+    label: 'Source file',
+    title: 'File the trace was imported from',
+    width: 'minmax(160px, 2fr)',
+    render: (t) => <span className="cell-source">{baseName(t.sourceFile)}</span>,
+    tip: (t) => t.sourceFile,
+  },
+];
+
+export const GRID_TEMPLATE = COLUMNS.map((c) => c.width).join(' ');

@@ -1,0 +1,152 @@
+import { useCallback, useRef, useState } from 'react';
+import type { ApiEvent, ImportOutcome, TracedeckClient } from '../../shared/api';
+import { baseName } from '../util/format';
+
+export type ImportPhase = 'queued' | 'uploading' | 'importing' | 'done';
+
+/** One file the user asked to import, from queued to its outcomes. */
+export interface ImportJob {
+  id: number;
+  file: string;
+  phase: ImportPhase;
+  bytesDone: number;
+  bytesTotal: number;
+  outcomes: ImportOutcome[];
+}
+
+export interface Imports {
+  jobs: ImportJob[];
+  busy: boolean;
+  importFiles(files: File[]): Promise<void>;
+  /** Desktop only (null in browser mode). */
+  importViaDialog: (() => Promise<void>) | null;
+  /** Feed backend events here (server-side read progress of the file being imported). */
+  onEvent(e: ApiEvent): void;
+  clear(): void;
+}
+
+let nextId = 1;
+
+/**
+ * The import queue of this window. Files go one at a time; each job first shows upload progress
+ * (browser) and then the backend's own read progress, then its outcomes verbatim.
+ */
+export function useImports(client: TracedeckClient, onImported: () => void): Imports {
+  const [jobs, setJobs] = useState<ImportJob[]>([]);
+  const [busy, setBusy] = useState(false);
+  const queue = useRef(Promise.resolve());
+  const active = useRef<number | null>(null);
+  /** Imports this window started and awaits; their import-finished events are not news. */
+  const inFlight = useRef(0);
+  /**
+   * Sources of our own finished imports: their import-finished event travels on the event
+   * stream, which may deliver it after the import's own response.
+   */
+  const ownFinished = useRef(new Map<string, number>());
+  const rememberOwn = (outcomes: ImportOutcome[]) => {
+    const now = Date.now();
+    for (const o of outcomes) ownFinished.current.set(baseName(o.source), now);
+  };
+
+  const patch = useCallback((id: number, p: Partial<ImportJob>) => {
+    setJobs((js) => js.map((j) => (j.id === id ? { ...j, ...p } : j)));
+  }, []);
+
+  const importFiles = useCallback(
+    (files: File[]) => {
+      if (!files.length) return Promise.resolve();
+      const fresh = files.map(
+        (f): ImportJob => ({ id: nextId++, file: f.name, phase: 'queued', bytesDone: 0, bytesTotal: f.size, outcomes: [] }),
+      );
+      setJobs((js) => [...fresh.slice().reverse(), ...js]);
+      setBusy(true);
+      const run = async () => {
+        for (let i = 0; i < files.length; i++) {
+          const job = fresh[i]!;
+          active.current = job.id;
+          patch(job.id, { phase: 'uploading' });
+          const outcomes = await client.importFiles([files[i]!], (p) => {
+            const uploaded = p.bytesTotal > 0 && p.bytesDone >= p.bytesTotal;
+            patch(job.id, { bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, phase: uploaded ? 'importing' : 'uploading' });
+          });
+          active.current = null;
+          rememberOwn(outcomes);
+          patch(job.id, { phase: 'done', outcomes, bytesDone: job.bytesTotal });
+          onImported();
+        }
+      };
+      inFlight.current++;
+      const done = queue.current.then(run, run).finally(() => {
+        inFlight.current--;
+        setBusy(inFlight.current > 0);
+      });
+      queue.current = done.catch(() => undefined);
+      return done;
+    },
+    [client, patch, onImported],
+  );
+
+  const dialog = client.openImportDialog;
+  const importViaDialog = dialog
+    ? async () => {
+        setBusy(true);
+        inFlight.current++;
+        try {
+          const outcomes = await dialog();
+          if (!outcomes.length) return; // cancelled
+          rememberOwn(outcomes);
+          const rows = outcomes.map(
+            (o): ImportJob => ({
+              id: nextId++,
+              file: baseName(o.source),
+              phase: 'done',
+              bytesDone: 0,
+              bytesTotal: 0,
+              outcomes: [o],
+            }),
+          );
+          setJobs((js) => [...rows, ...js]);
+          onImported();
+        } finally {
+          inFlight.current--;
+          setBusy(inFlight.current > 0);
+        }
+      }
+    : null;
+
+  const onEvent = useCallback(
+    (e: ApiEvent) => {
+      // Imports started elsewhere (the desktop File menu, another tab) still get their row.
+      if (e.type === 'import-finished') {
+        const o = e.outcome;
+        const name = baseName(o.source);
+        const ownAt = ownFinished.current.get(name);
+        if (ownAt !== undefined && Date.now() - ownAt < 30_000) {
+          ownFinished.current.delete(name);
+          return;
+        }
+        if (inFlight.current > 0) return;
+        setJobs((js) => [
+          { id: nextId++, file: baseName(o.source), phase: 'done', bytesDone: 0, bytesTotal: 0, outcomes: [o] },
+          ...js,
+        ]);
+        return;
+      }
+      if (e.type !== 'import-progress' || active.current === null) return;
+      const id = active.current;
+      const name = baseName(e.source);
+      setJobs((js) =>
+        js.map((j) =>
+          j.id === id && j.file === name && j.phase !== 'done'
+            ? { ...j, phase: 'importing', bytesDone: e.bytesDone, bytesTotal: e.bytesTotal }
+            : j,
+        ),
+      );
+    },
+    [],
+  );
+
+  const clear = useCallback(() => setJobs((js) => js.filter((j) => j.phase !== 'done')), []);
+
+  return { jobs, busy, importFiles, importViaDialog, onEvent, clear };
+}

@@ -1,0 +1,110 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { TraceQuery, TraceSummary, TracedeckClient } from '../../shared/api';
+
+export const PAGE_SIZE = 200;
+
+export interface TracePages {
+  /** null until the first page of the current query answered */
+  total: number | null;
+  loading: boolean;
+  /** bumps whenever rows arrive: row() reads a ref, so consumers re-render on this */
+  version: number;
+  error: string | null;
+  row(index: number): TraceSummary | undefined;
+  /** Make sure rows [first, last] are loaded (the virtual scroller calls this as it scrolls). */
+  ensure(first: number, last: number): void;
+  /** Reload what is on screen, keeping the old rows visible until the new ones arrive. */
+  refresh(): void;
+}
+
+/**
+ * Server-side paging for a virtualised table: only the pages the scroller touches are fetched,
+ * so 100k traces cost a count query and a couple of 200-row pages. A generation counter drops
+ * answers to queries the user has already replaced.
+ */
+export function useTracePages(client: TracedeckClient, query: TraceQuery): TracePages {
+  const key = JSON.stringify(query);
+  const [total, setTotal] = useState<number | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [version, setVersion] = useState(0);
+  const pages = useRef(new Map<number, TraceSummary[]>());
+  const pending = useRef(new Set<number>());
+  const gen = useRef(0);
+  const visible = useRef<[number, number]>([0, PAGE_SIZE - 1]);
+  const queryRef = useRef(query);
+  queryRef.current = query;
+
+  const fetchPages = useCallback(
+    (pageNos: number[], replace: boolean) => {
+      const myGen = gen.current;
+      const q = queryRef.current;
+      setLoading(true);
+      const requests = pageNos.map((p) =>
+        client.call('listTraces', { ...q, limit: PAGE_SIZE, offset: p * PAGE_SIZE }).then((res) => [p, res] as const),
+      );
+      Promise.all(requests).then(
+        (results) => {
+          if (myGen !== gen.current) return;
+          const next = replace ? new Map<number, TraceSummary[]>() : pages.current;
+          for (const [p, res] of results) {
+            next.set(p, res.rows);
+            pending.current.delete(p);
+          }
+          pages.current = next;
+          const last = results[results.length - 1];
+          if (last) setTotal(last[1].total);
+          setError(null);
+          setLoading(false);
+          setVersion((v) => v + 1);
+        },
+        (e: unknown) => {
+          if (myGen !== gen.current) return;
+          for (const p of pageNos) pending.current.delete(p);
+          setError(e instanceof Error ? e.message : String(e));
+          setLoading(false);
+        },
+      );
+    },
+    [client],
+  );
+
+  const pagesFor = (first: number, last: number): number[] => {
+    const out: number[] = [];
+    for (let p = Math.floor(Math.max(0, first) / PAGE_SIZE); p <= Math.floor(Math.max(0, last) / PAGE_SIZE); p++) {
+      out.push(p);
+    }
+    return out;
+  };
+
+  // A new query starts from scratch (and from the top: the table resets its scroll).
+  useEffect(() => {
+    gen.current++;
+    pages.current = new Map();
+    pending.current = new Set([0]);
+    visible.current = [0, PAGE_SIZE - 1];
+    fetchPages([0], true);
+  }, [key, fetchPages]);
+
+  const ensure = useCallback(
+    (first: number, last: number) => {
+      visible.current = [first, last];
+      const missing = pagesFor(first, last).filter((p) => !pages.current.has(p) && !pending.current.has(p));
+      if (!missing.length) return;
+      for (const p of missing) pending.current.add(p);
+      fetchPages(missing, false);
+    },
+    [fetchPages],
+  );
+
+  const refresh = useCallback(() => {
+    gen.current++;
+    const wanted = pagesFor(visible.current[0], visible.current[1]);
+    pending.current = new Set(wanted);
+    fetchPages(wanted, true);
+  }, [fetchPages]);
+
+  const row = useCallback((i: number) => pages.current.get(Math.floor(i / PAGE_SIZE))?.[i % PAGE_SIZE], []);
+
+  return { total, loading, version, error, row, ensure, refresh };
+}

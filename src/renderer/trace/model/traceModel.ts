@@ -1,0 +1,169 @@
+import { SPAN_KINDS, SPAN_STATUSES, type SpanKind, type TraceAnalysis, type TraceColumns } from '../../../shared/api';
+
+/**
+ * The trace as the view holds it: typed arrays indexed by row (depth-first tree order, as the
+ * backend sends the columns). Everything derived here is one forward or backward pass: a
+ * parent's row precedes its descendants', and a subtree is the row range [r, subtreeEnd[r]).
+ */
+export interface TraceModel {
+  n: number;
+  t0: number;
+  /** Trace range in ms since t0. */
+  startMs: number;
+  endMs: number;
+  spanId: string[];
+  rowOf: Map<string, number>;
+  parent: Int32Array;
+  depth: Int32Array;
+  subtreeEnd: Int32Array;
+  childCount: Int32Array;
+  maxDepth: number;
+  start: Float64Array;
+  /** Own end, NaN when the source gave none. */
+  end: Float64Array;
+  /** End used for drawing: own end, or the latest end below an open span, never before start. */
+  drawEnd: Float64Array;
+  kind: Uint8Array;
+  status: Uint8Array;
+  name: Int32Array;
+  names: string[];
+  model: Int32Array;
+  models: string[];
+  tool: Int32Array;
+  tools: string[];
+  inputTokens: Float64Array;
+  outputTokens: Float64Array;
+  costUsd: Float64Array;
+  concurrent: Uint8Array;
+}
+
+export const KIND_INDEX = Object.fromEntries(SPAN_KINDS.map((k, i) => [k, i])) as Record<SpanKind, number>;
+export const STATUS_ERROR = SPAN_STATUSES.indexOf('error');
+export const STATUS_OK = SPAN_STATUSES.indexOf('ok');
+
+export function buildModel(c: TraceColumns): TraceModel {
+  const n = c.n;
+  const parent = Int32Array.from(c.parent);
+  const depth = new Int32Array(n);
+  let maxDepth = 0;
+  for (let r = 0; r < n; r++) {
+    const p = parent[r]!;
+    if (p >= 0) {
+      depth[r] = depth[p]! + 1;
+      if (depth[r]! > maxDepth) maxDepth = depth[r]!;
+    }
+  }
+  const size = new Int32Array(n).fill(1);
+  const childCount = new Int32Array(n);
+  for (let r = n - 1; r >= 0; r--) {
+    const p = parent[r]!;
+    if (p >= 0) {
+      size[p]! += size[r]!;
+      childCount[p]!++;
+    }
+  }
+  const subtreeEnd = new Int32Array(n);
+  for (let r = 0; r < n; r++) subtreeEnd[r] = r + size[r]!;
+
+  const start = Float64Array.from(c.start);
+  const end = new Float64Array(n);
+  for (let r = 0; r < n; r++) end[r] = c.end[r] ?? NaN;
+  const drawEnd = new Float64Array(n);
+  for (let r = 0; r < n; r++) drawEnd[r] = Number.isNaN(end[r]!) ? -Infinity : Math.max(end[r]!, start[r]!);
+  for (let r = n - 1; r >= 0; r--) {
+    if (drawEnd[r] === -Infinity || (Number.isNaN(end[r]!) && drawEnd[r]! < start[r]!)) drawEnd[r] = start[r]!;
+    const p = parent[r]!;
+    if (p >= 0 && Number.isNaN(end[p]!) && drawEnd[r]! > drawEnd[p]!) drawEnd[p] = drawEnd[r]!;
+  }
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let r = 0; r < n; r++) {
+    if (start[r]! < lo) lo = start[r]!;
+    if (drawEnd[r]! > hi) hi = drawEnd[r]!;
+  }
+  if (!Number.isFinite(lo)) lo = 0;
+  if (!Number.isFinite(hi) || hi <= lo) hi = lo + 1;
+
+  const nan = () => new Float64Array(n).fill(NaN);
+  const inputTokens = nan();
+  const outputTokens = nan();
+  const costUsd = nan();
+  c.usage.row.forEach((r, k) => {
+    inputTokens[r] = c.usage.inputTokens[k] ?? NaN;
+    outputTokens[r] = c.usage.outputTokens[k] ?? NaN;
+    costUsd[r] = c.usage.costUsd[k] ?? NaN;
+  });
+  const concurrent = new Uint8Array(n);
+  for (const r of c.concurrent) concurrent[r] = 1;
+  const rowOf = new Map<string, number>();
+  for (let r = 0; r < n; r++) rowOf.set(c.spanId[r]!, r);
+
+  return {
+    n,
+    t0: c.t0,
+    startMs: lo,
+    endMs: hi,
+    spanId: c.spanId,
+    rowOf,
+    parent,
+    depth,
+    subtreeEnd,
+    childCount,
+    maxDepth,
+    start,
+    end,
+    drawEnd,
+    kind: Uint8Array.from(c.kind),
+    status: Uint8Array.from(c.status),
+    name: Int32Array.from(c.name),
+    names: c.names,
+    model: Int32Array.from(c.model),
+    models: c.models,
+    tool: Int32Array.from(c.tool),
+    tools: c.tools,
+    inputTokens,
+    outputTokens,
+    costUsd,
+    concurrent,
+  };
+}
+
+export function kindOf(m: TraceModel, r: number): SpanKind {
+  return SPAN_KINDS[m.kind[r]!] ?? 'other';
+}
+
+export function nameOf(m: TraceModel, r: number): string {
+  return m.names[m.name[r]!] ?? '';
+}
+
+export function durationOf(m: TraceModel, r: number): number {
+  return Number.isNaN(m.end[r]!) ? NaN : m.end[r]! - m.start[r]!;
+}
+
+/** Critical path of the analysis mapped onto rows: per-row flag and per-row segment lists. */
+export interface CriticalRows {
+  onPath: Uint8Array;
+  /** Segments by row: flat [start, end, start, end …] in ms since t0. */
+  segments: Map<number, number[]>;
+}
+
+export function criticalRows(m: TraceModel, a: TraceAnalysis): CriticalRows {
+  const onPath = new Uint8Array(m.n);
+  const segments = new Map<number, number[]>();
+  const shift = a.t0 - m.t0;
+  const rows = a.criticalPath.spanIds.map((id) => m.rowOf.get(id) ?? -1);
+  const seg = a.criticalPath.segments;
+  for (let k = 0; k < seg.span.length; k++) {
+    const r = rows[seg.span[k]!]!;
+    if (r < 0) continue;
+    onPath[r] = 1;
+    let list = segments.get(r);
+    if (!list) segments.set(r, (list = []));
+    list.push(seg.start[k]! + shift, seg.end[k]! + shift);
+  }
+  for (const id of a.criticalPath.spanIds) {
+    const r = m.rowOf.get(id);
+    if (r !== undefined) onPath[r] = 1;
+  }
+  return { onPath, segments };
+}

@@ -1,0 +1,37 @@
+/** Axis labels: relative time since trace start, in a unit chosen from the tick step. */
+export function formatTick(ms: number, stepMs: number): string {
+  if (ms === 0) return '0';
+  const sign = ms < 0 ? '-' : '';
+  const a = Math.abs(ms);
+  if (stepMs < 0.001) return `${sign}${(a * 1000).toFixed(decimals(stepMs * 1000))}µs`;
+  if (stepMs < 1) return `${sign}${a.toFixed(decimals(stepMs))}ms`;
+  if (stepMs < 1000) return `${sign}${a.toFixed(decimals(stepMs))}ms`;
+  if (stepMs < 60_000) return `${sign}${(a / 1000).toFixed(decimals(stepMs / 1000))}s`;
+  if (stepMs < 3_600_000) {
+    const m = Math.floor(a / 60_000);
+    const s = (a - m * 60_000) / 1000;
+    return `${sign}${m}m${s ? `${Math.round(s)}s` : ''}`;
+  }
+  const h = Math.floor(a / 3_600_000);
+  const m = Math.round((a - h * 3_600_000) / 60_000);
+  return `${sign}${h}h${m ? `${m}m` : ''}`;
+}
+
+function decimals(step: number): number {
+  if (step >= 1) return 0;
+  return Math.min(6, Math.ceil(-Math.log10(step) - 1e-9));
+}
+
+/** Span durations in bars and labels: short, 3 significant digits. */
+export function formatSpanDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return '';
+  if (ms < 0.001) return '0µs';
+  if (ms < 1) return `${(ms * 1000).toPrecision(3).replace(/\.?0+$/, '')}µs`;
+  if (ms < 1000) return `${ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0)}ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s < 10 ? s.toFixed(2) : s.toFixed(1)}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${Math.round(s - m * 60)}s`;
+  const h = Math.floor(m / 60);
+  return `${h}h ${m - h * 60}m`;
+}

@@ -1,0 +1,39 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError, httpStatusOf, toApiErrorBody, type Backend } from '../../backend/handlers';
+import { HttpError, readBody, sendJson } from '../http';
+
+/** Big enough for the largest valid input (importPaths: 1000 paths × 4096 chars), no bigger. */
+export const RPC_BODY_LIMIT = 8 * 1024 * 1024;
+
+/** POST /api/rpc/:method — JSON in, JSON out; errors as ApiErrorBody (400 / 404 / 500). */
+export async function handleRpc(
+  req: IncomingMessage,
+  res: ServerResponse,
+  backend: Backend,
+  rawMethod: string,
+): Promise<void> {
+  if (req.method !== 'POST') throw new HttpError(405, 'bad-input', 'RPC calls are POST requests');
+  let method: string;
+  try {
+    method = decodeURIComponent(rawMethod);
+  } catch {
+    throw new HttpError(400, 'bad-input', 'malformed method name');
+  }
+  const body = await readBody(req, RPC_BODY_LIMIT);
+  let input: unknown = undefined;
+  if (body.length > 0) {
+    try {
+      input = JSON.parse(body.toString('utf8'));
+    } catch (e) {
+      throw new HttpError(400, 'bad-input', `request body is not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  try {
+    const out = await backend.dispatch(method, input);
+    // getTrace/getSpan answer null for an unknown id: still a successful call.
+    sendJson(res, 200, out ?? null);
+  } catch (e) {
+    const body = toApiErrorBody(e);
+    sendJson(res, e instanceof ApiError ? httpStatusOf(e.code) : 500, body);
+  }
+}

@@ -1,0 +1,157 @@
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createBackend, type Backend } from '../backend/handlers';
+import { Workspace } from '../core/store/workspace';
+import { EVENTS_PATH, RPC_PATH, UPLOAD_PATH } from '../shared/api';
+import { HttpError, sendError, sendText } from './http';
+import { createRequestGuard } from './requestGuard';
+import { handleEvents } from './routes/events';
+import { handleOtlp, OTLP_PATH } from './routes/otlp';
+import { handleRpc } from './routes/rpc';
+import { handleStatic } from './routes/static';
+import { handleUpload, UPLOAD_LIMIT } from './routes/upload';
+import { setSecurityHeaders } from './securityHeaders';
+
+export interface ServerOptions {
+  /** Open (and on close, close) this workspace with a browser-mode backend… */
+  workspacePath?: string;
+  /** …or serve an existing backend (the desktop app, tests). One of the two is required. */
+  backend?: Backend;
+  /** 0 = any free port. */
+  port?: number;
+  /** Loopback only: anything else would expose every stored trace to the network. */
+  host?: '127.0.0.1' | 'localhost' | '::1';
+  /** Built renderer to serve; default <repo>/out/web; null = API only. */
+  staticDir?: string | null;
+  /** Accept OTLP/HTTP traces on POST /v1/traces (default true). */
+  otlp?: boolean;
+  /** Serve /api/* (default true); false = an OTLP-only receiver (the desktop app uses IPC). */
+  api?: boolean;
+  /** appInfo version when the server creates the backend. */
+  version?: string;
+  /** Seconds between SSE keep-alive comments, in ms (tests shorten it). */
+  sseKeepAliveMs?: number;
+  /** Upload body limit in bytes (default 4 GiB). */
+  uploadLimit?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** …/v1/traces, or null when the receiver is off. */
+  otlpEndpoint: string | null;
+  backend: Backend;
+  /** Whether staticDir has an index.html (else only the API is useful). */
+  webUiBuilt: boolean;
+  close(): Promise<void>;
+}
+
+const CLOSE_GRACE_MS = 2000;
+
+export const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../../out/web', import.meta.url));
+
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  if (!opts.backend && !opts.workspacePath) throw new Error('startServer needs a workspacePath or a backend');
+  const host = opts.host ?? '127.0.0.1';
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) throw new Error(`refusing to listen on non-loopback ${host}`);
+  const ownWorkspace = opts.backend ? null : Workspace.open(opts.workspacePath!);
+  const backend =
+    opts.backend ?? createBackend({ workspace: ownWorkspace!, mode: 'browser', version: opts.version });
+  const otlp = opts.otlp ?? true;
+  const keepAliveMs = opts.sseKeepAliveMs ?? 15_000;
+  const staticRoot = resolveStaticRoot(opts.staticDir === undefined ? DEFAULT_STATIC_DIR : opts.staticDir);
+
+  let port = 0;
+  const guard = createRequestGuard(host, () => port);
+  const streams = new Set<() => void>();
+
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    setSecurityHeaders(res);
+    if (!guard.hostAllowed(req)) return sendText(res, 403, 'forbidden: unexpected Host header');
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    const isApi = path === '/api' || path.startsWith('/api/');
+    if ((isApi || path === OTLP_PATH) && !guard.originAllowed(req))
+      return sendError(res, 403, 'bad-input', 'cross-origin requests are not allowed');
+    if (isApi && opts.api === false) throw new HttpError(404, 'not-found', 'this server only receives OTLP traces');
+
+    if (path.startsWith(RPC_PATH)) return handleRpc(req, res, backend, path.slice(RPC_PATH.length));
+    if (path === UPLOAD_PATH) return handleUpload(req, res, backend, url.searchParams, opts.uploadLimit ?? UPLOAD_LIMIT);
+    if (path === EVENTS_PATH) {
+      if (req.method !== 'GET') throw new HttpError(405, 'bad-input', 'the event stream is a GET request');
+      const end = handleEvents(req, res, backend, keepAliveMs);
+      streams.add(end);
+      req.on('close', () => streams.delete(end));
+      return;
+    }
+    if (path === OTLP_PATH) {
+      if (!otlp) return sendText(res, 404, 'the OTLP receiver is off');
+      return handleOtlp(req, res, backend);
+    }
+    if (isApi) throw new HttpError(404, 'not-found', `no API route ${path.slice(0, 200)}`);
+    // The raw path, not the URL-normalised one: `/../x` must be refused, not quietly resolved.
+    return handleStatic(req, res, staticRoot, (req.url ?? '/').split('?')[0]!);
+  };
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((e: unknown) => {
+      if (e instanceof HttpError) {
+        if (e.status === 413) res.setHeader('Connection', 'close');
+        sendError(res, e.status, e.code, e.message);
+      } else sendError(res, 500, 'failed', e instanceof Error ? e.message : String(e));
+    });
+  });
+  // Uploads of GiB files take long: no request timeout (the server is loopback-only).
+  server.requestTimeout = 0;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  }).catch((e) => {
+    ownWorkspace?.close();
+    throw e;
+  });
+  port = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const otlpEndpoint = otlp ? `${url}${OTLP_PATH}` : null;
+  backend.setOtlpEndpoint(otlpEndpoint);
+
+  let closed: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    otlpEndpoint,
+    backend,
+    webUiBuilt: staticRoot !== null && existsSync(join(staticRoot, 'index.html')),
+    close() {
+      closed ??= (async () => {
+        for (const end of streams) end();
+        streams.clear();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+          // Give requests in flight (an OTLP batch, an upload) a moment, then cut them.
+          setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS).unref();
+        });
+        // Let the write queue drain (an import in flight) before closing the database.
+        if (ownWorkspace) {
+          await ownWorkspace.exclusive(async () => undefined);
+          ownWorkspace.close();
+        }
+        backend.setOtlpEndpoint(null);
+      })();
+      return closed;
+    },
+  };
+}
+
+function resolveStaticRoot(dir: string | null): string | null {
+  // Not resolved further here: a build made while serving is picked up (static.ts resolves).
+  return dir ? resolve(dir) : null;
+}

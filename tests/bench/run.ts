@@ -1,0 +1,100 @@
+/**
+ * `npm run bench [-- --only=import --sizes=10k,100k --keep]`
+ *
+ * Runs every bench module in BENCHES, prints each one's table (Tracedeck's figure next to its
+ * baseline), and writes bench-results/latest.json (gitignored). A later bench (trace view
+ * render, judges, diff) is a module implementing `Bench` (types.ts) added to the list below.
+ * Exit code 1 when a bench reports a failed or wrong measurement.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { importBench } from './importBench';
+import { REPO_ROOT } from './spawnChild';
+import type { Bench, BenchTable } from './types';
+
+const BENCHES: Bench[] = [importBench];
+
+function parseArgs(argv: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const a of argv) {
+    const m = /^--([^=]+)(?:=(.*))?$/.exec(a);
+    if (m) out[m[1]!] = m[2] ?? 'true';
+  }
+  return out;
+}
+
+function printTable(t: BenchTable): void {
+  const widths = t.headers.map((h, i) => Math.max(h.length, ...t.rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(`\n${t.title}`);
+  console.log(line(t.headers));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of t.rows) console.log(line(r));
+  for (const n of t.notes ?? []) console.log(`  · ${n}`);
+}
+
+async function main(): Promise<number> {
+  const options = parseArgs(process.argv.slice(2));
+  const only = options.only?.split(',');
+  const benches = BENCHES.filter((b) => !only || only.includes(b.name));
+  if (benches.length === 0) {
+    console.error(`no bench matches --only=${options.only}; available: ${BENCHES.map((b) => b.name).join(', ')}`);
+    return 2;
+  }
+  const tmpDir = mkdtempSync(join(tmpdir(), 'tracedeck-bench-'));
+  const machine = {
+    node: process.version,
+    cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+  };
+  console.log(`Tracedeck benchmarks — Node ${machine.node}, ${machine.cpus}, ${machine.memoryGiB} GiB`);
+
+  const outDir = join(REPO_ROOT, 'bench-results');
+  const outFile = join(outDir, 'latest.json');
+  let previous: { results?: Record<string, unknown> } = {};
+  try {
+    previous = JSON.parse(readFileSync(outFile, 'utf8'));
+  } catch {
+    previous = {};
+  }
+  const results: Record<string, unknown> = { ...(previous.results ?? {}) };
+  let ok = true;
+  try {
+    for (const bench of benches) {
+      console.log(`\n## ${bench.name}: ${bench.description}`);
+      const started = Date.now();
+      try {
+        const outcome = await bench.run({ tmpDir, options, log: (m) => console.error(`  ${m}`) });
+        for (const t of outcome.tables) printTable(t);
+        results[bench.name] = {
+          at: new Date().toISOString(),
+          machine,
+          ok: outcome.ok,
+          seconds: (Date.now() - started) / 1000,
+          data: outcome.data,
+        };
+        ok &&= outcome.ok;
+      } catch (e) {
+        ok = false;
+        console.error(`bench ${bench.name} failed:`, e);
+        results[bench.name] = { at: new Date().toISOString(), machine, ok: false, error: String(e) };
+      }
+    }
+  } finally {
+    if (!options.keep) rmSync(tmpDir, { recursive: true, force: true });
+    else console.log(`\nkept generated files in ${tmpDir}`);
+  }
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(outFile, `${JSON.stringify({ results }, null, 2)}\n`);
+  console.log(`\nresults written to ${outFile}${ok ? '' : ' (with problems: see notes above)'}`);
+  return ok ? 0 : 1;
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (e) => {
+    console.error(e);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,292 @@
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { importBuffer, importFile } from '../../../src/core/import/importFile';
+import type { Span } from '../../../src/core/model/types';
+import type { Workspace } from '../../../src/core/store/workspace';
+import { ImportError } from '../../../src/core/util/errors';
+import { fixture, importFixture, tempWorkspace } from '../../helpers/workspace';
+
+// Expected values were read from the JSONL files with python3: lines per message.id, usage per
+// id (field-wise max over its lines), tool_use blocks and their tool_result lines, timestamps.
+
+const cleanups: (() => void)[] = [];
+afterAll(() => cleanups.forEach((c) => c()));
+
+async function load(rel: string) {
+  const { ws, result, cleanup } = await importFixture(`claude-code/${rel}`);
+  cleanups.push(cleanup);
+  expect(result.format).toBe('claude-code');
+  expect(result.traceIds).toHaveLength(1);
+  return view(ws, result.traceIds[0]!);
+}
+
+function view(ws: Workspace, traceId: string) {
+  const spans = ws.getSpans(traceId);
+  const byId = new Map(spans.map((s) => [s.spanId, s]));
+  const under = (id: string): Span[] => {
+    // every span below id (iterative)
+    const out: Span[] = [];
+    const stack = [id];
+    while (stack.length) {
+      const p = stack.pop()!;
+      for (const s of spans) if (s.parentId === p) (out.push(s), stack.push(s.spanId));
+    }
+    return out;
+  };
+  return { ws, traceId, spans, span: (id: string) => byId.get(id)!, under, summary: ws.getTrace(traceId)! };
+}
+
+const ofKind = (spans: Span[], kind: Span['kind']) => spans.filter((s) => s.kind === kind);
+const sum = (spans: Span[], k: 'inputTokens' | 'outputTokens' | 'cacheReadTokens' | 'cacheWriteTokens') =>
+  spans.reduce((n, s) => n + (s.usage?.[k] ?? 0), 0);
+
+describe('Claude Code session: short transcript with rejected tool calls', () => {
+  const file = 'cc-spotter-short-tool-errors.jsonl';
+  const session = '55604662-cf2a-4331-851a-ec234028f8ca';
+
+  it('merges the 5 lines of one API message into one llm span with usage counted once', async () => {
+    const { traceId, spans, summary } = await load(file);
+    expect(traceId).toBe(session);
+    expect(summary.llmCalls).toBe(1);
+    const [llm] = ofKind(spans, 'llm');
+    expect(llm!.spanId).toBe('msg_01MKH1ccEGrZGNPvu8pYiiQa');
+    expect(llm!.attributes.lines).toEqual([5, 6, 7, 8, 10]);
+    expect(llm!.usage).toEqual({ inputTokens: 3, outputTokens: 13, cacheReadTokens: 11515, cacheWriteTokens: 13835 });
+    expect(summary.inputTokens).toBe(3);
+    expect(summary.outputTokens).toBe(13);
+    const out = llm!.outputMessages![0]!;
+    expect(out.reasoning).toMatch(/^The user is having trouble starting their Phoenix server/);
+    expect(out.content).toContain('Let me check the project structure and try running the server to see the error.');
+    expect(out.toolCalls!.map((t) => t.name)).toEqual(['Bash', 'Glob']);
+    expect(llm!.model).toBe('claude-opus-4-6');
+    // from the prompt line (21:11:56.846) to the message's last line (21:12:01.669)
+    expect(llm!.startMs).toBe(Date.parse('2026-02-10T21:11:56.846Z'));
+    expect(llm!.endMs).toBe(Date.parse('2026-02-10T21:12:01.669Z'));
+    expect(llm!.inputMessages).toEqual([{ role: 'user', content: 'mix phx.server doesnt seem to start' }]);
+  });
+
+  it('has the two rejected tool calls as error spans with the result text', async () => {
+    const { spans, summary } = await load(file);
+    expect(summary.toolCalls).toBe(2);
+    expect(summary.toolErrors).toBe(2);
+    const [bash, glob] = ofKind(spans, 'tool');
+    expect(bash!.toolCall).toMatchObject({
+      id: 'toolu_0116Hyi5v8ut7Ffb7d8qV1Sc',
+      name: 'Bash',
+      arguments: { command: 'mix phx.server 2>&1 | head -80', timeout: 30000 },
+      isError: true,
+    });
+    expect(glob!.toolCall).toMatchObject({ name: 'Glob', arguments: { pattern: 'mix.exs', path: '/home/marco/projects/spotter' } });
+    for (const t of [bash!, glob!]) {
+      expect(t.status).toBe('error');
+      expect(t.statusMessage).toMatch(/^The user doesn't want to proceed with this tool use\./);
+      expect(t.output).toBe('User rejected tool use'); // toolUseResult is a plain string here
+    }
+    // tool_use line → tool_result line
+    expect(bash!.endMs! - bash!.startMs).toBe(1363);
+    expect(glob!.endMs! - glob!.startMs).toBe(811);
+    expect(bash!.events.map((e) => e.name)).toEqual(['hook PreToolUse:Bash']);
+  });
+
+  it('groups the prompt into a turn and keeps hooks and system lines as events, not spans', async () => {
+    const { spans, span } = await load(file);
+    expect(spans).toHaveLength(5); // root, turn, llm, 2 tools
+    const root = span(`session-${session}`);
+    expect(root).toMatchObject({ kind: 'agent', parentId: null, input: 'mix phx.server doesnt seem to start' });
+    expect(root.events.map((e) => e.name)).toEqual(['hook SessionStart:startup', 'hook SessionStart:startup']);
+    const turn = spans.find((s) => s.sourceKind === 'turn')!;
+    expect(turn.name).toBe('mix phx.server doesnt seem to start');
+    expect(turn.events.map((e) => e.name)).toEqual(['interrupted', 'system:local_command', 'system:local_command']);
+    expect(ofKind(spans, 'tool').every((t) => t.parentId === turn.spanId)).toBe(true);
+  });
+});
+
+describe('Claude Code session with a Task sub-agent', () => {
+  const file = 'cc-spotter-session-with-task-subagent.jsonl';
+  const session = '491e126e-1e71-469c-ade2-fcc8af567c74';
+
+  it('has 12 llm spans for the 28 assistant lines (12 distinct message ids), usage once per id', async () => {
+    const { spans, under, span } = await load(file);
+    const agent = span('agent-afb92ff');
+    const inAgent = new Set(under(agent.spanId).map((s) => s.spanId));
+    const main = spans.filter((s) => !inAgent.has(s.spanId) && s.spanId !== agent.spanId);
+    const llm = ofKind(main, 'llm');
+    expect(llm).toHaveLength(12);
+    expect(llm.reduce((n, s) => n + (s.attributes.lines as number[]).length, 0)).toBe(28);
+    expect(span('msg_01LvWnndr3MWQW8w3xEieBJx').attributes.lines).toHaveLength(7);
+    expect(sum(llm, 'inputTokens')).toBe(1576);
+    expect(sum(llm, 'outputTokens')).toBe(1586);
+    expect(sum(llm, 'cacheReadTokens')).toBe(427286);
+    expect(sum(llm, 'cacheWriteTokens')).toBe(25842);
+    // the last line of msg_0179… carries the final output_tokens (472), earlier ones 8
+    expect(span('msg_0179FgGtJzf3MkRAWS4a4tbE').usage!.outputTokens).toBe(472);
+  });
+
+  it('has the 16 tool calls of the session, in order, with results', async () => {
+    const { spans, span, under } = await load(file);
+    const inAgent = new Set(under('agent-afb92ff').map((s) => s.spanId));
+    const tools = ofKind(spans, 'tool').filter((s) => !inAgent.has(s.spanId));
+    expect(tools.map((t) => t.name)).toEqual([
+      'WebFetch', 'WebSearch', 'WebSearch', 'WebSearch', 'Glob', 'WebSearch', 'Read', 'WebSearch',
+      'AskUserQuestion', 'Task', 'Write', 'ExitPlanMode', 'Bash', 'Bash', 'Bash', 'Bash',
+    ]);
+    expect(tools.every((t) => t.status === 'ok')).toBe(true);
+    const read = tools.find((t) => t.name === 'Read')!;
+    expect(read.toolCall!.arguments).toEqual({ file_path: '/home/marco/projects/spotter/mix.exs' });
+    expect(String(read.toolCall!.result)).toMatch(/defmodule Spotter\.MixProject do/);
+    const task = span('toolu_01Cz2Pnv7qNcnK1ZiocxWhQX');
+    expect(task.toolCall!.arguments).toMatchObject({ subagent_type: 'Plan', model: 'haiku', description: 'Draft beads for linting setup' });
+    expect(String(task.toolCall!.result)).toMatch(/^Excellent! Now I have all the information I need/);
+    expect(task.output).toMatchObject({ agentId: 'afb92ff', totalToolUseCount: 9, status: 'completed' });
+    // tool_use at 21:58:15.450, result at 21:58:54.253 (toolUseResult.totalDurationMs 38799)
+    expect(task.endMs! - task.startMs).toBe(38803);
+    const write = tools.find((t) => t.name === 'Write')!;
+    expect(write.events.map((e) => e.name)).toEqual([
+      'hook PreToolUse:Write',
+      'hook PostToolUse:Write',
+      'hook PostToolUse:Write',
+      'hook PostToolUse:Write',
+      'hook PostToolUse:Write',
+      'hook PostToolUse:Write',
+    ]);
+  });
+
+  it('rebuilds the sub-agent from its agent_progress lines under the Task span', async () => {
+    const { span, under, summary } = await load(file);
+    const agent = span('agent-afb92ff');
+    expect(agent).toMatchObject({ kind: 'agent', parentId: 'toolu_01Cz2Pnv7qNcnK1ZiocxWhQX', name: 'Plan agent afb92ff' });
+    expect(agent.attributes.transcriptSource).toBe('agent_progress lines');
+    expect(String(agent.input)).toMatch(/^Draft bead content for setting up Credo, Dialyxir, and mix_audit/);
+    const inside = under(agent.spanId);
+    const llm = ofKind(inside, 'llm');
+    expect(llm).toHaveLength(5); // 9 assistant progress lines, 5 distinct ids
+    expect(llm.every((s) => s.model === 'claude-haiku-4-5-20251001')).toBe(true);
+    expect([sum(llm, 'inputTokens'), sum(llm, 'outputTokens'), sum(llm, 'cacheReadTokens'), sum(llm, 'cacheWriteTokens')]).toEqual([
+      24, 7, 95343, 14285,
+    ]);
+    const tools = ofKind(inside, 'tool');
+    expect(tools.map((t) => t.name)).toEqual(['Read', 'Read', 'Bash', 'Bash', 'Bash', 'Read', 'Bash', 'Read', 'Read']);
+    expect(tools.filter((t) => t.status === 'error').map((t) => t.statusMessage)).toEqual([
+      'EISDIR: illegal operation on a directory, read',
+      '<tool_use_error>Sibling tool call errored</tool_use_error>',
+      '<tool_use_error>Sibling tool call errored</tool_use_error>',
+    ]);
+    // session totals: 12 + 5 model calls, 16 + 9 tool calls, 3 tool errors
+    expect(summary).toMatchObject({ llmCalls: 17, toolCalls: 25, toolErrors: 3, inputTokens: 1600, outputTokens: 1593 });
+  });
+
+  it('splits the session into its two prompts and names the trace after the slug', async () => {
+    const { spans, summary, traceId } = await load(file);
+    expect(traceId).toBe(session);
+    expect(summary.name).toBe('humble-seeking-umbrella');
+    expect(summary.version).toBe('2.1.38');
+    const turns = spans.filter((s) => s.sourceKind === 'turn');
+    expect(turns.map((t) => t.name)).toEqual([
+      expect.stringMatching(/^\/handgemacht:create-beads websearch to learn how to fastest setup credo/),
+      expect.stringMatching(/^create the beads$/),
+    ]);
+    expect(turns.every((t) => t.parentId === `session-${session}`)).toBe(true);
+    expect(summary.startMs).toBe(Date.parse('2026-02-10T21:54:15.897Z'));
+    expect(summary.endMs).toBe(Date.parse('2026-02-10T22:03:51.807Z'));
+  });
+
+  it('inlines <sessionId>/subagents/agent-<id>.jsonl when it sits next to the session file', async () => {
+    // Layout as Claude Code writes it; the sub-agent file is the real a881341 transcript stored
+    // under the name this session's Task result points at (agentId afb92ff).
+    const t = tempWorkspace();
+    cleanups.push(t.cleanup);
+    const dir = join(t.dir, 'project');
+    mkdirSync(join(dir, session, 'subagents'), { recursive: true });
+    const main = join(dir, `${session}.jsonl`);
+    copyFileSync(fixture(`claude-code/${file}`), main);
+    copyFileSync(fixture('claude-code/cc-spotter-subagents-agent-a881341.jsonl'), join(dir, session, 'subagents', 'agent-afb92ff.jsonl'));
+    const result = await importFile(t.ws, main);
+    const { span, under } = view(t.ws, result.traceIds[0]!);
+    const agent = span('agent-afb92ff');
+    expect(agent.attributes.transcriptSource).toBe('subagent file');
+    expect(agent.parentId).toBe('toolu_01Cz2Pnv7qNcnK1ZiocxWhQX');
+    const inside = under(agent.spanId);
+    expect(ofKind(inside, 'llm').map((s) => s.spanId)).toEqual([
+      'msg_013qape6Zy3q8eZYgN4M39ym',
+      'msg_01QkE2ptzZ6JmveaGTood3UR',
+      'msg_01NW9B5FcyBXoxmtait2bSWf',
+    ]);
+    expect(ofKind(inside, 'tool').map((s) => s.toolCall!.arguments)).toEqual([
+      expect.objectContaining({ url: 'https://code.claude.com/docs/en/claude_code_docs_map.md' }),
+      expect.objectContaining({ url: 'https://code.claude.com/docs/en/hooks.md' }),
+    ]);
+  });
+});
+
+describe('Claude Code sub-agent files imported on their own', () => {
+  it('makes agent-a881341 its own trace linked to its session', async () => {
+    const { traceId, spans, summary, ws } = await load('cc-spotter-subagents-agent-a881341.jsonl');
+    expect(traceId).toBe('258c7280-ae70-4798-800f-63464d01a85d/agent-a881341');
+    expect(ws.getTrace(traceId)!.meta.metadata).toMatchObject({
+      parentSessionId: '258c7280-ae70-4798-800f-63464d01a85d',
+      agentId: 'a881341',
+    });
+    const llm = ofKind(spans, 'llm');
+    expect(llm.map((s) => s.spanId)).toEqual(['msg_013qape6Zy3q8eZYgN4M39ym', 'msg_01QkE2ptzZ6JmveaGTood3UR', 'msg_01NW9B5FcyBXoxmtait2bSWf']);
+    expect([sum(llm, 'inputTokens'), sum(llm, 'outputTokens'), sum(llm, 'cacheReadTokens'), sum(llm, 'cacheWriteTokens')]).toEqual([
+      15, 3, 34159, 42176,
+    ]);
+    const tools = ofKind(spans, 'tool');
+    expect(tools.map((t) => [t.name, (t.toolCall!.arguments as { url: string }).url])).toEqual([
+      ['WebFetch', 'https://code.claude.com/docs/en/claude_code_docs_map.md'],
+      ['WebFetch', 'https://code.claude.com/docs/en/hooks.md'],
+    ]);
+    expect(String(tools[0]!.toolCall!.result)).toMatch(/^> ## Documentation Index/);
+    expect(summary.toolErrors).toBe(0);
+    expect(spans.find((s) => s.parentId === null)!.spanId).toBe('agent-a881341');
+  });
+
+  it('imports the compaction agent (isMeta lines become model input, not turns)', async () => {
+    const { spans, traceId } = await load('cc-spotter-subagents-agent-acompact-fffbd0.jsonl');
+    expect(traceId).toBe('258c7280-ae70-4798-800f-63464d01a85d/agent-acompact-fffbd0');
+    const [llm] = ofKind(spans, 'llm');
+    expect(llm!.usage).toEqual({ inputTokens: 3, outputTokens: 6, cacheReadTokens: 166758, cacheWriteTokens: 2487 });
+    expect(llm!.inputMessages!.map((m) => m.content.slice(0, 30))).toEqual([
+      expect.stringMatching(/^<system-reminder>/),
+      expect.stringMatching(/^<system-reminder>/),
+      'Your task is to create a detai',
+    ]);
+    expect(spans.filter((s) => s.sourceKind === 'turn')).toHaveLength(0);
+  });
+});
+
+describe('Claude Code: bad lines', () => {
+  const short = readFileSync(fixture('claude-code/cc-spotter-short-tool-errors.jsonl'), 'utf8').split('\n');
+
+  async function importText(name: string, text: string) {
+    const t = tempWorkspace();
+    cleanups.push(t.cleanup);
+    return { ws: t.ws, run: importBuffer(t.ws, name, Buffer.from(text), { format: 'claude-code' }) };
+  }
+
+  it('names the file and line of a line that is not JSON', async () => {
+    const lines = [...short];
+    lines[6] = 'this is not json';
+    const { ws, run } = await importText('session.jsonl', lines.join('\n'));
+    const err = await run.catch((e) => e);
+    expect(err).toBeInstanceOf(ImportError);
+    // V8 reads 't' as the start of 'true' and stops at the 'h'
+    expect(err.message).toMatch(/^session\.jsonl \(line 7:2\): invalid JSON: Unexpected token 'h'/);
+    expect(ws.traceIds()).toEqual([]);
+  });
+
+  it('skips a cut-off last line with a warning (session still being written)', async () => {
+    const lines = short.filter((l) => l.trim());
+    const last = lines.pop()!;
+    const { run } = await importText('live.jsonl', [...lines, last.slice(0, 120)].join('\n'));
+    const result = await run;
+    expect(result.traceIds).toEqual(['55604662-cf2a-4331-851a-ec234028f8ca']);
+    expect(result.warnings.join('\n')).toMatch(/line 15 is cut off/);
+  });
+
+  it('refuses JSONL without any user or assistant line', async () => {
+    const { run } = await importText('snap.jsonl', `${short[0]}\n`);
+    await expect(run).rejects.toThrow(/no user or assistant lines/);
+  });
+});
