@@ -8,6 +8,7 @@ import { runImports, type ImportProgressFn, type ImportRequest } from './importR
 import { ingestOtlp, type OtlpBodyFormat, type OtlpIngestResult } from './otlpIngest';
 import { checkInput, checkMethod } from './validate';
 import { traceViewHandlers } from './traceView';
+import { compareHandlers } from './compare';
 
 export { ApiError, toApiErrorBody, httpStatusOf } from './apiError';
 export { ApiEventEmitter } from './events';
@@ -86,6 +87,7 @@ export function createBackend(opts: BackendOptions): Backend {
     listImports: ({ limit }) => ws.listImports(limit ?? 100).map(importRecordToDto),
     importPaths: ({ paths }) => importPaths(paths),
     ...traceViewHandlers(ws),
+    ...compareHandlers(ws),
   };
 
   const call = async <M extends ApiMethod>(method: M, rawInput: unknown): Promise<ApiOutputs[M]> => {

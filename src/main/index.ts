@@ -8,7 +8,8 @@ import { handleAppScheme, registerAppScheme } from './appProtocol';
 import { registerIpc, showImportDialog } from './ipc';
 import { buildMenu } from './menu';
 import { startOtlpReceiver } from './otlpReceiver';
-import { appOrigins, installCsp } from './security';
+import { appOrigins } from './origins';
+import { installCsp } from './security';
 import { createMainWindow } from './window';
 import { desktopWorkspacePath } from './workspacePath';
 

@@ -1,21 +1,6 @@
 import { dialog, shell, type BrowserWindow, type Session, type WebFrameMain } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../server/securityHeaders';
-import { APP_ORIGIN } from './appProtocol';
-
-/** Origins allowed to be the app: the custom scheme, or the electron-vite dev server in dev. */
-export function appOrigins(devUrl: string | undefined): Set<string> {
-  const origins = new Set([APP_ORIGIN]);
-  if (devUrl) origins.add(new URL(devUrl).origin);
-  return origins;
-}
-
-function originOf(url: string): string | null {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return null;
-  }
-}
+import { isAppUrl } from './origins';
 
 /**
  * IPC from anything but the app's own top frame is refused: an injected iframe or a page the
@@ -24,8 +9,7 @@ function originOf(url: string): string | null {
 export function isTrustedSender(frame: WebFrameMain | null, win: BrowserWindow | null, origins: Set<string>): boolean {
   if (!frame || !win || win.isDestroyed()) return false;
   if (frame !== win.webContents.mainFrame) return false;
-  const origin = originOf(frame.url);
-  return origin !== null && origins.has(origin);
+  return isAppUrl(frame.url, origins);
 }
 
 /** CSP header on every response the app's session loads (the dev server included). */
@@ -36,9 +20,10 @@ export function installCsp(session: Session): void {
     headers['Content-Security-Policy'] = [CONTENT_SECURITY_POLICY];
     callback({ responseHeaders: headers });
   });
-  // No camera, microphone, notifications, …: a trace viewer needs none of them.
-  session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+  // No camera, microphone, notifications, …: a trace viewer needs only to copy text.
+  const allowed = new Set(['clipboard-sanitized-write']);
+  session.setPermissionRequestHandler((_wc, permission, callback) => callback(allowed.has(permission)));
+  session.setPermissionCheckHandler((_wc, permission) => allowed.has(permission));
 }
 
 /** http(s) links leave the app only through the system browser, after the user agrees. */
@@ -66,14 +51,12 @@ async function confirmExternal(win: BrowserWindow, url: string): Promise<void> {
 export function lockDownNavigation(win: BrowserWindow, origins: Set<string>): void {
   const wc = win.webContents;
   wc.on('will-navigate', (event, url) => {
-    const origin = originOf(url);
-    if (origin !== null && origins.has(origin)) return; // reloads, hash routes
+    if (isAppUrl(url, origins)) return; // reloads, hash routes
     event.preventDefault();
     void confirmExternal(win, url);
   });
   wc.on('will-redirect', (event, url) => {
-    const origin = originOf(url);
-    if (origin === null || !origins.has(origin)) event.preventDefault();
+    if (!isAppUrl(url, origins)) event.preventDefault();
   });
   wc.on('will-attach-webview', (event) => event.preventDefault());
   wc.setWindowOpenHandler(({ url }) => {

@@ -11,6 +11,7 @@ import { FORMAT_IDS, SPAN_STATUSES } from '../core/model/types';
 import type { FormatId, Span, SpanSummary, TraceMeta, TraceSummary } from '../core/model/types';
 import { TRACE_SORT_FIELDS, type TraceQuery } from '../core/model/query';
 import { TraceViewInputSchemas, type TraceViewOutputs } from './traceView';
+import { CompareInputSchemas, type CompareOutputs } from './compare';
 
 export type { FormatId, Span, SpanSummary, TraceMeta, TraceSummary, TraceQuery };
 export type {
@@ -25,6 +26,7 @@ export type {
 export { SPAN_KINDS, SPAN_STATUSES, FORMAT_IDS } from '../core/model/types';
 export { TRACE_SORT_FIELDS } from '../core/model/query';
 export * from './traceView';
+export * from './compare';
 
 const id = z.string().min(1).max(4096);
 const finite = z.number().finite();
@@ -65,6 +67,8 @@ export const ApiInputSchemas = {
   importPaths: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000) }).strict(),
   /** Trace view: columns, analysis, root cause, span search (src/shared/traceView.ts). */
   ...TraceViewInputSchemas,
+  /** Scenarios, trajectories, verdict diffs, agent versions (src/shared/compare.ts). */
+  ...CompareInputSchemas,
 } as const;
 
 export type ApiMethod = keyof typeof ApiInputSchemas;
@@ -115,7 +119,7 @@ export interface ImportRecordDto {
   error: string | null;
 }
 
-export interface ApiOutputs extends TraceViewOutputs {
+export interface ApiOutputs extends TraceViewOutputs, CompareOutputs {
   appInfo: AppInfo;
   formats: FormatInfo[];
   listTraces: { rows: TraceSummary[]; total: number };

@@ -30,8 +30,19 @@ export interface ImportResult {
 
 export async function importFile(ws: Workspace, path: string, opts: ImportOptions = {}): Promise<ImportResult> {
   const name = opts.displayName ?? path;
-  const source = await fileSource(path, opts.onProgress);
-  const hash = await hashFile(path);
+  let source: ImportSource;
+  let hash: string;
+  try {
+    source = await fileSource(path, opts.onProgress);
+    hash = await hashFile(path);
+  } catch (e) {
+    // Unreadable file or corrupt gzip: still a failed attempt the import history should show.
+    const err = e instanceof ImportError ? e : new ImportError(name, errorMessage(e));
+    ws.db
+      .prepare(`INSERT INTO imports (source, started_at, finished_at, status, error) VALUES (?, ?, ?, 'failed', ?)`)
+      .run(name, Date.now(), Date.now(), err.message);
+    throw err;
+  }
   return runImport(ws, { ...source, name }, hash, opts);
 }
 
@@ -65,11 +76,34 @@ function pickImporter(source: ImportSource, format?: FormatId): FormatImporter {
  */
 async function runImport(ws: Workspace, source: ImportSource, hash: string, opts: ImportOptions): Promise<ImportResult> {
   return ws.exclusive(async () => {
-    const importer = pickImporter(source, opts.format);
+    const db = ws.db;
+    // The attempt is recorded before anything can fail, so a rejected file shows in the history.
+    const importId = Number(
+      db
+        .prepare(`INSERT INTO imports (source, content_hash, started_at, status) VALUES (?, ?, ?, 'running')`)
+        .run(source.name, hash, Date.now()).lastInsertRowid,
+    );
+    const fail = (err: ImportError) => {
+      db.prepare(`UPDATE imports SET status = 'failed', finished_at = ?, error = ? WHERE id = ?`).run(
+        Date.now(),
+        err.message,
+        importId,
+      );
+      return err;
+    };
+    let importer: FormatImporter;
+    try {
+      importer = pickImporter(source, opts.format);
+    } catch (e) {
+      throw fail(e instanceof ImportError ? e : new ImportError(source.name, errorMessage(e)));
+    }
+    db.prepare('UPDATE imports SET format = ? WHERE id = ?').run(importer.id, importId);
     if (!opts.force && opts.mode !== 'merge') {
       const prev = ws.findCompletedImport(hash);
       if (prev) {
-        const ids = ws.db.prepare('SELECT id FROM traces WHERE import_id = ?').all(prev.id) as { id: string }[];
+        // Same bytes, traces still stored: nothing to do. The probe row is not history worth keeping.
+        db.prepare('DELETE FROM imports WHERE id = ?').run(importId);
+        const ids = db.prepare('SELECT id FROM traces WHERE import_id = ?').all(prev.id) as { id: string }[];
         return {
           source: source.name,
           format: importer.id,
@@ -81,12 +115,6 @@ async function runImport(ws: Workspace, source: ImportSource, hash: string, opts
         };
       }
     }
-    const db = ws.db;
-    const importId = Number(
-      db
-        .prepare(`INSERT INTO imports (source, content_hash, format, started_at, status) VALUES (?, ?, ?, ?, 'running')`)
-        .run(source.name, hash, importer.id, Date.now()).lastInsertRowid,
-    );
     const writer = new ImportWriter(db, source.name, importer.id, importId, opts.mode ?? 'replace');
     db.exec('BEGIN IMMEDIATE');
     try {
@@ -108,16 +136,9 @@ async function runImport(ws: Workspace, source: ImportSource, hash: string, opts
       };
     } catch (e) {
       if (db.inTransaction) db.exec('ROLLBACK');
-      const err =
-        e instanceof ImportError
-          ? e
-          : new ImportError(source.name, `${importer.label} import failed: ${errorMessage(e)}`);
-      db.prepare(`UPDATE imports SET status = 'failed', finished_at = ?, error = ? WHERE id = ?`).run(
-        Date.now(),
-        err.message,
-        importId,
+      throw fail(
+        e instanceof ImportError ? e : new ImportError(source.name, `${importer.label} import failed: ${errorMessage(e)}`),
       );
-      throw err;
     }
   });
 }

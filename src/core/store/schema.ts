@@ -95,6 +95,17 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX trace_failure_modes_mode ON trace_failure_modes(mode_id);
   `,
+  // 3: scenarios with an ideal trajectory (src/core/trajectory/scenarioStore.ts). The validated
+  // scenario JSON is the body; traces are matched to scenarios on demand, not stored here.
+  `
+  CREATE TABLE scenarios (
+    id TEXT PRIMARY KEY,
+    name TEXT,
+    body TEXT NOT NULL,
+    source_file TEXT,                   -- the *.scenario.json it was loaded from; null when saved in the app
+    updated_at REAL NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -58,7 +58,7 @@ export function useImports(client: TracedeckClient, onImported: () => void): Imp
       const fresh = files.map(
         (f): ImportJob => ({ id: nextId++, file: f.name, phase: 'queued', bytesDone: 0, bytesTotal: f.size, outcomes: [] }),
       );
-      setJobs((js) => [...fresh.slice().reverse(), ...js]);
+      setJobs((js) => [...fresh, ...js]);
       setBusy(true);
       const run = async () => {
         for (let i = 0; i < files.length; i++) {

@@ -1,19 +1,34 @@
-import { useEffect, useState } from 'react';
-import type { TraceDetail } from '../../shared/api';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { TraceViewData } from '../../shared/api';
 import { useApiEvents, useClient } from '../client/ClientContext';
 import { LIBRARY_HASH, navigate } from '../app/router';
-import { formatDuration, formatInteger, formatTimestamp } from '../util/format';
+import { buildModel, type TraceModel } from './model/traceModel';
+import { TraceView } from './TraceView';
+import { OPEN_MARK } from './marks';
+import './traceView.css';
 
-type Load = { state: 'loading' } | { state: 'missing' } | { state: 'error'; message: string } | { state: 'ok'; trace: TraceDetail };
+type Load =
+  | { state: 'loading' }
+  | { state: 'missing' }
+  | { state: 'error'; message: string }
+  | { state: 'ok'; data: TraceViewData; model: TraceModel };
 
 /**
- * Placeholder for the trace view (built separately): proves the route, the getTrace call and
- * the not-found path. Replace wholesale.
+ * Route #/trace/:traceId[/span/:spanId]. Loads the trace's span table as columns (one request,
+ * no span bodies), builds the typed-array model, and hands over to TraceView. Reloads when live
+ * OTLP spans or a re-import change the trace, keeping the selection.
  */
 export function TraceViewRoute({ traceId, spanId }: { traceId: string; spanId: string | null }) {
   const client = useClient();
   const [load, setLoad] = useState<Load>({ state: 'loading' });
   const [version, setVersion] = useState(0);
+  const selectedRef = useRef<string | null>(spanId);
+
+  useState(() => {
+    performance.clearMarks(OPEN_MARK);
+    performance.mark(OPEN_MARK);
+    return null;
+  });
 
   useApiEvents((e) => {
     if (e.type === 'traces-changed' && e.traceIds.includes(traceId)) setVersion((v) => v + 1);
@@ -21,8 +36,11 @@ export function TraceViewRoute({ traceId, spanId }: { traceId: string; spanId: s
 
   useEffect(() => {
     let live = true;
-    client.call('getTrace', { traceId }).then(
-      (trace) => live && setLoad(trace ? { state: 'ok', trace } : { state: 'missing' }),
+    client.call('getTraceColumns', { traceId }).then(
+      (data) => {
+        if (!live) return;
+        setLoad(data ? { state: 'ok', data, model: buildModel(data.columns) } : { state: 'missing' });
+      },
       (e: unknown) => live && setLoad({ state: 'error', message: e instanceof Error ? e.message : String(e) }),
     );
     return () => {
@@ -31,12 +49,14 @@ export function TraceViewRoute({ traceId, spanId }: { traceId: string; spanId: s
   }, [client, traceId, version]);
 
   return (
-    <div className="trace-route" data-testid="trace-route">
-      <div className="trace-route-bar">
-        <button type="button" className="link-button" onClick={() => navigate(LIBRARY_HASH)}>
-          ← Library
-        </button>
-      </div>
+    <div className="trace-route tv-route" data-testid="trace-route" data-state={load.state}>
+      {load.state !== 'ok' ? (
+        <div className="trace-route-bar">
+          <button type="button" className="link-button" onClick={() => navigate(LIBRARY_HASH)}>
+            ← Library
+          </button>
+        </div>
+      ) : null}
       {load.state === 'loading' ? <div className="dim pad">Loading trace…</div> : null}
       {load.state === 'missing' ? (
         <div className="empty-state">
@@ -50,25 +70,15 @@ export function TraceViewRoute({ traceId, spanId }: { traceId: string; spanId: s
         </pre>
       ) : null}
       {load.state === 'ok' ? (
-        <div className="pad">
-          <h1 className="trace-title">{load.trace.summary.name || traceId}</h1>
-          <dl className="facts">
-            <dt>Trace id</dt>
-            <dd className="mono">{traceId}</dd>
-            <dt>Spans</dt>
-            <dd data-testid="trace-span-count">{formatInteger(load.trace.spans.length)}</dd>
-            <dt>Start</dt>
-            <dd>{formatTimestamp(load.trace.summary.startMs)}</dd>
-            <dt>Duration</dt>
-            <dd>{formatDuration(load.trace.summary.durationMs)}</dd>
-            {spanId ? (
-              <>
-                <dt>Span</dt>
-                <dd className="mono">{spanId}</dd>
-              </>
-            ) : null}
-          </dl>
-        </div>
+        <TraceView
+          key={version}
+          traceId={traceId}
+          data={load.data}
+          model={load.model}
+          initialSpanId={selectedRef.current ?? spanId}
+          routeSpanId={spanId}
+          onSelectionChange={(id) => (selectedRef.current = id)}
+        />
       ) : null}
     </div>
   );

@@ -38,7 +38,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('tracedeck CLI', () => {
+// Each test spawns real processes (Node + tsx start-up): generous time under a loaded machine.
+describe('tracedeck CLI', { timeout: 90_000 }, () => {
   it('prints version and help; usage errors exit 2', async () => {
     const pkg = JSON.parse(readFileSync(resolve(__dirname, '../../../package.json'), 'utf8')) as { version: string };
     expect(await tracedeck(['--version'])).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
@@ -46,7 +47,7 @@ describe('tracedeck CLI', () => {
     expect(help.code).toBe(0);
     for (const c of ['import', 'ls', 'show', 'serve', 'formats']) expect(help.stdout).toContain(`tracedeck ${c}`);
 
-    for (const args of [
+    const usageErrors = [
       ['frobnicate'],
       ['import', '--workspace', ws],
       ['import', '--format', 'nope', LANGFUSE, '--workspace', ws],
@@ -55,11 +56,12 @@ describe('tracedeck CLI', () => {
       ['ls', '--status', 'fine', '--workspace', ws],
       ['show', '--workspace', ws],
       ['import', '--bogus-flag', LANGFUSE],
-    ]) {
-      const r = await tracedeck(args);
-      expect(r.code, args.join(' ')).toBe(2);
+    ];
+    const runs = await Promise.all(usageErrors.map((args) => tracedeck(args)));
+    runs.forEach((r, i) => {
+      expect(r.code, usageErrors[i]!.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/^tracedeck: /);
-    }
+    });
   });
 
   it('imports real fixtures with --json in the documented shape', async () => {

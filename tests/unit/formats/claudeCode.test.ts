@@ -176,10 +176,11 @@ describe('Claude Code session with a Task sub-agent', () => {
     expect(summary).toMatchObject({ llmCalls: 17, toolCalls: 25, toolErrors: 3, inputTokens: 1600, outputTokens: 1593 });
   });
 
-  it('splits the session into its two prompts and names the trace after the slug', async () => {
-    const { spans, summary, traceId } = await load(file);
+  it('splits the session into its two prompts and names the trace after the first one', async () => {
+    const { spans, summary, traceId, ws } = await load(file);
     expect(traceId).toBe(session);
-    expect(summary.name).toBe('humble-seeking-umbrella');
+    expect(summary.name).toMatch(/^\/handgemacht:create-beads websearch to learn how to fastest setup credo/);
+    expect(ws.getTrace(traceId)!.meta.metadata!.slug).toBe('humble-seeking-umbrella');
     expect(summary.version).toBe('2.1.38');
     const turns = spans.filter((s) => s.sourceKind === 'turn');
     expect(turns.map((t) => t.name)).toEqual([

@@ -366,6 +366,15 @@ describe('Inspect: errors and hostile input', () => {
     expect(summary.status).toBe('error');
   });
 
+  it('names the line where a truncated JSON log ends; the samples read before it are not kept', async () => {
+    const whole = readFileSync(fixture('inspect-ai/inspect-security-guide-3samples.json'));
+    // cut inside the 3rd sample: the first two were already streamed to the writer
+    const cutAt = whole.indexOf('"id": 3,') + 20;
+    const { ws, run } = await importBytes('cut.json', whole.subarray(0, cutAt));
+    await expect(run).rejects.toThrow(/^cut\.json \(line \d+:\d+\): JSON ends early .*truncated/);
+    expect(ws.traceIds()).toEqual([]);
+  });
+
   it('says so when a log holds no samples', async () => {
     const doc = JSON.parse(readFileSync(fixture('inspect-ai/inspect-security-guide-3samples.json'), 'utf8'));
     delete doc.samples;

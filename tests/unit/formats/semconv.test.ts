@@ -247,6 +247,17 @@ describe('interpretAttributes: OTel GenAI', () => {
     expect(t.toolCall).toEqual({ name: 'lookup', arguments: { args: [1] }, result: 'ok' });
   });
 
+  it('infers the kind of unlabelled spans (unknown operation names kept as sourceKind)', () => {
+    const f = interpretAttributes({ 'gen_ai.operation.name': 'responses', 'gen_ai.request.model': 'o3', 'gen_ai.usage.input_tokens': 5 });
+    expect(f.kind).toBe('llm');
+    expect(f.sourceKind).toBe('responses');
+    expect(f.usage).toEqual({ inputTokens: 5 });
+    const agent = interpretAttributes({ 'gen_ai.agent.name': 'support', 'gen_ai.request.model': 'o3', 'gen_ai.usage.input_tokens': 50 });
+    expect(agent.kind).toBe('agent');
+    expect(agent.usage).toBeUndefined();
+    expect(interpretAttributes({}, 'execute_tool grep').toolCall).toEqual({ name: 'grep' });
+  });
+
   it('says nothing for spans without GenAI attributes', () => {
     expect(interpretAttributes({ 'http.method': 'GET', 'http.status_code': 200 })).toEqual({});
   });

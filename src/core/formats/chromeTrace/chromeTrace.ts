@@ -333,9 +333,17 @@ class TraceBuilder {
       events: this.rootEvents,
     });
 
+    const threadsByPid = new Map<string, ThreadAcc[]>();
+    for (const t of this.threads.values()) threadsByPid.set(t.pid, [...(threadsByPid.get(t.pid) ?? []), t]);
+    const asyncByPid = new Map<string, number[]>();
+    for (const a of this.asyncSpans) {
+      let l = asyncByPid.get(a.pid);
+      if (!l) asyncByPid.set(a.pid, (l = []));
+      l.push(a.idx);
+    }
     let overlaps = 0;
     for (const pid of processes) {
-      const threads = [...this.threads.values()].filter((t) => t.pid === pid);
+      const threads = threadsByPid.get(pid) ?? [];
       const procId = `p:${pid}`;
       const procSpan: Span = {
         traceId: this.traceId,
@@ -383,11 +391,11 @@ class TraceBuilder {
         }
         if (!Number.isFinite(threadSpan.startMs)) continue;
         widen(procSpan, threadSpan);
-        out.push(threadSpan, ...children);
+        out.push(threadSpan);
+        for (const c of children) out.push(c); // no spread: threads can hold millions of slices
       }
-      for (const a of this.asyncSpans) {
-        if (a.pid !== pid) continue;
-        const span = this.spans.get(a.idx)!;
+      for (const idx of asyncByPid.get(pid) ?? []) {
+        const span = this.spans.get(idx)!;
         span.parentId = procId;
         out.push(span);
         widen(procSpan, span);

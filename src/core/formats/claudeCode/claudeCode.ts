@@ -5,7 +5,7 @@ import { asString } from '../common/json';
 import { ImportError } from '../../util/errors';
 import { readTranscript, type CcLine } from './lines';
 import { findSessionDir, inlineSubagents, progressTranscripts } from './subagents';
-import { buildTranscript } from './transcript';
+import { buildTranscript, promptTitle } from './transcript';
 
 /**
  * Claude Code session transcripts (`~/.claude/projects/<cwd>/<sessionId>.jsonl`) and sub-agent
@@ -64,8 +64,9 @@ export const claudeCodeImporter: FormatImporter = {
 
     if (t.firstTs === undefined) warn('no line has a timestamp: times set to the epoch');
     const start = t.firstTs ?? 0;
-    const title = t.summary ?? asString(t.facts.slug) ?? excerpt(t.firstPrompt) ?? basename(source.name);
-    const name = isSubagentFile ? `agent ${agentId}${t.firstPrompt ? `: ${excerpt(t.firstPrompt)}` : ''}` : title;
+    // What the session was about reads better in a list than the random slug.
+    const title = t.summary ?? (t.firstPrompt ? promptTitle(t.firstPrompt) : undefined) ?? asString(t.facts.slug) ?? basename(source.name);
+    const name = isSubagentFile ? `agent ${agentId}${t.firstPrompt ? `: ${promptTitle(t.firstPrompt)}` : ''}` : title;
     const meta: TraceMeta = {
       traceId,
       name,
@@ -130,11 +131,4 @@ function sidechainGroups(lines: readonly CcLine[]): Map<string, CcLine[]> {
     g.push(l);
   }
   return groups;
-}
-
-function excerpt(text: string | undefined): string | undefined {
-  if (!text) return undefined;
-  const one = text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
-  if (!one) return undefined;
-  return one.length > 80 ? `${one.slice(0, 79)}…` : one;
 }

@@ -109,7 +109,7 @@ export async function inlineSubagents(
     agent.events = t.containerEvents;
     if (t.models.length) agent.attributes.models = t.models;
     put(task.span.spanId, [agent, ...t.spans]);
-    queue.push(...t.tasks);
+    for (const sub of t.tasks) queue.push(sub);
   }
   for (const [agentId, lines] of ctx.sidechains) {
     if (used.has(agentId)) continue;

@@ -167,7 +167,7 @@ export function buildTranscript(lines: readonly CcLine[], opts: TranscriptOption
               traceId: opts.traceId,
               spanId: asString(o.uuid) ?? `turn-line-${line.lineNo}`,
               parentId: opts.containerId,
-              name: turnName(text),
+              name: promptTitle(text),
               kind: 'chain',
               sourceKind: 'turn',
               status: 'ok',
@@ -300,7 +300,8 @@ function finishLlm(acc: LlmAcc, out: Transcript): void {
   }
 }
 
-function turnName(text: string): string {
+/** A one-line title for a prompt: slash commands as `/name args`, tags dropped, 80 characters. */
+export function promptTitle(text: string): string {
   const cmd = /<command-name>([^<]*)<\/command-name>/.exec(text);
   const args = /<command-args>([\s\S]*?)<\/command-args>/.exec(text);
   const base = cmd ? `${cmd[1]!.trim()} ${args?.[1] ?? ''}` : text;

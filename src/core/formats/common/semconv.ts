@@ -275,10 +275,16 @@ function classify(a: Attrs, spanName: string | undefined, has: Presence): Classi
   const ml = asString(mlRaw);
   if (ml && MLFLOW_TYPES[ml.toUpperCase()]) return { kind: MLFLOW_TYPES[ml.toUpperCase()], sourceKind: ml };
 
-  if (genai) return { sourceKind: genai };
+  // No (known) label: infer from what the span carries.
+  const inferred = infer(a, spanName, has);
+  if (genai) inferred.sourceKind = genai;
+  return inferred;
+}
 
-  // No explicit label: infer from what the span carries.
+function infer(a: Attrs, spanName: string | undefined, has: Presence): Classified {
   if (a['gen_ai.tool.name'] !== undefined || a['gen_ai.tool.call.id'] !== undefined) return { kind: 'tool' };
+  // Agent-run spans (e.g. pydantic-ai) name the agent and roll usage up: not a model call.
+  if (a['gen_ai.agent.name'] !== undefined) return { kind: 'agent' };
   if (has.model && (has.usage || has.messages)) return { kind: 'llm' };
   if (spanName && /^execute_tool\b/.test(spanName)) return { kind: 'tool' };
   return {};
@@ -352,47 +358,65 @@ function firstNumber(a: Attrs, keys: string[]): number | undefined {
   return undefined;
 }
 
+const USAGE_KEYS: [keyof Usage, string[]][] = [
+  [
+    'inputTokens',
+    [
+      'gen_ai.usage.input_tokens',
+      'gen_ai.usage.prompt_tokens',
+      'llm.token_count.prompt',
+      'ai.usage.inputTokens',
+      'ai.usage.promptTokens',
+      'ai.usage.tokens',
+      'llm.usage.prompt_tokens',
+    ],
+  ],
+  [
+    'outputTokens',
+    [
+      'gen_ai.usage.output_tokens',
+      'gen_ai.usage.completion_tokens',
+      'llm.token_count.completion',
+      'ai.usage.outputTokens',
+      'ai.usage.completionTokens',
+      'llm.usage.completion_tokens',
+    ],
+  ],
+  ['totalTokens', ['llm.token_count.total', 'gen_ai.usage.total_tokens', 'llm.usage.total_tokens', 'ai.usage.totalTokens']],
+  [
+    'cacheReadTokens',
+    [
+      'llm.token_count.prompt_details.cache_read',
+      'gen_ai.usage.cache_read.input_tokens',
+      'gen_ai.usage.cache_read_input_tokens',
+      'ai.usage.cachedInputTokens',
+    ],
+  ],
+  [
+    'cacheWriteTokens',
+    [
+      'llm.token_count.prompt_details.cache_write',
+      'gen_ai.usage.cache_creation.input_tokens',
+      'gen_ai.usage.cache_creation_input_tokens',
+    ],
+  ],
+  [
+    'reasoningTokens',
+    [
+      'llm.token_count.completion_details.reasoning',
+      'gen_ai.usage.reasoning.output_tokens',
+      'gen_ai.usage.reasoning_tokens',
+      'ai.usage.reasoningTokens',
+    ],
+  ],
+];
+
 function readUsage(a: Attrs): Usage | undefined {
   const u: Usage = {};
-  const set = (field: keyof Usage, keys: string[]) => {
+  for (const [field, keys] of USAGE_KEYS) {
     const n = firstNumber(a, keys);
     if (n !== undefined) u[field] = n;
-  };
-  set('inputTokens', [
-    'gen_ai.usage.input_tokens',
-    'gen_ai.usage.prompt_tokens',
-    'llm.token_count.prompt',
-    'ai.usage.inputTokens',
-    'ai.usage.promptTokens',
-    'ai.usage.tokens',
-    'llm.usage.prompt_tokens',
-  ]);
-  set('outputTokens', [
-    'gen_ai.usage.output_tokens',
-    'gen_ai.usage.completion_tokens',
-    'llm.token_count.completion',
-    'ai.usage.outputTokens',
-    'ai.usage.completionTokens',
-    'llm.usage.completion_tokens',
-  ]);
-  set('totalTokens', ['llm.token_count.total', 'gen_ai.usage.total_tokens', 'llm.usage.total_tokens', 'ai.usage.totalTokens']);
-  set('cacheReadTokens', [
-    'llm.token_count.prompt_details.cache_read',
-    'gen_ai.usage.cache_read.input_tokens',
-    'gen_ai.usage.cache_read_input_tokens',
-    'ai.usage.cachedInputTokens',
-  ]);
-  set('cacheWriteTokens', [
-    'llm.token_count.prompt_details.cache_write',
-    'gen_ai.usage.cache_creation.input_tokens',
-    'gen_ai.usage.cache_creation_input_tokens',
-  ]);
-  set('reasoningTokens', [
-    'llm.token_count.completion_details.reasoning',
-    'gen_ai.usage.reasoning.output_tokens',
-    'gen_ai.usage.reasoning_tokens',
-    'ai.usage.reasoningTokens',
-  ]);
+  }
   const total = asNumber(a['llm.cost.total']);
   if (total !== undefined) u.costUsd = total;
   else {

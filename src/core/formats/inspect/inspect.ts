@@ -1,7 +1,7 @@
 import type { FormatImporter } from '../types';
 import { looksLikeZip } from '../common/zip';
 import { ImportError } from '../../util/errors';
-import { readEvalZip, readJsonLog } from './logReader';
+import { readEvalZip, streamJsonLog } from './logReader';
 import { emitSample } from './sampleTrace';
 
 /**
@@ -31,18 +31,21 @@ export const inspectImporter: FormatImporter = {
   },
 
   async parse(source, sink) {
-    const data = await source.readAll();
-    const log =
-      looksLikeZip(data) || /\.eval$/i.test(source.name)
-        ? readEvalZip(source.name, data)
-        : readJsonLog(source.name, data);
-    if (log.sampleCount === 0) {
-      throw new ImportError(
+    const noSamples = () =>
+      new ImportError(
         source.name,
         'the eval log holds no samples (run with log_samples=False, or still running before any sample finished)',
       );
+    if (looksLikeZip(source.head) || /\.eval$/i.test(source.name)) {
+      const log = readEvalZip(source.name, await source.readAll());
+      if (log.sampleCount === 0) throw noSamples();
+      const info = { file: source.name, header: log.header };
+      for (const { sample, where } of log.samples()) emitSample(sample, where, info, sink);
+      return;
     }
-    const info = { file: source.name, header: log.header };
-    for (const { sample, where } of log.samples()) emitSample(sample, where, info, sink);
+    const { sampleCount } = await streamJsonLog(source, (sample, where, header) =>
+      emitSample(sample, where, { file: source.name, header }, sink),
+    );
+    if (sampleCount === 0) throw noSamples();
   },
 };

@@ -1,6 +1,8 @@
-import { isRecord, parseJsonText, utf8 } from '../common/json';
+import { isRecord, parseJsonText } from '../common/json';
+import { formatPath, scanJsonStream } from '../common/jsonStream';
 import { ZipArchive } from '../common/zip';
 import { ImportError } from '../../util/errors';
+import type { ImportSource } from '../types';
 
 /** An Inspect eval log, JSON or `.eval` ZIP, seen as a header plus samples read one at a time. */
 export interface InspectLog {
@@ -11,24 +13,41 @@ export interface InspectLog {
   samples(): Iterable<{ sample: Record<string, unknown>; where: string }>;
 }
 
-export function readJsonLog(file: string, data: Buffer): InspectLog {
-  const doc = parseJsonText(file, utf8(data));
-  if (!isRecord(doc)) throw new ImportError(file, 'an Inspect log must be a JSON object');
-  if (!isRecord(doc.eval)) throw new ImportError(file, "not an Inspect eval log: no 'eval' object", { path: '$.eval' });
-  const samples = Array.isArray(doc.samples) ? doc.samples : [];
-  const { samples: _omit, ...header } = doc;
-  return {
-    header,
-    sampleCount: samples.length,
-    *samples() {
-      for (let i = 0; i < samples.length; i++) {
-        const s = samples[i];
-        const where = `$.samples[${i}]`;
-        if (!isRecord(s)) throw new ImportError(file, 'sample is not an object', { path: where });
-        yield { sample: s, where };
+/** Top-level keys of a JSON log besides `samples` (EvalLog fields). */
+const HEADER_KEYS = ['version', 'status', 'eval', 'plan', 'results', 'stats', 'error', 'reductions', 'location', 'etag'];
+
+/**
+ * Streams a JSON log: header fields are kept, samples are handed over one at a time as they are
+ * read, so a multi-GB log never sits in memory (or in one string) whole. Inspect writes `eval`
+ * before `samples`; samples met before it wait until the header is complete.
+ */
+export async function streamJsonLog(
+  source: ImportSource,
+  onSample: (sample: Record<string, unknown>, where: string, header: Record<string, unknown>) => void,
+): Promise<{ header: Record<string, unknown>; sampleCount: number }> {
+  const file = source.name;
+  const header: Record<string, unknown> = {};
+  const waiting: { sample: Record<string, unknown>; where: string }[] = [];
+  let sampleCount = 0;
+  await scanJsonStream(source.chunks(), {
+    file,
+    patterns: [...HEADER_KEYS, 'samples[*]'],
+    multiple: false,
+    onValue: (v) => {
+      if (v.path[0] !== 'samples') {
+        header[String(v.path[0])] = v.value;
+        return;
       }
+      const where = formatPath(['$', ...v.path]);
+      if (!isRecord(v.value)) throw new ImportError(file, 'sample is not an object', { line: v.line, path: where });
+      sampleCount++;
+      if (isRecord(header.eval)) onSample(v.value, where, header);
+      else waiting.push({ sample: v.value, where });
     },
-  };
+  });
+  if (!isRecord(header.eval)) throw new ImportError(file, "not an Inspect eval log: no 'eval' object", { path: '$.eval' });
+  for (const w of waiting) onSample(w.sample, w.where, header);
+  return { header, sampleCount };
 }
 
 const SAMPLE_MEMBER = /^samples\/(.+)_epoch_(\d+)\.json$/;

@@ -81,6 +81,10 @@ function longToBigIntText(v: unknown): string | undefined {
   return undefined;
 }
 
+function isUnsetTime(v: unknown): boolean {
+  return v === undefined || v === null || v === '' || v === '0' || v === 0;
+}
+
 /** Nanosecond timestamp in any of the encodings above → epoch ms (undefined for 0 / missing). */
 export function otlpTimeToMs(v: unknown): number | undefined {
   if (typeof v === 'number') return nanosToMs(v);
@@ -103,29 +107,30 @@ export function anyValueToJson(value: unknown): unknown {
   const stack: [unknown, Obj | unknown[], string | number][] = [[value, root as Obj, 'v']];
   while (stack.length) {
     const [av, target, key] = stack.pop()!;
-    const set = (x: unknown) => ((target as Obj)[key as string] = x);
+    const t = target as Obj;
+    const k = key as string;
     if (!isRecord(av)) {
-      set(av === undefined ? null : av); // non-conformant producers write bare values
+      t[k] = av === undefined ? null : av; // non-conformant producers write bare values
       continue;
     }
     let x: unknown;
-    if ((x = field(av, 'stringValue', 'string_value')) !== undefined) set(x);
-    else if ((x = field(av, 'boolValue', 'bool_value')) !== undefined) set(x);
-    else if ((x = field(av, 'intValue', 'int_value')) !== undefined) set(intValue(x) ?? null);
-    else if ((x = field(av, 'doubleValue', 'double_value')) !== undefined) set(typeof x === 'string' ? Number(x) : x);
+    if ((x = field(av, 'stringValue', 'string_value')) !== undefined) t[k] = x;
+    else if ((x = field(av, 'boolValue', 'bool_value')) !== undefined) t[k] = x;
+    else if ((x = field(av, 'intValue', 'int_value')) !== undefined) t[k] = intValue(x) ?? null;
+    else if ((x = field(av, 'doubleValue', 'double_value')) !== undefined) t[k] = typeof x === 'string' ? Number(x) : x;
     else if ((x = field(av, 'bytesValue', 'bytes_value')) !== undefined)
-      set(x instanceof Uint8Array ? Buffer.from(x).toString('base64') : x);
+      t[k] = x instanceof Uint8Array ? Buffer.from(x).toString('base64') : x;
     else if ((x = field(av, 'arrayValue', 'array_value')) !== undefined) {
       const vals = isRecord(x) && Array.isArray(x.values) ? x.values : [];
       const arr: unknown[] = new Array(vals.length);
-      set(arr);
+      t[k] = arr;
       for (let i = 0; i < vals.length; i++) stack.push([vals[i], arr, i]);
     } else if ((x = field(av, 'kvlistValue', 'kvlist_value')) !== undefined) {
       const obj: Obj = {};
-      set(obj);
+      t[k] = obj;
       const vals = isRecord(x) && Array.isArray(x.values) ? x.values : [];
       for (const kv of vals) if (isRecord(kv) && typeof kv.key === 'string') stack.push([kv.value, obj, kv.key]);
-    } else set(null); // empty AnyValue {} is legal: no value
+    } else t[k] = null; // empty AnyValue {} is legal: no value
   }
   return root.v;
 }
@@ -252,8 +257,22 @@ export function otlpSpanToSpan(raw: unknown, scope: OtlpScopeInfo | null, file: 
   const sem = interpretAttributes(attributes, name);
   const { status, message } = otelStatus(raw.status);
   const events = readEvents(raw.events);
-  const start = otlpTimeToMs(field(raw, 'startTimeUnixNano', 'start_time_unix_nano'));
-  const end = otlpTimeToMs(field(raw, 'endTimeUnixNano', 'end_time_unix_nano'));
+  const rawStart = field(raw, 'startTimeUnixNano', 'start_time_unix_nano');
+  const rawEnd = field(raw, 'endTimeUnixNano', 'end_time_unix_nano');
+  const start = otlpTimeToMs(rawStart);
+  const end = otlpTimeToMs(rawEnd);
+  // Absent or 0 means "not recorded" (tolerated, see finish()); anything else that is not a
+  // nanosecond count is corrupt input, not something to guess at.
+  for (const [label, value, ms] of [
+    ['startTimeUnixNano', rawStart, start],
+    ['endTimeUnixNano', rawEnd, end],
+  ] as const) {
+    if (ms === undefined && !isUnsetTime(value))
+      throw new ImportError(file, `${label} is not a nanosecond timestamp: ${JSON.stringify(value)?.slice(0, 80)}`, {
+        ...where,
+        spanId,
+      });
+  }
 
   const span: Span = {
     traceId,

@@ -1,0 +1,405 @@
+import type { TraceSummary } from '../core/model/types';
+import type { Workspace } from '../core/store/workspace';
+import { traceRowToSummary, type TraceRow } from '../core/store/rows';
+import { alignTrajectory, type TrajectoryResult } from '../core/trajectory/align';
+import { observedTrajectory } from '../core/trajectory/observed';
+import { ScenarioSchema, type Scenario } from '../core/trajectory/scenario';
+import {
+  matchScenario,
+  readTraceFacts,
+  ScenarioStore,
+  type StoredScenario,
+} from '../core/trajectory/scenarioStore';
+import { diffRunVerdicts } from '../core/compare/runDiff';
+import type { VerdictDiff } from '../core/compare/verdictDiff';
+import { groupByVersion, traceKeys, type TraceKeys, type VersionGroupBy } from '../core/compare/versionGrouping';
+import { compareVersions, REGRESSION_RULES, summariseVersion, type VersionedTrace } from '../core/compare/versions';
+import type { RunVerdict, VerdictSource } from '../core/compare/verdictSource';
+import { sqliteVerdictSource } from '../core/compare/sqliteVerdictSource';
+import type {
+  ApiInput,
+  CompareOutputs,
+  FlipDto,
+  FlipKind,
+  PairTrajectory,
+  ScenarioInfo,
+  TrajectoryView,
+  VerdictDiffView,
+  VersionPair,
+  VersionSummaryDto,
+} from '../shared/api';
+import { FLIP_KINDS } from '../shared/api';
+import { ApiError } from './apiError';
+
+/**
+ * Handlers of scenarios, trajectories, verdict diffs and agent versions (src/shared/compare.ts).
+ * Trajectory alignments are cached per trace and scenario version: a versions table over a few
+ * thousand traces reads each trace's spans once, not on every call.
+ */
+
+type CompareMethod = keyof CompareOutputs;
+export type CompareHandlers = {
+  [M in CompareMethod]: (input: ApiInput<M>) => CompareOutputs[M] | Promise<CompareOutputs[M]>;
+};
+
+export interface CompareOptions {
+  /** Where verdicts come from; defaults to the judges' tables in the workspace. */
+  verdicts?: VerdictSource;
+}
+
+const DEFAULT_FLIP_LIMIT = 200;
+const TRAJECTORY_CACHE = 5000;
+
+export function compareHandlers(ws: Workspace, opts: CompareOptions = {}): CompareHandlers {
+  const store = new ScenarioStore(ws.db, ws.readDb);
+  const verdicts = opts.verdicts ?? sqliteVerdictSource(ws.readDb);
+  const trajectories = new Map<string, TrajectoryResult>();
+
+  const scenarios = () => store.list();
+
+  /** Alignment of one trace with one scenario; cached on the trace row and scenario version. */
+  const align = (summary: TraceSummary, s: StoredScenario): TrajectoryResult => {
+    const key = [summary.traceId, summary.importedAt, summary.spanCount, s.scenario.id, s.updatedAt].join('\u0000');
+    const hit = trajectories.get(key);
+    if (hit) return hit;
+    const r = alignTrajectory(s.scenario, observedTrajectory(ws.getSpans(summary.traceId)));
+    trajectories.set(key, r);
+    if (trajectories.size > TRAJECTORY_CACHE) trajectories.delete(trajectories.keys().next().value!);
+    return r;
+  };
+
+  const summaries = (traceIds?: readonly string[]): Map<string, TraceSummary> => {
+    const rows = (
+      traceIds
+        ? ws.readDb.prepare('SELECT * FROM traces WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(traceIds))
+        : ws.readDb.prepare('SELECT * FROM traces').all()
+    ) as TraceRow[];
+    return new Map(rows.map((r) => [r.id, traceRowToSummary(r)]));
+  };
+
+  /** Every trace's version and pair key under a grouping. */
+  const keyed = (groupBy: VersionGroupBy) => {
+    const stored = scenarios();
+    const facts = readTraceFacts(ws.readDb);
+    const keys = traceKeys(
+      facts,
+      groupBy,
+      stored.map((s) => s.scenario),
+    );
+    return { stored, keys, ...groupByVersion(keys) };
+  };
+
+  /** Traces of one version as compareVersions wants them: trajectory and judge facts attached. */
+  const versioned = (
+    version: string,
+    keys: readonly TraceKeys[],
+    stored: readonly StoredScenario[],
+    traces: Map<string, TraceSummary>,
+    latest: Map<string, RunVerdict[]>,
+  ) => {
+    const byId = new Map(stored.map((s) => [s.scenario.id, s]));
+    const rows: (VersionedTrace & { trajectory: TrajectoryResult | null; scenarioId: string | null })[] = [];
+    for (const k of keys) {
+      const trace = traces.get(k.traceId);
+      if (!trace) continue;
+      const s = k.scenarioId ? byId.get(k.scenarioId) : undefined;
+      const trajectory = s ? align(trace, s) : null;
+      const vs = latest.get(k.traceId) ?? [];
+      const judged = vs.filter((v) => v.status !== 'error');
+      rows.push({
+        trace,
+        version,
+        pairKey: k.pairKey,
+        scenarioId: k.scenarioId,
+        correct: trajectory ? trajectory.metrics.correct : null,
+        judgePass: judged.length ? judged.filter((v) => v.status === 'pass').length : null,
+        judgeTotal: judged.length ? judged.length : null,
+        trajectory,
+      });
+    }
+    return rows;
+  };
+
+  const latestByTrace = (traceIds: readonly string[]): Map<string, RunVerdict[]> => {
+    const m = new Map<string, RunVerdict[]>();
+    for (const v of verdicts.latestVerdicts(traceIds)) {
+      const l = m.get(v.traceId);
+      if (l) l.push(v);
+      else m.set(v.traceId, [v]);
+    }
+    return m;
+  };
+
+  const summaryDto = (version: string, rows: ReturnType<typeof versioned>): VersionSummaryDto => {
+    const t = rows.flatMap((r) => (r.trajectory ? [r.trajectory.metrics] : []));
+    const meanOf = (xs: number[]) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : null);
+    return {
+      ...summariseVersion(version, rows),
+      meanStepRatio: meanOf(t.map((m) => m.stepRatio)),
+      meanToolCallRatio: meanOf(t.map((m) => m.toolCallRatio).filter(Number.isFinite)),
+      meanLatencyRatio: meanOf(t.flatMap((m) => (m.latencyRatio === null ? [] : [m.latencyRatio]))),
+      meanSolveRate: meanOf(t.map((m) => m.solveRate)),
+      withScenario: t.length,
+      judged: rows.filter((r) => r.judgeTotal !== null).length,
+    };
+  };
+
+  const traceNames = (ids: Iterable<string>): Map<string, string> => {
+    const list = [...new Set(ids)];
+    if (!list.length) return new Map();
+    const rows = ws.readDb
+      .prepare('SELECT id, name FROM traces WHERE id IN (SELECT value FROM json_each(?))')
+      .all(JSON.stringify(list)) as { id: string; name: string }[];
+    return new Map(rows.map((r) => [r.id, r.name]));
+  };
+
+  const diffView = (
+    started: number,
+    a: { id: string; label: string },
+    b: { id: string; label: string },
+    pairBy: 'trace' | 'pair',
+    diff: VerdictDiff,
+    counts: { a: number; b: number },
+    page: { judge?: string; kind?: string; limit?: number; offset?: number },
+  ): VerdictDiffView => {
+    const flipCounts = Object.fromEntries(FLIP_KINDS.map((k) => [k, 0])) as Record<FlipKind, number>;
+    for (const f of diff.flips) flipCounts[f.kind]++;
+    const filtered = diff.flips.filter((f) => (!page.judge || f.judge === page.judge) && (!page.kind || f.kind === page.kind));
+    const offset = page.offset ?? 0;
+    const shown = filtered.slice(offset, offset + (page.limit ?? DEFAULT_FLIP_LIMIT));
+    const names = traceNames(shown.flatMap((f) => [f.before.traceId, f.after.traceId]));
+    const flips: FlipDto[] = shown.map((f) => ({
+      judge: f.judge,
+      pairKey: f.pairKey,
+      kind: f.kind,
+      before: { ...f.before, traceName: names.get(f.before.traceId) ?? null },
+      after: { ...f.after, traceName: names.get(f.after.traceId) ?? null },
+    }));
+    return {
+      a,
+      b,
+      pairBy,
+      judges: diff.judges,
+      flips,
+      flipsTotal: filtered.length,
+      flipCounts,
+      verdictsA: counts.a,
+      verdictsB: counts.b,
+      tookMs: Math.round((performance.now() - started) * 10) / 10,
+    };
+  };
+
+  const scenarioOrThrow = (raw: unknown): Scenario => {
+    const r = ScenarioSchema.safeParse(raw);
+    if (r.success) return r.data;
+    const issue = r.error.issues[0]!;
+    throw new ApiError('bad-input', `invalid scenario: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  };
+
+  return {
+    listScenarios: () => scenarios().map(scenarioInfo),
+    getScenario: ({ id }) => {
+      const s = store.get(id);
+      return s ? scenarioInfo(s) : null;
+    },
+    saveScenario: async ({ scenario }) => {
+      const s = scenarioOrThrow(scenario);
+      // Through the write queue: an import may hold a transaction open on the write connection.
+      await ws.exclusive(async () => store.save(s));
+      return scenarioInfo(store.get(s.id)!);
+    },
+    deleteScenario: async ({ id }) => ({ deleted: await ws.exclusive(async () => store.delete(id)) }),
+    loadScenarios: ({ paths }) => ws.exclusive(async () => store.loadPaths(paths)),
+
+    getTrajectory: ({ traceId, scenarioId }) => {
+      const all = scenarios();
+      const trace = summaries([traceId]).get(traceId);
+      if (!trace) return { trajectory: null, scenarios: all.length };
+      let chosen: { s: StoredScenario; by: TrajectoryView['matchedBy'] } | null = null;
+      if (scenarioId) {
+        const s = all.find((x) => x.scenario.id === scenarioId);
+        if (!s) throw new ApiError('not-found', `no scenario '${scenarioId}'`);
+        chosen = { s, by: 'explicit' };
+      } else {
+        const facts = readTraceFacts(ws.readDb, [traceId])[0];
+        const m = facts ? matchScenario(all.map((x) => x.scenario), facts) : null;
+        const s = m && all.find((x) => x.scenario.id === m.scenario.id);
+        if (m && s) chosen = { s, by: m.matchedBy };
+      }
+      if (!chosen) return { trajectory: null, scenarios: all.length };
+      return { trajectory: trajectoryView(ws, trace, chosen.s, chosen.by), scenarios: all.length };
+    },
+
+    listDiffRuns: () => verdicts.listRuns(),
+
+    diffRuns: ({ runA, runB, pairBy, ...page }) => {
+      const started = performance.now();
+      const runs = verdicts.listRuns();
+      const ra = runs.find((r) => r.id === runA);
+      const rb = runs.find((r) => r.id === runB);
+      const va = ra && verdicts.runVerdicts(runA);
+      const vb = rb && verdicts.runVerdicts(runB);
+      if (!ra || !va) throw new ApiError('not-found', `no judge run '${runA}'`);
+      if (!rb || !vb) throw new ApiError('not-found', `no judge run '${runB}'`);
+      let keyOf: ((traceId: string) => string | null) | undefined;
+      if (pairBy !== 'trace') {
+        // Pair keys are only needed when the runs judged different traces.
+        const ids = new Set<string>();
+        for (const v of va) ids.add(v.traceId);
+        const shared = vb.some((v) => ids.has(v.traceId));
+        if (pairBy === 'pair' || !shared) {
+          for (const v of vb) ids.add(v.traceId);
+          const keys = traceKeys(
+            readTraceFacts(ws.readDb, [...ids]),
+            { by: 'version' },
+            scenarios().map((s) => s.scenario),
+          );
+          const m = new Map(keys.map((k) => [k.traceId, k.pairKey]));
+          keyOf = (id) => m.get(id) ?? null;
+        }
+      }
+      const { pairBy: used, diff } = diffRunVerdicts(va, vb, { pairBy: pairBy ?? 'auto', pairKeyOf: keyOf });
+      return diffView(started, { id: ra.id, label: ra.label }, { id: rb.id, label: rb.label }, used, diff, { a: va.length, b: vb.length }, page);
+    },
+
+    diffVersions: ({ groupBy, a, b, ...page }) => {
+      const started = performance.now();
+      const { groups } = keyed(groupBy);
+      const ka = groups.get(a);
+      const kb = groups.get(b);
+      if (!ka) throw new ApiError('not-found', `no traces of version '${a}'`);
+      if (!kb) throw new ApiError('not-found', `no traces of version '${b}'`);
+      const pairOf = new Map([...ka, ...kb].map((k) => [k.traceId, k.pairKey]));
+      // Verdicts in trace start order, so the latest run of a task stands for it.
+      const order = (ks: TraceKeys[]) => {
+        const rank = new Map(ks.map((k, i) => [k.traceId, i]));
+        return verdicts.latestVerdicts(ks.map((k) => k.traceId)).sort((x, y) => rank.get(x.traceId)! - rank.get(y.traceId)!);
+      };
+      const va = order(ka);
+      const vb = order(kb);
+      const { diff } = diffRunVerdicts(va, vb, { pairBy: 'pair', pairKeyOf: (id) => pairOf.get(id) ?? null });
+      return diffView(started, { id: a, label: a }, { id: b, label: b }, 'pair', diff, { a: va.length, b: vb.length }, page);
+    },
+
+    listVersions: ({ groupBy }) => {
+      const { stored, groups, ungrouped } = keyed(groupBy);
+      const traces = summaries();
+      const ids = [...groups.values()].flatMap((g) => g.map((k) => k.traceId));
+      const latest = latestByTrace(ids);
+      const versions = [...groups.entries()].map(([v, ks]) => summaryDto(v, versioned(v, ks, stored, traces, latest)));
+      return { groupBy, versions, ungrouped: ungrouped.length };
+    },
+
+    compareVersions: ({ groupBy, a, b }) => {
+      const { stored, groups } = keyed(groupBy);
+      const ka = groups.get(a);
+      const kb = groups.get(b);
+      if (!ka) throw new ApiError('not-found', `no traces of version '${a}'`);
+      if (!kb) throw new ApiError('not-found', `no traces of version '${b}'`);
+      const traces = summaries([...ka, ...kb].map((k) => k.traceId));
+      const latest = latestByTrace([...traces.keys()]);
+      const ra = versioned(a, ka, stored, traces, latest);
+      const rb = versioned(b, kb, stored, traces, latest);
+      const cmp = compareVersions(ra, rb);
+      const byTrace = new Map([...ra, ...rb].map((r) => [r.trace.traceId, r]));
+      const pairs: VersionPair[] = cmp.pairs.map((p) => {
+        const xa = byTrace.get(p.a.traceId)!;
+        const xb = byTrace.get(p.b.traceId)!;
+        const verdictsOf = (id: string) => new Map((latest.get(id) ?? []).map((v) => [v.judge, v.status]));
+        const vA = verdictsOf(p.a.traceId);
+        const vB = verdictsOf(p.b.traceId);
+        const judges = [...new Set([...vA.keys(), ...vB.keys()])].sort();
+        const verdictRows = judges.map((j) => ({ judge: j, a: vA.get(j) ?? null, b: vB.get(j) ?? null }));
+        return {
+          pairKey: p.pairKey,
+          scenarioId: xa.scenarioId ?? xb.scenarioId,
+          a: p.a,
+          b: p.b,
+          tokensRatio: p.tokensRatio,
+          latencyRatio: p.latencyRatio,
+          toolCallsDelta: p.toolCallsDelta,
+          trajectoryA: pairTrajectory(xa.trajectory),
+          trajectoryB: pairTrajectory(xb.trajectory),
+          verdicts: verdictRows,
+          flags: pairFlags(p, verdictRows),
+        };
+      });
+      const keysA = new Set(ra.flatMap((r) => (r.pairKey ? [r.pairKey] : [])));
+      const keysB = new Set(rb.flatMap((r) => (r.pairKey ? [r.pairKey] : [])));
+      return {
+        groupBy,
+        a: summaryDto(a, ra),
+        b: summaryDto(b, rb),
+        pairs,
+        regressions: cmp.regressions,
+        unpairedA: [...keysA].filter((k) => !keysB.has(k)).length,
+        unpairedB: [...keysB].filter((k) => !keysA.has(k)).length,
+      };
+    },
+  };
+}
+
+function pairTrajectory(t: TrajectoryResult | null): PairTrajectory | null {
+  if (!t) return null;
+  const m = t.metrics;
+  return { correct: m.correct, stepRatio: m.stepRatio, toolCallRatio: m.toolCallRatio, latencyRatio: m.latencyRatio, solveRate: m.solveRate };
+}
+
+/** What a single pair shows on its own, by the same thresholds as the version-level flags. */
+function pairFlags(
+  p: { a: TraceSummary; b: TraceSummary; tokensRatio: number | null; latencyRatio: number | null; correctA: boolean | null; correctB: boolean | null },
+  verdicts: { a: string | null; b: string | null }[],
+): string[] {
+  const flags: string[] = [];
+  if ((p.tokensRatio ?? 0) >= REGRESSION_RULES.tokensRatio) flags.push('tokens');
+  if ((p.latencyRatio ?? 0) >= REGRESSION_RULES.latencyRatio) flags.push('latency');
+  if (p.b.toolErrors > p.a.toolErrors) flags.push('tool-failures');
+  if (p.b.status === 'error' && p.a.status !== 'error') flags.push('errors');
+  if (p.correctA === true && p.correctB === false) flags.push('correctness');
+  if (verdicts.some((v) => v.a === 'pass' && v.b === 'fail')) flags.push('judges');
+  return flags;
+}
+
+export function scenarioInfo(s: StoredScenario): ScenarioInfo {
+  const sc = s.scenario;
+  return {
+    id: sc.id,
+    name: sc.name ?? null,
+    sourceFile: s.sourceFile,
+    updatedAt: s.updatedAt,
+    input: sc.input ?? null,
+    expectations: sc.expectations ?? null,
+    matchAttribute: sc.match.attribute,
+    inputContains: sc.match.inputContains ?? null,
+    idealSteps: sc.ideal.steps.length,
+    idealToolCalls: sc.ideal.steps.reduce((n, st) => n + st.calls.length, 0),
+    latencySeconds: sc.ideal.latencySeconds ?? null,
+    trajectoryMatch: sc.ideal.trajectoryMatch,
+    argMatch: sc.ideal.argMatch,
+    body: sc,
+  };
+}
+
+export function trajectoryView(
+  ws: Workspace,
+  trace: TraceSummary,
+  s: StoredScenario,
+  matchedBy: TrajectoryView['matchedBy'],
+): TrajectoryView {
+  const observed = observedTrajectory(ws.getSpans(trace.traceId));
+  const r = alignTrajectory(s.scenario, observed);
+  return {
+    traceId: trace.traceId,
+    scenario: scenarioInfo(s),
+    matchedBy,
+    mode: r.mode,
+    rows: r.rows,
+    metrics: r.metrics,
+    observedSteps: observed.steps.map((st) => ({ spanId: st.spanId, startMs: st.startMs, endMs: st.endMs, calls: st.calls.length })),
+    idealSteps: s.scenario.ideal.steps.map((st) => ({
+      name: st.name ?? null,
+      parallel: st.parallel,
+      calls: st.calls.map((c) => (c.args ? { tool: c.tool, args: c.args } : { tool: c.tool })),
+    })),
+  };
+}

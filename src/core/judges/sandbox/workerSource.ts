@@ -1,0 +1,272 @@
+/**
+ * Source of the code-judge worker (run with `new Worker(src, { eval: true })`, so it needs no
+ * file on disk and works the same under tsx, vitest and a bundled app).
+ *
+ * Isolation model:
+ * - the judge runs in a fresh `vm` context per batch, created with DONT_CONTEXTIFY (an ordinary
+ *   global with ECMAScript builtins only: no require, process, fetch, import(), timers), with
+ *   code generation from strings and WebAssembly disabled;
+ * - nothing from the worker's own realm enters the context: trace data arrives as JSON text
+ *   (strings are primitives) and is parsed inside; results leave as JSON text. The worker calls
+ *   only functions the prelude created before any judge code ran, and reads only primitives;
+ * - every timed run is bounded by the vm timeout (sync loops, promise-job loops via
+ *   microtaskMode 'afterEvaluate'); memory by the worker's resourceLimits; the host terminates
+ *   the worker when it stops answering (hard stop).
+ *
+ * Protocol (host → worker): { type: 'batch', id, key, js, texts: string (wire JSON texts joined
+ * by \u0000), timeoutMs, sliceMs }. Worker → host: { type: 'tick', id, results: string[] } after
+ * every slice, then { type: 'done', id } or { type: 'failed', id, error }.
+ */
+import { TRACE_ACCESS_JS } from '../generated/judgeApi.generated';
+
+const PRELUDE = String.raw`
+(function () {
+  'use strict';
+  var exports = {};
+  var module = { exports: exports };
+  (function (exports, module) {
+/*TRACE_ACCESS_JS*/
+  })(exports, module);
+  var api = exports;
+  var stringify = JSON.stringify;
+  var parse = JSON.parse;
+  var now = Date.now;
+  var StringCtor = String;
+  var defineProperty = Object.defineProperty;
+  var freeze = Object.freeze;
+  var MAX_LOG_LINES = 200;
+  var MAX_LOG_CHARS = 4000;
+
+  // Results and logs are kept as strings: the worker reads them after judge code ran, and
+  // string concatenation cannot be hooked the way array element access can.
+  var logs = '';
+  var logCount = 0;
+  function fmt(v) {
+    if (typeof v === 'string') return v;
+    try { var s = stringify(v); return s === undefined ? StringCtor(v) : s; } catch (e) { return '[unprintable]'; }
+  }
+  function logger(level) {
+    return function () {
+      if (logCount >= MAX_LOG_LINES) return;
+      var line = '';
+      for (var i = 0; i < arguments.length; i++) line += (i ? ' ' : '') + fmt(arguments[i]);
+      if (line.length > MAX_LOG_CHARS) line = line.slice(0, MAX_LOG_CHARS) + '…';
+      logs += (logCount ? '\n' : '') + (level === 'log' ? '' : level + ': ') + line;
+      logCount++;
+    };
+  }
+  var consoleObj = freeze({ log: logger('log'), info: logger('info'), warn: logger('warn'), error: logger('error'), debug: logger('debug') });
+
+  // Shared memory and wasm are of no use to a judge and only widen the surface.
+  delete globalThis.SharedArrayBuffer;
+  delete globalThis.Atomics;
+  delete globalThis.WebAssembly;
+  globalThis.console = consoleObj;
+
+  var judgeFn = null;
+  var loadError = null;
+  var texts = [];
+  var index = 0;
+  var results = '';
+  var timeoutMs = 5000;
+
+  function describe(e) {
+    try {
+      if (e && typeof e === 'object' && typeof e.message === 'string') {
+        var name = typeof e.name === 'string' ? e.name : 'Error';
+        var stack = typeof e.stack === 'string' ? e.stack : '';
+        var at = '';
+        var m = /judge\.ts:(\d+):(\d+)/.exec(stack);
+        if (m) at = ' (judge.ts:' + m[1] + ':' + m[2] + ')';
+        return name + ': ' + e.message + at;
+      }
+      return 'thrown: ' + fmt(e);
+    } catch (x) {
+      return 'thrown: [unprintable]';
+    }
+  }
+
+  var judgeModule = freeze({
+    defineJudge: function (def) { return def; },
+  });
+  function requireFn(name) {
+    if (name === 'tracedeck/judge') return judgeModule;
+    throw new Error("judges cannot import '" + StringCtor(name) + "': only types from 'tracedeck/judge' are available");
+  }
+
+  function load(factory) {
+    var mod = { exports: {} };
+    try {
+      factory(mod.exports, mod, requireFn, consoleObj);
+      var ex = mod.exports;
+      var d = ex && (ex.__esModule || 'default' in ex) ? ex['default'] : ex;
+      if (typeof d === 'function') judgeFn = d;
+      else if (d && typeof d === 'object' && typeof d.run === 'function') {
+        var obj = d;
+        judgeFn = function (t) { return obj.run(t); };
+      } else loadError = 'the judge file must export default a function (trace) => verdict, or defineJudge({ run })';
+    } catch (e) {
+      loadError = describe(e);
+    }
+  }
+
+  function setBatch(joined, limitMs) {
+    texts = joined.split('\u0000');
+    index = 0;
+    results = '';
+    timeoutMs = limitMs;
+  }
+
+  // Runs judges until the slice is used up, so one timed vm run covers many traces.
+  function runSlice(sliceMs) {
+    var sliceStart = now();
+    while (index < texts.length && now() - sliceStart < sliceMs) {
+      var i = index;
+      logs = '';
+      logCount = 0;
+      var t0 = now();
+      var out;
+      if (loadError !== null) {
+        out = { ok: false, error: loadError, kind: 'load', ms: 0 };
+      } else {
+        try {
+          var data = api.decodeTraceWire(texts[i]);
+          var trace = api.createTrace(data);
+          var ret = judgeFn(trace);
+          var v = api.normaliseJudgeReturn(ret, trace);
+          out = { ok: true, v: v, ms: now() - t0 };
+        } catch (e) {
+          out = { ok: false, error: describe(e), kind: 'throw', ms: now() - t0 };
+        }
+      }
+      if (out.ms > timeoutMs) out = { ok: false, error: 'exceeded the ' + timeoutMs + ' ms time limit (took ' + out.ms + ' ms)', kind: 'timeout', ms: out.ms };
+      if (logCount) out.logs = logs;
+      var s;
+      try { s = stringify(out); } catch (e) { s = stringify({ ok: false, error: 'verdict is not serialisable: ' + describe(e), kind: 'invalid', ms: out.ms }); }
+      results += (results ? '\u0000' : '') + s;
+      texts[i] = '';
+      index = i + 1;
+    }
+  }
+
+  function takeResults() {
+    var r = results;
+    results = '';
+    return r;
+  }
+
+  var host = freeze({
+    load: load,
+    runSlice: runSlice,
+  });
+  defineProperty(globalThis, '__tracedeck', { value: host, writable: false, configurable: false, enumerable: false });
+  // What the worker keeps: functions created here, before any judge code exists.
+  return freeze({
+    setBatch: setBatch,
+    takeResults: takeResults,
+    index: function () { return index; },
+    total: function () { return texts.length; },
+    logs: function () { return logs; },
+  });
+})()
+`;
+
+const WORKER = String.raw`
+'use strict';
+const vm = require('node:vm');
+const { parentPort, workerData } = require('node:worker_threads');
+
+// A rejected promise left behind by a judge (e.g. import()) must not kill the worker.
+process.on('unhandledRejection', () => {});
+
+const prelude = new vm.Script(workerData.prelude, { filename: 'tracedeck-prelude.js' });
+const scripts = new Map();
+const runSliceScripts = new Map();
+const MAX_SCRIPTS = 64;
+
+function judgeScript(key, js) {
+  let s = scripts.get(key);
+  if (!s) {
+    if (scripts.size >= MAX_SCRIPTS) scripts.delete(scripts.keys().next().value);
+    s = new vm.Script('__tracedeck.load(function (exports, module, require, console) {' + js + '\n})', {
+      filename: 'judge.ts',
+      importModuleDynamically: () => { throw new Error('import() is not available in judges'); },
+    });
+    scripts.set(key, s);
+  }
+  return s;
+}
+
+function sliceScript(ms) {
+  let s = runSliceScripts.get(ms);
+  if (!s) {
+    s = new vm.Script('__tracedeck.runSlice(' + Number(ms) + ')', { filename: 'tracedeck-run.js' });
+    runSliceScripts.set(ms, s);
+  }
+  return s;
+}
+
+function timeoutMessage(e) {
+  return e && e.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT';
+}
+
+parentPort.on('message', (msg) => {
+  if (msg.type !== 'batch') return;
+  const { id, key, js, texts, timeoutMs, sliceMs } = msg;
+  try {
+    const ctx = vm.createContext(vm.constants.DONT_CONTEXTIFY, {
+      name: 'tracedeck-judge',
+      codeGeneration: { strings: false, wasm: false },
+      microtaskMode: 'afterEvaluate',
+    });
+    const ctl = prelude.runInContext(ctx, { timeout: 5000 });
+    const setBatch = ctl.setBatch, takeResults = ctl.takeResults, index = ctl.index, total = ctl.total, logs = ctl.logs;
+    setBatch(texts, timeoutMs);
+    const n = total();
+    try {
+      judgeScript(key, js).runInContext(ctx, { timeout: timeoutMs });
+    } catch (e) {
+      if (!timeoutMessage(e)) throw e;
+      // Top-level code looped: every trace of the batch gets the same error.
+      const err = JSON.stringify({ ok: false, error: 'loading the judge exceeded the ' + timeoutMs + ' ms time limit', kind: 'timeout', ms: timeoutMs });
+      parentPort.postMessage({ type: 'tick', id, results: new Array(n).fill(err) });
+      parentPort.postMessage({ type: 'done', id });
+      return;
+    }
+    const run = sliceScript(sliceMs);
+    while (index() < n) {
+      const before = index();
+      let timedOut = false;
+      try {
+        run.runInContext(ctx, { timeout: sliceMs + timeoutMs });
+      } catch (e) {
+        if (!timeoutMessage(e)) throw e;
+        timedOut = true;
+      }
+      const done = takeResults();
+      const results = done ? done.split('\u0000') : [];
+      if (timedOut) {
+        // index() is the trace that was running when the watchdog fired.
+        const culprit = index();
+        const l = logs();
+        results.push(JSON.stringify({ ok: false, error: 'stopped: exceeded the ' + timeoutMs + ' ms time limit (infinite loop?)', kind: 'timeout', ms: timeoutMs, logs: l || undefined }));
+        parentPort.postMessage({ type: 'tick', id, results });
+        if (culprit + 1 < n) {
+          // The context may be mid-mutation: finish the batch in a fresh one.
+          parentPort.postMessage({ type: 'requeue', id, from: culprit + 1 });
+        }
+        parentPort.postMessage({ type: 'done', id });
+        return;
+      }
+      if (index() === before && results.length === 0) throw new Error('judge runner made no progress');
+      parentPort.postMessage({ type: 'tick', id, results });
+    }
+    parentPort.postMessage({ type: 'done', id });
+  } catch (e) {
+    parentPort.postMessage({ type: 'failed', id, error: String(e && e.message ? e.message : e) });
+  }
+});
+`;
+
+export const JUDGE_PRELUDE_SOURCE = PRELUDE.replace('/*TRACE_ACCESS_JS*/', () => TRACE_ACCESS_JS);
+export const JUDGE_WORKER_SOURCE = WORKER;

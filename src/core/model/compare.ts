@@ -1,0 +1,229 @@
+import type { TraceSummary } from './types';
+
+/**
+ * Trajectories, verdict diffs and agent versions as the UI contract carries them. Types only:
+ * the computations live in src/core/trajectory and src/core/compare (whose result types these
+ * mirror field for field), the UI reaches them through src/shared/api.ts.
+ */
+
+export type TrajectoryMatchMode = 'strict' | 'unordered' | 'subset' | 'superset';
+export type ArgMatchModeName = 'exact' | 'ignore' | 'subset' | 'superset';
+/** A mode, or dotted argument keys that must be equal. */
+export type ArgMatchSetting = ArgMatchModeName | string[];
+export type AlignmentStatus = 'matched' | 'missing' | 'extra' | 'out-of-order' | 'could-be-parallel';
+
+export interface ScenarioInfo {
+  id: string;
+  name: string | null;
+  sourceFile: string | null;
+  updatedAt: number;
+  input: unknown;
+  expectations: unknown;
+  matchAttribute: string;
+  inputContains: string | null;
+  idealSteps: number;
+  idealToolCalls: number;
+  latencySeconds: number | null;
+  trajectoryMatch: TrajectoryMatchMode;
+  argMatch: ArgMatchSetting;
+  /** The scenario as stored (validated JSON, defaults filled): what an editor shows. */
+  body: unknown;
+}
+
+export interface TrajectoryObservedCall {
+  spanId: string;
+  tool: string;
+  args: unknown;
+  startMs: number;
+  endMs: number;
+  isError: boolean;
+  /** Index of the observed step (model turn) that requested it. */
+  step: number;
+}
+
+export interface TrajectoryIdealCall {
+  step: number;
+  call: number;
+  tool: string;
+  args?: Record<string, unknown>;
+  parallel: boolean;
+}
+
+export interface TrajectoryRow {
+  status: AlignmentStatus;
+  ideal?: TrajectoryIdealCall;
+  observed?: TrajectoryObservedCall;
+}
+
+export interface TrajectoryMetrics {
+  observedSteps: number;
+  idealSteps: number;
+  observedToolCalls: number;
+  idealToolCalls: number;
+  observedSeconds: number;
+  idealSeconds: number | null;
+  stepRatio: number;
+  toolCallRatio: number;
+  latencyRatio: number | null;
+  /** ideal steps / observed seconds; 0 if the run failed */
+  solveRate: number;
+  correct: boolean;
+  failed: boolean;
+}
+
+export interface TrajectoryView {
+  traceId: string;
+  scenario: ScenarioInfo;
+  /** How the scenario was chosen: named by the caller, or matched by id attribute / input. */
+  matchedBy: 'explicit' | 'attribute' | 'input';
+  mode: TrajectoryMatchMode;
+  rows: TrajectoryRow[];
+  metrics: TrajectoryMetrics;
+  /** Observed model turns (LLM spans) in time order. */
+  observedSteps: { spanId: string; startMs: number; endMs: number; calls: number }[];
+  /** The ideal steps as written in the scenario. */
+  idealSteps: { name: string | null; parallel: boolean; calls: { tool: string; args?: Record<string, unknown> }[] }[];
+}
+
+// ---- verdict diff ------------------------------------------------------------------------------
+
+export type DiffVerdictStatus = 'pass' | 'fail' | 'error';
+export type FlipKind = 'pass→fail' | 'fail→pass' | 'new-error' | 'error-fixed';
+export const FLIP_KINDS: readonly FlipKind[] = ['pass→fail', 'fail→pass', 'new-error', 'error-fixed'];
+
+export interface JudgeRunInfo {
+  id: string;
+  label: string;
+  startedAt: number | null;
+  verdicts: number;
+  traces: number;
+  judges: string[];
+}
+
+export interface JudgeDelta {
+  judge: string;
+  paired: number;
+  passRateA: number | null;
+  passRateB: number | null;
+  delta: number | null;
+  mcnemar: { passToFail: number; failToPass: number; pValue: number };
+  errorsA: number;
+  errorsB: number;
+  onlyInA: number;
+  onlyInB: number;
+}
+
+export interface FlipSide {
+  traceId: string;
+  traceName: string | null;
+  status: DiffVerdictStatus;
+  rationale?: string;
+}
+
+export interface FlipDto {
+  judge: string;
+  pairKey: string;
+  kind: FlipKind;
+  before: FlipSide;
+  after: FlipSide;
+}
+
+export interface VerdictDiffView {
+  /** What was diffed: two judge runs, or the latest verdicts of two agent versions. */
+  a: { id: string; label: string };
+  b: { id: string; label: string };
+  /** 'trace': the same trace judged twice; 'pair': traces of the same scenario / input. */
+  pairBy: 'trace' | 'pair';
+  judges: JudgeDelta[];
+  /** The requested page of flips (after the judge / kind filter). */
+  flips: FlipDto[];
+  flipsTotal: number;
+  flipCounts: Record<FlipKind, number>;
+  verdictsA: number;
+  verdictsB: number;
+  tookMs: number;
+}
+
+// ---- agent versions ----------------------------------------------------------------------------
+
+export type VersionGroupByDto =
+  | { by: 'version' }
+  | { by: 'attribute'; key: string }
+  | { by: 'tag'; key?: string }
+  | { by: 'import' };
+
+export interface VersionSummaryDto {
+  version: string;
+  traces: number;
+  correctness: number | null;
+  judgePassRate: number | null;
+  meanTokens: number;
+  meanCostUsd: number | null;
+  p50LatencyMs: number | null;
+  p95LatencyMs: number | null;
+  meanLlmCalls: number;
+  meanToolCalls: number;
+  toolFailureRatio: number | null;
+  errorRate: number;
+  /** Means over the traces that matched a scenario; null when none did. */
+  meanStepRatio: number | null;
+  meanToolCallRatio: number | null;
+  meanLatencyRatio: number | null;
+  meanSolveRate: number | null;
+  /** Traces with a scenario / with judge verdicts. */
+  withScenario: number;
+  judged: number;
+}
+
+export interface VersionList {
+  groupBy: VersionGroupByDto;
+  versions: VersionSummaryDto[];
+  /** Traces without a value for the version key. */
+  ungrouped: number;
+}
+
+export interface PairTrajectory {
+  correct: boolean;
+  stepRatio: number;
+  toolCallRatio: number;
+  latencyRatio: number | null;
+  solveRate: number;
+}
+
+export interface VersionPair {
+  pairKey: string;
+  scenarioId: string | null;
+  a: TraceSummary;
+  b: TraceSummary;
+  tokensRatio: number | null;
+  latencyRatio: number | null;
+  toolCallsDelta: number;
+  trajectoryA: PairTrajectory | null;
+  trajectoryB: PairTrajectory | null;
+  /** Latest verdict of each judge on either side. */
+  verdicts: { judge: string; a: DiffVerdictStatus | null; b: DiffVerdictStatus | null }[];
+  /** Regression metrics this pair shows (e.g. 'tokens' when B used ≥ 2× the tokens). */
+  flags: string[];
+}
+
+export interface VersionRegression {
+  metric: 'tokens' | 'cost' | 'latency' | 'tool-failures' | 'errors' | 'correctness' | 'judges';
+  message: string;
+  pairKeys: string[];
+}
+
+export interface VersionComparison {
+  groupBy: VersionGroupByDto;
+  a: VersionSummaryDto;
+  b: VersionSummaryDto;
+  pairs: VersionPair[];
+  regressions: VersionRegression[];
+  /** Pair keys present only on one side. */
+  unpairedA: number;
+  unpairedB: number;
+}
+
+export interface ScenarioLoadResult {
+  loaded: { id: string; file: string }[];
+  errors: { file: string; message: string }[];
+}
