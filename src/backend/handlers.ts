@@ -9,6 +9,7 @@ import { ingestOtlp, type OtlpBodyFormat, type OtlpIngestResult } from './otlpIn
 import { checkInput, checkMethod } from './validate';
 import { traceViewHandlers } from './traceView';
 import { compareHandlers } from './compare';
+import { labelHandlers } from './labels';
 
 export { ApiError, toApiErrorBody, httpStatusOf } from './apiError';
 export { ApiEventEmitter } from './events';
@@ -88,6 +89,7 @@ export function createBackend(opts: BackendOptions): Backend {
     importPaths: ({ paths }) => importPaths(paths),
     ...traceViewHandlers(ws),
     ...compareHandlers(ws),
+    ...labelHandlers(ws),
   };
 
   const call = async <M extends ApiMethod>(method: M, rawInput: unknown): Promise<ApiOutputs[M]> => {
@@ -114,17 +116,6 @@ export function createBackend(opts: BackendOptions): Backend {
   };
 }
 
-function importRecordToDto(r: ImportRecord): ImportRecordDto {
-  return {
-    id: r.id,
-    source: r.source,
-    format: r.format,
-    startedAt: r.startedAt,
-    finishedAt: r.finishedAt,
-    status: r.status,
-    traceCount: r.traceCount,
-    spanCount: r.spanCount,
-    warnings: r.warnings,
-    error: r.error,
-  };
+function importRecordToDto({ contentHash: _hash, ...dto }: ImportRecord): ImportRecordDto {
+  return dto;
 }

@@ -13,9 +13,9 @@ function isAddrInUse(e: unknown): boolean {
  */
 export async function startOtlpReceiver(backend: Backend, port = OTLP_DEFAULT_PORT): Promise<RunningServer | null> {
   try {
-    return await startServer({ backend, port, host: '127.0.0.1', staticDir: null, otlp: true });
+    return await startServer({ backend, port, host: '127.0.0.1', staticDir: null, otlp: true, api: false });
   } catch (e) {
     if (!isAddrInUse(e)) throw e;
   }
-  return startServer({ backend, port: 0, host: '127.0.0.1', staticDir: null, otlp: true });
+  return startServer({ backend, port: 0, host: '127.0.0.1', staticDir: null, otlp: true, api: false });
 }

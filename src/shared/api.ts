@@ -8,10 +8,11 @@
  */
 import { z } from 'zod';
 import { FORMAT_IDS, SPAN_STATUSES } from '../core/model/types';
-import type { FormatId, Span, SpanSummary, TraceMeta, TraceSummary } from '../core/model/types';
+import type { FormatId, ImportRecord, Span, SpanSummary, TraceMeta, TraceSummary } from '../core/model/types';
 import { TRACE_SORT_FIELDS, type TraceQuery } from '../core/model/query';
 import { TraceViewInputSchemas, type TraceViewOutputs } from './traceView';
 import { CompareInputSchemas, type CompareOutputs } from './compare';
+import { LabelInputSchemas, type LabelOutputs } from './labels';
 
 export type { FormatId, Span, SpanSummary, TraceMeta, TraceSummary, TraceQuery };
 export type {
@@ -27,6 +28,7 @@ export { SPAN_KINDS, SPAN_STATUSES, FORMAT_IDS } from '../core/model/types';
 export { TRACE_SORT_FIELDS } from '../core/model/query';
 export * from './traceView';
 export * from './compare';
+export * from './labels';
 
 const id = z.string().min(1).max(4096);
 const finite = z.number().finite();
@@ -69,6 +71,8 @@ export const ApiInputSchemas = {
   ...TraceViewInputSchemas,
   /** Scenarios, trajectories, verdict diffs, agent versions (src/shared/compare.ts). */
   ...CompareInputSchemas,
+  /** Human labels, failure modes, labelling queue, judge alignment (src/shared/labels.ts). */
+  ...LabelInputSchemas,
 } as const;
 
 export type ApiMethod = keyof typeof ApiInputSchemas;
@@ -106,20 +110,10 @@ export interface ImportOutcome {
   error?: string;
 }
 
-export interface ImportRecordDto {
-  id: number;
-  source: string;
-  format: string | null;
-  startedAt: number;
-  finishedAt: number | null;
-  status: 'running' | 'ok' | 'failed';
-  traceCount: number;
-  spanCount: number;
-  warnings: string[];
-  error: string | null;
-}
+/** The import history as the UI sees it (the content hash stays in the backend). */
+export type ImportRecordDto = Omit<ImportRecord, 'contentHash'>;
 
-export interface ApiOutputs extends TraceViewOutputs, CompareOutputs {
+export interface ApiOutputs extends TraceViewOutputs, CompareOutputs, LabelOutputs {
   appInfo: AppInfo;
   formats: FormatInfo[];
   listTraces: { rows: TraceSummary[]; total: number };

@@ -72,7 +72,10 @@ export type WireSpan = [
 ];
 
 export interface TraceWire {
-  info: TraceInfo;
+  /** TraceInfo without input/output/metadata, plus `m`: the stored meta JSON they come from. */
+  info: Omit<TraceInfo, 'input' | 'output' | 'metadata'> & {
+    m?: { input?: unknown; output?: unknown; metadata?: Record<string, unknown> };
+  };
   spans: WireSpan[];
 }
 
@@ -113,7 +116,11 @@ export function decodeTraceWire(text: string): TraceData {
     }
     spans[i] = s;
   }
-  return { info: wire.info, spans };
+  const { m, ...rest } = wire.info;
+  const info: TraceInfo = { ...rest, metadata: (m && m.metadata) || {} };
+  if (m && m.input !== undefined) (info as { input?: unknown }).input = m.input;
+  if (m && m.output !== undefined) (info as { output?: unknown }).output = m.output;
+  return { info, spans };
 }
 
 function isRegExp(p: unknown): p is RegExp {

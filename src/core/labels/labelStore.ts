@@ -132,6 +132,49 @@ export class LabelStore {
       .run(traceId, modeName);
   }
 
+  /** Rename a mode, keeping its tags; the new name must be free (else merge). */
+  renameFailureMode(from: string, to: string): void {
+    const clean = to.trim();
+    if (!clean) throw new Error('a failure mode needs a name');
+    if (clean === from) return;
+    if (this.db.prepare('SELECT 1 FROM failure_modes WHERE name = ?').get(clean))
+      throw new Error(`a failure mode named '${clean}' exists already: merge into it instead`);
+    const r = this.db.prepare('UPDATE failure_modes SET name = ? WHERE name = ?').run(clean, from);
+    if (r.changes === 0) throw new Error(`no failure mode named '${from}'`);
+  }
+
+  /** Move every tag of `from` onto `into` (axial coding: two codes are one) and drop `from`. */
+  mergeFailureModes(from: string, into: string): void {
+    if (from === into) return;
+    const idOf = (n: string) => (this.db.prepare('SELECT id FROM failure_modes WHERE name = ?').get(n) as { id: number } | undefined)?.id;
+    const src = idOf(from);
+    if (src === undefined) throw new Error(`no failure mode named '${from}'`);
+    if (idOf(into) === undefined) throw new Error(`no failure mode named '${into}'`);
+    this.db.transaction(() => {
+      const dst = idOf(into)!;
+      this.db
+        .prepare('INSERT OR IGNORE INTO trace_failure_modes (trace_id, mode_id) SELECT trace_id, ? FROM trace_failure_modes WHERE mode_id = ?')
+        .run(dst, src);
+      this.db.prepare('DELETE FROM trace_failure_modes WHERE mode_id = ?').run(src);
+      this.db.prepare('DELETE FROM failure_modes WHERE id = ?').run(src);
+    })();
+  }
+
+  /** Failure modes tagged on a trace, labelled or not, sorted. */
+  traceFailureModes(traceId: string): string[] {
+    return this.db
+      .prepare(
+        'SELECT m.name FROM trace_failure_modes t JOIN failure_modes m ON m.id = t.mode_id WHERE t.trace_id = ? ORDER BY m.name',
+      )
+      .pluck()
+      .all(traceId) as string[];
+  }
+
+  /** Trace ids with a label (any verdict): what the labelling queue skips. */
+  labelledTraceIds(): Set<string> {
+    return new Set((this.db.prepare('SELECT trace_id FROM labels').pluck().all() as string[]));
+  }
+
   failureModes(): FailureMode[] {
     const labelled = (
       this.db.prepare(`SELECT count(*) AS n FROM labels WHERE verdict IN ('pass', 'fail')`).get() as { n: number }

@@ -107,8 +107,7 @@ export function nextInQueue(
   const at = opts.after === undefined ? -1 : order.findIndex((e) => e.traceId === opts.after);
   if (opts.includeLabelled) return at + 1 < n ? { index: at + 1, entry: order[at + 1]! } : null;
   for (let step = 1; step <= n; step++) {
-    const i = (at + step + n) % n;
-    if (at === -1 && i < 0) continue;
+    const i = (at + step) % n;
     if (!labelled.has(order[i]!.traceId)) return { index: i, entry: order[i]! };
   }
   return null;

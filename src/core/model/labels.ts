@@ -88,6 +88,8 @@ export interface TraceDigest {
 export interface LabelItem {
   digest: TraceDigest;
   label: LabelDto | null;
+  /** Failure modes tagged on the trace (also before it has a label). */
+  failureModes: string[];
   /** Index in the queue's full order, or -1 when the trace is not in it. */
   position: number;
   /** The stratum value under 'stratified'. */

@@ -157,6 +157,21 @@ export interface SpanSummary {
   costUsd: number | null;
 }
 
+/** One import attempt (a file, an upload or an OTLP request) as the history records it. */
+export interface ImportRecord {
+  id: number;
+  source: string;
+  contentHash: string | null;
+  format: string | null;
+  startedAt: number;
+  finishedAt: number | null;
+  status: 'running' | 'ok' | 'failed';
+  traceCount: number;
+  spanCount: number;
+  warnings: string[];
+  error: string | null;
+}
+
 export interface Verdict {
   pass: boolean;
   score?: number;

@@ -1,22 +1,11 @@
 import Database from 'better-sqlite3';
-import type { Span, SpanSummary, TraceMeta, TraceSummary } from '../model/types';
+import type { ImportRecord, Span, SpanSummary, TraceMeta, TraceSummary } from '../model/types';
+
+export type { ImportRecord } from '../model/types';
 import { migrate } from './schema';
 import { spanRowToSpan, spanRowToSummary, traceRowToSummary, type SpanRow, type TraceRow } from './rows';
 import { buildTraceListQuery, type TraceQuery } from './traceQuery';
 
-export interface ImportRecord {
-  id: number;
-  source: string;
-  contentHash: string | null;
-  format: string | null;
-  startedAt: number;
-  finishedAt: number | null;
-  status: 'running' | 'ok' | 'failed';
-  traceCount: number;
-  spanCount: number;
-  warnings: string[];
-  error: string | null;
-}
 
 /**
  * One workspace = one SQLite file (WAL). Two connections: `db` writes (imports hold a

@@ -147,9 +147,10 @@ export function readTraceFacts(db: Database.Database, traceIds?: readonly string
 
 function rowToFacts(r: FactsRow): TraceFacts {
   const meta = safeJson(r.meta) as { input?: unknown; metadata?: unknown };
-  const body = r.root_body ? (safeJson(r.root_body) as { attributes?: unknown; input?: unknown }) : {};
+  const body = r.root_body ? (safeJson(r.root_body) as { attributes?: unknown; input?: unknown; inputMessages?: unknown }) : {};
   const rootAttributes = isRecord(body.attributes) ? body.attributes : {};
-  const input = meta.input ?? body.input ?? rootAttributes['input.value'] ?? rootAttributes['gen_ai.prompt'];
+  // A model call at the root (a bare LLM span) has no input of its own: its user message is.
+  const input = meta.input ?? body.input ?? rootAttributes['input.value'] ?? body.inputMessages;
   return {
     traceId: r.id,
     version: r.version,

@@ -329,8 +329,8 @@ function scan(a: Attrs): Presence {
   };
   for (const k in a) {
     const c = k.charCodeAt(0);
-    // Only keys starting with a, e, g, l, r matter below: skip the rest cheaply.
-    if (c !== 97 && c !== 101 && c !== 103 && c !== 108 && c !== 114) continue;
+    // Only keys starting with a, g, l, r matter below: skip the rest cheaply.
+    if (c !== 97 && c !== 103 && c !== 108 && c !== 114) continue;
     if (k.startsWith('llm.')) {
       if (k.startsWith('llm.token_count.') || k.startsWith('llm.usage.') || k.startsWith('llm.cost.')) p.usage = true;
       else if (k.startsWith('llm.input_messages')) (p.oiInput = true), (p.messages = true);

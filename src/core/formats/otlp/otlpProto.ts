@@ -180,16 +180,23 @@ interface FieldRange {
 }
 
 /**
- * The length-delimited fields of the message in buf[start, end), without decoding them.
- * Lets a 150 MB request be handled one span at a time instead of as one decoded object.
+ * Calls fn for each length-delimited field of the message in buf[start, end), without decoding
+ * it; fn returns false to stop. Lets a 150 MB request be handled one span at a time instead of
+ * as one decoded object graph.
  */
-function lengthDelimitedFields(file: string, buf: Uint8Array, start: number, end: number): FieldRange[] {
+function eachLengthDelimited(
+  file: string,
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  fn: (f: FieldRange) => boolean | void,
+): void {
   const r = protobuf.Reader.create(buf);
   r.pos = start;
-  const out: FieldRange[] = [];
-  try {
-    while (r.pos < end) {
-      const tagPos = r.pos;
+  while (r.pos < end) {
+    const tagPos = r.pos;
+    let f: FieldRange | undefined;
+    try {
       const tag = r.uint32();
       const field = tag >>> 3;
       const wire = tag & 7;
@@ -198,22 +205,35 @@ function lengthDelimitedFields(file: string, buf: Uint8Array, start: number, end
         const len = r.uint32();
         const s = r.pos;
         if (s + len > end) {
-          throw new ImportError(file, `protobuf ends early (file truncated?): field ${field} at byte ${tagPos} needs ${len} bytes, ${end - s} remain`, {
-            offset: tagPos,
-          });
+          throw new ImportError(
+            file,
+            `protobuf ends early (file truncated?): field ${field} at byte ${tagPos} needs ${len} bytes, ${end - s} remain`,
+            { offset: tagPos },
+          );
         }
-        out.push({ field, start: s, end: s + len });
         r.pos = s + len;
+        f = { field, start: s, end: s + len };
       } else {
         r.skipType(wire);
       }
+    } catch (e) {
+      if (e instanceof ImportError) throw e;
+      throw decodeError(file, e, tagPos);
     }
-  } catch (e) {
-    if (e instanceof ImportError) throw e;
-    throw decodeError(file, e, r.pos);
+    // Outside the try: errors of the callback (sink, span checks) are not protobuf errors.
+    if (f && fn(f) === false) return;
   }
   if (r.pos > end) throw new ImportError(file, `protobuf ends early (file truncated?) at byte ${end}`, { offset: end });
-  return out;
+}
+
+function firstField(file: string, buf: Uint8Array, range: FieldRange, field: number): FieldRange | undefined {
+  let found: FieldRange | undefined;
+  eachLengthDelimited(file, buf, range.start, range.end, (f) => {
+    if (f.field !== field) return true;
+    found = f;
+    return false;
+  });
+  return found;
 }
 
 /** Emit every span of one ExportTraceServiceRequest in buf[start, end). */
@@ -227,31 +247,29 @@ function emitRequest(file: string, buf: Uint8Array, start: number, end: number, 
     }
   };
   let ri = 0;
-  for (const rs of lengthDelimitedFields(file, buf, start, end)) {
-    if (rs.field !== 1) continue;
-    const rsFields = lengthDelimitedFields(file, buf, rs.start, rs.end);
+  eachLengthDelimited(file, buf, start, end, (rs) => {
+    if (rs.field !== 1) return;
     // Serialisers write the resource first, but the wire does not promise it: look it up first.
-    const resField = rsFields.find((f) => f.field === 1);
+    const resField = firstField(file, buf, rs, 1);
     const resource = readOtlpResource(resField ? decode(t.resource, resField) : undefined);
     let si = 0;
-    for (const ss of rsFields) {
-      if (ss.field !== 2 && ss.field !== 1000) continue;
-      const ssFields = lengthDelimitedFields(file, buf, ss.start, ss.end);
-      const scopeField = ssFields.find((f) => f.field === 1);
+    eachLengthDelimited(file, buf, rs.start, rs.end, (ss) => {
+      if (ss.field !== 2 && ss.field !== 1000) return;
+      const scopeField = firstField(file, buf, ss, 1);
       const scope = readOtlpScope(scopeField ? decode(t.scope, scopeField) : undefined);
       let i = 0;
-      for (const sp of ssFields) {
-        if (sp.field !== 2) continue;
+      eachLengthDelimited(file, buf, ss.start, ss.end, (sp) => {
+        if (sp.field !== 2) return;
         emitter.span(decode(t.span, sp), resource, scope, {
           offset: sp.start,
           path: `resourceSpans[${ri}].scopeSpans[${si}].spans[${i}]`,
         });
         i++;
-      }
+      });
       si++;
-    }
+    });
     ri++;
-  }
+  });
 }
 
 /** 4-byte big-endian length, then a message starting with field 1 (collector file exporter). */

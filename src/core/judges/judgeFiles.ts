@@ -1,0 +1,263 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
+import { JUDGE_KINDS, type JudgeKind, type JudgeSpec } from './types';
+
+/**
+ * The judges/ folder format (docs/judges.md):
+ *
+ *   <id>.judge.ts   code judge: `export default function (trace: Trace): JudgeResult | boolean`
+ *                   (or `export default defineJudge({ …, run })`), optional `export const meta`.
+ *   <id>.judge.md   LLM or agentic judge: JSON front matter between `---` lines, then the prompt
+ *                   template (LLM) or the instructions (agentic) as the markdown body.
+ *
+ * Metadata of code judges is read from the syntax tree, without running the file.
+ */
+
+export const CODE_JUDGE_SUFFIX = '.judge.ts';
+export const PROMPT_JUDGE_SUFFIX = '.judge.md';
+const ID_RE = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+const MAX_JUDGE_BYTES = 1_000_000;
+
+export class JudgeFileError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super(`${file}: ${message}`);
+    this.name = 'JudgeFileError';
+  }
+}
+
+export function judgeHash(kind: JudgeKind, source: string): string {
+  return createHash('sha256').update(kind).update('\u0000').update(source).digest('hex');
+}
+
+export function judgeFileName(id: string, kind: JudgeKind): string {
+  return id + (kind === 'code' ? CODE_JUDGE_SUFFIX : PROMPT_JUDGE_SUFFIX);
+}
+
+export function isJudgeFileName(name: string): boolean {
+  return name.endsWith(CODE_JUDGE_SUFFIX) || name.endsWith(PROMPT_JUDGE_SUFFIX);
+}
+
+export function validJudgeId(id: string): boolean {
+  return ID_RE.test(id);
+}
+
+/** Parse one judge file (name decides the kind: .judge.ts or .judge.md). */
+export function parseJudgeFile(fileName: string, source: string): JudgeSpec {
+  const base = fileName.replace(/^.*[\\/]/, '');
+  if (source.length > MAX_JUDGE_BYTES) throw new JudgeFileError(base, `larger than ${MAX_JUDGE_BYTES} bytes`);
+  if (base.endsWith(CODE_JUDGE_SUFFIX)) return parseCodeJudge(base, base.slice(0, -CODE_JUDGE_SUFFIX.length), source);
+  if (base.endsWith(PROMPT_JUDGE_SUFFIX)) return parsePromptJudge(base, base.slice(0, -PROMPT_JUDGE_SUFFIX.length), source);
+  throw new JudgeFileError(base, `not a judge file (expected *${CODE_JUDGE_SUFFIX} or *${PROMPT_JUDGE_SUFFIX})`);
+}
+
+function checkId(file: string, id: string): void {
+  if (!validJudgeId(id)) {
+    throw new JudgeFileError(file, `judge id '${id}' must be lower-case letters, digits, '.', '_' or '-' (from the file name)`);
+  }
+}
+
+// ---- code judges ------------------------------------------------------------------------------
+
+function parseCodeJudge(file: string, id: string, source: string): JudgeSpec {
+  checkId(file, id);
+  const meta = readCodeMeta(file, source);
+  return {
+    id,
+    kind: 'code',
+    name: str(meta.name) ?? id,
+    description: str(meta.description) ?? '',
+    gating: typeof meta.gating === 'boolean' ? meta.gating : true,
+    tags: Array.isArray(meta.tags) ? meta.tags.filter((t): t is string => typeof t === 'string') : [],
+    source,
+    hash: judgeHash('code', source),
+  };
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v : undefined);
+
+/** `export const meta = {…}` and/or the object literal passed to `export default defineJudge({…})`. */
+export function readCodeMeta(file: string, source: string): Record<string, unknown> {
+  const sf = ts.createSourceFile(file, source, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
+  const meta: Record<string, unknown> = {};
+  for (const st of sf.statements) {
+    if (ts.isVariableStatement(st) && st.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) {
+      for (const d of st.declarationList.declarations) {
+        if (ts.isIdentifier(d.name) && d.name.text === 'meta' && d.initializer) {
+          Object.assign(meta, literalObject(d.initializer));
+        }
+      }
+    }
+    if (ts.isExportAssignment(st)) {
+      const e = unwrap(st.expression);
+      if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'defineJudge' && e.arguments[0]) {
+        const fromCall = literalObject(e.arguments[0]);
+        for (const [k, v] of Object.entries(fromCall)) if (!(k in meta)) meta[k] = v;
+      }
+    }
+  }
+  return meta;
+}
+
+function unwrap(e: ts.Expression): ts.Expression {
+  while (ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isParenthesizedExpression(e) || ts.isTypeAssertionExpression(e)) {
+    e = e.expression;
+  }
+  return e;
+}
+
+function literalObject(e: ts.Expression): Record<string, unknown> {
+  e = unwrap(e);
+  const out: Record<string, unknown> = {};
+  if (!ts.isObjectLiteralExpression(e)) return out;
+  for (const p of e.properties) {
+    if (!ts.isPropertyAssignment(p)) continue;
+    const key = ts.isIdentifier(p.name) || ts.isStringLiteral(p.name) ? p.name.text : null;
+    if (!key) continue;
+    const v = literalValue(p.initializer);
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}
+
+function literalValue(e: ts.Expression): unknown {
+  e = unwrap(e);
+  if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return e.text;
+  if (ts.isNumericLiteral(e)) return Number(e.text);
+  if (e.kind === ts.SyntaxKind.TrueKeyword) return true;
+  if (e.kind === ts.SyntaxKind.FalseKeyword) return false;
+  if (ts.isArrayLiteralExpression(e)) {
+    const vals = e.elements.map((x) => literalValue(x));
+    return vals.every((v) => v !== undefined) ? vals : undefined;
+  }
+  return undefined;
+}
+
+// ---- LLM / agentic judges -------------------------------------------------------------------
+
+const FRONT_MATTER_KEYS = ['kind', 'name', 'description', 'gating', 'tags', 'model', 'temperature', 'maxIterations'];
+
+function parsePromptJudge(file: string, id: string, source: string): JudgeSpec {
+  checkId(file, id);
+  const m = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(source);
+  if (!m) throw new JudgeFileError(file, 'missing front matter: start the file with a `---` line, a JSON object, and a `---` line');
+  let fm: Record<string, unknown>;
+  try {
+    fm = JSON.parse(m[1]!) as Record<string, unknown>;
+  } catch (e) {
+    throw new JudgeFileError(file, `front matter is not valid JSON: ${(e as Error).message}`);
+  }
+  if (!fm || typeof fm !== 'object' || Array.isArray(fm)) throw new JudgeFileError(file, 'front matter must be a JSON object');
+  const unknown = Object.keys(fm).filter((k) => !FRONT_MATTER_KEYS.includes(k));
+  if (unknown.length) {
+    throw new JudgeFileError(file, `unknown front matter key(s) ${unknown.join(', ')}; allowed: ${FRONT_MATTER_KEYS.join(', ')}`);
+  }
+  const kind = fm.kind;
+  if (kind !== 'llm' && kind !== 'agentic') throw new JudgeFileError(file, `front matter "kind" must be "llm" or "agentic"`);
+  const template = source.slice(m[0].length).replace(/^\s*\n/, '');
+  if (!template.trim()) throw new JudgeFileError(file, 'the prompt (the text after the front matter) is empty');
+  const spec: JudgeSpec = {
+    id,
+    kind,
+    name: str(fm.name) ?? id,
+    description: str(fm.description) ?? '',
+    gating: typeof fm.gating === 'boolean' ? fm.gating : true,
+    tags: Array.isArray(fm.tags) ? fm.tags.filter((t): t is string => typeof t === 'string') : [],
+    source,
+    hash: judgeHash(kind, source),
+    template,
+  };
+  if (fm.model !== undefined) {
+    if (typeof fm.model !== 'string' || !fm.model) throw new JudgeFileError(file, '"model" must be a non-empty string');
+    spec.model = fm.model;
+  }
+  if (fm.temperature !== undefined) {
+    if (typeof fm.temperature !== 'number' || fm.temperature < 0 || fm.temperature > 2) {
+      throw new JudgeFileError(file, '"temperature" must be a number from 0 to 2');
+    }
+    spec.temperature = fm.temperature;
+  }
+  if (fm.maxIterations !== undefined) {
+    if (!Number.isInteger(fm.maxIterations) || (fm.maxIterations as number) < 1 || (fm.maxIterations as number) > 100) {
+      throw new JudgeFileError(file, '"maxIterations" must be an integer from 1 to 100');
+    }
+    spec.maxIterations = fm.maxIterations as number;
+  }
+  return spec;
+}
+
+/** A new judge file's text. */
+export function newJudgeSource(kind: JudgeKind, name: string): string {
+  if (kind === 'code') {
+    return `import type { JudgeResult, Trace } from 'tracedeck/judge';
+
+export const meta = { name: ${JSON.stringify(name)}, description: '', gating: true };
+
+export default function judge(trace: Trace): JudgeResult {
+  const failed = trace.toolCalls().filter((t) => t.isError);
+  return {
+    pass: failed.length === 0,
+    rationale: failed.length ? \`\${failed.length} tool call(s) failed\` : 'no tool errors',
+    evidenceSpanIds: failed.map((t) => t.spanId),
+  };
+}
+`;
+  }
+  const fm = JSON.stringify({ kind, name, description: '', gating: false }, null, 2);
+  const body =
+    kind === 'llm'
+      ? `You are grading an AI agent's answer.\n\nUser input:\n{{ inputs }}\n\nAgent output:\n{{ outputs }}\n\nExpected (may be empty):\n{{ expectations }}\n\nPass if the output answers the input correctly and completely.\n`
+      : `Investigate the trace with the tools and decide whether the agent completed the user's task without unrecovered errors.\n\nUser input:\n{{ inputs }}\n`;
+  return `---\n${fm}\n---\n${body}`;
+}
+
+// ---- folders ----------------------------------------------------------------------------------
+
+export interface LoadedJudges {
+  judges: JudgeSpec[];
+  errors: { file: string; message: string }[];
+}
+
+/** Every judge file directly in `dir` (sorted by id); broken files are reported, not thrown. */
+export function loadJudgesDir(dir: string): LoadedJudges {
+  let names: string[];
+  try {
+    if (!statSync(dir).isDirectory()) throw new Error('not a directory');
+    names = readdirSync(dir);
+  } catch (e) {
+    throw new JudgeFileError(dir, `cannot read judges folder: ${(e as Error).message}`);
+  }
+  const judges: JudgeSpec[] = [];
+  const errors: LoadedJudges['errors'] = [];
+  const seen = new Map<string, string>();
+  for (const name of names.filter(isJudgeFileName).sort()) {
+    try {
+      const spec = parseJudgeFile(name, readFileSync(join(dir, name), 'utf8'));
+      const dup = seen.get(spec.id);
+      if (dup) throw new JudgeFileError(name, `judge id '${spec.id}' is also used by ${dup}`);
+      seen.set(spec.id, name);
+      judges.push(spec);
+    } catch (e) {
+      errors.push({ file: name, message: e instanceof JudgeFileError ? e.message.slice(name.length + 2) : String(e) });
+    }
+  }
+  return { judges, errors };
+}
+
+/** Write judges as files into `dir` (created if missing); returns the paths written. */
+export function writeJudgesDir(dir: string, judges: readonly JudgeSpec[]): string[] {
+  mkdirSync(dir, { recursive: true });
+  return judges.map((j) => {
+    const p = join(dir, judgeFileName(j.id, j.kind));
+    writeFileSync(p, j.source);
+    return p;
+  });
+}
+
+export function isJudgeKind(k: unknown): k is JudgeKind {
+  return typeof k === 'string' && (JUDGE_KINDS as readonly string[]).includes(k);
+}

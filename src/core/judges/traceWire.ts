@@ -1,0 +1,193 @@
+import Database from 'better-sqlite3';
+import type { Workspace } from '../store/workspace';
+import type { TraceQuery } from '../model/query';
+import { decodeTraceWire, type TraceData } from './traceAccess';
+
+/**
+ * Reads traces for judges in the wire form (traceAccess.ts `TraceWire`), built by string
+ * concatenation straight from SQLite rows: span bodies are already JSON text in the store, so
+ * they are never parsed on the host — the sandbox parses them, once.
+ *
+ * Uses its own read-only connection: an import holds a transaction open on the workspace's
+ * writer connection for a whole file, and judges must not read its half-written traces.
+ */
+export class TraceLoader {
+  private readonly db: Database.Database;
+  private readonly own: boolean;
+  private readonly traceStmt: Database.Statement;
+  private readonly spansStmt: Database.Statement;
+
+  constructor(ws: Workspace) {
+    this.own = ws.path !== ':memory:';
+    this.db = this.own ? new Database(ws.path, { readonly: true }) : ws.db;
+    this.traceStmt = this.db.prepare(
+      `SELECT id, name, format, service, version, session_id, start_ms, end_ms, duration_ms, status,
+              span_count, error_count, meta FROM traces WHERE id = ?`,
+    );
+    this.spansStmt = this.db
+      .prepare(
+        `SELECT span_id, tree_parent_id, name, kind, status, start_ms, end_ms, model, parent_id, body
+           FROM spans WHERE trace_id = ? ORDER BY seq`,
+      )
+      .raw(true);
+  }
+
+  close(): void {
+    if (this.own) this.db.close();
+  }
+
+  /** The trace as wire JSON text, or null when it is not stored. */
+  wireText(traceId: string): string | null {
+    const t = this.traceStmt.get(traceId) as TraceRowLite | undefined;
+    if (!t) return null;
+    const J = JSON.stringify;
+    let out =
+      '{"info":{"traceId":' +
+      J(t.id) +
+      ',"name":' +
+      J(t.name) +
+      ',"format":' +
+      J(t.format) +
+      ',"service":' +
+      J(t.service) +
+      ',"version":' +
+      J(t.version) +
+      ',"sessionId":' +
+      J(t.session_id) +
+      ',"startMs":' +
+      J(t.start_ms) +
+      ',"endMs":' +
+      J(t.end_ms) +
+      ',"durationMs":' +
+      J(t.duration_ms) +
+      ',"status":' +
+      J(t.status) +
+      ',"spanCount":' +
+      J(t.span_count) +
+      ',"errorCount":' +
+      J(t.error_count) +
+      ',"m":' +
+      (t.meta || '{}') +
+      '},"spans":[';
+    let first = true;
+    for (const r of this.spansStmt.iterate(traceId) as IterableIterator<SpanTuple>) {
+      // [spanId, treeParent, name, kind, status, start, end, model, sourceParent-if-different, body]
+      const sourceParent = r[8] !== null && r[8] !== r[1] ? r[8] : null;
+      out +=
+        (first ? '[' : ',[') +
+        J(r[0]) +
+        ',' +
+        J(r[1]) +
+        ',' +
+        J(r[2]) +
+        ',' +
+        J(r[3]) +
+        ',' +
+        J(r[4]) +
+        ',' +
+        J(r[5]) +
+        ',' +
+        J(r[6]) +
+        ',' +
+        J(r[7]) +
+        ',' +
+        J(sourceParent) +
+        ',' +
+        (r[9] || '{}') +
+        ']';
+      first = false;
+    }
+    out += ']}';
+    // Batches are joined with NUL; JSON.stringify escapes it, so only foreign text could hold one.
+    if (out.includes('\u0000')) out = JSON.stringify(JSON.parse(out));
+    return out;
+  }
+
+  /** Decoded for in-process use (agentic tools, template rendering, the bench baseline). */
+  traceData(traceId: string): TraceData | null {
+    const text = this.wireText(traceId);
+    return text === null ? null : decodeTraceWire(text);
+  }
+
+  spanCount(traceId: string): number {
+    const r = this.db.prepare('SELECT span_count AS n FROM traces WHERE id = ?').get(traceId) as { n: number } | undefined;
+    return r?.n ?? 0;
+  }
+}
+
+interface TraceRowLite {
+  id: string;
+  name: string;
+  format: string;
+  service: string | null;
+  version: string | null;
+  session_id: string | null;
+  start_ms: number | null;
+  end_ms: number | null;
+  duration_ms: number | null;
+  status: string;
+  span_count: number;
+  error_count: number;
+  meta: string;
+}
+
+type SpanTuple = [string, string | null, string, string, string, number, number | null, string | null, string | null, string];
+
+/** Which traces a judge run covers. */
+export type TraceSelection =
+  | { mode: 'all' }
+  | { mode: 'ids'; traceIds: string[] }
+  | { mode: 'filter'; query: TraceQuery }
+  | { mode: 'sample'; size: number; seed?: number; query?: TraceQuery };
+
+const PAGE = 5000;
+
+export function selectTraceIds(ws: Workspace, sel: TraceSelection): string[] {
+  switch (sel.mode) {
+    case 'all':
+      return ws.traceIds();
+    case 'ids': {
+      const seen = new Set<string>();
+      return sel.traceIds.filter((id) => !seen.has(id) && (seen.add(id), true));
+    }
+    case 'filter':
+      return queryIds(ws, sel.query);
+    case 'sample': {
+      const pool = sel.query ? queryIds(ws, sel.query) : ws.traceIds();
+      return sample(pool, sel.size, sel.seed ?? 1);
+    }
+  }
+}
+
+function queryIds(ws: Workspace, q: TraceQuery): string[] {
+  const ids: string[] = [];
+  const { limit, offset, ...rest } = q;
+  let off = offset ?? 0;
+  const max = limit ?? Number.POSITIVE_INFINITY;
+  while (ids.length < max) {
+    const page = ws.listTraces({ ...rest, limit: Math.min(PAGE, max - ids.length), offset: off });
+    for (const r of page.rows) ids.push(r.traceId);
+    if (page.rows.length === 0 || off + page.rows.length >= page.total) break;
+    off += page.rows.length;
+  }
+  return ids;
+}
+
+/** Seeded (mulberry32) partial Fisher–Yates: the same seed picks the same traces. */
+export function sample<T>(items: readonly T[], size: number, seed: number): T[] {
+  const a = items.slice();
+  const n = Math.min(Math.max(0, Math.floor(size)), a.length);
+  let s = seed >>> 0;
+  const rand = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  for (let i = 0; i < n; i++) {
+    const j = i + Math.floor(rand() * (a.length - i));
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a.slice(0, n);
+}

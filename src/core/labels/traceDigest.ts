@@ -1,0 +1,113 @@
+import type { DigestError, DigestToolCall, TraceDigest } from '../model/labels';
+import type { Message, Span } from '../model/types';
+import { isRecord, toText } from '../formats/common/json';
+import { spanRowToSpan, type SpanRow } from '../store/rows';
+import type { Workspace } from '../store/workspace';
+
+/**
+ * A trace reduced to what a labeller (or a few-shot example) needs: the task, the final answer,
+ * the tool calls with their errors, and the trace's metrics. Reads only the spans it shows — a
+ * handful of rows by index — so a 1M-span trace digests as fast as a small one.
+ */
+
+export const DIGEST_LIMITS = { text: 4000, toolText: 400, tools: 50, errors: 20 };
+
+export function traceDigest(ws: Workspace, traceId: string, limits = DIGEST_LIMITS): TraceDigest | null {
+  const trace = ws.getTrace(traceId);
+  if (!trace) return null;
+  const { meta, ...summary } = trace;
+  const db = ws.readDb;
+  const spans = (sql: string, ...params: unknown[]) =>
+    (db.prepare(sql).all(traceId, ...params) as SpanRow[]).map(spanRowToSpan);
+
+  const roots = spans('SELECT * FROM spans WHERE trace_id = ? AND tree_parent_id IS NULL ORDER BY seq LIMIT 5');
+  const firstLlm = spans(`SELECT * FROM spans WHERE trace_id = ? AND kind = 'llm' ORDER BY seq LIMIT 1`)[0];
+  const lastLlm = spans(`SELECT * FROM spans WHERE trace_id = ? AND kind = 'llm' ORDER BY seq DESC LIMIT 1`)[0];
+
+  const input =
+    textOf(meta.input, 'user') ??
+    firstText(roots.map((r) => r.input), 'user') ??
+    (firstLlm ? lastMessageText(firstLlm.inputMessages, 'user') ?? textOf(firstLlm.input, 'user') : null);
+  const output =
+    textOf(meta.output, 'assistant') ??
+    firstText(roots.map((r) => r.output), 'assistant') ??
+    (lastLlm ? lastMessageText(lastLlm.outputMessages, 'assistant') ?? textOf(lastLlm.output, 'assistant') : null);
+
+  const toolWhere = `trace_id = ? AND (kind = 'tool' OR tool_name IS NOT NULL)`;
+  const tools = spans(`SELECT * FROM spans WHERE ${toolWhere} ORDER BY seq LIMIT ?`, limits.tools).map((s) =>
+    toolOf(s, limits.toolText),
+  );
+  const toolsTotal = count(ws, `SELECT count(*) AS n FROM spans WHERE ${toolWhere}`, traceId);
+  const errWhere = `trace_id = ? AND status = 'error' AND kind != 'tool' AND tool_name IS NULL`;
+  const errors: DigestError[] = spans(`SELECT * FROM spans WHERE ${errWhere} ORDER BY seq LIMIT ?`, limits.errors).map(
+    (s) => ({ spanId: s.spanId, name: s.name, message: clip(s.statusMessage ?? '', limits.toolText) }),
+  );
+  const errorsTotal = count(ws, `SELECT count(*) AS n FROM spans WHERE ${errWhere}`, traceId);
+
+  return {
+    summary,
+    input: input === null ? null : clip(input, limits.text),
+    output: output === null ? null : clip(output, limits.text),
+    tools,
+    toolsTotal,
+    errors,
+    errorsTotal,
+  };
+}
+
+function count(ws: Workspace, sql: string, traceId: string): number {
+  return (ws.readDb.prepare(sql).get(traceId) as { n: number }).n;
+}
+
+function toolOf(s: Span, max: number): DigestToolCall {
+  const call = s.toolCall;
+  const isError = call?.isError === true || s.status === 'error';
+  return {
+    spanId: s.spanId,
+    name: call?.name ?? s.name,
+    arguments: clip(toText(call?.arguments ?? s.input), max),
+    result: clip(toText(call?.result ?? s.output), max),
+    isError,
+    error: isError ? clip(s.statusMessage ?? (call?.isError ? toText(call.result) : ''), max) || null : null,
+  };
+}
+
+function firstText(values: unknown[], role: 'user' | 'assistant'): string | null {
+  for (const v of values) {
+    const t = textOf(v, role);
+    if (t !== null) return t;
+  }
+  return null;
+}
+
+/**
+ * Text of an input or output value. A conversation (messages, or {messages: […]}) shows its last
+ * message of the given role — the task, or the answer — not the whole history.
+ */
+export function textOf(value: unknown, role: 'user' | 'assistant'): string | null {
+  if (value === undefined || value === null || value === '') return null;
+  const messages = Array.isArray(value) ? value : isRecord(value) && Array.isArray(value.messages) ? value.messages : null;
+  if (messages && messages.length > 0 && messages.every((m) => isRecord(m) && typeof m.role === 'string')) {
+    const text = lastMessageText(messages as Message[], role);
+    if (text !== null) return text;
+  }
+  const t = toText(value).trim();
+  return t ? t : null;
+}
+
+function lastMessageText(messages: Message[] | undefined, role: 'user' | 'assistant'): string | null {
+  if (!messages) return null;
+  const want = role === 'user' ? ['user'] : ['assistant', 'other'];
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i]!;
+    if (!want.includes(m.role)) continue;
+    const content = typeof m.content === 'string' ? m.content : toText(m.content);
+    if (content.trim()) return content.trim();
+    if (m.toolCalls?.length) return `(calls ${m.toolCalls.map((c) => c.name).join(', ')})`;
+  }
+  return null;
+}
+
+export function clip(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max)}…` : s;
+}
