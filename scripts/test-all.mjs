@@ -4,6 +4,7 @@
  *
  *   layering   dependency-cruiser with .dependency-cruiser.cjs      (1 test: pass/fail)
  *   typecheck  tsc --noEmit                                          (1 test: pass/fail)
+ *   electronegativity  Electron security lint of src/, findings justified (1 test: pass/fail)
  *   unit       Vitest, tests/unit (vitest.config.ts)                (each test counts)
  *   e2e        Vitest, vitest.e2e.config.ts                          (each test counts)
  *
@@ -62,6 +63,14 @@ const STAGES = [
     kind: 'check',
     cmd: [process.execPath, join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'],
     timeoutMs: 10 * MIN,
+  },
+  {
+    // Electron security linter over src/; every finding must be justified in
+    // .electronegativity-justifications.json (see scripts/electronegativity.mjs).
+    name: 'electronegativity',
+    kind: 'check',
+    cmd: [process.execPath, join(ROOT, 'scripts/electronegativity.mjs'), '--input=src'],
+    timeoutMs: 5 * MIN,
   },
   { name: 'unit', kind: 'vitest', config: 'vitest.config.ts', timeoutMs: 30 * MIN },
   { name: 'e2e', kind: 'vitest', config: 'vitest.e2e.config.ts', timeoutMs: 30 * MIN },

@@ -3,7 +3,7 @@ import type { Workspace } from '../core/store/workspace';
 import type { TraceTree } from '../core/analysis/traceTree';
 import { matchesSummary, summaryTextMatches, type SpanFilter } from '../core/analysis/spanSearch';
 import type { SpanSearchResult } from '../shared/api';
-import { INDEX_MIN_SPANS, traceFingerprint, type SpanTextIndex } from './spanTextIndex';
+import { INDEX_MIN_SPANS, traceFingerprint, trigramQuery, type SpanTextIndex } from './spanTextIndex';
 
 /**
  * Span search of the trace view. Summary criteria (kind, status, duration) and the name/id/model/
@@ -31,22 +31,19 @@ export function searchSpans(
   if (text) {
     const needle = JSON.stringify(text).slice(1, -1);
     const fp = traceFingerprint(db, traceId);
-    const useIndex = fp !== null && needle.length >= 3 && textIndex.isReady(traceId, fp);
+    const match = trigramQuery(needle);
     let rows: { span_id: string }[];
-    if (useIndex) {
+    if (fp !== null && match !== null && textIndex.isReady(traceId, fp)) {
       indexed = true;
-      // The trigram index answers LIKE without an ESCAPE clause only; `%`/`_` in the needle then
-      // act as wildcards (a superset), so such hits are checked again on the body.
-      const wild = /[%_]/.test(needle);
+      // The trigrams give candidates; instr() on the body keeps exactly the scan's answer.
       rows = db
         .prepare(
-          `SELECT t.span_id FROM span_text t
-            WHERE t.text LIKE :pattern AND t.trace_id = :traceId
-            ${wild ? `AND instr(lower(t.text), :lower) > 0` : ''}`,
+          `SELECT m.span_id FROM span_text t
+             JOIN span_text_map m ON m.id = t.rowid
+             JOIN spans s ON s.trace_id = m.trace_id AND s.span_id = m.span_id
+            WHERE span_text MATCH :match AND m.trace_id = :traceId AND instr(lower(s.body), :lower) > 0`,
         )
-        .all({ pattern: `%${needle}%`, traceId, ...(wild ? { lower: needle.toLowerCase() } : {}) }) as {
-        span_id: string;
-      }[];
+        .all({ match, traceId, lower: asciiLower(needle) }) as { span_id: string }[];
     } else {
       rows = db
         .prepare(`SELECT span_id FROM spans WHERE trace_id = ? AND body LIKE ? ESCAPE '!'`)
@@ -92,4 +89,9 @@ export function searchSpans(
     spanIds.push(s.spanId);
   }
   return { spanIds, indexed, tookMs: Math.round((performance.now() - t0) * 10) / 10 };
+}
+
+/** SQLite's lower() and LIKE fold ASCII only: fold the needle the same way, not with toLowerCase(). */
+function asciiLower(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
 }

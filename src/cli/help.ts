@@ -9,6 +9,12 @@ Usage:
   tracedeck show TRACE_ID [--workspace PATH] [--json]
   tracedeck serve [--port N] [--workspace PATH] [--no-open] [--no-otlp]
   tracedeck formats [--json]
+  tracedeck diff RUN_A RUN_B [--workspace PATH] [--json] [--pair-by auto|trace|pair]
+                 [--judge ID] [--flips N] [--fail-on-regression]
+  tracedeck trajectory TRACE_ID [--scenario FILE|DIR] [--workspace PATH] [--json]
+  tracedeck labels export [--format json|csv] [--out FILE] [--workspace PATH]
+  tracedeck labels import FILE... [--workspace PATH]
+  tracedeck align --judge ID [--split train|dev|test|all] [--json] [--workspace PATH]
   tracedeck help [COMMAND] | --help | --version
 
 Workspace: --workspace, else $TRACEDECK_WORKSPACE, else
@@ -53,5 +59,50 @@ default). Stops on Ctrl+C / SIGTERM.
   formats: `Usage: tracedeck formats [--json]
 
 Lists the trace formats tracedeck reads, with their ids for --format.
+`,
+  labels: `Usage: tracedeck labels export [--format json|csv] [--out FILE] [--workspace PATH]
+       tracedeck labels import FILE... [--workspace PATH]
+
+Human labels (pass / fail / defer, critique, labeler, train/dev/test split) and failure-mode tags.
+export prints to stdout unless --out is given (format from --format, else the --out extension,
+else JSON). import reads JSON or CSV exports, each file in one transaction; an invalid row names
+the file and the row, and nothing of that file is kept. Labels are keyed by trace id, so they
+survive re-imports of the traces and may be imported before the traces are.
+
+Exit: 0 ok, 1 a file did not import, 2 usage error.
+`,
+  align: `Usage: tracedeck align --judge ID [--split train|dev|test|all] [--json] [--workspace PATH]
+
+Judge alignment: the judge's latest verdicts against the human labels (defer and judge errors
+excluded): TPR and TNR with counts, the confusion matrix, the bias-corrected pass rate θ with a
+95% bootstrap CI over the unlabelled traces, the disagreements, and few-shot examples (--json).
+
+Exit: 0 ok, 1 TPR/TNR or θ cannot be computed (a class is missing, TPR + TNR ≤ 1, nothing
+unlabelled; the report still prints), 2 usage error, 3 the judge has no verdicts here.
+`,
+  diff: `Usage: tracedeck diff RUN_A RUN_B [--workspace PATH] [--json] [--pair-by auto|trace|pair]
+                      [--judge ID] [--flips N] [--fail-on-regression]
+
+Diffs the verdicts of two judge runs: per judge the pass rates over the verdicts paired in both
+runs, the delta and McNemar's exact p-value, and the flips (pass→fail, fail→pass, new-error,
+error-fixed) with the rationale before and after.
+
+  --pair-by      trace: the same trace judged twice; pair: traces of the same scenario (or the
+                 same input), e.g. two agent versions; auto (default): trace if the runs share one
+  --judge ID     list only this judge's flips
+  --flips N      flips to list (default 50; with --json 10000)
+  --fail-on-regression   exit 1 when a judge's pass rate drops with p < 0.05 or verdicts newly error
+
+Exit: 0 ok, 1 regression (with --fail-on-regression), 2 usage error, 3 run not found.
+`,
+  trajectory: `Usage: tracedeck trajectory TRACE_ID [--scenario FILE|DIR] [--workspace PATH] [--json]
+
+Aligns the trace's tool calls with a scenario's ideal trajectory: FILE, a *.scenario.json; DIR,
+the one of its *.scenario.json files the trace matches (by id attribute or input); without
+--scenario, the workspace scenario the trace matches. Files are read, the workspace is unchanged.
+Prints each call as matched / missing / extra / out-of-order / could-be-parallel and the metrics:
+correctness, step ratio, tool-call ratio, latency ratio, solve rate.
+
+Exit: 0 ok, 1 no scenario / bad scenario file, 2 usage error, 3 trace not found.
 `,
 };

@@ -16,6 +16,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   show: async () => (await import('./commands/showCommand')).showCommand,
   serve: async () => (await import('./commands/serveCommand')).serveCommand,
   formats: async () => (await import('./commands/formatsCommand')).formatsCommand,
+  labels: async () => (await import('./commands/labelsCommand')).labelsCommand,
+  align: async () => (await import('./commands/alignCommand')).alignCommand,
+  diff: async () => (await import('./commands/diffCommand')).diffCommand,
+  trajectory: async () => (await import('./commands/trajectoryCommand')).trajectoryCommand,
 };
 
 export async function main(argv: string[], io: Output = processOutput()): Promise<number> {

@@ -29,6 +29,8 @@ export function createMainWindow(o: WindowOptions): BrowserWindow {
       allowRunningInsecureContent: false,
       webviewTag: false,
       spellcheck: false,
+      // Middle-click on a link in trace content must not even request a new window.
+      disableBlinkFeatures: 'Auxclick',
       devTools: o.isDev,
     },
   });

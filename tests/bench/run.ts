@@ -10,10 +10,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { importBench } from './importBench';
+import { diffBench } from './diff.bench';
 import { REPO_ROOT } from './spawnChild';
 import type { Bench, BenchTable } from './types';
 
-const BENCHES: Bench[] = [importBench];
+const BENCHES: Bench[] = [importBench, diffBench];
 
 function parseArgs(argv: string[]): Record<string, string> {
   const out: Record<string, string> = {};

@@ -30,15 +30,17 @@ export function diffRunVerdicts(
 /** One verdict per (judge, key): the last given wins (a judge re-run on a trace, a task re-run). */
 function toDiff(vs: readonly RunVerdict[], keyOf: (traceId: string) => string | null): DiffVerdict[] {
   const out: DiffVerdict[] = [];
-  const at = new Map<string, number>();
+  // judge → pair key → index in out. Nested maps: no key strings to build for 100k verdicts.
+  const at = new Map<string, Map<string, number>>();
   for (const v of vs) {
     const pairKey = keyOf(v.traceId);
     if (pairKey === null) continue;
     const d: DiffVerdict = { judge: v.judge, pairKey, traceId: v.traceId, status: v.status, rationale: v.rationale };
-    const k = `${v.judge}\u0000${pairKey}`;
-    const i = at.get(k);
+    let byKey = at.get(v.judge);
+    if (!byKey) at.set(v.judge, (byKey = new Map()));
+    const i = byKey.get(pairKey);
     if (i === undefined) {
-      at.set(k, out.length);
+      byKey.set(pairKey, out.length);
       out.push(d);
     } else out[i] = d;
   }

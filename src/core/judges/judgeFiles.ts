@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
+import { templateVariables, TEMPLATE_VARIABLES } from './llm/render';
 import { JUDGE_KINDS, type JudgeKind, type JudgeSpec } from './types';
 
 /**
@@ -160,6 +161,13 @@ function parsePromptJudge(file: string, id: string, source: string): JudgeSpec {
   if (kind !== 'llm' && kind !== 'agentic') throw new JudgeFileError(file, `front matter "kind" must be "llm" or "agentic"`);
   const template = source.slice(m[0].length).replace(/^\s*\n/, '');
   if (!template.trim()) throw new JudgeFileError(file, 'the prompt (the text after the front matter) is empty');
+  const { unknown: unknownVars } = templateVariables(template);
+  if (unknownVars.length) {
+    throw new JudgeFileError(
+      file,
+      `unknown template variable(s) ${unknownVars.map((v) => `{{ ${v} }}`).join(', ')}; available: ${TEMPLATE_VARIABLES.map((v) => `{{ ${v} }}`).join(', ')}`,
+    );
+  }
   const spec: JudgeSpec = {
     id,
     kind,

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Workspace } from '../store/workspace';
 import type { TraceQuery } from '../model/query';
 import { decodeTraceWire, type TraceData } from './traceAccess';
@@ -8,18 +8,16 @@ import { decodeTraceWire, type TraceData } from './traceAccess';
  * concatenation straight from SQLite rows: span bodies are already JSON text in the store, so
  * they are never parsed on the host — the sandbox parses them, once.
  *
- * Uses its own read-only connection: an import holds a transaction open on the workspace's
- * writer connection for a whole file, and judges must not read its half-written traces.
+ * Reads through the workspace's read-only connection: an import holds a transaction open on the
+ * writer connection for a whole file, and judges must not see its half-written traces.
  */
 export class TraceLoader {
   private readonly db: Database.Database;
-  private readonly own: boolean;
   private readonly traceStmt: Database.Statement;
   private readonly spansStmt: Database.Statement;
 
   constructor(ws: Workspace) {
-    this.own = ws.path !== ':memory:';
-    this.db = this.own ? new Database(ws.path, { readonly: true }) : ws.db;
+    this.db = ws.readDb;
     this.traceStmt = this.db.prepare(
       `SELECT id, name, format, service, version, session_id, start_ms, end_ms, duration_ms, status,
               span_count, error_count, meta FROM traces WHERE id = ?`,
@@ -32,9 +30,8 @@ export class TraceLoader {
       .raw(true);
   }
 
-  close(): void {
-    if (this.own) this.db.close();
-  }
+  /** Nothing to release (kept so callers need not know the connection is shared). */
+  close(): void {}
 
   /** The trace as wire JSON text, or null when it is not stored. */
   wireText(traceId: string): string | null {

@@ -1,10 +1,8 @@
-/** Judges: definitions as files/rows, verdicts, runs. */
+/** Judges: definitions as files/rows, verdicts, runs. Contract-visible types live in model/judges. */
+import type { JudgeKind, LlmSettings, TranscriptEntry, VerdictStatus } from '../model/judges';
 
-export const JUDGE_KINDS = ['code', 'llm', 'agentic'] as const;
-export type JudgeKind = (typeof JUDGE_KINDS)[number];
-
-export const VERDICT_STATUSES = ['pass', 'fail', 'error'] as const;
-export type VerdictStatus = (typeof VERDICT_STATUSES)[number];
+export { JUDGE_KINDS, VERDICT_STATUSES } from '../model/judges';
+export type { JudgeKind, LlmSettings, TranscriptEntry, VerdictStatus } from '../model/judges';
 
 /** A judge as parsed from its file (`<id>.judge.ts` or `<id>.judge.md`). */
 export interface JudgeSpec {
@@ -29,17 +27,6 @@ export interface JudgeSpec {
   maxIterations?: number;
 }
 
-/** One entry of an agentic judge's transcript (what the UI shows). */
-export interface TranscriptEntry {
-  role: 'system' | 'user' | 'assistant' | 'tool';
-  content: string;
-  /** assistant: tools it called */
-  toolCalls?: { id: string; name: string; arguments: string }[];
-  /** tool: which call this answers */
-  toolCallId?: string;
-  name?: string;
-}
-
 /** What running one judge on one trace produced. */
 export interface VerdictOutcome {
   status: VerdictStatus;
@@ -55,22 +42,6 @@ export interface VerdictOutcome {
   logs?: string[];
   transcript?: TranscriptEntry[];
   usage?: { inputTokens: number; outputTokens: number };
-}
-
-/** Endpoint settings of LLM and agentic judges. The API key is never part of this. */
-export interface LlmSettings {
-  /** OpenAI-compatible base URL, e.g. https://api.openai.com/v1, http://127.0.0.1:11434/v1 */
-  baseUrl: string;
-  model: string;
-  temperature: number;
-  /** Per request. */
-  timeoutMs: number;
-  /** Retries on 429/5xx/timeouts (exponential backoff with jitter). */
-  maxRetries: number;
-  /** Azure OpenAI: the api-version query parameter (empty = not Azure). */
-  apiVersion?: string;
-  /** Use response_format json_schema (falls back to plain JSON when the server refuses it). */
-  structuredOutput: boolean;
 }
 
 export const DEFAULT_LLM_SETTINGS: LlmSettings = {

@@ -106,6 +106,93 @@ export const MIGRATIONS: readonly string[] = [
     updated_at REAL NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 4: judges, their versions, judge runs and verdicts (src/core/judges/store.ts), endpoint
+  // settings of LLM judges (never the API key).
+  `
+  CREATE TABLE judges (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('code', 'llm', 'agentic')),
+    name TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    gating INTEGER NOT NULL DEFAULT 1,
+    tags TEXT NOT NULL DEFAULT '[]',
+    source TEXT NOT NULL,                -- the whole judge file
+    hash TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE judge_versions (          -- every version a run used, so old verdicts stay explainable
+    hash TEXT PRIMARY KEY,
+    judge_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    source TEXT NOT NULL,
+    created_at REAL NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE judge_runs (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    started_at REAL NOT NULL,
+    finished_at REAL,
+    status TEXT NOT NULL,                -- running | done | cancelled | failed
+    selection TEXT NOT NULL DEFAULT '{}',
+    judges TEXT NOT NULL DEFAULT '[]',   -- [{id, name, kind, hash, gating, model}]
+    model TEXT,
+    total INTEGER NOT NULL DEFAULT 0,
+    done INTEGER NOT NULL DEFAULT 0,
+    passed INTEGER NOT NULL DEFAULT 0,
+    failed INTEGER NOT NULL DEFAULT 0,
+    errored INTEGER NOT NULL DEFAULT 0,
+    cached INTEGER NOT NULL DEFAULT 0,
+    error TEXT
+  );
+  CREATE TABLE verdicts (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES judge_runs(id) ON DELETE CASCADE,
+    judge_id TEXT NOT NULL,
+    judge_hash TEXT NOT NULL,
+    trace_id TEXT NOT NULL,
+    trace_imported_at REAL,              -- cache validity: a re-imported trace is judged again
+    model TEXT NOT NULL DEFAULT '',      -- '' for code judges
+    status TEXT NOT NULL CHECK (status IN ('pass', 'fail', 'error')),
+    score REAL,
+    rationale TEXT NOT NULL DEFAULT '',
+    evidence TEXT NOT NULL DEFAULT '[]',
+    error TEXT,
+    duration_ms REAL NOT NULL DEFAULT 0,
+    cached INTEGER NOT NULL DEFAULT 0,
+    detail TEXT,                         -- JSON: logs, transcript, usage
+    created_at REAL NOT NULL
+  );
+  CREATE INDEX verdicts_run ON verdicts(run_id, judge_id);
+  CREATE INDEX verdicts_trace ON verdicts(trace_id);
+  CREATE INDEX verdicts_cache ON verdicts(judge_hash, model, trace_id) WHERE status != 'error';
+  CREATE TABLE judge_settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
+  // 5: trace view (src/backend/traceView.ts, spanTextIndex.ts). spans_skeleton covers what the
+  // tree/timeline reads, so a 100k-span trace loads without touching the row bodies (measured
+  // ~1.2 s → ~0.2 s). span_text is a trigram index over span bodies, filled per trace on demand:
+  // contentless (no second copy of the bodies), rows mapped to spans through span_text_map;
+  // span_text_state records which version of a trace the index holds.
+  `
+  CREATE INDEX spans_skeleton ON spans(trace_id, seq, span_id, tree_parent_id, name, kind, status,
+    start_ms, end_ms, model, tool_name, input_tokens, output_tokens, cost_usd);
+  CREATE TABLE span_text_map (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    trace_id TEXT NOT NULL,
+    span_id TEXT NOT NULL
+  );
+  CREATE INDEX span_text_map_trace ON span_text_map(trace_id);
+  CREATE VIRTUAL TABLE span_text USING fts5(
+    text, tokenize = 'trigram', detail = 'none', content = '', contentless_delete = 1);
+  CREATE TABLE span_text_state (
+    trace_id TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    complete INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

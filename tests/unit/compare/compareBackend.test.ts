@@ -135,9 +135,7 @@ describe('verdict diff', () => {
       b.push(v(judge, `t${i}`, i % 4 === 0 ? 'fail' : i % 1000 === 1 ? 'error' : 'pass'));
     }
     const big = compareHandlers(ws, { verdicts: memoryVerdictSource([{ id: 'A', verdicts: a }, { id: 'B', verdicts: b }]) });
-    const t0 = performance.now();
-    const d = await big.diffRuns({ runA: 'A', runB: 'B' });
-    console.log('diff 100k', performance.now() - t0, d.tookMs);
+    const d = await big.diffRuns({ runA: 'A', runB: 'B' }); // timing: tests/bench/diff.bench.ts
     expect(d.pairBy).toBe('trace');
     expect(d.verdictsA).toBe(100_000);
     // i even ↔ j2. j2: fail in A when i%10==0 (10k), fail in B when i%4==0 (25k); both when i%20==0 (5k).

@@ -349,12 +349,14 @@ describe('Inspect: errors and hostile input', () => {
     expect(err.message).toMatch(/^bad\.eval \(line 4:14, at samples\/1_epoch_1\.json\): ZIP member 'samples\/1_epoch_1\.json': invalid JSON/);
   });
 
-  it('marks the root span of a failed sample and a failed tool as errors', async () => {
+  it('marks the root span of a failed sample, a failed tool and a failed model call as errors', async () => {
     const doc = JSON.parse(readFileSync(fixture('inspect-ai/inspect-browser-agent-tools.json'), 'utf8'));
     const sample = doc.samples[0];
     sample.error = { message: 'RuntimeError: sandbox died', traceback: 'Traceback …' };
     const tool = sample.events.find((e: { event: string }) => e.event === 'tool');
     tool.error = { type: 'timeout', message: 'Command timed out before completing.' };
+    const model = sample.events.filter((e: { event: string }) => e.event === 'model')[1];
+    model.error = 'RateLimitError: 429 Too Many Requests';
     const { ws, run } = await importBytes('failed.json', Buffer.from(JSON.stringify(doc)));
     await run;
     const { span, spans, summary } = trace(ws, 'ATYFNjyWUz4mZ5Dgj6yd4f');
@@ -363,6 +365,8 @@ describe('Inspect: errors and hostile input', () => {
     expect(failed).toMatchObject({ status: 'error', statusMessage: 'timeout: Command timed out before completing.' });
     expect(failed.toolCall!.isError).toBe(true);
     expect(summary.toolErrors).toBe(1);
+    expect(ofKind(spans, 'llm')[1]).toMatchObject({ status: 'error', statusMessage: 'RateLimitError: 429 Too Many Requests' });
+    expect(summary.errorCount).toBe(3); // sample root, tool, model call
     expect(summary.status).toBe('error');
   });
 
