@@ -16,6 +16,16 @@ interface Skeleton {
   cost_usd: number | null;
 }
 
+/** Statements prepared once per connection: finalise runs once per trace, files hold thousands. */
+const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+function stmt(db: Database.Database, sql: string): Database.Statement {
+  let m = statements.get(db);
+  if (!m) statements.set(db, (m = new Map()));
+  let st = m.get(sql);
+  if (!st) m.set(sql, (st = db.prepare(sql)));
+  return st;
+}
+
 export interface FinaliseArgs {
   traceId: string;
   meta: TraceMeta | undefined;
@@ -32,18 +42,17 @@ export interface FinaliseArgs {
 export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
   // Repairs are recomputed from the source parents every time (idempotent): in merge mode a
   // parent that arrives in a later OTLP request re-links its children.
-  db.prepare('DELETE FROM spans WHERE trace_id = ? AND seq = -1').run(a.traceId);
-  const rows = db
-    .prepare(
-      `SELECT span_id, parent_id, seq, name, kind, status, start_ms, end_ms, input_tokens, output_tokens, cost_usd
-         FROM spans WHERE trace_id = ? ORDER BY seq`,
-    )
-    .all(a.traceId) as Skeleton[];
-  const existing = db.prepare('SELECT imported_at, meta FROM traces WHERE id = ?').get(a.traceId) as
+  stmt(db, 'DELETE FROM spans WHERE trace_id = ? AND seq = -1').run(a.traceId);
+  const rows = stmt(
+    db,
+    `SELECT span_id, parent_id, seq, name, kind, status, start_ms, end_ms, input_tokens, output_tokens, cost_usd
+       FROM spans WHERE trace_id = ? ORDER BY seq`,
+  ).all(a.traceId) as Skeleton[];
+  const existing = stmt(db, 'SELECT imported_at, meta FROM traces WHERE id = ?').get(a.traceId) as
     | { imported_at: number; meta: string }
     | undefined;
   if (rows.length === 0) {
-    db.prepare('DELETE FROM traces WHERE id = ?').run(a.traceId);
+    stmt(db, 'DELETE FROM traces WHERE id = ?').run(a.traceId);
     if (a.meta) a.warn(`trace ${a.traceId} has no spans: not stored`);
     return 0;
   }
@@ -55,8 +64,11 @@ export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
     ends: rows.map((r) => r.end_ms),
   });
 
-  db.prepare('UPDATE spans SET tree_parent_id = parent_id WHERE trace_id = ?').run(a.traceId);
-  const setTreeParent = db.prepare('UPDATE spans SET tree_parent_id = ? WHERE trace_id = ? AND span_id = ?');
+  // Rows are inserted with tree parent = source parent; only earlier repairs need undoing.
+  stmt(db, 'UPDATE spans SET tree_parent_id = parent_id WHERE trace_id = ? AND tree_parent_id IS NOT parent_id').run(
+    a.traceId,
+  );
+  const setTreeParent = stmt(db, 'UPDATE spans SET tree_parent_id = ? WHERE trace_id = ? AND span_id = ?');
   for (const [i, parent] of repair.reparent) setTreeParent.run(parent, a.traceId, rows[i]!.span_id);
   for (const [i, old] of repair.cycleBroken) {
     a.warn(`trace ${a.traceId}: parent cycle broken at span ${rows[i]!.span_id} (was child of ${old})`);
@@ -69,7 +81,8 @@ export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
   }
   if (repair.syntheticRoot) {
     const r = repair.syntheticRoot;
-    db.prepare(
+    stmt(
+      db,
       `INSERT INTO spans (trace_id, span_id, parent_id, tree_parent_id, seq, name, kind, status, start_ms, end_ms, body)
        VALUES (?, ?, NULL, NULL, -1, ?, 'other', 'unset', ?, ?, ?)`,
     ).run(
@@ -139,7 +152,8 @@ export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
     output: m?.output,
     metadata: m?.metadata ?? {},
   });
-  db.prepare(
+  stmt(
+    db,
     `INSERT OR REPLACE INTO traces (id, name, format, source_file, import_id, service, version, session_id,
        start_ms, end_ms, duration_ms, status, span_count, error_count, llm_calls, tool_calls, tool_errors,
        input_tokens, output_tokens, cost_usd, imported_at, meta)

@@ -42,7 +42,7 @@ export class ImportWriter implements ImportSink {
     this.insert = db.prepare(
       `INSERT OR REPLACE INTO spans (trace_id, span_id, parent_id, tree_parent_id, seq, name, kind, status,
          start_ms, end_ms, model, tool_name, input_tokens, output_tokens, cost_usd, body)
-       VALUES (?,?,?,NULL,?,?,?,?,?,?,?,?,?,?,?,?)`,
+       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
     );
     this.clear = db.prepare('DELETE FROM spans WHERE trace_id = ?');
     this.maxSeq = db.prepare('SELECT coalesce(max(seq), -1) AS m FROM spans WHERE trace_id = ?');
@@ -114,10 +114,12 @@ export class ImportWriter implements ImportSink {
     const seq = this.seq.get(traceId)! + 1;
     this.seq.set(traceId, seq);
     const u = span.usage;
+    const parentId = span.parentId === spanId ? null : span.parentId || null;
     this.insert.run(
       traceId,
       spanId,
-      span.parentId === spanId ? null : span.parentId || null,
+      parentId,
+      parentId, // tree parent starts as the source parent; finalise() repairs where needed
       seq,
       String(span.name ?? ''),
       span.kind,
