@@ -10,6 +10,7 @@ import {
   ScenarioStore,
   type StoredScenario,
 } from '../core/trajectory/scenarioStore';
+import { pairLevelRegressions } from '../core/compare/pairRegressions';
 import { diffRunVerdicts } from '../core/compare/runDiff';
 import type { VerdictDiff } from '../core/compare/verdictDiff';
 import { groupByVersion, traceKeys, type TraceKeys, type VersionGroupBy } from '../core/compare/versionGrouping';
@@ -331,9 +332,48 @@ export function compareHandlers(ws: Workspace, opts: CompareOptions = {}): Compa
         a: summaryDto(a, ra),
         b: summaryDto(b, rb),
         pairs,
-        regressions: cmp.regressions,
+        regressions: [...cmp.regressions, ...pairLevelRegressions(cmp.pairs, cmp.regressions)],
         unpairedA: [...keysA].filter((k) => !keysB.has(k)).length,
         unpairedB: [...keysB].filter((k) => !keysA.has(k)).length,
+      };
+    },
+
+    comparePair: ({ a, b }) => {
+      const traces = summaries([a, b]);
+      const ta = traces.get(a);
+      const tb = traces.get(b);
+      if (!ta || !tb) return null;
+      const stored = scenarios();
+      const facts = new Map(readTraceFacts(ws.readDb, [a, b]).map((f) => [f.traceId, f]));
+      const matched = (id: string) => {
+        const f = facts.get(id);
+        const m = f ? matchScenario(stored.map((x) => x.scenario), f) : null;
+        return m ? (stored.find((x) => x.scenario.id === m.scenario.id) ?? null) : null;
+      };
+      // One scenario for both when only one side matched: they are being compared as one task.
+      const sa = matched(a);
+      const sb = matched(b);
+      const traj = (t: TraceSummary, s: StoredScenario | null) => {
+        const p = s ? pairTrajectory(align(t, s)) : null;
+        return p && s ? { ...p, scenarioId: s.scenario.id } : null;
+      };
+      const latest = latestByTrace([a, b]);
+      const byJudge = (id: string) => new Map((latest.get(id) ?? []).map((v) => [v.judge, v]));
+      const va = byJudge(a);
+      const vb = byJudge(b);
+      const judges = [...new Set([...va.keys(), ...vb.keys()])].sort();
+      return {
+        a: ta,
+        b: tb,
+        trajectoryA: traj(ta, sa ?? sb),
+        trajectoryB: traj(tb, sb ?? sa),
+        verdicts: judges.map((j) => ({
+          judge: j,
+          a: va.get(j)?.status ?? null,
+          b: vb.get(j)?.status ?? null,
+          rationaleA: va.get(j)?.rationale ?? null,
+          rationaleB: vb.get(j)?.rationale ?? null,
+        })),
       };
     },
   };

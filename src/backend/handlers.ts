@@ -10,6 +10,8 @@ import { checkInput, checkMethod } from './validate';
 import { traceViewHandlers } from './traceView';
 import { compareHandlers } from './compare';
 import { labelHandlers } from './labels';
+import { judgeHandlers } from './judges';
+import type { SecretStore } from '../core/judges/secrets';
 
 export { ApiError, toApiErrorBody, httpStatusOf } from './apiError';
 export { ApiEventEmitter } from './events';
@@ -23,6 +25,8 @@ export interface BackendOptions {
   otlpEndpoint?: string | null;
   /** Reported by appInfo (the app / package version). */
   version?: string;
+  /** Where LLM judges get their API key (desktop: OS keychain; default: TRACEDECK_LLM_API_KEY). */
+  secrets?: SecretStore;
 }
 
 export interface Backend {
@@ -87,9 +91,10 @@ export function createBackend(opts: BackendOptions): Backend {
     },
     listImports: ({ limit }) => ws.listImports(limit ?? 100).map(importRecordToDto),
     importPaths: ({ paths }) => importPaths(paths),
-    ...traceViewHandlers(ws),
+    ...traceViewHandlers(ws, events),
     ...compareHandlers(ws),
     ...labelHandlers(ws),
+    ...judgeHandlers(ws, events, { secrets: opts.secrets }),
   };
 
   const call = async <M extends ApiMethod>(method: M, rawInput: unknown): Promise<ApiOutputs[M]> => {

@@ -56,7 +56,7 @@ export function searchSpans(
   let attrHits: Set<string> | null = null;
   if (input.attribute) {
     const { key, value } = input.attribute;
-    const v = value?.trim() ? value.trim().toLowerCase() : null;
+    const v = value?.trim() ? asciiLower(value.trim()) : null;
     let rows: { span_id: string }[];
     if (!key.includes('"')) {
       // json_extract on the key's path is ~2× faster than json_each; the path quotes the key, so

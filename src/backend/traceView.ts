@@ -6,8 +6,10 @@ import { computeCriticalPath } from '../core/analysis/criticalPath';
 import { computeTraceMetrics } from '../core/analysis/traceMetrics';
 import { computeRootCause } from '../core/analysis/rootCause';
 import type { ApiInput, TraceAnalysis, TraceColumns, TraceViewData, TraceViewOutputs } from '../shared/api';
+import { encodeColumn } from '../shared/columnCodec';
 import { searchSpans } from './spanSearch';
 import { SpanTextIndex, traceFingerprint } from './spanTextIndex';
+import type { ApiEventEmitter } from './events';
 
 /**
  * Handlers of the trace-view methods (src/shared/traceView.ts). A trace's skeleton (summary
@@ -27,12 +29,16 @@ interface Skeleton {
   tree: TraceTree;
   index: Map<string, number>;
   t0: number;
+  columns?: TraceColumns;
   analysis?: TraceAnalysis;
 }
 
 const CACHE_SIZE = 3;
 
-export function traceViewHandlers(ws: Workspace): TraceViewHandlers {
+/** Traces at least this big are prepared in the background as soon as an import stores them. */
+export const WARM_MIN_SPANS = 10_000;
+
+export function traceViewHandlers(ws: Workspace, events?: ApiEventEmitter): TraceViewHandlers {
   const cache = new Map<string, Skeleton>();
   const textIndex = new SpanTextIndex(ws);
 
@@ -64,13 +70,38 @@ export function traceViewHandlers(ws: Workspace): TraceViewHandlers {
     return sk;
   };
 
+  // Opening a 100k-span trace right after importing it is the common path: read its skeleton,
+  // columns, analysis and text index while the user is still looking at the library.
+  let warming = Promise.resolve();
+  events?.subscribe((e) => {
+    if (e.type !== 'traces-changed') return;
+    for (const traceId of e.traceIds) {
+      if (e.reason === 'delete') {
+        cache.delete(traceId);
+        continue;
+      }
+      warming = warming.then(async () => {
+        await new Promise((r) => setTimeout(r, 20));
+        const n = ws.readDb.prepare('SELECT span_count AS n FROM traces WHERE id = ?').get(traceId) as { n: number } | undefined;
+        if (!n || n.n < WARM_MIN_SPANS) return;
+        const sk = skeleton(traceId);
+        if (!sk) return;
+        sk.columns ??= toColumns(sk);
+        await new Promise((r) => setImmediate(r));
+        sk.analysis ??= analyse(sk);
+        await textIndex.ensure(traceId, sk.fingerprint);
+      }).catch(() => undefined);
+    }
+  });
+
   return {
     getTraceColumns: ({ traceId }) => {
       const t = ws.getTrace(traceId);
       const sk = t && skeleton(traceId);
       if (!t || !sk) return null;
       const { meta, ...summary } = t;
-      const data: TraceViewData = { summary, meta, columns: toColumns(sk) };
+      sk.columns ??= toColumns(sk);
+      const data: TraceViewData = { summary, meta, columns: sk.columns };
       return data;
     },
 
@@ -96,69 +127,47 @@ export function traceViewHandlers(ws: Workspace): TraceViewHandlers {
   };
 }
 
-const round3 = (x: number) => Math.round(x * 1000) / 1000;
-
 function toColumns(sk: Skeleton): TraceColumns {
   const { spans, tree, t0 } = sk;
   const n = spans.length;
   const kindIndex = new Map<SpanKind, number>(SPAN_KINDS.map((k, i) => [k, i]));
   const statusIndex = new Map<SpanStatus, number>(SPAN_STATUSES.map((s, i) => [s, i]));
-  const dict = () => {
-    const values: string[] = [];
-    const ids = new Map<string, number>();
-    return {
-      values,
-      id(v: string | null): number {
-        if (v === null || v === '') return -1;
-        let k = ids.get(v);
-        if (k === undefined) {
-          k = values.length;
-          values.push(v);
-          ids.set(v, k);
-        }
-        return k;
-      },
-    };
-  };
-  const names = dict();
-  const models = dict();
-  const tools = dict();
-  const c: TraceColumns = {
-    n,
-    t0,
-    spanId: new Array(n),
-    parent: new Array(n),
-    name: new Array(n),
-    names: names.values,
-    kind: new Array(n),
-    status: new Array(n),
-    start: new Array(n),
-    end: new Array(n),
-    model: new Array(n),
-    models: models.values,
-    tool: new Array(n),
-    tools: tools.values,
-    usage: { row: [], inputTokens: [], outputTokens: [], costUsd: [] },
-    concurrent: [],
-  };
+  const names = dictionary();
+  const models = dictionary();
+  const tools = dictionary();
+  const spanId: string[] = new Array(n);
+  const parent = new Int32Array(n);
+  const name = new Int32Array(n);
+  const kind = new Uint8Array(n);
+  const status = new Uint8Array(n);
+  const start = new Float64Array(n);
+  const end = new Float64Array(n);
+  const model = new Int32Array(n);
+  const tool = new Int32Array(n);
+  const uRow: number[] = [];
+  const uIn: number[] = [];
+  const uOut: number[] = [];
+  const uCost: number[] = [];
+  const other = SPAN_KINDS.indexOf('other');
+  const unset = SPAN_STATUSES.indexOf('unset');
   for (let r = 0; r < n; r++) {
     const i = tree.order[r]!;
     const s = spans[i]!;
     const p = tree.parent[i]!;
-    c.spanId[r] = s.spanId;
-    c.parent[r] = p < 0 ? -1 : tree.rowOf[p]!;
-    c.name[r] = names.id(s.name);
-    c.kind[r] = kindIndex.get(s.kind) ?? SPAN_KINDS.indexOf('other');
-    c.status[r] = statusIndex.get(s.status) ?? SPAN_STATUSES.indexOf('unset');
-    c.start[r] = round3(s.startMs - t0);
-    c.end[r] = s.endMs === null ? null : round3(s.endMs - t0);
-    c.model[r] = models.id(s.model);
-    c.tool[r] = tools.id(s.toolName);
+    spanId[r] = s.spanId;
+    parent[r] = p < 0 ? -1 : tree.rowOf[p]!;
+    name[r] = names.id(s.name);
+    kind[r] = kindIndex.get(s.kind) ?? other;
+    status[r] = statusIndex.get(s.status) ?? unset;
+    start[r] = s.startMs - t0;
+    end[r] = s.endMs === null ? NaN : s.endMs - t0;
+    model[r] = models.id(s.model);
+    tool[r] = tools.id(s.toolName);
     if (s.inputTokens !== null || s.outputTokens !== null || s.costUsd !== null) {
-      c.usage.row.push(r);
-      c.usage.inputTokens.push(s.inputTokens);
-      c.usage.outputTokens.push(s.outputTokens);
-      c.usage.costUsd.push(s.costUsd);
+      uRow.push(r);
+      uIn.push(s.inputTokens ?? NaN);
+      uOut.push(s.outputTokens ?? NaN);
+      uCost.push(s.costUsd ?? NaN);
     }
   }
   const starts = spans.map((s) => s.startMs);
@@ -168,8 +177,49 @@ function toColumns(sk: Skeleton): TraceColumns {
     spans.map((s) => s.endMs),
   );
   const conc = concurrentSiblings(tree, starts, eff);
-  for (let r = 0; r < n; r++) if (conc[tree.order[r]!]) c.concurrent.push(r);
-  return c;
+  const concurrent: number[] = [];
+  for (let r = 0; r < n; r++) if (conc[tree.order[r]!]) concurrent.push(r);
+  return {
+    n,
+    t0,
+    spanId,
+    parent: encodeColumn(parent),
+    name: encodeColumn(name),
+    names: names.values,
+    kind: encodeColumn(kind),
+    status: encodeColumn(status),
+    start: encodeColumn(start),
+    end: encodeColumn(end),
+    model: encodeColumn(model),
+    models: models.values,
+    tool: encodeColumn(tool),
+    tools: tools.values,
+    usage: {
+      row: encodeColumn(Int32Array.from(uRow)),
+      inputTokens: encodeColumn(Float64Array.from(uIn)),
+      outputTokens: encodeColumn(Float64Array.from(uOut)),
+      costUsd: encodeColumn(Float64Array.from(uCost)),
+    },
+    concurrent: encodeColumn(Int32Array.from(concurrent)),
+  };
+}
+
+function dictionary() {
+  const values: string[] = [];
+  const ids = new Map<string, number>();
+  return {
+    values,
+    id(v: string | null): number {
+      if (v === null || v === '') return -1;
+      let k = ids.get(v);
+      if (k === undefined) {
+        k = values.length;
+        values.push(v);
+        ids.set(v, k);
+      }
+      return k;
+    },
+  };
 }
 
 function analyse(sk: Skeleton): TraceAnalysis {
@@ -185,17 +235,26 @@ function analyse(sk: Skeleton): TraceAnalysis {
   const cp = computeCriticalPath(tree, { starts, ends: spans.map((s) => s.endMs) });
   const pathIndex = new Map<number, number>();
   const spanIds: string[] = [];
-  const segments = { span: [] as number[], start: [] as number[], end: [] as number[] };
-  for (const seg of cp.segments) {
-    let k = pathIndex.get(seg.span);
-    if (k === undefined) {
-      k = spanIds.length;
+  const k = cp.segments.length;
+  const segSpan = new Int32Array(k);
+  const segStart = new Float64Array(k);
+  const segEnd = new Float64Array(k);
+  cp.segments.forEach((seg, q) => {
+    let idx = pathIndex.get(seg.span);
+    if (idx === undefined) {
+      idx = spanIds.length;
       spanIds.push(spans[seg.span]!.spanId);
-      pathIndex.set(seg.span, k);
+      pathIndex.set(seg.span, idx);
     }
-    segments.span.push(k);
-    segments.start.push(round3(seg.startMs - t0));
-    segments.end.push(round3(seg.endMs - t0));
-  }
-  return { metrics, errorSpanIds, criticalPath: { spanIds, segments }, t0 };
+    segSpan[q] = idx;
+    segStart[q] = seg.startMs - t0;
+    segEnd[q] = seg.endMs - t0;
+  });
+  const criticalPath = {
+    spanIds,
+    span: encodeColumn(segSpan),
+    start: encodeColumn(segStart),
+    end: encodeColumn(segEnd),
+  };
+  return { metrics, errorSpanIds, criticalPath, t0 };
 }

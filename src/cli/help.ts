@@ -15,6 +15,9 @@ Usage:
   tracedeck labels export [--format json|csv] [--out FILE] [--workspace PATH]
   tracedeck labels import FILE... [--workspace PATH]
   tracedeck align --judge ID [--split train|dev|test|all] [--json] [--workspace PATH]
+  tracedeck judge run --judges DIR [--traces FILTER] [--name RUN] [--json] [--junit FILE]
+  tracedeck judge ls [--judges DIR] [--json]
+  tracedeck runs ls [--json] | runs export RUN [--format json|csv|otel] [--out FILE]
   tracedeck help [COMMAND] | --help | --version
 
 Workspace: --workspace, else $TRACEDECK_WORKSPACE, else
@@ -104,5 +107,34 @@ Prints each call as matched / missing / extra / out-of-order / could-be-parallel
 correctness, step ratio, tool-call ratio, latency ratio, solve rate.
 
 Exit: 0 ok, 1 no scenario / bad scenario file, 2 usage error, 3 trace not found.
+`,
+  judge: `Usage: tracedeck judge run --judges DIR [--traces FILTER | --trace-id ID... ] [--sample N [--seed S]]
+                           [--name RUN] [--json] [--junit FILE] [--concurrency N] [--no-cache]
+                           [--timeout MS] [--base-url URL] [--model M] [--workspace PATH]
+       tracedeck judge ls [--judges DIR] [--json] [--workspace PATH]
+
+run: runs every *.judge.ts (code) and *.judge.md (LLM / agentic) judge in DIR over the selected
+traces and records one verdict per judge and trace (pass, fail, or error — an erroring judge is
+never a fail). Verdicts of the same judge version, trace and model are reused (--no-cache: judge
+again). Code judges run isolated (no files, network or process; --timeout MS per trace, default
+5000). LLM judges use the workspace's endpoint settings (--base-url / --model override them) and
+the key in $TRACEDECK_LLM_API_KEY.
+
+  --traces FILTER  comma-separated key=value, ANDed: text, status (ok|error|unset), format,
+                   service, version, since, until (date or epoch ms), min-duration, max-duration
+                   (ms), min-spans, max-spans, min-tokens, min-tool-calls, errors (true|false), limit
+  --sample N       N traces at random (seeded by --seed, default 1) from the filter's result
+  --junit FILE     also write JUnit XML (a suite per judge, a case per trace)
+
+ls: the judges of DIR (with parse errors), or without --judges those stored in the workspace.
+
+Exit: 0 ok, 1 a gating judge failed or errored on some trace (or a judge file is invalid), 2 usage.
+`,
+  runs: `Usage: tracedeck runs ls [--json] [--limit N] [--workspace PATH]
+       tracedeck runs export RUN [--format json|csv|otel] [--out FILE] [--workspace PATH]
+
+ls: judge runs, newest first, with counts and whether their gate passed.
+export: a run's verdicts as JSON, CSV, or OpenTelemetry gen_ai.evaluation.result events
+(OTLP/JSON logs). Exit 3 when the run does not exist.
 `,
 };

@@ -20,6 +20,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   align: async () => (await import('./commands/alignCommand')).alignCommand,
   diff: async () => (await import('./commands/diffCommand')).diffCommand,
   trajectory: async () => (await import('./commands/trajectoryCommand')).trajectoryCommand,
+  judge: async () => (await import('./commands/judgeCommand')).judgeCommand,
+  runs: async () => (await import('./commands/runsCommand')).runsCommand,
 };
 
 export async function main(argv: string[], io: Output = processOutput()): Promise<number> {

@@ -12,6 +12,7 @@ import { appOrigins } from './origins';
 import { installCsp } from './security';
 import { createMainWindow } from './window';
 import { desktopWorkspacePath } from './workspacePath';
+import { createDesktopSecretStore } from './secrets';
 
 // Thin by design: everything a user can do goes through the backend's validated dispatch.
 
@@ -66,7 +67,12 @@ async function start(): Promise<void> {
 
   const wsPath = desktopWorkspacePath(app.getPath('userData'), process.argv, process.env);
   workspace = Workspace.open(wsPath);
-  backend = createBackend({ workspace, mode: 'desktop', version: appVersion() });
+  backend = createBackend({
+    workspace,
+    mode: 'desktop',
+    version: appVersion(),
+    secrets: createDesktopSecretStore(app.getPath('userData')),
+  });
   const b = backend;
 
   try {

@@ -37,7 +37,9 @@ export function registerIpc(backend: Backend, getWindow: () => BrowserWindow | n
   ipcMain.handle(IPC_RPC_CHANNEL, async (e, method: unknown, input: unknown): Promise<RpcEnvelope> => {
     guard(e);
     try {
-      return { ok: true, value: (await backend.dispatch(String(method), input)) ?? null };
+      // Not String(method): a cloned `{ toString: 'x' }` from the page makes String() throw.
+      const name = typeof method === 'string' ? method : `(${typeof method})`;
+      return { ok: true, value: (await backend.dispatch(name, input)) ?? null };
     } catch (err) {
       return { ok: false, ...toApiErrorBody(err) };
     }

@@ -13,6 +13,7 @@ import { TRACE_SORT_FIELDS, type TraceQuery } from '../core/model/query';
 import { TraceViewInputSchemas, type TraceViewOutputs } from './traceView';
 import { CompareInputSchemas, type CompareOutputs } from './compare';
 import { LabelInputSchemas, type LabelOutputs } from './labels';
+import { JudgeInputSchemas, type JudgeApiEvent, type JudgeOutputs } from './judges';
 
 export type { FormatId, Span, SpanSummary, TraceMeta, TraceSummary, TraceQuery };
 export type {
@@ -29,6 +30,7 @@ export { TRACE_SORT_FIELDS } from '../core/model/query';
 export * from './traceView';
 export * from './compare';
 export * from './labels';
+export * from './judges';
 
 const id = z.string().min(1).max(4096);
 const finite = z.number().finite();
@@ -73,6 +75,8 @@ export const ApiInputSchemas = {
   ...CompareInputSchemas,
   /** Human labels, failure modes, labelling queue, judge alignment (src/shared/labels.ts). */
   ...LabelInputSchemas,
+  /** Judges, judge runs, verdicts, LLM endpoint settings (src/shared/judges.ts). */
+  ...JudgeInputSchemas,
 } as const;
 
 export type ApiMethod = keyof typeof ApiInputSchemas;
@@ -113,7 +117,7 @@ export interface ImportOutcome {
 /** The import history as the UI sees it (the content hash stays in the backend). */
 export type ImportRecordDto = Omit<ImportRecord, 'contentHash'>;
 
-export interface ApiOutputs extends TraceViewOutputs, CompareOutputs, LabelOutputs {
+export interface ApiOutputs extends TraceViewOutputs, CompareOutputs, LabelOutputs, JudgeOutputs {
   appInfo: AppInfo;
   formats: FormatInfo[];
   listTraces: { rows: TraceSummary[]; total: number };
@@ -130,7 +134,8 @@ export type ApiOutput<M extends ApiMethod> = ApiOutputs[M];
 export type ApiEvent =
   | { type: 'import-progress'; source: string; bytesDone: number; bytesTotal: number }
   | { type: 'import-finished'; outcome: ImportOutcome }
-  | { type: 'traces-changed'; traceIds: string[]; reason: 'import' | 'otlp' | 'delete' };
+  | { type: 'traces-changed'; traceIds: string[]; reason: 'import' | 'otlp' | 'delete' }
+  | JudgeApiEvent;
 
 /**
  * What the renderer holds: the RPC call plus transport-specific pieces (uploading a File in the

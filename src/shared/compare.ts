@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { FLIP_KINDS } from '../core/model/compare';
 import type {
   JudgeRunInfo,
+  PairComparison,
   ScenarioInfo,
   ScenarioLoadResult,
   TrajectoryView,
@@ -56,6 +57,8 @@ export const CompareInputSchemas = {
   listVersions: z.object({ groupBy: VersionGroupBySchema }).strict(),
   /** Version B against baseline A: summaries, pairs of the same task, regressions. */
   compareVersions: z.object({ groupBy: VersionGroupBySchema, a: key, b: key }).strict(),
+  /** Two traces side by side: trajectories (scenario matched like getTrajectory) and verdicts. */
+  comparePair: z.object({ a: id, b: id }).strict(),
 } as const;
 
 export interface CompareOutputs {
@@ -71,4 +74,6 @@ export interface CompareOutputs {
   diffVersions: VerdictDiffView;
   listVersions: VersionList;
   compareVersions: VersionComparison;
+  /** null when either trace is unknown. */
+  comparePair: PairComparison | null;
 }

@@ -1,11 +1,12 @@
 /**
  * Contract of the trace view (merged into ApiInputSchemas / ApiOutputs in api.ts).
  *
- * The span table of a trace travels as columns, not as SpanSummary objects: at 100k spans the
- * object form is 27.6 MB of JSON (268 ms to read from SQLite, 177 ms to stringify, 94 ms to parse
- * in Node, measured on the bench trace), and the view needs typed arrays anyway. Columns are in
- * tree order (depth-first, children by start time), strings that repeat (names, models, tools)
- * are dictionary-encoded, times are milliseconds since `t0`, and token/cost columns are sparse.
+ * The span table of a trace travels as columns, not as SpanSummary objects. Measured on the
+ * 100k-span bench trace: the object form is 27.6 MB of JSON (177 ms to stringify, 94 ms to parse
+ * in Node, plus building 100k objects on both sides), and the view needs typed arrays anyway.
+ * Columns are in tree order (depth-first, children by start time); numeric columns are typed
+ * arrays in base64 (columnCodec.ts); strings that repeat (names, models, tools) are
+ * dictionary-encoded; times are ms since `t0`. About 8 MB for 100k spans, mostly base64.
  */
 import { z } from 'zod';
 import { SPAN_KINDS, SPAN_STATUSES } from '../core/model/types';
@@ -28,29 +29,29 @@ export interface TraceColumns {
   /** Epoch ms that `start` / `end` count from (the earliest span start). */
   t0: number;
   spanId: string[];
-  /** Row of the parent; -1 for roots. A parent's row always precedes its children's. */
-  parent: number[];
-  /** Index into `names`. */
-  name: number[];
+  /** Int32 per row: row of the parent, -1 for roots. A parent's row precedes its children's. */
+  parent: string;
+  /** Int32 per row: index into `names`. */
+  name: string;
   names: string[];
-  /** Index into SPAN_KINDS. */
-  kind: number[];
-  /** Index into SPAN_STATUSES. */
-  status: number[];
-  /** ms since t0 (µs precision). */
-  start: number[];
-  /** ms since t0; null when the source gave no end. */
-  end: (number | null)[];
-  /** Index into `models`, -1 for none. */
-  model: number[];
+  /** Uint8 per row: index into SPAN_KINDS. */
+  kind: string;
+  /** Uint8 per row: index into SPAN_STATUSES. */
+  status: string;
+  /** Float64 per row: ms since t0. */
+  start: string;
+  /** Float64 per row: ms since t0; NaN when the source gave no end. */
+  end: string;
+  /** Int32 per row: index into `models`, -1 for none. */
+  model: string;
   models: string[];
-  /** Index into `tools`, -1 for none. */
-  tool: number[];
+  /** Int32 per row: index into `tools`, -1 for none. */
+  tool: string;
   tools: string[];
-  /** Sparse: only rows that carry usage. */
-  usage: { row: number[]; inputTokens: (number | null)[]; outputTokens: (number | null)[]; costUsd: (number | null)[] };
-  /** Rows that overlap in time with a sibling (parallel tool calls, concurrent sub-agents). */
-  concurrent: number[];
+  /** Sparse, only rows that carry usage: Int32 rows, Float64 values (NaN = not recorded). */
+  usage: { row: string; inputTokens: string; outputTokens: string; costUsd: string };
+  /** Int32: rows that overlap in time with a sibling (parallel tool calls, concurrent sub-agents). */
+  concurrent: string;
 }
 
 export interface TraceViewData {
@@ -64,10 +65,10 @@ export interface TraceAnalysis {
   /** Error spans in time order (by start), for first / next / previous error. */
   errorSpanIds: string[];
   /**
-   * Critical path as time-ordered segments; `span` indexes `spanIds` (each span on the path
-   * once), start/end are ms since the same t0 as the columns.
+   * Critical path as time-ordered segments: Int32 `span` indexes `spanIds` (each span on the
+   * path once), Float64 `start` / `end` are ms since t0 (base64 columns, see columnCodec.ts).
    */
-  criticalPath: { spanIds: string[]; segments: { span: number[]; start: number[]; end: number[] } };
+  criticalPath: { spanIds: string[]; span: string; start: string; end: string };
   t0: number;
 }
 

@@ -52,10 +52,10 @@ export function reportText(r: AlignmentReportView): string {
   ];
   if (r.agreement) {
     const { tp, tn, fp, fn } = r.agreement.confusion;
-    const w = Math.max(4, ...[tp, tn, fp, fn].map((n) => String(n).length));
-    const cell = (n: number) => String(n).padStart(w + 6);
+    const w = Math.max(12, ...[tp, tn, fp, fn].map((n) => String(n).length + 2));
+    const cell = (n: number) => String(n).padStart(w);
     lines.push(
-      `${' '.repeat(18)}${'judge pass'.padStart(w + 6)}${'judge fail'.padStart(w + 6)}`,
+      `${' '.repeat(18)}${'judge pass'.padStart(w)}${'judge fail'.padStart(w)}`,
       `${`human pass (${r.agreement.humanPass})`.padEnd(18)}${cell(tp)}${cell(fn)}    TPR ${pct(r.agreement.tpr)} (${tp}/${r.agreement.humanPass})`,
       `${`human fail (${r.agreement.humanFail})`.padEnd(18)}${cell(fp)}${cell(tn)}    TNR ${pct(r.agreement.tnr)} (${tn}/${r.agreement.humanFail})`,
       '',

@@ -55,6 +55,11 @@ export class ImportWriter implements ImportSink {
 
   trace(meta: TraceMeta): void {
     if (!meta.traceId) throw new ImportError(this.file, 'trace without an id');
+    // Trace-level input/output/metadata are as untrusted as span bodies and get the same bounds:
+    // unbounded, a 20k-deep value made finalise's JSON.stringify overflow the stack (fuzzing).
+    const before = this.report.truncated;
+    meta = boundValue(meta, this.report) as TraceMeta;
+    if (this.report.truncated > before) this.warn(`trace ${meta.traceId}: oversized values truncated`);
     this.touch(meta.traceId);
     const prev = this.metas.get(meta.traceId);
     this.metas.set(meta.traceId, prev ? { ...prev, ...meta, metadata: { ...prev.metadata, ...meta.metadata } } : meta);

@@ -81,7 +81,7 @@ export async function runJudges(ws: Workspace, opts: RunJudgesOptions): Promise<
   let buffer: NewVerdict[] = [];
   let lastFlush = Date.now();
   let flushing: Promise<void> = Promise.resolve();
-  const importedAt = store.importedAt(traceIds);
+  const versions = store.traceVersions(traceIds);
 
   const flush = (): Promise<void> => {
     if (buffer.length === 0) return flushing;
@@ -107,7 +107,7 @@ export async function runJudges(ws: Workspace, opts: RunJudgesOptions): Promise<
     if (outcome.status === 'pass') counts.passed++;
     else if (outcome.status === 'fail') counts.failed++;
     else counts.errored++;
-    buffer.push({ judgeId: judge.id, judgeHash: judge.hash, traceId, traceImportedAt: importedAt.get(traceId) ?? null, outcome, cached });
+    buffer.push({ judgeId: judge.id, judgeHash: judge.hash, traceId, traceImportId: versions.get(traceId) ?? null, outcome, cached });
     if (buffer.length >= FLUSH_EVERY || Date.now() - lastFlush >= FLUSH_MS) void flush();
   };
 
@@ -118,7 +118,7 @@ export async function runJudges(ws: Workspace, opts: RunJudgesOptions): Promise<
     const todo: string[] = [];
     for (const id of traceIds) {
       const hit = cache?.get(id);
-      if (hit && hit.importedAt === (importedAt.get(id) ?? null)) record(j, id, { ...hit.outcome }, true);
+      if (hit && hit.traceVersion === (versions.get(id) ?? null)) record(j, id, { ...hit.outcome }, true);
       else todo.push(id);
     }
     pending.set(j.id, todo);
@@ -294,7 +294,7 @@ function defaultRunName(): string {
 
 /** Gating judges that failed or errored on at least one trace of the run. */
 export function gateFailures(store: JudgeStore, run: RunRecord): GateFailure[] {
-  const rows = store.ws.db
+  const rows = store.ws.readDb
     .prepare(
       `SELECT judge_id, sum(status = 'fail') AS failed, sum(status = 'error') AS errored
          FROM verdicts WHERE run_id = ? GROUP BY judge_id`,

@@ -34,7 +34,10 @@ export interface NewVerdict {
   judgeId: string;
   judgeHash: string;
   traceId: string;
-  traceImportedAt: number | null;
+  /** The trace's import id when judged (cache validity); absent = unknown, never a cache hit. */
+  traceImportId?: number | null;
+  /** Old name of the field above, still accepted (ignored) so earlier callers compile. */
+  traceImportedAt?: number | null;
   outcome: VerdictOutcome;
   cached: boolean;
 }
@@ -162,7 +165,7 @@ export class JudgeStore {
 
   insertVerdicts(runId: number, vs: readonly NewVerdict[]): void {
     const stmt = this.db.prepare(
-      `INSERT INTO verdicts (run_id, judge_id, judge_hash, trace_id, trace_imported_at, model, status, score,
+      `INSERT INTO verdicts (run_id, judge_id, judge_hash, trace_id, trace_import_id, model, status, score,
                              rationale, evidence, error, duration_ms, cached, detail, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
@@ -179,7 +182,7 @@ export class JudgeStore {
           v.judgeId,
           v.judgeHash,
           v.traceId,
-          v.traceImportedAt,
+          v.traceImportId ?? null,
           o.model ?? '',
           o.status,
           o.score ?? null,
@@ -205,7 +208,7 @@ export class JudgeStore {
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const limit = Math.max(1, Math.min(q.limit ?? 1000, 100_000));
     const offset = Math.max(0, q.offset ?? 0);
-    const rows = this.db
+    const rows = this.r
       .prepare(
         `SELECT id, run_id, judge_id, judge_hash, trace_id, model, status, score, rationale, evidence, error,
                 duration_ms, cached, created_at FROM verdicts ${w} ORDER BY id LIMIT ${limit} OFFSET ${offset}`,
@@ -217,7 +220,7 @@ export class JudgeStore {
 
   /** Every verdict of a run, streamed (exports of big runs). */
   *iterateVerdicts(runId: number): Generator<VerdictRecord> {
-    for (const r of this.db
+    for (const r of this.r
       .prepare(
         `SELECT id, run_id, judge_id, judge_hash, trace_id, model, status, score, rationale, evidence, error,
                 duration_ms, cached, created_at FROM verdicts WHERE run_id = ? ORDER BY id`,
@@ -234,20 +237,20 @@ export class JudgeStore {
   }
 
   /**
-   * Cached verdicts of one judge version and model: trace id → outcome, for traces whose stored
-   * copy is the one judged (same imported_at). Errors are never cached.
+   * Cached verdicts of one judge version and model: trace id → outcome and the trace version
+   * (import id) it was judged on. Errors are never cached.
    */
-  cachedVerdicts(judgeHash: string, model: string | null): Map<string, { importedAt: number | null; outcome: VerdictOutcome }> {
-    const rows = this.db
+  cachedVerdicts(judgeHash: string, model: string | null): Map<string, { traceVersion: number | null; outcome: VerdictOutcome }> {
+    const rows = this.r
       .prepare(
-        `SELECT v.trace_id, v.trace_imported_at, v.status, v.score, v.rationale, v.evidence, v.duration_ms, v.detail, v.model
+        `SELECT v.trace_id, v.trace_import_id, v.status, v.score, v.rationale, v.evidence, v.duration_ms, v.detail, v.model
            FROM verdicts v
           WHERE v.judge_hash = ? AND v.model = ? AND v.status != 'error'
           ORDER BY v.id`,
       )
       .all(judgeHash, model ?? '') as {
       trace_id: string;
-      trace_imported_at: number | null;
+      trace_import_id: number | null;
       status: VerdictStatus;
       score: number | null;
       rationale: string;
@@ -256,7 +259,7 @@ export class JudgeStore {
       detail: string | null;
       model: string;
     }[];
-    const out = new Map<string, { importedAt: number | null; outcome: VerdictOutcome }>();
+    const out = new Map<string, { traceVersion: number | null; outcome: VerdictOutcome }>();
     for (const r of rows) {
       const detail = r.detail ? (JSON.parse(r.detail) as VerdictDetail) : {};
       const outcome: VerdictOutcome = {
@@ -268,14 +271,17 @@ export class JudgeStore {
         ...detail,
       };
       if (r.score !== null) outcome.score = r.score;
-      out.set(r.trace_id, { importedAt: r.trace_imported_at, outcome });
+      out.set(r.trace_id, { traceVersion: r.trace_import_id, outcome });
     }
     return out;
   }
 
-  /** imported_at of each stored trace (cache validity). */
-  importedAt(traceIds: readonly string[]): Map<string, number> {
-    const stmt = this.r.prepare('SELECT imported_at FROM traces WHERE id = ?').pluck();
+  /**
+   * The import that last wrote each stored trace (cache validity): a forced re-import or an
+   * OTLP request adding spans gives the trace a new import id, and its verdicts are stale.
+   */
+  traceVersions(traceIds: readonly string[]): Map<string, number> {
+    const stmt = this.r.prepare('SELECT import_id FROM traces WHERE id = ?').pluck();
     const out = new Map<string, number>();
     for (const id of traceIds) {
       const v = stmt.get(id) as number | undefined;

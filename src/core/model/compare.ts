@@ -223,6 +223,22 @@ export interface VersionComparison {
   unpairedB: number;
 }
 
+/** Two traces put side by side (usually one pair of a version comparison). */
+export interface PairComparison {
+  a: TraceSummary;
+  b: TraceSummary;
+  trajectoryA: (PairTrajectory & { scenarioId: string }) | null;
+  trajectoryB: (PairTrajectory & { scenarioId: string }) | null;
+  /** Latest verdict of each judge on either trace. */
+  verdicts: {
+    judge: string;
+    a: DiffVerdictStatus | null;
+    b: DiffVerdictStatus | null;
+    rationaleA: string | null;
+    rationaleB: string | null;
+  }[];
+}
+
 export interface ScenarioLoadResult {
   loaded: { id: string; file: string }[];
   errors: { file: string; message: string }[];

@@ -165,7 +165,8 @@ export interface ImportRecord {
   format: string | null;
   startedAt: number;
   finishedAt: number | null;
-  status: 'running' | 'ok' | 'failed';
+  /** 'interrupted': the process stopped mid-import (crash, kill); nothing of it was stored. */
+  status: 'running' | 'ok' | 'failed' | 'interrupted';
   traceCount: number;
   spanCount: number;
   warnings: string[];

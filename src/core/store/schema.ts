@@ -151,7 +151,7 @@ export const MIGRATIONS: readonly string[] = [
     judge_id TEXT NOT NULL,
     judge_hash TEXT NOT NULL,
     trace_id TEXT NOT NULL,
-    trace_imported_at REAL,              -- cache validity: a re-imported trace is judged again
+    trace_import_id INTEGER,             -- cache validity: a re-imported (or merged) trace is judged again
     model TEXT NOT NULL DEFAULT '',      -- '' for code judges
     status TEXT NOT NULL CHECK (status IN ('pass', 'fail', 'error')),
     score REAL,

@@ -28,7 +28,41 @@ export class Workspace {
     // instead of spilling to the WAL mid-import. Bounded (64 MiB), so memory targets hold.
     this.db.pragma('cache_size = -65536');
     migrate(this.db);
+    this.recoverInterruptedImports();
     this.reader = path === ':memory:' ? this.db : new Database(path, { readonly: true });
+  }
+
+  /**
+   * A process killed mid-import leaves its import row 'running' (the row is committed before the
+   * file's transaction; SQLite rolls that transaction back on the next open). Mark such rows
+   * 'interrupted' so the history says what happened. Skipped while another process holds the
+   * write lock: its 'running' row may be live. Returns how many rows were marked.
+   */
+  recoverInterruptedImports(): number {
+    const busyTimeout = this.db.pragma('busy_timeout', { simple: true }) as number;
+    this.db.pragma('busy_timeout = 0');
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+    } catch (e) {
+      if ((e as { code?: string }).code === 'SQLITE_BUSY') return 0;
+      throw e;
+    } finally {
+      this.db.pragma(`busy_timeout = ${busyTimeout}`);
+    }
+    try {
+      const changes = this.db
+        .prepare(
+          `UPDATE imports SET status = 'interrupted', finished_at = coalesce(finished_at, ?),
+             error = coalesce(error, source || ': import interrupted (the process stopped); nothing from this file was stored, import it again')
+           WHERE status = 'running'`,
+        )
+        .run(Date.now()).changes;
+      this.db.exec('COMMIT');
+      return changes;
+    } catch (e) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw e;
+    }
   }
 
   static open(path: string): Workspace {

@@ -6,6 +6,8 @@ import { ImportProgress } from '../library/ImportProgress';
 import { LibraryView } from '../library/LibraryView';
 import { useImports } from '../library/useImports';
 import { TraceViewRoute } from '../trace/TraceViewRoute';
+import { CompareRouteView, isCompareRoute } from '../compare/CompareRouteView';
+import { LabelsRoute } from '../labels/LabelsRoute';
 import { StatusBar } from './StatusBar';
 import { TopBar } from './TopBar';
 import { useRoute } from './router';
@@ -74,6 +76,8 @@ export function App() {
           onImportClick={onImportClick}
         />
         {route.name === 'trace' ? <TraceViewRoute key={route.traceId} traceId={route.traceId} spanId={route.spanId} /> : null}
+        {route.name === 'labels' ? <LabelsRoute view={route.view} /> : null}
+        {isCompareRoute(route) ? <CompareRouteView route={route} /> : null}
         {route.name === 'not-found' ? (
           <div className="empty-state">
             <div className="empty-title">Nothing here</div>

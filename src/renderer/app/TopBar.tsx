@@ -25,6 +25,33 @@ export function TopBar({ route, importing, onImport, importsCount, onToggleImpor
         >
           Library
         </button>
+        <button
+          type="button"
+          className={`tab${route.name === 'labels' ? ' on' : ''}`}
+          aria-current={route.name === 'labels' ? 'page' : undefined}
+          data-testid="tab-labels"
+          onClick={() => navigate('#/labels')}
+        >
+          Labels
+        </button>
+        <button
+          type="button"
+          className={`tab${route.name === 'versions' || route.name === 'compare-pair' ? ' on' : ''}`}
+          aria-current={route.name === 'versions' ? 'page' : undefined}
+          data-testid="tab-versions"
+          onClick={() => navigate('#/versions')}
+        >
+          Versions
+        </button>
+        <button
+          type="button"
+          className={`tab${route.name === 'diff' ? ' on' : ''}`}
+          aria-current={route.name === 'diff' ? 'page' : undefined}
+          data-testid="tab-diff"
+          onClick={() => navigate('#/diff')}
+        >
+          Diff
+        </button>
         {route.name === 'trace' ? (
           <span className="tab on" aria-current="page">
             Trace

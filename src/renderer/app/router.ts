@@ -1,9 +1,13 @@
 import { useEffect, useState } from 'react';
+import { parseCompareRoute, type CompareRoute } from '../compare/routes';
+import { parseLabelsPath, type LabelsView } from '../labels/routes';
 
 export type Route =
   | { name: 'library' }
   | { name: 'trace'; traceId: string; spanId: string | null }
-  | { name: 'not-found'; hash: string };
+  | { name: 'not-found'; hash: string }
+  | CompareRoute
+  | { name: 'labels'; view: LabelsView };
 
 function decode(s: string): string | null {
   try {
@@ -17,6 +21,10 @@ function decode(s: string): string | null {
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
   if (path === '/' || path === '') return { name: 'library' };
+  const compare = parseCompareRoute(path);
+  if (compare) return compare;
+  const labels = parseLabelsPath(path);
+  if (labels) return { name: 'labels', view: labels };
   const parts = path.split('/');
   // ['', 'trace', id] or ['', 'trace', id, 'span', spanId]
   if (parts[0] === '' && parts[1] === 'trace' && parts[2]) {

@@ -112,6 +112,7 @@ export function SpanTree(p: SpanTreeProps) {
       className="tv-scroll"
       ref={scroller}
       onScroll={updateRange}
+      tabIndex={0}
       data-testid="span-tree"
       role="tree"
       aria-label="Spans"

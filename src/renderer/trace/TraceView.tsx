@@ -501,11 +501,46 @@ export function TraceView({ traceId, data, model: m, initialSpanId, routeSpanId,
           <span>{formatTimestamp(s.startMs)}</span>
         </span>
         <span className="spacer" />
+        <a className="link-button" href={`#/trace/${encodeURIComponent(traceId)}/trajectory`} data-testid="trajectory-link" title="Compare with the scenario's ideal trajectory">
+          Trajectory
+        </a>
         <span className="mono dim tv-trace-id" title="Trace id">
           {traceId}
         </span>
       </header>
-      <MetricsBar metrics={analysis?.metrics ?? null} summary={s} />
+      <div className="tv-metrics-row">
+        <MetricsBar metrics={analysis?.metrics ?? null} summary={s} />
+        <div className="tv-metrics-actions">
+          <div className="tv-errnav" data-testid="error-nav">
+            <button type="button" className="icon-button" disabled={!errorRows.length} onClick={() => jumpError(-1)} title="Previous error (E)" aria-label="Previous error">
+              ‹
+            </button>
+            <button
+              type="button"
+              className={`tv-errbtn${errorRows.length ? ' has' : ''}`}
+              disabled={!errorRows.length}
+              onClick={() => jumpError(1)}
+              title="Next error (e)"
+              data-testid="next-error"
+            >
+              {errorRows.length
+                ? `${errorIndex >= 0 ? `${errorIndex + 1} / ` : ''}${errorRows.length} error${errorRows.length > 1 ? 's' : ''}`
+                : 'no errors'}
+            </button>
+            <button type="button" className="icon-button" disabled={!errorRows.length} onClick={() => jumpError(1)} title="Next error (e)" aria-label="Next error">
+              ›
+            </button>
+          </div>
+          <label className="tv-toggle-label" title="Highlight the critical path (c)">
+            <input type="checkbox" checked={showCritical} onChange={(e) => setShowCritical(e.currentTarget.checked)} />
+            <span className="tv-critical-swatch" />
+            Critical path
+          </label>
+          <button type="button" className="icon-button" onClick={() => setHelp(true)} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
+            ?
+          </button>
+        </div>
+      </div>
       <div className="tv-toolbar">
         <FilterBar
           ref={filterInput}
@@ -519,35 +554,6 @@ export function TraceView({ traceId, data, model: m, initialSpanId, routeSpanId,
           onNext={() => jumpMatch(1)}
           onPrev={() => jumpMatch(-1)}
         />
-        <span className="spacer" />
-        <div className="tv-errnav" data-testid="error-nav">
-          <button type="button" className="icon-button" disabled={!errorRows.length} onClick={() => jumpError(-1)} title="Previous error (E)" aria-label="Previous error">
-            ‹
-          </button>
-          <button
-            type="button"
-            className={`tv-errbtn${errorRows.length ? ' has' : ''}`}
-            disabled={!errorRows.length}
-            onClick={() => jumpError(1)}
-            title="Next error (e)"
-            data-testid="next-error"
-          >
-            {errorRows.length
-              ? `${errorIndex >= 0 ? `${errorIndex + 1} / ` : ''}${errorRows.length} error${errorRows.length > 1 ? 's' : ''}`
-              : 'no errors'}
-          </button>
-          <button type="button" className="icon-button" disabled={!errorRows.length} onClick={() => jumpError(1)} title="Next error (e)" aria-label="Next error">
-            ›
-          </button>
-        </div>
-        <label className="tv-toggle-label" title="Highlight the critical path (c)">
-          <input type="checkbox" checked={showCritical} onChange={(e) => setShowCritical(e.currentTarget.checked)} />
-          <span className="tv-critical-swatch" />
-          Critical path
-        </label>
-        <button type="button" className="icon-button" onClick={() => setHelp(true)} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
-          ?
-        </button>
       </div>
 
       <div className="tv-body" style={{ gridTemplateColumns: showDetail ? `minmax(0,1fr) 4px ${detailWidth}px` : 'minmax(0,1fr)' }}>

@@ -196,6 +196,44 @@ describe('agent versions', () => {
   });
 });
 
+describe('task-level regressions', () => {
+  it('flags a task whose tokens doubled even when the version mean did not double', async () => {
+    // A second task in both versions: v2 is cheaper there, so the mean ratio stays under ×2.
+    const other = 'Please put this trace in the golden_examples dataset';
+    await importFile(ws, writePhoenixVariant(dir, 'o1.json', { traceId: 'other-v1', input: other, rootAttributes: { 'gen_ai.agent.version': '1.0' } }));
+    await importFile(ws, writePhoenixVariant(dir, 'o2.json', { traceId: 'other-v2', input: other, rootAttributes: { 'gen_ai.agent.version': '2.0' }, drop: ['s04', 's05'] }));
+    try {
+      const c = await h.compareVersions({ groupBy: BY_AGENT_VERSION, a: '1.0', b: '2.0' });
+      const meanA = fixtureTokens();
+      const meanB = (3 * fixtureTokens(DROP) + fixtureTokens(['s04', 's05'])) / 2;
+      expect(meanB / meanA).toBeLessThan(2);
+      const ratio = (3 * fixtureTokens(DROP)) / fixtureTokens();
+      expect(c.regressions).toEqual([{ metric: 'tokens', message: `tokens ×${ratio.toFixed(2)} on 1 of 2 paired tasks (≥ ×2)`, pairKeys: [PAIR] }]);
+      expect(c.pairs.find((p) => p.pairKey !== PAIR)!.flags).toEqual([]);
+    } finally {
+      ws.deleteTrace('other-v1');
+      ws.deleteTrace('other-v2');
+    }
+  });
+});
+
+describe('one pair side by side', () => {
+  it('trajectories of both (one scenario) and the latest verdicts with rationales', async () => {
+    const p = (await h.comparePair({ a: 'turn-v1', b: 'turn-v2' }))!;
+    expect(p.a.traceId).toBe('turn-v1');
+    expect(p.trajectoryA).toMatchObject({ scenarioId: 'save-trace-to-dataset', correct: true, stepRatio: 2.25, latencyRatio: 2.5 });
+    expect(p.trajectoryB).toMatchObject({ scenarioId: 'save-trace-to-dataset', correct: true, stepRatio: 1.75, toolCallRatio: 2 });
+    expect(p.verdicts).toEqual([
+      { judge: 'answer', a: 'error', b: 'pass', rationaleA: 'judge timed out', rationaleB: 'links the dataset' },
+      { judge: 'tools', a: 'fail', b: 'pass', rationaleA: 'still one failed call', rationaleB: 'no tool errors' },
+    ]);
+    // the Jaeger trace matches no scenario and has no verdicts
+    const j = (await h.comparePair({ a: 'turn-v1', b: '00000000000000000000000000000011' }))!;
+    expect(j.trajectoryB).toMatchObject({ scenarioId: 'save-trace-to-dataset', correct: false });
+    expect(await h.comparePair({ a: 'turn-v1', b: 'nope' })).toBeNull();
+  });
+});
+
 describe('through the backend dispatch', () => {
   it('validates input and saves scenarios', async () => {
     const b = createBackend({ workspace: ws, mode: 'browser' });

@@ -1,4 +1,5 @@
 import { SPAN_KINDS, SPAN_STATUSES, type SpanKind, type TraceAnalysis, type TraceColumns } from '../../../shared/api';
+import { decodeFloat64, decodeInt32, decodeUint8 } from '../../../shared/columnCodec';
 
 /**
  * The trace as the view holds it: typed arrays indexed by row (depth-first tree order, as the
@@ -43,7 +44,7 @@ export const STATUS_OK = SPAN_STATUSES.indexOf('ok');
 
 export function buildModel(c: TraceColumns): TraceModel {
   const n = c.n;
-  const parent = Int32Array.from(c.parent);
+  const parent = decodeInt32(c.parent);
   const depth = new Int32Array(n);
   let maxDepth = 0;
   for (let r = 0; r < n; r++) {
@@ -65,9 +66,8 @@ export function buildModel(c: TraceColumns): TraceModel {
   const subtreeEnd = new Int32Array(n);
   for (let r = 0; r < n; r++) subtreeEnd[r] = r + size[r]!;
 
-  const start = Float64Array.from(c.start);
-  const end = new Float64Array(n);
-  for (let r = 0; r < n; r++) end[r] = c.end[r] ?? NaN;
+  const start = decodeFloat64(c.start);
+  const end = decodeFloat64(c.end);
   const drawEnd = new Float64Array(n);
   for (let r = 0; r < n; r++) drawEnd[r] = Number.isNaN(end[r]!) ? -Infinity : Math.max(end[r]!, start[r]!);
   for (let r = n - 1; r >= 0; r--) {
@@ -88,13 +88,18 @@ export function buildModel(c: TraceColumns): TraceModel {
   const inputTokens = nan();
   const outputTokens = nan();
   const costUsd = nan();
-  c.usage.row.forEach((r, k) => {
-    inputTokens[r] = c.usage.inputTokens[k] ?? NaN;
-    outputTokens[r] = c.usage.outputTokens[k] ?? NaN;
-    costUsd[r] = c.usage.costUsd[k] ?? NaN;
-  });
+  const uRow = decodeInt32(c.usage.row);
+  const uIn = decodeFloat64(c.usage.inputTokens);
+  const uOut = decodeFloat64(c.usage.outputTokens);
+  const uCost = decodeFloat64(c.usage.costUsd);
+  for (let k = 0; k < uRow.length; k++) {
+    const r = uRow[k]!;
+    inputTokens[r] = uIn[k]!;
+    outputTokens[r] = uOut[k]!;
+    costUsd[r] = uCost[k]!;
+  }
   const concurrent = new Uint8Array(n);
-  for (const r of c.concurrent) concurrent[r] = 1;
+  for (const r of decodeInt32(c.concurrent)) concurrent[r] = 1;
   const rowOf = new Map<string, number>();
   for (let r = 0; r < n; r++) rowOf.set(c.spanId[r]!, r);
 
@@ -113,13 +118,13 @@ export function buildModel(c: TraceColumns): TraceModel {
     start,
     end,
     drawEnd,
-    kind: Uint8Array.from(c.kind),
-    status: Uint8Array.from(c.status),
-    name: Int32Array.from(c.name),
+    kind: decodeUint8(c.kind),
+    status: decodeUint8(c.status),
+    name: decodeInt32(c.name),
     names: c.names,
-    model: Int32Array.from(c.model),
+    model: decodeInt32(c.model),
     models: c.models,
-    tool: Int32Array.from(c.tool),
+    tool: decodeInt32(c.tool),
     tools: c.tools,
     inputTokens,
     outputTokens,
@@ -152,14 +157,16 @@ export function criticalRows(m: TraceModel, a: TraceAnalysis): CriticalRows {
   const segments = new Map<number, number[]>();
   const shift = a.t0 - m.t0;
   const rows = a.criticalPath.spanIds.map((id) => m.rowOf.get(id) ?? -1);
-  const seg = a.criticalPath.segments;
-  for (let k = 0; k < seg.span.length; k++) {
-    const r = rows[seg.span[k]!]!;
+  const span = decodeInt32(a.criticalPath.span);
+  const start = decodeFloat64(a.criticalPath.start);
+  const end = decodeFloat64(a.criticalPath.end);
+  for (let k = 0; k < span.length; k++) {
+    const r = rows[span[k]!]!;
     if (r < 0) continue;
     onPath[r] = 1;
     let list = segments.get(r);
     if (!list) segments.set(r, (list = []));
-    list.push(seg.start[k]! + shift, seg.end[k]! + shift);
+    list.push(start[k]! + shift, end[k]! + shift);
   }
   for (const id of a.criticalPath.spanIds) {
     const r = m.rowOf.get(id);

@@ -5,7 +5,7 @@ import { SPAN_KINDS } from '../../../shared/api';
 import { CRITICAL_COLOR, ERROR_COLOR, KIND_COLORS } from '../kinds';
 import { STATUS_ERROR, nameOf, type CriticalRows, type TraceModel } from '../model/traceModel';
 import { KEEP_CONTEXT, type VisibleRows } from '../model/visibleRows';
-import { formatSpanDuration, formatTick } from './timeFormat';
+import { durationTicks, formatSpanDuration, formatTick } from './timeFormat';
 
 /**
  * Imperative renderer of the timeline: span bars (canvas), time axis, minimap, zoom/pan. Kept
@@ -95,7 +95,14 @@ export class TimelineController {
   private minimapCache: { key: unknown; canvas: HTMLCanvasElement } | null = null;
   private brush: { from: number; to: number } | null = null;
   /** Frame statistics for the benchmark (see window.__tracedeckTimeline). */
-  readonly stats = { frames: 0, lastFrameMs: 0, maxFrameMs: 0, lastRange: [0, 0] as [number, number] };
+  readonly stats = {
+    frames: 0,
+    lastFrameMs: 0,
+    maxFrameMs: 0,
+    /** Visible row range [first, last) of the last frame, and the time domain (ms since t0). */
+    lastRange: [0, 0] as [number, number],
+    domain: [0, 0] as [number, number],
+  };
 
   constructor(private readonly cb: TimelineCallbacks) {
     this.zoomer = zoom<HTMLCanvasElement, unknown>()
@@ -363,6 +370,7 @@ export class TimelineController {
     this.drawMinimap();
     const took = performance.now() - t;
     this.stats.frames++;
+    this.stats.domain = this.domain();
     this.stats.lastFrameMs = took;
     this.stats.maxFrameMs = Math.max(this.stats.maxFrameMs, took);
   }
@@ -385,7 +393,7 @@ export class TimelineController {
     ctx.strokeStyle = th.border;
     ctx.globalAlpha = 0.5;
     ctx.beginPath();
-    for (const tk of x.ticks(Math.max(2, Math.floor(W / 110)))) {
+    for (const tk of durationTicks(d0, d1, Math.max(2, Math.floor(W / 110))).ticks) {
       const px = Math.round(x(tk)) + 0.5;
       ctx.moveTo(px, 0);
       ctx.lineTo(px, H);
@@ -541,8 +549,8 @@ export class TimelineController {
     const ctx = sizeCanvas(c, W, H);
     ctx.clearRect(0, 0, W, H);
     const x = this.scale();
-    const ticks = x.ticks(Math.max(2, Math.floor(W / 110)));
-    const step = ticks.length > 1 ? ticks[1]! - ticks[0]! : 1;
+    const [d0, d1] = this.domain();
+    const { ticks, step } = durationTicks(d0, d1, Math.max(2, Math.floor(W / 110)));
     ctx.font = th.font;
     ctx.textBaseline = 'middle';
     ctx.strokeStyle = th.border;
@@ -552,7 +560,8 @@ export class TimelineController {
       const px = Math.round(x(tk)) + 0.5;
       ctx.moveTo(px, H - 6);
       ctx.lineTo(px, H);
-      ctx.fillText(formatTick(tk, step), px + 3, H / 2 - 1);
+      const label = formatTick(tk - this.state!.model.startMs, step);
+      if (px + 3 + ctx.measureText(label).width < W - 48) ctx.fillText(label, px + 3, H / 2 - 1);
     }
     ctx.stroke();
   }

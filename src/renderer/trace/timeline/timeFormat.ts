@@ -35,3 +35,22 @@ export function formatSpanDuration(ms: number): string {
   const h = Math.floor(m / 60);
   return `${h}h ${m - h * 60}m`;
 }
+
+const NICE_STEPS_MS = [
+  1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000,
+  15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 10_800_000,
+  21_600_000, 43_200_000, 86_400_000,
+];
+
+/**
+ * Ticks for a duration axis: steps a person reads as round (15 s, 5 min, 2 h), not the 1-2-5
+ * decimal steps of a linear scale (which give "2h47m" at hour scale).
+ */
+export function durationTicks(d0: number, d1: number, count: number): { ticks: number[]; step: number } {
+  const raw = (d1 - d0) / Math.max(1, count);
+  let step = NICE_STEPS_MS.find((s) => s >= raw);
+  if (step === undefined) step = Math.ceil(raw / 86_400_000) * 86_400_000;
+  const ticks: number[] = [];
+  for (let t = Math.ceil(d0 / step) * step; t <= d1 && ticks.length < 1000; t += step) ticks.push(t);
+  return { ticks, step };
+}

@@ -1,0 +1,285 @@
+import { createHash } from 'node:crypto';
+import { runAgenticJudge } from '../core/judges/agenticJudge';
+import { compileJudgeSource } from '../core/judges/compile';
+import { exportRun, type VerdictExportFormat } from '../core/judges/export';
+import { JUDGE_API_DTS } from '../core/judges/generated/judgeApi.generated';
+import { JudgeFileError, judgeFileName, loadJudgesDir, newJudgeSource, parseJudgeFile, writeJudgesDir } from '../core/judges/judgeFiles';
+import { createChatClient } from '../core/judges/llm/client';
+import { renderTemplate, templateVariables, TEMPLATE_VARIABLES } from '../core/judges/llm/render';
+import { runLlmJudge, type LlmRunContext } from '../core/judges/llmJudge';
+import { gateFailures, runJudges } from '../core/judges/runs';
+import { JudgeSandbox } from '../core/judges/sandbox/pool';
+import { apiKeyStatus, envSecretStore, type SecretStore } from '../core/judges/secrets';
+import { JudgeStore, type RunRecord } from '../core/judges/store';
+import { createTrace, decodeTraceWire } from '../core/judges/traceAccess';
+import { TraceLoader } from '../core/judges/traceWire';
+import type { Workspace } from '../core/store/workspace';
+import type { ApiInput, JudgeOutputs, JudgePreview, JudgeRunView } from '../shared/api';
+import { ApiError } from './apiError';
+import type { ApiEventEmitter } from './events';
+
+/**
+ * Handlers of judges, judge runs and verdicts (src/shared/judges.ts). Runs execute in the
+ * background of this process (progress and completion are pushed as events); the editor's live
+ * re-run uses one warm sandbox worker and a small cache of trace texts.
+ */
+
+type JudgeMethod = keyof JudgeOutputs;
+export type JudgeHandlers = {
+  [M in JudgeMethod]: (input: ApiInput<M>) => JudgeOutputs[M] | Promise<JudgeOutputs[M]>;
+};
+
+export interface JudgeHandlerOptions {
+  /** Where the LLM API key comes from (default: TRACEDECK_LLM_API_KEY). */
+  secrets?: SecretStore;
+  /** Code-judge preview time limit (default 2000 ms). */
+  previewTimeoutMs?: number;
+}
+
+const PREVIEW_CACHE = 4;
+const MIME: Record<VerdictExportFormat, string> = { json: 'application/json', csv: 'text/csv', otel: 'application/json' };
+
+export function judgeHandlers(ws: Workspace, events: ApiEventEmitter, opts: JudgeHandlerOptions = {}): JudgeHandlers {
+  const store = new JudgeStore(ws);
+  const secrets = opts.secrets ?? envSecretStore();
+  const active = new Map<number, AbortController>();
+  const loader = new TraceLoader(ws);
+  // Runs left 'running' by a previous process are over.
+  void ws.exclusive(async () => store.markStaleRuns());
+
+  const view = (run: RunRecord): JudgeRunView => ({ ...run, gateFailures: gateFailures(store, run), active: active.has(run.id) });
+  const write = <T>(fn: () => T): Promise<T> => ws.exclusive(async () => fn());
+  const badInput = (e: unknown): never => {
+    if (e instanceof JudgeFileError) throw new ApiError('bad-input', e.message);
+    throw e;
+  };
+
+  // ---- live re-run -----------------------------------------------------------------------------
+  const texts = new Map<string, { version: number; text: string }>();
+  const traceText = (traceId: string): string => {
+    const version = store.traceVersions([traceId]).get(traceId);
+    if (version === undefined) throw new ApiError('not-found', `no trace '${traceId}'`);
+    const hit = texts.get(traceId);
+    if (hit && hit.version === version) {
+      texts.delete(traceId);
+      texts.set(traceId, hit); // most recent last
+      return hit.text;
+    }
+    const text = loader.wireText(traceId);
+    if (text === null) throw new ApiError('not-found', `no trace '${traceId}'`);
+    texts.set(traceId, { version, text });
+    while (texts.size > PREVIEW_CACHE) texts.delete(texts.keys().next().value!);
+    return text;
+  };
+  let sandbox: JudgeSandbox | null = null;
+  let inFlight: { since: number } | null = null;
+  const previewSandbox = (timeoutMs: number): JudgeSandbox => {
+    if (sandbox && sandbox.options.timeoutMs !== timeoutMs) {
+      void sandbox.close();
+      sandbox = null;
+    }
+    sandbox ??= new JudgeSandbox({ workers: 1, timeoutMs, batchSize: 1, memoryMb: 512 });
+    return sandbox;
+  };
+
+  const llmContext = (signal?: AbortSignal): LlmRunContext => {
+    const settings = store.getLlmSettings();
+    return {
+      client: createChatClient({ settings, apiKey: secrets.getApiKey() }),
+      temperature: settings.temperature,
+      structuredOutput: settings.structuredOutput,
+      signal,
+    };
+  };
+
+  const previewCode = async (traceId: string, source: string, timeoutMs: number): Promise<JudgePreview> => {
+    const t0 = performance.now();
+    const compiled = compileJudgeSource(source);
+    if (compiled.diagnostics.length) {
+      return {
+        status: 'error',
+        rationale: '',
+        evidenceSpanIds: [],
+        error: `does not compile: ${compiled.diagnostics[0]!.message}`,
+        model: null,
+        diagnostics: compiled.diagnostics,
+        durationMs: 0,
+        totalMs: performance.now() - t0,
+      };
+    }
+    const text = traceText(traceId);
+    const sb = previewSandbox(timeoutMs);
+    // Latest wins: a preview stuck in a slow judge is dropped when the next keystroke arrives.
+    if (inFlight && Date.now() - inFlight.since > 250) sb.cancel();
+    const mine = { since: Date.now() };
+    inFlight = mine;
+    try {
+      const key = createHash('sha256').update(compiled.js).digest('hex');
+      const [r] = await sb.run({ key, js: compiled.js }, [text]);
+      const base = { model: null, diagnostics: [], totalMs: performance.now() - t0 };
+      if (r!.ok) {
+        const p: JudgePreview = {
+          ...base,
+          status: r!.verdict.pass ? 'pass' : 'fail',
+          rationale: r!.verdict.rationale,
+          evidenceSpanIds: r!.verdict.evidenceSpanIds,
+          durationMs: r!.durationMs,
+        };
+        if (r!.verdict.score !== undefined) p.score = r!.verdict.score;
+        if (r!.logs) p.logs = r!.logs;
+        return p;
+      }
+      const p: JudgePreview = {
+        ...base,
+        status: 'error',
+        rationale: '',
+        evidenceSpanIds: [],
+        error: r!.kind === 'cancelled' ? 'superseded by a newer run' : r!.error,
+        durationMs: r!.durationMs,
+      };
+      if (r!.logs) p.logs = r!.logs;
+      return p;
+    } finally {
+      if (inFlight === mine) inFlight = null;
+    }
+  };
+
+  const previewModel = async (traceId: string, kind: 'llm' | 'agentic', source: string): Promise<JudgePreview> => {
+    const t0 = performance.now();
+    let spec;
+    try {
+      spec = parseJudgeFile(judgeFileName('preview', kind), source);
+    } catch (e) {
+      if (!(e instanceof JudgeFileError)) throw e;
+      const message = e.message.replace(/^[^:]*: /, '');
+      return { status: 'error', rationale: '', evidenceSpanIds: [], error: message, model: null, diagnostics: [], durationMs: 0, totalMs: performance.now() - t0 };
+    }
+    const trace = createTrace(decodeTraceWire(traceText(traceId)));
+    const ctx = llmContext();
+    const out = kind === 'agentic' ? await runAgenticJudge(spec, trace, ctx) : await runLlmJudge(spec, trace, ctx);
+    const p: JudgePreview = {
+      status: out.status,
+      rationale: out.rationale,
+      evidenceSpanIds: out.evidenceSpanIds,
+      model: out.model,
+      diagnostics: [],
+      renderedPrompt: renderTemplate(spec.template ?? '', trace),
+      durationMs: out.durationMs,
+      totalMs: performance.now() - t0,
+    };
+    if (out.score !== undefined) p.score = out.score;
+    if (out.error) p.error = out.error;
+    if (out.transcript) p.transcript = out.transcript;
+    return p;
+  };
+
+  return {
+    listJudges: () => store.listJudges(),
+    getJudge: ({ id }) => store.getJudge(id),
+    saveJudge: async ({ id, kind, source }) => {
+      try {
+        return await write(() => store.saveJudge(id, kind, source));
+      } catch (e) {
+        return badInput(e);
+      }
+    },
+    deleteJudge: async ({ id }) => ({ deleted: await write(() => store.deleteJudge(id)) }),
+    newJudgeSource: ({ kind, name }) => ({ source: newJudgeSource(kind, name || 'new judge') }),
+    importJudgesDir: async ({ dir }) => {
+      let loaded;
+      try {
+        loaded = loadJudgesDir(dir);
+      } catch (e) {
+        return badInput(e);
+      }
+      const imported = await write(() => loaded.judges.map((j) => store.upsert(j)));
+      return { imported, errors: loaded.errors };
+    },
+    exportJudgesDir: ({ dir, ids }) => {
+      const all = store.listJudges();
+      const chosen = ids ? all.filter((j) => ids.includes(j.id)) : all;
+      return { written: writeJudgesDir(dir, chosen) };
+    },
+    judgeApiTypes: () => ({ moduleName: 'tracedeck/judge', dts: JUDGE_API_DTS }),
+    previewJudge: ({ traceId, kind, source, timeoutMs }) =>
+      kind === 'code' ? previewCode(traceId, source, timeoutMs ?? opts.previewTimeoutMs ?? 2000) : previewModel(traceId, kind, source),
+    renderJudgePrompt: ({ traceId, template }) => {
+      const { unknown } = templateVariables(template);
+      const trace = createTrace(decodeTraceWire(traceText(traceId)));
+      const prompt = renderTemplate(template, trace);
+      return unknown.length
+        ? { prompt, error: `unknown variable(s) ${unknown.map((v) => `{{ ${v} }}`).join(', ')}; available: ${TEMPLATE_VARIABLES.join(', ')}` }
+        : { prompt };
+    },
+    startJudgeRun: ({ judgeIds, selection, name, concurrency, useCache }) => {
+      const judges = judgeIds.map((id) => {
+        const j = store.getJudge(id);
+        if (!j) throw new ApiError('not-found', `no judge '${id}'`);
+        return j;
+      });
+      const needsModel = judges.some((j) => j.kind !== 'code');
+      const controller = new AbortController();
+      return new Promise<{ runId: number; total: number }>((resolve, reject) => {
+        let started = false;
+        runJudges(ws, {
+          judges,
+          selection,
+          name,
+          concurrency,
+          useCache,
+          signal: controller.signal,
+          llm: needsModel ? { settings: store.getLlmSettings(), apiKey: secrets.getApiKey() } : undefined,
+          onStart: (run) => {
+            started = true;
+            active.set(run.id, controller);
+            resolve({ runId: run.id, total: run.total });
+          },
+          onProgress: (progress) => events.send({ type: 'judge-run-progress', progress }),
+        }).then(
+          ({ run }) => {
+            active.delete(run.id);
+            events.send({ type: 'judge-run-finished', run: view(run) });
+          },
+          (e: unknown) => {
+            if (!started) reject(e);
+          },
+        );
+      });
+    },
+    cancelJudgeRun: ({ runId }) => {
+      const c = active.get(runId);
+      if (!c) return { cancelled: false };
+      c.abort();
+      return { cancelled: true };
+    },
+    listJudgeRuns: ({ limit }) => store.listRuns(limit ?? 100).map(view),
+    getJudgeRun: ({ runId }) => {
+      const r = store.getRun(runId);
+      return r ? view(r) : null;
+    },
+    deleteJudgeRun: async ({ runId }) => {
+      if (active.has(runId)) throw new ApiError('bad-input', `judge run ${runId} is still running: cancel it first`);
+      return { deleted: await write(() => store.deleteRun(runId)) };
+    },
+    listVerdicts: (q) => store.listVerdicts(q),
+    getVerdictDetail: ({ verdictId }) => store.verdictDetail(verdictId),
+    exportVerdicts: ({ runId, format }) => {
+      const run = store.getRun(runId);
+      if (!run) throw new ApiError('not-found', `no judge run ${runId}`);
+      const ext = format === 'csv' ? 'csv' : format === 'otel' ? 'otlp-logs.json' : 'json';
+      return { fileName: `judge-run-${runId}.${ext}`, mimeType: MIME[format], content: exportRun(store, runId, format) };
+    },
+    getLlmSettings: () => ({ settings: store.getLlmSettings(), apiKey: apiKeyStatus(secrets) }),
+    setLlmSettings: async ({ settings }) => ({
+      settings: await write(() => store.setLlmSettings(settings)),
+      apiKey: apiKeyStatus(secrets),
+    }),
+    setLlmApiKey: ({ apiKey }) => {
+      if (!secrets.writable || !secrets.setApiKey) {
+        throw new ApiError('bad-input', 'the API key cannot be stored here: set the TRACEDECK_LLM_API_KEY environment variable');
+      }
+      secrets.setApiKey(apiKey);
+      return apiKeyStatus(secrets);
+    },
+  };
+}

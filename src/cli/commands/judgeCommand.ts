@@ -1,0 +1,326 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadJudgesDir } from '../../core/judges/judgeFiles';
+import { runJudges, type RunResult } from '../../core/judges/runs';
+import { envSecretStore } from '../../core/judges/secrets';
+import { JudgeStore } from '../../core/judges/store';
+import type { TraceSelection } from '../../core/judges/traceWire';
+import type { JudgeSpec } from '../../core/judges/types';
+import type { VerdictRecord } from '../../core/model/judges';
+import type { TraceQuery } from '../../core/model/query';
+import { FORMAT_IDS, SPAN_STATUSES, type FormatId, type SpanStatus } from '../../core/model/types';
+import { intOption, parseCommandArgs } from '../args';
+import { CliExit, EXIT, UsageError } from '../exitCodes';
+import { toJson } from '../jsonShapes';
+import { withBackend } from '../openBackend';
+import { LineBuffer, type Output } from '../output';
+import { oneLine, table } from '../text';
+import { resolveWorkspacePath } from '../workspacePath';
+import { junitXml } from './judgeJunit';
+
+/** `tracedeck judge run|ls` (docs/judges.md). */
+export async function judgeCommand(argv: string[], io: Output): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === 'run') return judgeRun(rest, io);
+  if (sub === 'ls') return judgeLs(rest, io);
+  throw new UsageError(sub ? `unknown judge subcommand '${sub}' (run, ls)` : 'judge needs a subcommand: run or ls');
+}
+
+async function judgeRun(argv: string[], io: Output): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    judges: { type: 'string' },
+    traces: { type: 'string' },
+    'trace-id': { type: 'string', multiple: true },
+    sample: { type: 'string' },
+    seed: { type: 'string' },
+    name: { type: 'string' },
+    json: { type: 'boolean' },
+    junit: { type: 'string' },
+    workspace: { type: 'string' },
+    concurrency: { type: 'string' },
+    'no-cache': { type: 'boolean' },
+    timeout: { type: 'string' },
+    'base-url': { type: 'string' },
+    model: { type: 'string' },
+  });
+  if (positionals.length) throw new UsageError(`judge run takes no arguments (got '${positionals[0]}')`);
+  if (!values.judges) throw new UsageError('judge run needs --judges DIR');
+  const dir = resolve(values.judges);
+  const loaded = loadJudgesOrExit(dir);
+  if (loaded.length === 0) throw new UsageError(`no *.judge.ts or *.judge.md files in ${dir}`);
+
+  const query = values.traces ? parseTraceFilter(values.traces) : undefined;
+  const ids = values['trace-id'];
+  const sampleSize = intOption('sample', values.sample, 1, 10_000_000);
+  const seed = intOption('seed', values.seed, 0, 2 ** 31 - 1);
+  if (ids?.length && (query || sampleSize)) throw new UsageError('--trace-id cannot be combined with --traces or --sample');
+  const selection: TraceSelection = ids?.length
+    ? { mode: 'ids', traceIds: ids }
+    : sampleSize
+      ? { mode: 'sample', size: sampleSize, seed, query }
+      : query
+        ? { mode: 'filter', query }
+        : { mode: 'all' };
+  const concurrency = intOption('concurrency', values.concurrency, 1, 64);
+  const timeoutMs = intOption('timeout', values.timeout, 10, 600_000);
+
+  const { result, verdicts } = await withBackend(resolveWorkspacePath(values.workspace), async (b) => {
+    const ws = b.workspace;
+    const store = new JudgeStore(ws);
+    // The folder is the source of truth for this run; the workspace keeps a copy for the app.
+    await ws.exclusive(async () => {
+      for (const j of loaded) store.upsert(j);
+    });
+    const needsModel = loaded.some((j) => j.kind !== 'code');
+    const settings = store.getLlmSettings();
+    if (values['base-url']) settings.baseUrl = values['base-url'];
+    if (values.model) settings.model = values.model;
+    const progress = process.stderr.isTTY && !values.json ? progressPrinter() : undefined;
+    let result: RunResult;
+    try {
+      result = await runJudges(ws, {
+        judges: loaded,
+        selection,
+        name: values.name,
+        concurrency,
+        useCache: !values['no-cache'],
+        sandbox: timeoutMs ? { timeoutMs } : undefined,
+        llm: needsModel ? { settings, apiKey: envSecretStore().getApiKey() } : undefined,
+        onProgress: progress,
+      });
+    } finally {
+      if (progress) process.stderr.write('\r\x1b[K');
+    }
+    return { result, verdicts: [...store.iterateVerdicts(result.run.id)] };
+  });
+
+  if (values.junit) writeFileSync(values.junit, junitXml(result.run, verdicts));
+  if (values.json) await io.out(toJson(runJson(result, verdicts)) + '\n');
+  else await printRun(result, verdicts, io);
+  return result.gateFailures.length ? EXIT.failed : EXIT.ok;
+}
+
+function loadJudgesOrExit(dir: string): JudgeSpec[] {
+  let loaded;
+  try {
+    loaded = loadJudgesDir(dir);
+  } catch (e) {
+    throw new CliExit(EXIT.failed, (e as Error).message);
+  }
+  if (loaded.errors.length) {
+    throw new CliExit(EXIT.failed, `judge files with errors:\n${loaded.errors.map((e) => `  ${e.file}: ${e.message}`).join('\n')}`);
+  }
+  return loaded.judges;
+}
+
+const STATUS_SET = new Set<string>(SPAN_STATUSES);
+const FORMAT_SET = new Set<string>(FORMAT_IDS);
+
+/**
+ * `--traces` filter: comma-separated key=value pairs, ANDed (docs/judges.md), e.g.
+ * `status=error,format=langfuse,since=2025-06-01,min-spans=10`.
+ */
+export function parseTraceFilter(raw: string): TraceQuery {
+  const q: TraceQuery = {};
+  const num = (k: string, v: string) => {
+    const n = Number(v);
+    if (v === '' || !Number.isFinite(n)) throw new UsageError(`--traces ${k}: '${v}' is not a number`);
+    return n;
+  };
+  const time = (k: string, v: string) => {
+    const n = /^\d+(\.\d+)?$/.test(v) ? Number(v) : Date.parse(v);
+    if (!Number.isFinite(n)) throw new UsageError(`--traces ${k}: '${v}' is not a date or epoch ms`);
+    return n;
+  };
+  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--traces: '${part}' is not key=value`);
+    const k = part.slice(0, eq).trim();
+    const v = part.slice(eq + 1).trim();
+    switch (k) {
+      case 'text':
+        q.text = v;
+        break;
+      case 'status': {
+        const list = v.split('|');
+        for (const s of list) if (!STATUS_SET.has(s)) throw new UsageError(`--traces status: '${s}' is not one of ${SPAN_STATUSES.join(', ')}`);
+        q.status = list as SpanStatus[];
+        break;
+      }
+      case 'format': {
+        const list = v.split('|');
+        for (const f of list) if (!FORMAT_SET.has(f)) throw new UsageError(`--traces format: '${f}' is not a format id (tracedeck formats)`);
+        q.formats = list as FormatId[];
+        break;
+      }
+      case 'service':
+        q.service = v;
+        break;
+      case 'version':
+        q.version = v;
+        break;
+      case 'since':
+        q.since = time(k, v);
+        break;
+      case 'until':
+        q.until = time(k, v);
+        break;
+      case 'min-duration':
+        q.minDurationMs = num(k, v);
+        break;
+      case 'max-duration':
+        q.maxDurationMs = num(k, v);
+        break;
+      case 'min-spans':
+        q.minSpans = num(k, v);
+        break;
+      case 'max-spans':
+        q.maxSpans = num(k, v);
+        break;
+      case 'min-tokens':
+        q.minTokens = num(k, v);
+        break;
+      case 'min-tool-calls':
+        q.minToolCalls = num(k, v);
+        break;
+      case 'errors':
+        if (v !== 'true' && v !== 'false') throw new UsageError(`--traces errors: 'true' or 'false', got '${v}'`);
+        q.hasErrors = v === 'true';
+        break;
+      case 'limit':
+        q.limit = num(k, v);
+        break;
+      default:
+        throw new UsageError(
+          `--traces: unknown key '${k}' (text, status, format, service, version, since, until, min-duration, max-duration, min-spans, max-spans, min-tokens, min-tool-calls, errors, limit)`,
+        );
+    }
+  }
+  return q;
+}
+
+function progressPrinter() {
+  let last = 0;
+  return (p: { done: number; total: number; failed: number; errored: number }) => {
+    const now = Date.now();
+    if (now - last < 200 && p.done < p.total) return;
+    last = now;
+    process.stderr.write(`\r\x1b[Kjudging ${p.done}/${p.total}  (${p.failed} fail, ${p.errored} error)`);
+  };
+}
+
+interface JudgeTally {
+  id: string;
+  name: string;
+  kind: string;
+  gating: boolean;
+  model: string | null;
+  passed: number;
+  failed: number;
+  errored: number;
+}
+
+function tallies(result: RunResult, verdicts: VerdictRecord[]): JudgeTally[] {
+  const t = new Map<string, JudgeTally>(
+    result.run.judges.map((j) => [j.id, { id: j.id, name: j.name, kind: j.kind, gating: j.gating, model: j.model, passed: 0, failed: 0, errored: 0 }]),
+  );
+  for (const v of verdicts) {
+    const x = t.get(v.judgeId);
+    if (!x) continue;
+    if (v.status === 'pass') x.passed++;
+    else if (v.status === 'fail') x.failed++;
+    else x.errored++;
+  }
+  return [...t.values()];
+}
+
+function runJson(result: RunResult, verdicts: VerdictRecord[]) {
+  const r = result.run;
+  return {
+    run: { id: r.id, name: r.name, status: r.status, total: r.total, passed: r.passed, failed: r.failed, errored: r.errored, cached: r.cached },
+    judges: tallies(result, verdicts),
+    gateFailures: result.gateFailures,
+    verdicts: verdicts
+      .filter((v) => v.status !== 'pass')
+      .map((v) => ({
+        judgeId: v.judgeId,
+        traceId: v.traceId,
+        status: v.status,
+        score: v.score,
+        rationale: v.rationale,
+        evidenceSpanIds: v.evidenceSpanIds,
+        error: v.error,
+      })),
+  };
+}
+
+const SHOW_FAILURES = 20;
+
+async function printRun(result: RunResult, verdicts: VerdictRecord[], io: Output): Promise<void> {
+  const buf = new LineBuffer(io);
+  const r = result.run;
+  await buf.line(`Judge run #${r.id} "${oneLine(r.name, 80)}": ${r.status}, ${r.done}/${r.total} verdicts (${r.cached} cached)`);
+  await buf.line('');
+  for (const l of table(
+    ['JUDGE', 'KIND', 'GATING', 'PASS', 'FAIL', 'ERROR'],
+    tallies(result, verdicts).map((t) => [oneLine(t.name, 40), t.kind, t.gating ? 'yes' : 'no', String(t.passed), String(t.failed), String(t.errored)]),
+    new Set([3, 4, 5]),
+  ))
+    await buf.line(l);
+  const bad = verdicts.filter((v) => v.status !== 'pass');
+  if (bad.length) {
+    await buf.line('');
+    await buf.line(`Failures and errors${bad.length > SHOW_FAILURES ? ` (first ${SHOW_FAILURES} of ${bad.length}; --json for all)` : ''}:`);
+    for (const v of bad.slice(0, SHOW_FAILURES)) {
+      const why = v.status === 'error' ? (v.error ?? 'error') : v.rationale || '(no rationale)';
+      await buf.line(`  ${v.status.toUpperCase().padEnd(5)} ${oneLine(v.judgeId, 40)}  ${oneLine(v.traceId, 60)}  ${oneLine(why, 160)}`);
+    }
+  }
+  await buf.line('');
+  if (result.gateFailures.length) {
+    await buf.line(
+      `GATE FAILED: ${result.gateFailures.map((g) => `${g.name} (${g.failed} fail, ${g.errored} error)`).join(', ')}`,
+    );
+  } else await buf.line('Gate passed.');
+  await buf.flush();
+}
+
+async function judgeLs(argv: string[], io: Output): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    judges: { type: 'string' },
+    json: { type: 'boolean' },
+    workspace: { type: 'string' },
+  });
+  if (positionals.length) throw new UsageError(`judge ls takes no arguments (got '${positionals[0]}')`);
+  let judges: JudgeSpec[];
+  let errors: { file: string; message: string }[] = [];
+  if (values.judges) {
+    try {
+      ({ judges, errors } = loadJudgesDir(resolve(values.judges)));
+    } catch (e) {
+      throw new CliExit(EXIT.failed, (e as Error).message);
+    }
+  } else {
+    judges = await withBackend(resolveWorkspacePath(values.workspace), async (b) => b.call('listJudges', {}));
+  }
+  if (values.json) {
+    await io.out(
+      toJson({
+        judges: judges.map((j) => ({ id: j.id, kind: j.kind, name: j.name, description: j.description, gating: j.gating, tags: j.tags, hash: j.hash, model: j.model ?? null })),
+        errors,
+      }) + '\n',
+    );
+  } else {
+    const buf = new LineBuffer(io);
+    if (judges.length === 0) await buf.line('No judges.');
+    else
+      for (const l of table(
+        ['ID', 'KIND', 'GATING', 'HASH', 'NAME'],
+        judges.map((j) => [j.id, j.kind, j.gating ? 'yes' : 'no', j.hash.slice(0, 12), oneLine(j.name, 60)]),
+      ))
+        await buf.line(l);
+    for (const e of errors) io.err(`tracedeck: ${e.file}: ${e.message}\n`);
+    await buf.flush();
+  }
+  return errors.length ? EXIT.failed : EXIT.ok;
+}

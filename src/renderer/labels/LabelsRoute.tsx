@@ -1,0 +1,108 @@
+import { useRef, useState } from 'react';
+import { useClient } from '../client/ClientContext';
+import { navigate } from '../app/router';
+import { AlignmentView } from './AlignmentView';
+import { FailureModesView } from './FailureModesView';
+import { LabelingView } from './LabelingView';
+import { LABELS_HASH, type LabelsView } from './routes';
+import { errorText } from './errorText';
+import '../trace/traceView.css';
+import './labels.css';
+
+const TABS: { view: LabelsView; label: string }[] = [
+  { view: 'label', label: 'Label traces' },
+  { view: 'modes', label: 'Failure modes' },
+  { view: 'alignment', label: 'Judge alignment' },
+];
+
+/** The labelling area: its three views under one bar with export / import of the labels. */
+export function LabelsRoute({ view }: { view: LabelsView }) {
+  const client = useClient();
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [notice, setNotice] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null);
+  const [version, setVersion] = useState(0);
+
+  const exportAs = async (format: 'json' | 'csv') => {
+    try {
+      const out = await client.call('exportLabels', { format });
+      const url = URL.createObjectURL(new Blob([out.text], { type: out.mimeType }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = out.fileName;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      setNotice({ tone: 'ok', text: `Exported ${out.fileName}` });
+    } catch (e) {
+      setNotice({ tone: 'error', text: errorText(e) });
+    }
+  };
+
+  const importFiles = async (files: File[]) => {
+    let total = 0;
+    for (const f of files) {
+      try {
+        total += (await client.call('importLabels', { name: f.name, text: await f.text() })).labels;
+      } catch (e) {
+        setNotice({ tone: 'error', text: errorText(e) });
+        setVersion((v) => v + 1);
+        return;
+      }
+    }
+    setNotice({ tone: 'ok', text: `Imported ${total} label${total === 1 ? '' : 's'}` });
+    setVersion((v) => v + 1);
+  };
+
+  return (
+    <div className="lb-route" data-testid="labels-route" data-view={view}>
+      <div className="lb-bar">
+        <nav className="lb-tabs" aria-label="Labels views">
+          {TABS.map((t) => (
+            <button
+              key={t.view}
+              type="button"
+              className={`lb-tab${t.view === view ? ' on' : ''}`}
+              aria-current={t.view === view ? 'page' : undefined}
+              data-testid={`labels-tab-${t.view}`}
+              onClick={() => navigate(LABELS_HASH[t.view])}
+            >
+              {t.label}
+            </button>
+          ))}
+        </nav>
+        <span className="spacer" />
+        {notice ? (
+          <span className={notice.tone === 'error' ? 'text-error lb-notice' : 'lb-notice dim'} role="status" data-testid="labels-notice">
+            {notice.text}
+          </span>
+        ) : null}
+        <button type="button" className="button ghost" onClick={() => void exportAs('json')} data-testid="labels-export-json">
+          Export JSON
+        </button>
+        <button type="button" className="button ghost" onClick={() => void exportAs('csv')} data-testid="labels-export-csv">
+          Export CSV
+        </button>
+        <button type="button" className="button ghost" onClick={() => fileInput.current?.click()}>
+          Import labels…
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          accept=".json,.csv,application/json,text/csv"
+          multiple
+          hidden
+          data-testid="labels-import-input"
+          onChange={(e) => {
+            const files = Array.from(e.currentTarget.files ?? []);
+            e.currentTarget.value = '';
+            if (files.length) void importFiles(files);
+          }}
+        />
+      </div>
+      {view === 'label' ? <LabelingView key={version} /> : null}
+      {view === 'modes' ? <FailureModesView key={version} /> : null}
+      {view === 'alignment' ? <AlignmentView key={version} /> : null}
+    </div>
+  );
+}

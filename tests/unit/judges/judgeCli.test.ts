@@ -1,0 +1,131 @@
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importFile } from '../../../src/core/import/importFile';
+import { Workspace } from '../../../src/core/store/workspace';
+import { fixture } from '../../helpers/workspace';
+import { chat, startFakeOpenAI } from './support/fakeOpenAI';
+
+const BIN = resolve(__dirname, '../../../bin/tracedeck');
+const EXAMPLES = resolve(__dirname, '../../../judges');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function tracedeck(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return new Promise((ok, fail) => {
+    const child = spawn(BIN, args, { cwd: tmpdir(), env: { ...process.env, TRACEDECK_LLM_API_KEY: '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('error', fail);
+    child.on('close', (code) => ok({ code, stdout, stderr }));
+  });
+}
+
+let dir: string;
+let ws: string;
+let codeDir: string;
+let passingDir: string;
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'tracedeck-judge-cli-'));
+  ws = join(dir, 'cli.tracedeck');
+  const w = Workspace.open(ws);
+  for (const f of ['openinference/phoenix-rest-spans-agent-turn-tools-error.json', 'langfuse/langfuse-openai-agents-2025-09-30.trace.json']) {
+    ids[f] = (await importFile(w, fixture(f))).traceIds[0]!;
+  }
+  w.close();
+  codeDir = join(dir, 'code');
+  mkdirSync(codeDir);
+  for (const f of ['no-tool-errors.judge.ts', 'max-llm-calls.judge.ts']) copyFileSync(join(EXAMPLES, f), join(codeDir, f));
+  passingDir = join(dir, 'passing');
+  mkdirSync(passingDir);
+  copyFileSync(join(EXAMPLES, 'max-llm-calls.judge.ts'), join(passingDir, 'max-llm-calls.judge.ts'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('tracedeck judge / runs', () => {
+  it('exits 1 when a gating judge fails, and writes JUnit', async () => {
+    const junit = join(dir, 'junit.xml');
+    const r = await tracedeck(['judge', 'run', '--judges', codeDir, '--workspace', ws, '--name', 'ci', '--junit', junit]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/Judge run #\d+ "ci": done, 4\/4 verdicts/);
+    expect(r.stdout).toContain('GATE FAILED: No tool errors (1 fail, 0 error)');
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toContain('<testsuites name="tracedeck judge run #1 ci" tests="4" failures="1" errors="0">');
+    expect(xml).toMatch(/<testcase classname="tracedeck.no-tool-errors" name="fixture-trace-1" time="[\d.]+">\s*<failure message="1 of 8 tool call\(s\) failed: add_spans_to_dataset"/);
+  }, 60_000);
+
+  it('exits 0 when every gating judge passes; --json prints the tallies; cached the second time', async () => {
+    const r = await tracedeck(['judge', 'run', '--judges', passingDir, '--workspace', ws, '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.judges).toEqual([
+      { id: 'max-llm-calls', name: 'At most 10 LLM calls', kind: 'code', gating: true, model: null, passed: 2, failed: 0, errored: 0 },
+    ]);
+    expect(out.gateFailures).toEqual([]);
+    expect(out.run.cached).toBe(2); // judged in the previous test with the same file
+  }, 60_000);
+
+  it('filters traces with --traces', async () => {
+    const r = await tracedeck(['judge', 'run', '--judges', codeDir, '--workspace', ws, '--json', '--traces', 'format=langfuse']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).run.total).toBe(2);
+    const bad = await tracedeck(['judge', 'run', '--judges', codeDir, '--workspace', ws, '--traces', 'colour=red']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown key 'colour'/);
+  }, 60_000);
+
+  it('fails on broken judge files before running anything', async () => {
+    const broken = join(dir, 'broken');
+    mkdirSync(broken);
+    writeFileSync(join(broken, 'x.judge.md'), '---\n{ "kind": "llm", "oops": 1 }\n---\n{{ inputs }}');
+    const r = await tracedeck(['judge', 'run', '--judges', broken, '--workspace', ws]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/x\.judge\.md: unknown front matter key\(s\) oops/);
+    const none = await tracedeck(['judge', 'run', '--workspace', ws]);
+    expect(none.code).toBe(2);
+  }, 60_000);
+
+  it('runs an LLM judge against an OpenAI-compatible endpoint with the key from the environment', async () => {
+    const server = await startFakeOpenAI(() => ({ body: chat('{"pass": true, "rationale": "answered", "evidenceSpanIds": []}') }));
+    try {
+      const llmDir = join(dir, 'llm');
+      mkdirSync(llmDir);
+      copyFileSync(join(EXAMPLES, 'answer-quality.judge.md'), join(llmDir, 'answer-quality.judge.md'));
+      const r = await tracedeck(['judge', 'run', '--judges', llmDir, '--workspace', ws, '--json', '--base-url', server.baseUrl, '--model', 'local-m'], {
+        TRACEDECK_LLM_API_KEY: 'sk-cli-key-98765',
+      });
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).judges[0]).toMatchObject({ id: 'answer-quality', model: 'local-m', passed: 2 });
+      expect(server.requests.every((q) => q.headers.authorization === 'Bearer sk-cli-key-98765')).toBe(true);
+      expect(r.stdout + r.stderr).not.toContain('sk-cli-key');
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
+  it('lists judges and runs, and exports a run', async () => {
+    const ls = await tracedeck(['judge', 'ls', '--judges', EXAMPLES, '--json']);
+    expect(ls.code).toBe(0);
+    expect(JSON.parse(ls.stdout).judges.map((j: { id: string }) => j.id)).toEqual(['answer-quality', 'max-llm-calls', 'no-tool-errors', 'task-completion']);
+    const runs = await tracedeck(['runs', 'ls', '--workspace', ws, '--json']);
+    expect(runs.code).toBe(0);
+    const list = JSON.parse(runs.stdout).runs;
+    expect(list.at(-1)).toMatchObject({ id: 1, name: 'ci', total: 4, failed: 1 });
+    expect(list.at(-1).gateFailures).toHaveLength(1);
+    const csv = await tracedeck(['runs', 'export', '1', '--format', 'csv', '--workspace', ws]);
+    expect(csv.code).toBe(0);
+    expect(csv.stdout.split('\r\n')[0]).toMatch(/^run_id,run_name,judge_id/);
+    const missing = await tracedeck(['runs', 'export', '999', '--workspace', ws]);
+    expect(missing.code).toBe(3);
+  }, 60_000);
+});

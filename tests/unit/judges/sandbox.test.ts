@@ -1,0 +1,218 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { compileJudgeSource } from '../../../src/core/judges/compile';
+import { JudgeSandbox, type SandboxOptions, type SandboxResult } from '../../../src/core/judges/sandbox/pool';
+
+/** A small trace in the wire form the runner sends (see traceAccess.ts TraceWire). */
+function wire(traceId: string, toolError = false): string {
+  return JSON.stringify({
+    info: {
+      traceId,
+      name: `trace ${traceId}`,
+      format: 'otlp-json',
+      service: null,
+      version: null,
+      sessionId: null,
+      startMs: 0,
+      endMs: 10,
+      durationMs: 10,
+      status: toolError ? 'error' : 'ok',
+      spanCount: 2,
+      errorCount: toolError ? 1 : 0,
+      m: { input: 'hi' },
+    },
+    spans: [
+      ['root', null, 'agent run', 'agent', 'ok', 0, 10, null, null, { attributes: {}, events: [] }],
+      ['t1', 'root', 'call search', 'tool', toolError ? 'error' : 'ok', 1, 3, null, null, { attributes: {}, events: [], toolCall: { name: 'search', arguments: { q: 'x' }, isError: toolError } }],
+    ],
+  });
+}
+
+const sandboxes: JudgeSandbox[] = [];
+afterAll(async () => {
+  await Promise.all(sandboxes.map((s) => s.close()));
+});
+
+let keyN = 0;
+async function run(source: string, texts: string[], opts: SandboxOptions = {}): Promise<SandboxResult[]> {
+  const c = compileJudgeSource(source);
+  expect(c.diagnostics).toEqual([]);
+  const sb = new JudgeSandbox({ timeoutMs: 500, ...opts });
+  sandboxes.push(sb);
+  return sb.run({ key: `k${++keyN}`, js: c.js }, texts);
+}
+
+const ok = (r: SandboxResult) => {
+  if (!r.ok) throw new Error(`expected a verdict, got error: ${r.error}`);
+  return r.verdict;
+};
+const err = (r: SandboxResult) => {
+  if (r.ok) throw new Error(`expected an error, got verdict ${JSON.stringify(r.verdict)}`);
+  return r;
+};
+
+describe('code judges in the sandbox', () => {
+  it('runs a typed judge and returns its verdict with evidence and logs', async () => {
+    const [a, b] = await run(
+      `import type { Trace, JudgeResult } from 'tracedeck/judge';
+       export default function (trace: Trace): JudgeResult {
+         const bad = trace.toolCalls().filter((t) => t.isError);
+         console.log('checked', trace.id, bad.length);
+         return { pass: bad.length === 0, score: bad.length, rationale: bad.map((t) => t.name).join(','), evidenceSpanIds: bad };
+       }`,
+      [wire('a'), wire('b', true)],
+    );
+    expect(ok(a!)).toEqual({ pass: true, score: 0, rationale: '', evidenceSpanIds: [] });
+    expect(a!.logs).toEqual(['checked a 0']);
+    expect(ok(b!)).toEqual({ pass: false, score: 1, rationale: 'search', evidenceSpanIds: ['t1'] });
+  });
+
+  it('accepts defineJudge objects and boolean returns', async () => {
+    const [r] = await run(
+      `import { defineJudge } from 'tracedeck/judge';
+       export default defineJudge({ name: 'x', run: (t) => t.spans.length === 2 });`,
+      [wire('a')],
+    );
+    expect(ok(r!).pass).toBe(true);
+  });
+
+  it('records a judge that throws as an error, not a fail', async () => {
+    const [r] = await run(`export default function () { throw new Error('boom'); }`, [wire('a')]);
+    expect(err(r!).kind).toBe('throw');
+    expect(err(r!).error).toMatch(/^Error: boom/);
+  });
+
+  it('rejects results that are not verdicts', async () => {
+    const [a, b, c] = await Promise.all([
+      run(`export default function () { return 'yes'; }`, [wire('a')]),
+      run(`export default function () { return Promise.resolve(true); }`, [wire('a')]),
+      run(`export default function () { return { pass: 1 }; }`, [wire('a')]),
+    ]).then((rs) => rs.map((r) => r[0]!));
+    expect(err(a!).error).toMatch(/must return a boolean/);
+    expect(err(b!).error).toMatch(/synchronous/);
+    expect(err(c!).error).toMatch(/pass: boolean/);
+  });
+
+  it('reports a file without a default export', async () => {
+    const [r] = await run(`export const meta = { name: 'x' };`, [wire('a')]);
+    expect(err(r!).kind).toBe('load');
+  });
+});
+
+describe('isolation', () => {
+  it('denies require, process, fetch, timers and Node globals', async () => {
+    const [r] = await run(
+      `export default function () {
+         const g: any = globalThis;
+         const seen = ['require', 'process', 'fetch', 'setTimeout', 'setImmediate', 'Buffer', 'global', 'module', 'exports',
+           'SharedArrayBuffer', 'Atomics', 'WebAssembly', '__filename', 'XMLHttpRequest', 'WebSocket']
+           .filter((k) => typeof g[k] !== 'undefined');
+         return { pass: seen.length === 0, rationale: seen.join(',') };
+       }`,
+      [wire('a')],
+    );
+    expect(ok(r!)).toMatchObject({ pass: true, rationale: '' });
+  });
+
+  it('denies importing fs', async () => {
+    const [r] = await run(`import * as fs from 'fs'; export default function () { return !!fs; }`, [wire('a')]);
+    expect(err(r!).kind).toBe('load');
+    expect(err(r!).error).toMatch(/cannot import 'fs'/);
+    const [d] = await run(`export default function () { const p = import('node:fs'); return { pass: false, rationale: typeof p }; }`, [wire('a')]);
+    // import() yields a rejected promise inside the sandbox and nothing else.
+    expect(ok(d!)).toMatchObject({ pass: false, rationale: 'object' });
+  });
+
+  it('blocks constructor escapes to the host Function (trace objects, globalThis, functions)', async () => {
+    const [r] = await run(
+      `export default function (trace: any) {
+         const attempts: [string, () => any][] = [
+           ['trace.constructor', () => trace.constructor.constructor('return process')()],
+           ['span.constructor', () => trace.spans[0].constructor.constructor('return process')()],
+           ['array.constructor', () => trace.spans.constructor.constructor('return process')()],
+           ['globalThis.constructor', () => (globalThis as any).constructor.constructor('return process')()],
+           ['arrow.constructor', () => (() => 0).constructor('return process')()],
+           ['console.log.constructor', () => (console.log as any).constructor('return process')()],
+           ['eval', () => (0, eval)('process')],
+           ['Function', () => Function('return process')()],
+           ['proto chain', () => Object.getPrototypeOf(Object.getPrototypeOf(trace)).constructor.constructor('return process')()],
+         ];
+         const escaped: string[] = [];
+         for (const [name, f] of attempts) {
+           try { const p = f(); if (p && typeof p.pid === 'number') escaped.push(name); } catch { /* denied */ }
+         }
+         return { pass: escaped.length === 0, rationale: escaped.join(',') };
+       }`,
+      [wire('a')],
+    );
+    expect(ok(r!)).toMatchObject({ pass: true, rationale: '' });
+  });
+
+  it('keeps prototype pollution inside the judge context', async () => {
+    const [r] = await run(
+      `export default function () { (Object.prototype as any).polluted = 'yes'; (Array.prototype as any).push = () => 0; return true; }`,
+      [wire('a'), wire('b')],
+    );
+    expect(ok(r!).pass).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // A later run starts from a fresh context.
+    const [after] = await run(`export default function () { return { pass: ({} as any).polluted === undefined }; }`, [wire('a')]);
+    expect(ok(after!).pass).toBe(true);
+  });
+
+  it('stops an infinite loop and still judges the other traces of the batch', async () => {
+    const t0 = Date.now();
+    const rs = await run(
+      `export default function (trace: any) { if (trace.id === 'loop') { for (;;) {} } return true; }`,
+      [wire('a'), wire('loop'), wire('c'), wire('d')],
+      { timeoutMs: 300 },
+    );
+    expect(ok(rs[0]!).pass).toBe(true);
+    expect(err(rs[1]!).kind).toBe('timeout');
+    expect(err(rs[1]!).error).toMatch(/300 ms time limit/);
+    expect(ok(rs[2]!).pass).toBe(true);
+    expect(ok(rs[3]!).pass).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+
+  it('stops a loop in top-level code and promise-job loops', async () => {
+    const [top] = await run(`while (true) {} export default function () { return true; }`, [wire('a')], { timeoutMs: 200 });
+    expect(err(top!).kind).toBe('timeout');
+    const [jobs] = await run(
+      `export default function () { const f = (): any => Promise.resolve().then(f); f(); return true; }`,
+      [wire('a')],
+      { timeoutMs: 200 },
+    );
+    // The verdict was produced before the job loop; the loop itself is cut by the timeout.
+    expect(jobs!.ok ? 'verdict' : jobs!.kind).toMatch(/verdict|timeout/);
+  });
+
+  it('stops a memory bomb, names its trace, and judges the others', async () => {
+    const rs = await run(
+      `export default function (trace: any) {
+         if (trace.id === 'bomb') { const keep: number[][] = []; for (;;) keep.push(new Array(1_000_000).fill(1.5)); }
+         return true;
+       }`,
+      [wire('a'), wire('bomb'), wire('c')],
+      { timeoutMs: 20_000, memoryMb: 64 },
+    );
+    expect(ok(rs[0]!).pass).toBe(true);
+    expect(err(rs[1]!).kind).toBe('memory');
+    expect(err(rs[1]!).error).toMatch(/64 MB memory limit/);
+    expect(ok(rs[2]!).pass).toBe(true);
+  }, 60_000);
+
+  it('survives a recursion bomb (stack overflow is an ordinary error)', async () => {
+    const [r] = await run(`export default function f(t: any): any { return f(t); }`, [wire('a')]);
+    expect(err(r!).error).toMatch(/RangeError: Maximum call stack/);
+  });
+
+  it('can be cancelled', async () => {
+    const c = compileJudgeSource(`export default function () { for (;;) {} }`);
+    const sb = new JudgeSandbox({ timeoutMs: 30_000 });
+    sandboxes.push(sb);
+    const p = sb.run({ key: 'cancel', js: c.js }, [wire('a'), wire('b')]);
+    setTimeout(() => sb.cancel(), 200);
+    const rs = await p;
+    expect(rs.every((r) => !r.ok && r.kind === 'cancelled')).toBe(true);
+  });
+});
