@@ -217,12 +217,13 @@ async function main() {
 
   const total = { passed: 0, failed: 0, skipped: 0 };
   console.log('\n━━━ summary ━━━');
+  const width = Math.max(...results.map((r) => r.name.length));
   for (const r of results) {
     total.passed += r.passed;
     total.failed += r.failed;
     total.skipped += r.skipped;
     const secs = r.seconds === undefined ? '' : ` (${r.seconds.toFixed(1)} s)`;
-    console.log(`${r.failed ? 'FAIL' : 'ok  '} ${r.name.padEnd(10)} ${fmt(r)}${secs}`);
+    console.log(`${r.failed ? 'FAIL' : 'ok  '} ${r.name.padEnd(width)}  ${fmt(r)}${secs}`);
     for (const n of r.notes.slice(0, 30)) console.log(`       - ${n}`);
     if (r.notes.length > 30) console.log(`       - … and ${r.notes.length - 30} more`);
   }

@@ -126,8 +126,9 @@ export function labelHandlers(ws: Workspace, opts: LabelHandlerOptions = {}): La
     alignmentReport: async ({ judgeId, split }) => {
       const found = verdicts.latestVerdicts(judgeId);
       if (!found) throw new ApiError('not-found', `no judge '${judgeId.slice(0, 200)}' with verdicts in this workspace`);
-      // Labels imported or saved before splits existed get theirs now, so every report has them.
-      await write(() => writer.assignSplits());
+      // Labels imported or saved before splits existed get theirs now, so every report has them
+      // (checked first: the write waits for a running import).
+      if (ws.readDb.prepare('SELECT 1 FROM labels WHERE split IS NULL LIMIT 1').get()) await write(() => writer.assignSplits());
       return workspaceAlignmentReport(ws, found.judge, found.verdicts, { split });
     },
     exportLabels: ({ format }) =>

@@ -12,10 +12,12 @@ import { SpanTextIndex, traceFingerprint } from './spanTextIndex';
 import type { ApiEventEmitter } from './events';
 
 /**
- * Handlers of the trace-view methods (src/shared/traceView.ts). A trace's skeleton (summary
- * columns + tree) is read once and cached for the few traces open at a time, so opening,
- * analysing, searching and root-causing a 100k-span trace share one read. The cache entry is
- * keyed by a fingerprint of the trace row, so a re-import or live OTLP spans invalidate it.
+ * Handlers of the trace-view methods (src/shared/traceView.ts). Per trace, three derived things:
+ * the skeleton (summary columns + tree: what analysis, search and root cause work on), the
+ * encoded span columns the view loads, and the analysis. All are cached in memory for the few
+ * traces open at a time, and for big traces the encoded columns and analysis are also kept in
+ * trace_view_cache, so reopening a 100k-span trace after a restart is one row read. Everything
+ * is keyed by the trace's fingerprint: a re-import or live OTLP spans invalidate it.
  */
 
 type TraceViewMethod = keyof TraceViewOutputs;
@@ -24,107 +26,169 @@ export type TraceViewHandlers = {
 };
 
 interface Skeleton {
-  fingerprint: string;
   spans: SpanSummary[];
   tree: TraceTree;
   index: Map<string, number>;
   t0: number;
+}
+
+interface Entry {
+  fingerprint: string;
+  skeleton?: Skeleton;
   columns?: TraceColumns;
   analysis?: TraceAnalysis;
 }
 
 const CACHE_SIZE = 3;
 
-/** Traces at least this big are prepared in the background as soon as an import stores them. */
+/**
+ * Traces at least this big are prepared in the background as soon as an import stores them, and
+ * their columns and analysis are persisted; smaller ones are computed on open in milliseconds.
+ */
 export const WARM_MIN_SPANS = 10_000;
 
 export function traceViewHandlers(ws: Workspace, events?: ApiEventEmitter): TraceViewHandlers {
-  const cache = new Map<string, Skeleton>();
+  const cache = new Map<string, Entry>();
   const textIndex = new SpanTextIndex(ws);
 
-  const fingerprintOf = (traceId: string): string | null => traceFingerprint(ws.readDb, traceId);
-
-  const skeleton = (traceId: string): Skeleton | null => {
-    const fp = fingerprintOf(traceId);
+  const entry = (traceId: string): Entry | null => {
+    const fp = traceFingerprint(ws.readDb, traceId);
     if (fp === null) {
       cache.delete(traceId);
       return null;
     }
-    const hit = cache.get(traceId);
-    if (hit && hit.fingerprint === fp) {
-      cache.delete(traceId); // re-insert: most recently used last
-      cache.set(traceId, hit);
-      return hit;
-    }
-    const spans = ws.getSpanSummaries(traceId);
-    const tree = buildTraceTree(spans);
-    const index = new Map<string, number>();
-    let t0 = Infinity;
-    for (let i = 0; i < spans.length; i++) {
-      index.set(spans[i]!.spanId, i);
-      if (spans[i]!.startMs < t0) t0 = spans[i]!.startMs;
-    }
-    const sk: Skeleton = { fingerprint: fp, spans, tree, index, t0: Number.isFinite(t0) ? t0 : 0 };
-    cache.set(traceId, sk);
+    let e = cache.get(traceId);
+    if (!e || e.fingerprint !== fp) e = { fingerprint: fp };
+    cache.delete(traceId); // (re-)insert: most recently used last
+    cache.set(traceId, e);
     while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
-    return sk;
+    return e;
   };
 
-  // Opening a 100k-span trace right after importing it is the common path: read its skeleton,
-  // columns, analysis and text index while the user is still looking at the library.
+  const skeletonOf = (traceId: string, e: Entry): Skeleton => (e.skeleton ??= loadSkeleton(ws, traceId));
+
+  const persisted = (traceId: string, e: Entry, field: 'columns' | 'analysis'): string | null => {
+    const row = ws.readDb
+      .prepare(`SELECT ${field} AS v FROM trace_view_cache WHERE trace_id = ? AND fingerprint = ?`)
+      .get(traceId, e.fingerprint) as { v: string | null } | undefined;
+    return row?.v ?? null;
+  };
+
+  const persist = (traceId: string, e: Entry, field: 'columns' | 'analysis', value: unknown): void => {
+    if (skeletonSize(e) < WARM_MIN_SPANS) return;
+    // After the answer is sent; through the write queue, never inside a running import.
+    setImmediate(() => {
+      void ws
+        .exclusive(async () => {
+          if (traceFingerprint(ws.db, traceId) !== e.fingerprint) return;
+          const json = JSON.stringify(value);
+          ws.db.transaction(() => {
+            ws.db.prepare('DELETE FROM trace_view_cache WHERE trace_id NOT IN (SELECT id FROM traces)').run();
+            ws.db
+              .prepare(
+                `INSERT INTO trace_view_cache (trace_id, fingerprint, ${field}) VALUES (?, ?, ?)
+                 ON CONFLICT (trace_id) DO UPDATE SET
+                   ${field === 'columns' ? 'analysis' : 'columns'} =
+                     CASE WHEN fingerprint = excluded.fingerprint THEN ${field === 'columns' ? 'analysis' : 'columns'} END,
+                   fingerprint = excluded.fingerprint,
+                   ${field} = excluded.${field}`,
+              )
+              .run(traceId, e.fingerprint, json);
+          })();
+        })
+        .catch(() => undefined); // a cache: failing to write it changes nothing
+    });
+  };
+
+  const columnsOf = (traceId: string, e: Entry): TraceColumns => {
+    if (e.columns) return e.columns;
+    const stored = persisted(traceId, e, 'columns');
+    if (stored) return (e.columns = JSON.parse(stored) as TraceColumns);
+    e.columns = toColumns(skeletonOf(traceId, e));
+    persist(traceId, e, 'columns', e.columns);
+    return e.columns;
+  };
+
+  const analysisOf = (traceId: string, e: Entry): TraceAnalysis => {
+    if (e.analysis) return e.analysis;
+    const stored = persisted(traceId, e, 'analysis');
+    if (stored) return (e.analysis = JSON.parse(stored) as TraceAnalysis);
+    e.analysis = analyse(skeletonOf(traceId, e));
+    persist(traceId, e, 'analysis', e.analysis);
+    return e.analysis;
+  };
+
+  // Opening a 100k-span trace right after importing it is the common path: prepare its columns,
+  // analysis and text index while the user is still looking at the library.
   let warming = Promise.resolve();
-  events?.subscribe((e) => {
-    if (e.type !== 'traces-changed') return;
-    for (const traceId of e.traceIds) {
-      if (e.reason === 'delete') {
+  events?.subscribe((ev) => {
+    if (ev.type !== 'traces-changed') return;
+    for (const traceId of ev.traceIds) {
+      if (ev.reason === 'delete') {
         cache.delete(traceId);
         continue;
       }
-      warming = warming.then(async () => {
-        await new Promise((r) => setTimeout(r, 20));
-        const n = ws.readDb.prepare('SELECT span_count AS n FROM traces WHERE id = ?').get(traceId) as { n: number } | undefined;
-        if (!n || n.n < WARM_MIN_SPANS) return;
-        const sk = skeleton(traceId);
-        if (!sk) return;
-        sk.columns ??= toColumns(sk);
-        await new Promise((r) => setImmediate(r));
-        sk.analysis ??= analyse(sk);
-        await textIndex.ensure(traceId, sk.fingerprint);
-      }).catch(() => undefined);
+      warming = warming
+        .then(async () => {
+          await new Promise((r) => setTimeout(r, 20));
+          const n = ws.readDb.prepare('SELECT span_count AS n FROM traces WHERE id = ?').get(traceId) as
+            | { n: number }
+            | undefined;
+          if (!n || n.n < WARM_MIN_SPANS) return;
+          const e = entry(traceId);
+          if (!e) return;
+          columnsOf(traceId, e);
+          await new Promise((r) => setImmediate(r));
+          analysisOf(traceId, e);
+          await textIndex.ensure(traceId, e.fingerprint);
+        })
+        .catch(() => undefined);
     }
   });
 
   return {
     getTraceColumns: ({ traceId }) => {
       const t = ws.getTrace(traceId);
-      const sk = t && skeleton(traceId);
-      if (!t || !sk) return null;
+      const e = t && entry(traceId);
+      if (!t || !e) return null;
       const { meta, ...summary } = t;
-      sk.columns ??= toColumns(sk);
-      const data: TraceViewData = { summary, meta, columns: sk.columns };
+      const data: TraceViewData = { summary, meta, columns: columnsOf(traceId, e) };
       return data;
     },
 
     getTraceAnalysis: ({ traceId }) => {
-      const sk = skeleton(traceId);
-      if (!sk) return null;
-      sk.analysis ??= analyse(sk);
-      return sk.analysis;
+      const e = entry(traceId);
+      return e ? analysisOf(traceId, e) : null;
     },
 
     getRootCause: ({ traceId, spanId }) => {
-      const sk = skeleton(traceId);
-      const target = sk?.index.get(spanId);
-      if (!sk || target === undefined) return null;
+      const e = entry(traceId);
+      if (!e) return null;
+      const sk = skeletonOf(traceId, e);
+      const target = sk.index.get(spanId);
+      if (target === undefined) return null;
       return computeRootCause(sk.spans, sk.tree, target, (i) => ws.getSpan(traceId, sk.spans[i]!.spanId));
     },
 
     searchSpans: (input) => {
-      const sk = skeleton(input.traceId);
-      if (!sk) return { spanIds: [], indexed: false, tookMs: 0 };
+      const e = entry(input.traceId);
+      if (!e) return { spanIds: [], indexed: false, tookMs: 0 };
+      const sk = skeletonOf(input.traceId, e);
       return searchSpans(ws, textIndex, input, sk.spans, sk.tree);
     },
   };
+}
+
+function skeletonSize(e: Entry): number {
+  return e.skeleton?.spans.length ?? e.columns?.n ?? 0;
+}
+
+function loadSkeleton(ws: Workspace, traceId: string): Skeleton {
+  const spans = ws.getSpanSummaries(traceId);
+  const tree = buildTraceTree(spans);
+  let t0 = Infinity;
+  for (let i = 0; i < spans.length; i++) if (spans[i]!.startMs < t0) t0 = spans[i]!.startMs;
+  return { spans, tree, index: tree.byId, t0: Number.isFinite(t0) ? t0 : 0 };
 }
 
 function toColumns(sk: Skeleton): TraceColumns {

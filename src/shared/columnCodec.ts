@@ -18,7 +18,11 @@ function bytesToBase64(bytes: Uint8Array): string {
   return btoa(bin);
 }
 
+/** Native decoder where the engine has it (Chromium 140+): several times faster than atob + loop. */
+const fromBase64 = (Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array }).fromBase64;
+
 function base64ToBytes(b64: string): Uint8Array {
+  if (fromBase64) return fromBase64(b64);
   if (NodeBuf) {
     const b = NodeBuf.from(b64, 'base64');
     // Copy into a fresh, aligned buffer: Node's pooled Buffers may start at odd offsets.

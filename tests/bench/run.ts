@@ -11,10 +11,12 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { importBench } from './importBench';
 import { diffBench } from './diff.bench';
+import { traceViewBench } from './traceView.bench';
+import { judgesBench } from './judges.bench';
 import { REPO_ROOT } from './spawnChild';
 import type { Bench, BenchTable } from './types';
 
-const BENCHES: Bench[] = [importBench, diffBench];
+const BENCHES: Bench[] = [importBench, diffBench, traceViewBench, judgesBench];
 
 function parseArgs(argv: string[]): Record<string, string> {
   const out: Record<string, string> = {};

@@ -72,7 +72,7 @@ describe.skipIf(skip)('compare views in Chromium (browser mode)', () => {
       judgeId,
       judgeHash: `${judgeId}-h1`,
       traceId,
-      traceImportedAt: null,
+      traceImportId: null,
       cached: false,
       outcome: { status, rationale, evidenceSpanIds: [], durationMs: 3, model: null, ...(error ? { error } : {}) },
     });

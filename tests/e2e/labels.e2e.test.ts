@@ -141,6 +141,9 @@ describe.skipIf(skip)('labelling, failure modes and judge alignment in Chromium'
           await page.keyboard.press('t');
           await page.getByTestId('tag-input').waitFor();
           await page.keyboard.type(plan.tag);
+          // a new name is offered for creation; an existing one would be listed with its definition
+          await page.locator('.lb-tag-option.active', { hasText: `Create “${plan.tag}”` }).waitFor();
+          if (name === 'popularity 3') await screenshot(page, 'labels-tag-typeahead');
           await page.keyboard.press('Enter'); // creates the mode and tags the trace
           await page.locator('[data-testid=trace-tag]', { hasText: plan.tag }).waitFor();
         }

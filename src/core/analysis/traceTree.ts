@@ -36,6 +36,8 @@ export interface TraceTree {
   maxDepth: number;
   /** Span indices whose parent link had to be cut (unknown parent, self-parent or cycle). */
   detached: Int32Array;
+  /** span id → span index (the first span with that id). */
+  byId: Map<string, number>;
 }
 
 /** Span indices sorted by start time, ties by input position (stable, deterministic). */
@@ -155,6 +157,7 @@ export function buildTraceTree(spans: readonly TreeInput[]): TraceTree {
     subtreeEnd,
     maxDepth,
     detached: Int32Array.from(detachedList),
+    byId,
   };
 }
 

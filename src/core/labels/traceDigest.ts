@@ -1,6 +1,7 @@
 import type { DigestError, DigestToolCall, TraceDigest } from '../model/labels';
 import type { Message, Span } from '../model/types';
-import { isRecord, toText } from '../formats/common/json';
+import { isRecord, maybeJson, toText } from '../formats/common/json';
+import { normalisePrompt, normaliseReply } from '../formats/common/messages';
 import { spanRowToSpan, type SpanRow } from '../store/rows';
 import type { Workspace } from '../store/workspace';
 
@@ -21,8 +22,11 @@ export function traceDigest(ws: Workspace, traceId: string, limits = DIGEST_LIMI
     (db.prepare(sql).all(traceId, ...params) as SpanRow[]).map(spanRowToSpan);
 
   const roots = spans('SELECT * FROM spans WHERE trace_id = ? AND tree_parent_id IS NULL ORDER BY seq LIMIT 5');
-  const firstLlm = spans(`SELECT * FROM spans WHERE trace_id = ? AND kind = 'llm' ORDER BY seq LIMIT 1`)[0];
-  const lastLlm = spans(`SELECT * FROM spans WHERE trace_id = ? AND kind = 'llm' ORDER BY seq DESC LIMIT 1`)[0];
+  // By time, not source order: some exports list observations out of order.
+  const firstLlm = spans(`SELECT * FROM spans WHERE trace_id = ? AND kind = 'llm' ORDER BY start_ms, seq LIMIT 1`)[0];
+  const lastLlm = spans(
+    `SELECT * FROM spans WHERE trace_id = ? AND kind = 'llm' ORDER BY coalesce(end_ms, start_ms) DESC, seq DESC LIMIT 1`,
+  )[0];
 
   const input =
     textOf(meta.input, 'user') ??
@@ -81,18 +85,36 @@ function firstText(values: unknown[], role: 'user' | 'assistant'): string | null
 }
 
 /**
- * Text of an input or output value. A conversation (messages, or {messages: […]}) shows its last
- * message of the given role — the task, or the answer — not the whole history.
+ * Text of an input or output value. Requests and replies in any SDK shape (message lists,
+ * {prompt, system}, chat completions, content parts…) show their last user message — the task —
+ * or the last reply, not the whole history or the raw JSON.
  */
 export function textOf(value: unknown, role: 'user' | 'assistant'): string | null {
   if (value === undefined || value === null || value === '') return null;
-  const messages = Array.isArray(value) ? value : isRecord(value) && Array.isArray(value.messages) ? value.messages : null;
-  if (messages && messages.length > 0 && messages.every((m) => isRecord(m) && typeof m.role === 'string')) {
-    const text = lastMessageText(messages as Message[], role);
-    if (text !== null) return text;
+  const v = withRoles(maybeJson(value));
+  let messages: Message[] | undefined;
+  try {
+    messages = role === 'user' ? normalisePrompt(v) : normaliseReply(v);
+  } catch {
+    messages = undefined; // not a shape the helpers know: shown as JSON below
+  }
+  const text = lastMessageText(messages, role);
+  if (text !== null) return text;
+  // {request: "…"}, {question: "…"}: one text field says it all.
+  if (isRecord(v)) {
+    const entries = Object.values(v);
+    if (entries.length === 1 && typeof entries[0] === 'string' && entries[0].trim()) return entries[0].trim();
   }
   const t = toText(value).trim();
   return t ? t : null;
+}
+
+/** LangGraph state ({messages: [{type: 'human' | 'ai', content}]}) names roles `type`. */
+function withRoles(v: unknown): unknown {
+  if (!isRecord(v) || !Array.isArray(v.messages)) return v;
+  const list = v.messages;
+  if (!list.length || !list.every((m) => isRecord(m) && m.role === undefined && typeof m.type === 'string')) return v;
+  return { ...v, messages: list.map((m) => ({ ...(m as Record<string, unknown>), role: (m as Record<string, unknown>).type })) };
 }
 
 function lastMessageText(messages: Message[] | undefined, role: 'user' | 'assistant'): string | null {

@@ -8,6 +8,7 @@ import { useImports } from '../library/useImports';
 import { TraceViewRoute } from '../trace/TraceViewRoute';
 import { CompareRouteView, isCompareRoute } from '../compare/CompareRouteView';
 import { LabelsRoute } from '../labels/LabelsRoute';
+import { JudgesRoute } from '../judges/JudgesRoute';
 import { StatusBar } from './StatusBar';
 import { TopBar } from './TopBar';
 import { useRoute } from './router';
@@ -77,6 +78,7 @@ export function App() {
         />
         {route.name === 'trace' ? <TraceViewRoute key={route.traceId} traceId={route.traceId} spanId={route.spanId} /> : null}
         {route.name === 'labels' ? <LabelsRoute view={route.view} /> : null}
+        {route.name === 'judges' ? <JudgesRoute view={route.view} /> : null}
         {isCompareRoute(route) ? <CompareRouteView route={route} /> : null}
         {route.name === 'not-found' ? (
           <div className="empty-state">

@@ -36,6 +36,15 @@ export function TopBar({ route, importing, onImport, importsCount, onToggleImpor
         </button>
         <button
           type="button"
+          className={`tab${route.name === 'judges' ? ' on' : ''}`}
+          aria-current={route.name === 'judges' ? 'page' : undefined}
+          data-testid="tab-judges"
+          onClick={() => navigate('#/judges')}
+        >
+          Judges
+        </button>
+        <button
+          type="button"
           className={`tab${route.name === 'versions' || route.name === 'compare-pair' ? ' on' : ''}`}
           aria-current={route.name === 'versions' ? 'page' : undefined}
           data-testid="tab-versions"

@@ -1,13 +1,15 @@
 import { useEffect, useState } from 'react';
 import { parseCompareRoute, type CompareRoute } from '../compare/routes';
 import { parseLabelsPath, type LabelsView } from '../labels/routes';
+import { parseJudgesPath, type JudgesView } from '../judges/routes';
 
 export type Route =
   | { name: 'library' }
   | { name: 'trace'; traceId: string; spanId: string | null }
   | { name: 'not-found'; hash: string }
   | CompareRoute
-  | { name: 'labels'; view: LabelsView };
+  | { name: 'labels'; view: LabelsView }
+  | { name: 'judges'; view: JudgesView };
 
 function decode(s: string): string | null {
   try {
@@ -25,6 +27,8 @@ export function parseRoute(hash: string): Route {
   if (compare) return compare;
   const labels = parseLabelsPath(path);
   if (labels) return { name: 'labels', view: labels };
+  const judges = parseJudgesPath(path);
+  if (judges) return { name: 'judges', view: judges };
   const parts = path.split('/');
   // ['', 'trace', id] or ['', 'trace', id, 'span', spanId]
   if (parts[0] === '' && parts[1] === 'trace' && parts[2]) {

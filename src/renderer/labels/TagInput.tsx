@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { FailureModeDto } from '../../shared/api';
 
 interface Props {
@@ -16,8 +16,6 @@ interface Props {
 export function TagInput({ modes, applied, onPick, onClose }: Props) {
   const [text, setText] = useState('');
   const [active, setActive] = useState(0);
-  const input = useRef<HTMLInputElement>(null);
-  useEffect(() => input.current?.focus(), []);
 
   const q = text.trim().toLowerCase();
   const matches = useMemo(
@@ -31,7 +29,8 @@ export function TagInput({ modes, applied, onPick, onClose }: Props) {
   return (
     <div className="lb-tag-input" data-testid="tag-input">
       <input
-        ref={input}
+        // Focused as it mounts (commit phase): keys typed right after t must land here.
+        autoFocus
         className="control"
         value={text}
         placeholder="Failure mode: type to find or create"

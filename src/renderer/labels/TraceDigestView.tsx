@@ -23,7 +23,9 @@ export function TraceDigestView({ digest, metrics }: { digest: TraceDigest; metr
           ))}
         </div>
       </div>
-      <MetricsBar metrics={metrics} summary={s} />
+      <div className="lb-metrics">
+        <MetricsBar metrics={metrics} summary={s} />
+      </div>
       <div className="lb-digest-body">
         <section className="lb-block">
           <h3 className="lb-block-title">Input</h3>

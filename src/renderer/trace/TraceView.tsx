@@ -13,7 +13,7 @@ import { FilterBar } from './filter/FilterBar';
 import { EMPTY_FILTER, filterKey, localMatches, needsServer, toSpanFilter, type FilterState } from './filter/filterState';
 import { STATUS_ERROR, criticalRows, kindOf, nameOf, type TraceModel } from './model/traceModel';
 import { collapseFromDepth, computeVisibleRows, expandTo, initialCollapsed, toggleKind } from './model/visibleRows';
-import { TimelineController } from './timeline/TimelineController';
+import { TimelineController, rowsByStart } from './timeline/TimelineController';
 import { TimelineHeader } from './timeline/TimelineHeader';
 import { formatSpanDuration } from './timeline/timeFormat';
 import { KeyHelp } from './KeyHelp';
@@ -184,6 +184,11 @@ export function TraceView({ traceId, data, model: m, initialSpanId, routeSpanId,
         timeline: controller.stats,
         visibleRows: () => visibleRef.current.rows.length,
       };
+      // Prepare what later interactions need, once the first frame is on screen.
+      setTimeout(() => {
+        void m.rowOf;
+        rowsByStart(m);
+      }, 50);
     });
     return () => cancelAnimationFrame(id);
     // once per mounted trace

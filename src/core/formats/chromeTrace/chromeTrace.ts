@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { Span, SpanEvent } from '../../model/types';
 import type { FormatImporter, ImportSink } from '../types';
-import { asNumber, asString, isRecord, parseJsonText, utf8 } from '../common/json';
+import { asNumber, asString, isRecord, parseJsonText, safeString, safeStringify, utf8 } from '../common/json';
 import { ImportError } from '../../util/errors';
 import { nestThread, type Instant, type Slice } from './threadTree';
 
@@ -418,8 +418,9 @@ function widen(into: Span, s: { startMs: number; endMs: number | null }): void {
 }
 
 function asyncKey(ev: Json, pid: string): string {
-  const id = ev.id2 !== undefined ? JSON.stringify(ev.id2) : String(ev.id ?? '');
-  return `${pid}\u0000${String(ev.cat ?? '')}\u0000${id}`;
+  // safe*: ids are untrusted values (a deeply nested array overflowed the stack under fuzzing)
+  const id = ev.id2 !== undefined ? safeStringify(ev.id2) : safeString(ev.id ?? '');
+  return `${pid}\u0000${safeString(ev.cat ?? '')}\u0000${id}`;
 }
 
 /** Small, useful header facts for the trace list (the full header stays on the root span). */

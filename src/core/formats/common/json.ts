@@ -91,8 +91,29 @@ export function toText(v: unknown): string {
   try {
     return JSON.stringify(v, null, 2);
   } catch {
-    return String(v);
+    // Not String(v): for a deeply nested array that recurses and overflows the stack too.
+    return UNSERIALISABLE;
   }
+}
+
+const UNSERIALISABLE = '[value nested too deep to show]';
+
+/**
+ * JSON.stringify that cannot throw. Trace files are untrusted: a value nested 20k levels deep
+ * makes JSON.stringify (and String() of an array) overflow the stack (found by fuzzing).
+ */
+export function safeStringify(v: unknown): string | undefined {
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return UNSERIALISABLE;
+  }
+}
+
+/** String(v) for values from trace files: objects and arrays as JSON, never throws. */
+export function safeString(v: unknown): string {
+  if (v === null || typeof v !== 'object') return String(v);
+  return safeStringify(v) ?? '';
 }
 
 /** Decode a buffer as UTF-8 text, dropping a BOM. */

@@ -1,5 +1,5 @@
 import type { Usage } from '../../model/types';
-import { asNumber, asString, isRecord } from '../common/json';
+import { asNumber, asString, isRecord, safeString, safeStringify } from '../common/json';
 import { isoToMs } from '../common/time';
 import type { Resolve } from './attachments';
 
@@ -58,9 +58,9 @@ export function errorText(err: unknown): string | undefined {
   if (isRecord(err)) {
     const type = asString(err.type);
     const message = asString(err.message) ?? '';
-    return type ? `${type}: ${message}` : message || JSON.stringify(err);
+    return type ? `${type}: ${message}` : message || safeStringify(err);
   }
-  return String(err);
+  return safeString(err);
 }
 
 /** Strip the bookkeeping fields every event carries, leaving what is worth showing. */

@@ -1,5 +1,5 @@
 import type { Message, Span, SpanEvent } from '../../model/types';
-import { asNumber, asString, isRecord, toText } from '../common/json';
+import { asNumber, asString, isRecord, safeStringify, toText } from '../common/json';
 import { normaliseMessage } from '../common/messages';
 import { errorText, eventBody, eventEnd, eventTime, inspectUsage, shorten, type Json, type SampleContext } from './context';
 
@@ -86,7 +86,7 @@ export function modelEventSpan(ev: Json, p: Placement, ctx: SampleContext): Span
 }
 
 function boundedCall(call: unknown): unknown {
-  const json = JSON.stringify(call) ?? '';
+  const json = safeStringify(call) ?? '';
   if (json.length <= MAX_CALL_JSON) return call;
   return { omitted: `raw provider call of ${json.length} characters not stored (see the model span's messages)` };
 }

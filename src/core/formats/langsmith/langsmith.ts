@@ -1,6 +1,6 @@
 import type { Span, SpanEvent, SpanKind, ToolCall, TraceMeta, Usage } from '../../model/types';
 import type { FormatImporter, ImportSink, ImportSource } from '../types';
-import { asNumber, asString, isRecord, maybeJson, parseJsonText, utf8 } from '../common/json';
+import { asNumber, asString, isRecord, maybeJson, parseJsonText, safeString, safeStringify, utf8 } from '../common/json';
 import { normalisePrompt, normaliseReply } from '../common/messages';
 import { anyTimeToMs } from '../common/time';
 import { demoteWrapperModelSpans } from '../common/wrapperSpans';
@@ -289,8 +289,8 @@ function segmentTimeMs(t: string | undefined): number | undefined {
 function errorText(e: unknown): string | undefined {
   if (e === null || e === undefined || e === '') return undefined;
   if (typeof e === 'string') return e;
-  if (isRecord(e)) return asString(e.message) ?? JSON.stringify(e);
-  return String(e);
+  if (isRecord(e)) return asString(e.message) ?? safeStringify(e);
+  return safeString(e);
 }
 
 /**

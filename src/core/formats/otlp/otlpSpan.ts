@@ -1,7 +1,7 @@
 import type { Span, SpanEvent, SpanLink, SpanStatus, TraceMeta } from '../../model/types';
 import type { ImportSink } from '../types';
 import { ImportError } from '../../util/errors';
-import { asString, isRecord } from '../common/json';
+import { asString, isRecord, safeStringify } from '../common/json';
 import { nanosToMs } from '../common/time';
 import { interpretAttributes, sessionIdOf } from '../common/semconv';
 
@@ -268,7 +268,7 @@ export function otlpSpanToSpan(raw: unknown, scope: OtlpScopeInfo | null, file: 
     ['endTimeUnixNano', rawEnd, end],
   ] as const) {
     if (ms === undefined && !isUnsetTime(value))
-      throw new ImportError(file, `${label} is not a nanosecond timestamp: ${JSON.stringify(value)?.slice(0, 80)}`, {
+      throw new ImportError(file, `${label} is not a nanosecond timestamp: ${safeStringify(value)?.slice(0, 80)}`, {
         ...where,
         spanId,
       });

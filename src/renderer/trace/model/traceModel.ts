@@ -13,7 +13,7 @@ export interface TraceModel {
   startMs: number;
   endMs: number;
   spanId: string[];
-  rowOf: Map<string, number>;
+  readonly rowOf: Map<string, number>;
   parent: Int32Array;
   depth: Int32Array;
   subtreeEnd: Int32Array;
@@ -100,8 +100,10 @@ export function buildModel(c: TraceColumns): TraceModel {
   }
   const concurrent = new Uint8Array(n);
   for (const r of decodeInt32(c.concurrent)) concurrent[r] = 1;
-  const rowOf = new Map<string, number>();
-  for (let r = 0; r < n; r++) rowOf.set(c.spanId[r]!, r);
+  // The id → row index costs 100k string hashes: built on first use (selection by id, analysis),
+  // not before the first render.
+  let rowOf: Map<string, number> | null = null;
+  const spanIds = c.spanId;
 
   return {
     n,
@@ -109,7 +111,13 @@ export function buildModel(c: TraceColumns): TraceModel {
     startMs: lo,
     endMs: hi,
     spanId: c.spanId,
-    rowOf,
+    get rowOf() {
+      if (!rowOf) {
+        rowOf = new Map<string, number>();
+        for (let r = 0; r < n; r++) rowOf.set(spanIds[r]!, r);
+      }
+      return rowOf;
+    },
     parent,
     depth,
     subtreeEnd,

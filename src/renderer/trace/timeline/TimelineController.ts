@@ -497,8 +497,10 @@ export class TimelineController {
   }
 
   /**
-   * Level of detail for a collapsed subtree: its descendants merged into a per-pixel coverage
-   * strip under the bar (difference array over the row range, O(descendants + width)).
+   * Level of detail for a collapsed subtree: its descendants drawn as one coverage strip under
+   * the bar. The union of their intervals is computed once per collapsed row (sorted and merged,
+   * zoom-independent) and each frame draws only the merged intervals in view, merged again at
+   * pixel level — so a root collapsed over 100k spans costs a few hundred fillRects, not 100k.
    */
   private drawSubtreeSummary(
     ctx: CanvasRenderingContext2D,
@@ -508,36 +510,83 @@ export class TimelineController {
     x: ScaleLinear<number, number>,
     W: number,
   ): void {
-    const m = s.model;
-    const w = Math.ceil(W);
-    const cover = new Int32Array(w + 1);
-    const errs = new Int32Array(w + 1);
-    const end = m.subtreeEnd[r]!;
-    for (let q = r + 1; q < end; q++) {
-      const x0 = Math.max(0, Math.floor(x(m.start[q]!)));
-      const x1 = Math.min(w, Math.max(x0 + 1, Math.ceil(x(m.drawEnd[q]!))));
-      if (x1 <= 0 || x0 >= w) continue;
-      cover[x0]!++;
-      cover[x1]!--;
-      if (m.status[q] === STATUS_ERROR) {
-        errs[x0]!++;
-        errs[x1]!--;
-      }
-    }
+    const u = this.subtreeUnion(s.model, r);
+    const [d0, d1] = x.domain() as [number, number];
+    const k = W / (d1 - d0);
     const sy = y + ROW_HEIGHT - 5;
-    let c = 0;
-    let e = 0;
-    for (let px = 0; px < w; px++) {
-      c += cover[px]!;
-      e += errs[px]!;
-      if (c > 0) {
-        ctx.fillStyle = e > 0 ? ERROR_COLOR : '#8b929c';
-        ctx.globalAlpha = e > 0 ? 0.9 : 0.55;
-        ctx.fillRect(px, sy, 1, 3);
+    const draw = (starts: Float64Array, ends: Float64Array, color: string, alpha: number) => {
+      ctx.fillStyle = color;
+      ctx.globalAlpha = alpha;
+      // first interval that ends at or after the domain start (ends are sorted too once merged)
+      let lo = 0;
+      let hi = starts.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (ends[mid]! < d0) lo = mid + 1;
+        else hi = mid;
       }
-    }
+      let runStart = -1;
+      let runEnd = -1;
+      for (let i = lo; i < starts.length && starts[i]! <= d1; i++) {
+        const px0 = Math.max(0, Math.floor((starts[i]! - d0) * k));
+        const px1 = Math.min(W, Math.max(px0 + 1, Math.ceil((ends[i]! - d0) * k)));
+        if (px0 <= runEnd) {
+          if (px1 > runEnd) runEnd = px1;
+          continue;
+        }
+        if (runEnd > runStart) ctx.fillRect(runStart, sy, runEnd - runStart, 3);
+        runStart = px0;
+        runEnd = px1;
+      }
+      if (runEnd > runStart) ctx.fillRect(runStart, sy, runEnd - runStart, 3);
+    };
+    draw(u.starts, u.ends, '#8b929c', 0.6);
+    if (u.errStarts.length) draw(u.errStarts, u.errEnds, ERROR_COLOR, 0.95);
     ctx.globalAlpha = 1;
   }
+
+  private unionCache = new WeakMap<TraceModel, Map<number, SubtreeUnion>>();
+
+  private subtreeUnion(m: TraceModel, r: number): SubtreeUnion {
+    let byRow = this.unionCache.get(m);
+    if (!byRow) this.unionCache.set(m, (byRow = new Map()));
+    let u = byRow.get(r);
+    if (u) return u;
+    const end = m.subtreeEnd[r]!;
+    const rows: number[] = [];
+    if (end - r - 1 > m.n / 8) {
+      // A big subtree (a collapsed root): filter the trace's start order instead of sorting.
+      const order = rowsByStart(m);
+      for (let k = 0; k < order.length; k++) {
+        const q = order[k]!;
+        if (q > r && q < end) rows.push(q);
+      }
+    } else {
+      for (let q = r + 1; q < end; q++) rows.push(q);
+      rows.sort((a, b) => m.start[a]! - m.start[b]! || a - b);
+    }
+    const merge = (sorted: number[]): [Float64Array, Float64Array] => {
+      const st: number[] = [];
+      const en: number[] = [];
+      for (const q of sorted) {
+        const a = m.start[q]!;
+        const b = Math.max(a, m.drawEnd[q]!);
+        if (en.length && a <= en[en.length - 1]!) {
+          if (b > en[en.length - 1]!) en[en.length - 1] = b;
+        } else {
+          st.push(a);
+          en.push(b);
+        }
+      }
+      return [Float64Array.from(st), Float64Array.from(en)];
+    };
+    const [starts, ends] = merge(rows);
+    const [errStarts, errEnds] = merge(rows.filter((q) => m.status[q] === STATUS_ERROR));
+    u = { starts, ends, errStarts, errEnds };
+    byRow.set(r, u);
+    return u;
+  }
+
 
   private drawAxis(): void {
     const c = this.axis;
@@ -661,6 +710,28 @@ export class TimelineController {
       ctx.strokeRect(bx0 + 0.5, 0.5, bx1 - bx0, H - 1);
     }
   }
+}
+
+const startOrders = new WeakMap<TraceModel, Int32Array>();
+
+/** Rows sorted by start time, computed once per trace (warmed after the first render). */
+export function rowsByStart(m: TraceModel): Int32Array {
+  let o = startOrders.get(m);
+  if (!o) {
+    o = new Int32Array(m.n);
+    for (let i = 0; i < m.n; i++) o[i] = i;
+    const st = m.start;
+    o.sort((a, b) => st[a]! - st[b]! || a - b);
+    startOrders.set(m, o);
+  }
+  return o;
+}
+
+interface SubtreeUnion {
+  starts: Float64Array;
+  ends: Float64Array;
+  errStarts: Float64Array;
+  errEnds: Float64Array;
 }
 
 function roundRect(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, h: number, r: number): void {

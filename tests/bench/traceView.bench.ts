@@ -1,0 +1,239 @@
+/**
+ * Trace view at 100k spans, in browser mode, in Chromium: what makes Jaeger UI, Langfuse, MLflow
+ * and Phoenix freeze. Generates one 100k-span agent trace (bigTrace.ts), imports it as OTLP/JSON,
+ * serves it with the production web build, opens it and measures with the view's own marks:
+ *  - first render: navigation → tree rows and timeline canvas drawn (performance mark
+ *    'tracedeck:trace-rendered'), with a cold server (nothing cached) and again warm;
+ *  - scroll to bottom: scrollTop = max → the last row is in the DOM and the canvas drew it;
+ *  - JS heap after GC (CDP HeapProfiler.collectGarbage + Runtime.getHeapUsage);
+ *  - timeline frame times: all rows expanded, zoomed, and the root collapsed (every span merged
+ *    into one per-pixel summary row — the level-of-detail path).
+ * Jaeger UI reference figures for this kind of machine: 2.8 s render, 0.87 s scroll to bottom,
+ * 258 MB heap (from the issue). Targets: < 1 s, < 200 ms, < 300 MB.
+ *
+ * Options: --spans=100k (trace size), --web=<dir> (use an existing production build of the web UI
+ * instead of building one into the scratch dir), --runs=3 (repetitions; medians reported).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { importFile } from '../../src/core/import/importFile';
+import { Workspace } from '../../src/core/store/workspace';
+import { startServer, type RunningServer } from '../../src/server';
+import { generateBigTrace, writeBigTraceOtlp } from './bigTrace';
+import { REPO_ROOT } from './spawnChild';
+import type { Bench, BenchContext, BenchOutcome } from './types';
+
+const CHROMIUM = process.env.TRACEDECK_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'];
+
+const JAEGER = { renderMs: 2800, scrollMs: 870, heapMB: 258 };
+const TARGET = { renderMs: 1000, scrollMs: 200, heapMB: 300, frameMs: 16 };
+
+interface OpenMeasure {
+  /** navigation start → tree + timeline drawn */
+  renderSinceNavigationMs: number;
+  /** route mounted (app booted) → tree + timeline drawn */
+  renderSinceRouteMs: number;
+  /** server time + transfer of the columns request */
+  columnsRequestMs: number;
+  columnsBytes: number;
+}
+
+export interface TraceViewBenchData {
+  spans: number;
+  generateMs: number;
+  importMs: number;
+  cold: OpenMeasure;
+  warm: OpenMeasure[];
+  scrollToBottomMs: number[];
+  heapAfterGcMB: number;
+  frames: { expandedMs: number; zoomedMs: number; collapsedRootLodMs: number };
+  domRows: number;
+}
+
+function parseSize(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(s.trim());
+  if (!m) throw new Error(`bad size '${s}'`);
+  return Math.round(Number(m[1]) * ({ '': 1, k: 1e3, m: 1e6 } as Record<string, number>)[m[2]!.toLowerCase()]!);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const ms = (n: number) => `${Math.round(n).toLocaleString('en-US')} ms`;
+
+/** The production build: the dev build of React is several times slower and would skew everything. */
+function buildWeb(outDir: string, log: (m: string) => void): string {
+  log(`trace-view: building the production web UI into ${outDir} …`);
+  execFileSync(
+    process.execPath,
+    [join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.web.config.ts', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_ENV: 'production', VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' } },
+  );
+  if (!existsSync(join(outDir, 'index.html'))) throw new Error(`vite build produced no ${outDir}/index.html`);
+  return outDir;
+}
+
+async function openTrace(browser: Browser, url: string, traceId: string): Promise<{ page: Page; m: OpenMeasure }> {
+  const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, colorScheme: 'dark' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${url}/#/trace/${encodeURIComponent(traceId)}`);
+  await page.waitForFunction(() => window.__tracedeckTraceView !== undefined, null, { timeout: 120_000 });
+  if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+  const m = await page.evaluate(() => {
+    const v = window.__tracedeckTraceView!;
+    const req = performance
+      .getEntriesByType('resource')
+      .find((e) => e.name.endsWith('/getTraceColumns')) as PerformanceResourceTiming | undefined;
+    return {
+      renderSinceNavigationMs: v.firstRenderSinceNavigationMs,
+      renderSinceRouteMs: v.firstRenderMs,
+      columnsRequestMs: req ? req.responseEnd - req.requestStart : NaN,
+      columnsBytes: req ? req.encodedBodySize : NaN,
+    };
+  });
+  return { page, m };
+}
+
+/** scrollTop = max, then frames until the last row exists and the canvas drew it. */
+async function scrollToBottom(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const el = document.querySelector('[data-testid=span-tree]') as HTMLElement;
+    el.scrollTop = 0;
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const total = window.__tracedeckTraceView!.visibleRows();
+    const t0 = performance.now();
+    el.scrollTop = el.scrollHeight;
+    for (;;) {
+      await new Promise((r) => requestAnimationFrame(r));
+      const lastRow = Number(el.dataset.lastRow);
+      const drawn = window.__tracedeckTraceView!.timeline.lastRange[1];
+      if (lastRow === total - 1 && drawn === total && document.querySelector('[role=treeitem]:last-child')) break;
+      if (performance.now() - t0 > 30_000) throw new Error('bottom never rendered');
+    }
+    return performance.now() - t0;
+  });
+}
+
+async function frameAfter(page: Page, act: () => Promise<void>): Promise<number> {
+  const before = await page.evaluate(() => window.__tracedeckTraceView!.timeline.frames);
+  await act();
+  await page.waitForFunction((n) => window.__tracedeckTraceView!.timeline.frames > n, before);
+  await page.waitForTimeout(50);
+  return page.evaluate(() => window.__tracedeckTraceView!.timeline.lastFrameMs);
+}
+
+export const traceViewBench: Bench = {
+  name: 'trace-view',
+  description: 'open a 100k-span trace in browser mode: first render, scroll to bottom, heap (vs Jaeger UI)',
+  async run(ctx: BenchContext): Promise<BenchOutcome> {
+    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}`);
+    const spans = parseSize(ctx.options.spans ?? '100k');
+    const runs = Math.max(1, Number(ctx.options.runs ?? 3));
+    const web = ctx.options.web ? join(REPO_ROOT, ctx.options.web) : buildWeb(join(ctx.tmpDir, 'web'), ctx.log);
+
+    ctx.log(`trace-view: generating a ${spans}-span trace …`);
+    let t = performance.now();
+    const trace = generateBigTrace({ spans });
+    const file = join(ctx.tmpDir, `trace-view-${spans}.json`);
+    await writeBigTraceOtlp(file, trace);
+    const generateMs = performance.now() - t;
+    ctx.log(`trace-view: ${(statSync(file).size / 2 ** 20).toFixed(1)} MiB OTLP/JSON; importing …`);
+
+    const wsPath = join(ctx.tmpDir, 'trace-view.tracedeck');
+    const ws = Workspace.open(wsPath);
+    t = performance.now();
+    const imported = await importFile(ws, file);
+    const importMs = performance.now() - t;
+    ws.close();
+    const problems: string[] = [];
+    if (imported.spanCount !== spans) problems.push(`imported ${imported.spanCount} spans, generated ${spans}`);
+    const traceId = imported.traceIds[0]!;
+
+    // A server started after the import: nothing about the trace is cached (cold open).
+    let server: RunningServer | null = await startServer({ workspacePath: wsPath, port: 0, staticDir: web, otlp: false });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    const data: TraceViewBenchData = {
+      spans,
+      generateMs,
+      importMs,
+      cold: null as unknown as OpenMeasure,
+      warm: [],
+      scrollToBottomMs: [],
+      heapAfterGcMB: NaN,
+      frames: { expandedMs: NaN, zoomedMs: NaN, collapsedRootLodMs: NaN },
+      domRows: 0,
+    };
+    try {
+      ctx.log('trace-view: cold open …');
+      const cold = await openTrace(browser, server.url, traceId);
+      data.cold = cold.m;
+      const shown = await cold.page.evaluate(() => window.__tracedeckTraceView!.spans);
+      if (shown !== spans) problems.push(`view shows ${shown} spans, expected ${spans}`);
+      await cold.page.context().close();
+
+      for (let i = 0; i < runs; i++) {
+        ctx.log(`trace-view: warm open ${i + 1}/${runs} …`);
+        const { page, m } = await openTrace(browser, server.url, traceId);
+        data.warm.push(m);
+        data.scrollToBottomMs.push(await scrollToBottom(page));
+        data.domRows = await page.locator('[role=treeitem]').count();
+        if (i === runs - 1) {
+          // frames: expanded (after the scroll), zoomed in, and the root collapsed (LOD summary)
+          data.frames.expandedMs = await frameAfter(page, () => page.evaluate(() => void document.querySelector('[data-testid=span-tree]')!.scrollBy(0, -240)));
+          await page.locator('[data-testid=span-tree]').focus();
+          data.frames.zoomedMs = await frameAfter(page, () => page.keyboard.press('w'));
+          await page.keyboard.press('0');
+          await page.keyboard.press('Home');
+          await page.waitForTimeout(100);
+          data.frames.collapsedRootLodMs = await frameAfter(page, () => page.keyboard.press('ArrowLeft'));
+          await page.keyboard.press('Escape');
+          const cdp = await page.context().newCDPSession(page);
+          await cdp.send('HeapProfiler.enable');
+          await cdp.send('HeapProfiler.collectGarbage');
+          await cdp.send('HeapProfiler.collectGarbage');
+          const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
+          data.heapAfterGcMB = heap.usedSize / 2 ** 20;
+        }
+        await page.context().close();
+      }
+    } finally {
+      await browser.close();
+      await server?.close();
+      server = null;
+    }
+
+    const warmRender = median(data.warm.map((w) => w.renderSinceNavigationMs));
+    const scroll = median(data.scrollToBottomMs);
+    const verdict = (v: number, target: number) => (v < target ? 'yes' : 'NO');
+    const rows = [
+      ['first render, cold server (navigation → tree + timeline)', ms(data.cold.renderSinceNavigationMs), ms(JAEGER.renderMs), `< ${ms(TARGET.renderMs)}`, verdict(data.cold.renderSinceNavigationMs, TARGET.renderMs)],
+      [`first render, warm (median of ${runs})`, ms(warmRender), ms(JAEGER.renderMs), `< ${ms(TARGET.renderMs)}`, verdict(warmRender, TARGET.renderMs)],
+      [`scroll to bottom (median of ${runs})`, ms(scroll), ms(JAEGER.scrollMs), `< ${ms(TARGET.scrollMs)}`, verdict(scroll, TARGET.scrollMs)],
+      ['JS heap after GC', `${data.heapAfterGcMB.toFixed(0)} MB`, `${JAEGER.heapMB} MB`, `< ${TARGET.heapMB} MB`, verdict(data.heapAfterGcMB, TARGET.heapMB)],
+      ['timeline frame, all rows expanded', `${data.frames.expandedMs.toFixed(1)} ms`, '–', `< ${TARGET.frameMs} ms`, verdict(data.frames.expandedMs, TARGET.frameMs)],
+      ['timeline frame, zoomed in', `${data.frames.zoomedMs.toFixed(1)} ms`, '–', `< ${TARGET.frameMs} ms`, verdict(data.frames.zoomedMs, TARGET.frameMs)],
+      [`timeline frame, root collapsed (LOD over ${spans.toLocaleString('en-US')} spans)`, `${data.frames.collapsedRootLodMs.toFixed(1)} ms`, '–', `< ${TARGET.frameMs} ms`, verdict(data.frames.collapsedRootLodMs, TARGET.frameMs)],
+    ];
+    return {
+      tables: [
+        {
+          title: `Trace view, ${spans.toLocaleString('en-US')} spans, browser mode (Chromium, 1600×900)`,
+          headers: ['measure', 'Tracedeck', 'Jaeger UI', 'target', 'met'],
+          rows,
+          notes: [
+            `cold first render after a server start: columns request ${ms(data.cold.columnsRequestMs)} (server read + tree + encode + transfer), ${(data.cold.columnsBytes / 2 ** 20).toFixed(1)} MiB; route mount → render ${ms(data.cold.renderSinceRouteMs)}`,
+            `warm: the server keeps the trace's skeleton; imports through the app prepare it in the background`,
+            `${data.domRows} tree rows in the DOM at the bottom of ${spans.toLocaleString('en-US')} (virtualised)`,
+            `generate ${ms(generateMs)}, import ${ms(importMs)}; Jaeger UI figures are the issue's reference for this kind of machine`,
+            ...problems,
+          ],
+        },
+      ],
+      data,
+      ok: problems.length === 0,
+    };
+  },
+};

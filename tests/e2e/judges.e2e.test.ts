@@ -1,0 +1,169 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, collectCspViolations, launchChromium, openPage, screenshot, type PageProblems } from './support/browser';
+import { CHROMIUM, FIXTURES, WEB_DIR } from './support/paths';
+import { startTestServer, type TestServer } from './support/server';
+
+// Phoenix agent turn 'pxi.turn' (trace id fixture-trace-1, 18 spans): the tool span s11
+// add_spans_to_dataset failed (status ERROR); 8 tool spans in all.
+const PHOENIX = join(FIXTURES, 'openinference/phoenix-rest-spans-agent-turn-tools-error.json');
+
+/** Every file of the built renderer, recursively. */
+function files(dir: string): string[] {
+  const out: string[] = [];
+  const stack = [dir];
+  while (stack.length) {
+    const d = stack.pop()!;
+    for (const e of readdirSync(d)) {
+      const p = join(d, e);
+      if (statSync(p).isDirectory()) stack.push(p);
+      else out.push(p);
+    }
+  }
+  return out;
+}
+
+describe('the web build', () => {
+  it('bundles Monaco and its workers and references no CDN', () => {
+    const all = files(WEB_DIR);
+    const names = all.map((f) => f.slice(WEB_DIR.length + 1));
+    expect(names.some((n) => /assets\/ts\.worker-[\w-]+\.js$/.test(n))).toBe(true);
+    expect(names.some((n) => /assets\/editor\.worker-[\w-]+\.js$/.test(n))).toBe(true);
+    const cdn = /(?:https?:)?\/\/[^\s"'`)]*(?:cdn|jsdelivr|unpkg)[^\s"'`)]*/gi;
+    const hits: string[] = [];
+    for (const f of all) {
+      if (!/\.(js|mjs|css|html|json|svg|map)$/.test(f)) continue;
+      // Source maps quote dependency sources, comments included; only shipped code counts.
+      if (f.endsWith('.map')) continue;
+      const text = readFileSync(f, 'utf8');
+      for (const m of text.matchAll(cdn)) hits.push(`${f.slice(WEB_DIR.length + 1)}: ${m[0].slice(0, 120)}`);
+      for (const word of ['jsdelivr', 'unpkg']) if (text.toLowerCase().includes(word)) hits.push(`${f.slice(WEB_DIR.length + 1)}: mentions ${word}`);
+    }
+    expect(hits).toEqual([]);
+  });
+});
+
+const skip = !chromiumAvailable();
+if (skip) console.warn(`[e2e] judges tests skipped: no Chromium at ${CHROMIUM}`);
+
+describe.skipIf(skip)('judges in Chromium: Monaco editor, live re-run, runs', () => {
+  let srv: TestServer;
+  let browser: Browser;
+  let page: Page;
+  let problems: PageProblems;
+
+  beforeAll(async () => {
+    srv = await startTestServer();
+    const out = await srv.server.backend.importPaths([PHOENIX]);
+    expect(out[0]!.ok).toBe(true);
+    browser = await launchChromium();
+    ({ page, problems } = await openPage(browser, srv.url));
+    await page.goto(`${srv.url}/#/judges`);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await srv?.close();
+  });
+
+  async function setEditorText(text: string): Promise<void> {
+    const editor = page.locator('[data-testid=judge-source][data-ready=true] .monaco-editor textarea');
+    await editor.waitFor({ state: 'attached', timeout: 30_000 });
+    await page.locator('[data-testid=judge-source] .monaco-editor').click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Delete');
+    // insertText: one input event, no auto-closing brackets or indentation from Monaco.
+    await page.keyboard.insertText(text);
+  }
+
+  it('creates a code judge in Monaco and re-runs it live on the trace', async () => {
+    await page.getByTestId('tab-judges').waitFor();
+    await page.getByTestId('new-judge-code').click();
+    await page.locator('[data-testid=judge-editor][data-kind=code]').waitFor();
+    await page.locator('[data-testid=judge-source][data-ready=true]').waitFor({ timeout: 30_000 });
+    // The starter judge runs on the only trace as soon as the editor is up.
+    await page.getByTestId('judge-trace-select').waitFor();
+    expect(await page.getByTestId('judge-trace-select').inputValue()).toBe('fixture-trace-1');
+    await page.waitForFunction(() => document.querySelector('[data-testid=verdict-status]')?.textContent === 'fail', null, { timeout: 30_000 });
+    expect(await page.getByTestId('preview-rationale').textContent()).toBe('1 tool call(s) failed');
+    const link = page.getByTestId('evidence-link').first();
+    expect(await link.getAttribute('href')).toBe('#/trace/fixture-trace-1/span/s11');
+
+    // Edit: the verdict follows the text, console output is shown.
+    await setEditorText(`import type { Trace, JudgeResult } from 'tracedeck/judge';
+export default function (trace: Trace): JudgeResult {
+  const tools = trace.toolCalls();
+  console.log('tools', tools.length);
+  return { pass: tools.length === 8, rationale: 'tools: ' + tools.length, evidenceSpanIds: [trace.root!.spanId] };
+}
+`);
+    await page.waitForFunction(() => document.querySelector('[data-testid=preview-rationale]')?.textContent === 'tools: 8', null, { timeout: 30_000 });
+    expect(await page.getByTestId('verdict-status').textContent()).toBe('pass');
+    expect(await page.getByTestId('preview-logs').textContent()).toBe('tools 8');
+    expect(await page.getByTestId('evidence-link').first().getAttribute('href')).toBe('#/trace/fixture-trace-1/span/s01');
+  });
+
+  it('gives TypeScript errors for the trace API and reports runtime errors', async () => {
+    await setEditorText(`import type { Trace } from 'tracedeck/judge';
+export default function (trace: Trace) {
+  return { pass: trace.spanz.length > 0 };
+}
+`);
+    // Monaco's TypeScript worker flags the unknown property (squiggle + marker).
+    await page.locator('[data-testid=judge-source] .squiggly-error').first().waitFor({ timeout: 30_000 });
+    // At runtime the same judge throws: an error, not a fail.
+    await page.waitForFunction(() => document.querySelector('[data-testid=verdict-status]')?.textContent === 'error', null, { timeout: 30_000 });
+    expect(await page.getByTestId('preview-error').textContent()).toMatch(/TypeError/);
+  });
+
+  it('saves the judge, runs it over the traces and links evidence into the trace view', async () => {
+    await setEditorText(`import type { Trace, JudgeResult } from 'tracedeck/judge';
+export const meta = { name: 'E2E tool errors', gating: true };
+export default function (trace: Trace): JudgeResult {
+  const bad = trace.toolCalls().filter((t) => t.isError);
+  return { pass: bad.length === 0, rationale: bad.map((t) => t.name).join(', '), evidenceSpanIds: bad };
+}
+`);
+    await page.getByTestId('judge-id').fill('e2e-tool-errors');
+    await page.getByTestId('judge-save').click();
+    await page.waitForFunction(() => location.hash === '#/judges/j/e2e-tool-errors', null, { timeout: 10_000 });
+    expect(await page.getByTestId('judge-list').textContent()).toContain('E2E tool errors');
+
+    await page.getByTestId('judges-tab-runs').click();
+    await page.getByTestId('run-panel').waitFor();
+    await page.getByTestId('run-judge-e2e-tool-errors').check();
+    await page.getByTestId('run-start').click();
+    await page.locator('[data-testid=run-view][data-status=done]').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('run-gate').textContent()).toContain('gate failed: E2E tool errors');
+    const row = page.getByTestId('verdict-row').first();
+    expect(await row.textContent()).toContain('add_spans_to_dataset');
+    await screenshot(page, 'judges-run');
+    await row.getByTestId('evidence-link').click();
+    await page.waitForFunction(() => location.hash === '#/trace/fixture-trace-1/span/s11', null, { timeout: 10_000 });
+  });
+
+  it('edits an LLM judge template with a live-rendered prompt', async () => {
+    await page.goto(`${srv.url}/#/judges/new/llm`);
+    await page.locator('[data-testid=judge-editor][data-kind=llm]').waitFor();
+    await page.locator('[data-testid=judge-source][data-ready=true]').waitFor({ timeout: 30_000 });
+    await setEditorText(`---
+{ "kind": "llm", "name": "Asked" }
+---
+The user asked: {{ inputs }}
+`);
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=rendered-prompt]')?.textContent?.includes('The user asked: can you save this trace to a dataset?'),
+      null,
+      { timeout: 30_000 },
+    );
+  });
+
+  it('loaded nothing from outside the app and broke no CSP rule', async () => {
+    await collectCspViolations(page, problems);
+    expect(problems.foreignRequests).toEqual([]);
+    expect(problems.cspViolations).toEqual([]);
+    expect(problems.pageErrors).toEqual([]);
+  });
+});
