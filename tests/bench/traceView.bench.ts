@@ -46,6 +46,7 @@ export interface TraceViewBenchData {
   generateMs: number;
   importMs: number;
   cold: OpenMeasure;
+  restarted: OpenMeasure;
   warm: OpenMeasure[];
   scrollToBottomMs: number[];
   heapAfterGcMB: number;
@@ -160,6 +161,7 @@ export const traceViewBench: Bench = {
       generateMs,
       importMs,
       cold: null as unknown as OpenMeasure,
+      restarted: null as unknown as OpenMeasure,
       warm: [],
       scrollToBottomMs: [],
       heapAfterGcMB: NaN,
@@ -172,7 +174,17 @@ export const traceViewBench: Bench = {
       data.cold = cold.m;
       const shown = await cold.page.evaluate(() => window.__tracedeckTraceView!.spans);
       if (shown !== spans) problems.push(`view shows ${shown} spans, expected ${spans}`);
+      // let the analysis request finish and the derived data reach trace_view_cache
+      await cold.page.waitForFunction(() => document.querySelector('[data-testid=metric-steps] .tv-metric-value')?.textContent !== '…');
       await cold.page.context().close();
+      await new Promise((r) => setTimeout(r, 1500));
+
+      ctx.log('trace-view: open after a server restart …');
+      await server.close();
+      server = await startServer({ workspacePath: wsPath, port: 0, staticDir: web, otlp: false });
+      const restarted = await openTrace(browser, server.url, traceId);
+      data.restarted = restarted.m;
+      await restarted.page.context().close();
 
       for (let i = 0; i < runs; i++) {
         ctx.log(`trace-view: warm open ${i + 1}/${runs} …`);
@@ -209,7 +221,8 @@ export const traceViewBench: Bench = {
     const scroll = median(data.scrollToBottomMs);
     const verdict = (v: number, target: number) => (v < target ? 'yes' : 'NO');
     const rows = [
-      ['first render, cold server (navigation → tree + timeline)', ms(data.cold.renderSinceNavigationMs), ms(JAEGER.renderMs), `< ${ms(TARGET.renderMs)}`, verdict(data.cold.renderSinceNavigationMs, TARGET.renderMs)],
+      ['first render, first open after import (navigation → tree + timeline)', ms(data.cold.renderSinceNavigationMs), ms(JAEGER.renderMs), `< ${ms(TARGET.renderMs)}`, verdict(data.cold.renderSinceNavigationMs, TARGET.renderMs)],
+      ['first render, reopened after a server restart', ms(data.restarted.renderSinceNavigationMs), ms(JAEGER.renderMs), `< ${ms(TARGET.renderMs)}`, verdict(data.restarted.renderSinceNavigationMs, TARGET.renderMs)],
       [`first render, warm (median of ${runs})`, ms(warmRender), ms(JAEGER.renderMs), `< ${ms(TARGET.renderMs)}`, verdict(warmRender, TARGET.renderMs)],
       [`scroll to bottom (median of ${runs})`, ms(scroll), ms(JAEGER.scrollMs), `< ${ms(TARGET.scrollMs)}`, verdict(scroll, TARGET.scrollMs)],
       ['JS heap after GC', `${data.heapAfterGcMB.toFixed(0)} MB`, `${JAEGER.heapMB} MB`, `< ${TARGET.heapMB} MB`, verdict(data.heapAfterGcMB, TARGET.heapMB)],
@@ -224,8 +237,9 @@ export const traceViewBench: Bench = {
           headers: ['measure', 'Tracedeck', 'Jaeger UI', 'target', 'met'],
           rows,
           notes: [
-            `cold first render after a server start: columns request ${ms(data.cold.columnsRequestMs)} (server read + tree + encode + transfer), ${(data.cold.columnsBytes / 2 ** 20).toFixed(1)} MiB; route mount → render ${ms(data.cold.renderSinceRouteMs)}`,
-            `warm: the server keeps the trace's skeleton; imports through the app prepare it in the background`,
+            `first open: columns request ${ms(data.cold.columnsRequestMs)} (server: read the span table, build the tree, encode; transfer ${(data.cold.columnsBytes / 2 ** 20).toFixed(1)} MiB); route mount → render ${ms(data.cold.renderSinceRouteMs)}`,
+            `after a restart the encoded columns come from trace_view_cache (columns request ${ms(data.restarted.columnsRequestMs)}); warm = same server, trace cached in memory`,
+            `imports made through the app (UI, CLI server, OTLP) prepare big traces in the background, so their first open is like a reopen`,
             `${data.domRows} tree rows in the DOM at the bottom of ${spans.toLocaleString('en-US')} (virtualised)`,
             `generate ${ms(generateMs)}, import ${ms(importMs)}; Jaeger UI figures are the issue's reference for this kind of machine`,
             ...problems,

@@ -204,7 +204,10 @@ describe.skipIf(skip)('compare views in Chromium (browser mode)', () => {
   });
 
   it('trajectory overlay of a trace against its scenario', async () => {
-    await page.goto(`${srv.url}/#/trace/turn-v1/trajectory`);
+    // from the trace view's header
+    await page.goto(`${srv.url}/#/trace/turn-v1`);
+    await page.getByTestId('trajectory-link').click();
+    await page.waitForFunction(() => window.location.hash === '#/trace/turn-v1/trajectory');
     await page.locator('[data-testid=trajectory-overlay][data-state=ok]').waitFor();
     const metrics = (await page.getByTestId('trajectory-metrics').textContent()) ?? '';
     expect(metrics).toContain('✓ correct');
