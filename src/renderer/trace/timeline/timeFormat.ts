@@ -4,9 +4,11 @@ export function formatTick(ms: number, stepMs: number): string {
   const sign = ms < 0 ? '-' : '';
   const a = Math.abs(ms);
   if (stepMs < 0.001) return `${sign}${(a * 1000).toFixed(decimals(stepMs * 1000))}µs`;
-  if (stepMs < 1) return `${sign}${a.toFixed(decimals(stepMs))}ms`;
-  if (stepMs < 1000) return `${sign}${a.toFixed(decimals(stepMs))}ms`;
-  if (stepMs < 60_000) return `${sign}${(a / 1000).toFixed(decimals(stepMs / 1000))}s`;
+  if (stepMs < 1000) {
+    // far from the start, "65.5s" reads better than "65500ms"
+    return a < 1000 ? `${sign}${a.toFixed(decimals(stepMs))}ms` : `${sign}${(a / 1000).toFixed(decimals(stepMs / 1000))}s`;
+  }
+  if (stepMs < 60_000 && a < 60_000) return `${sign}${(a / 1000).toFixed(decimals(stepMs / 1000))}s`;
   if (stepMs < 3_600_000) {
     const m = Math.floor(a / 60_000);
     const s = (a - m * 60_000) / 1000;
