@@ -64,9 +64,16 @@ function modeFor(s: Scenario, step: number, call: number, tool: string): ArgMatc
  */
 function matchCalls(s: Scenario, ideal: IdealRef[], observed: ObservedCall[]): Int32Array {
   const idealOf = new Int32Array(observed.length).fill(-1);
-  const candidates = ideal.map((r) =>
-    observed.flatMap((o, j) => (o.tool === r.tool && argsMatch(o.args, r.args, modeFor(s, r.step, r.call, r.tool)) ? [j] : [])),
-  );
+  // Successful calls are tried before failed ones: a failed attempt followed by a working retry
+  // should match the retry, leaving the failure as an extra call.
+  const candidates = ideal.map((r) => {
+    const ok: number[] = [];
+    const failed: number[] = [];
+    observed.forEach((o, j) => {
+      if (o.tool === r.tool && argsMatch(o.args, r.args, modeFor(s, r.step, r.call, r.tool))) (o.isError ? failed : ok).push(j);
+    });
+    return ok.concat(failed);
+  });
   const tryAssign = (i: number, seen: Uint8Array): boolean => {
     for (const j of candidates[i]!) {
       if (seen[j]) continue;

@@ -132,6 +132,24 @@ describe('trajectory metrics (hand-checked)', () => {
   });
 });
 
+describe('failed attempts', () => {
+  it('a failed call followed by a working retry matches the retry; the failure is extra', () => {
+    const failedSearch = { ...tool('search', { q: 'sf weather' }, 1, 2), status: 'error' as const };
+    const obs = observedTrajectory([
+      root(6),
+      sp('llm', 0, 1),
+      failedSearch,
+      sp('llm', 2, 3),
+      tool('search', { q: 'sf weather' }, 3, 4),
+    ]);
+    const rows = alignTrajectory(scenario({ trajectoryMatch: 'superset' }), obs).rows;
+    expect(rows.filter((r) => r.observed?.tool === 'search').map((r) => [r.status, r.observed!.isError])).toEqual([
+      ['extra', true],
+      ['matched', false],
+    ]);
+  });
+});
+
 describe('argument matching', () => {
   it('implements exact, ignore, subset, superset and key lists', () => {
     expect(argsMatch({ a: 1, b: 2 }, { a: 1, b: 2 }, 'exact')).toBe(true);
