@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
-import { noRemoteUrls } from './vite.guards';
+import { noRemoteUrls } from './vite.guards.ts';
 
 const here = import.meta.dirname;
 
