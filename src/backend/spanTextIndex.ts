@@ -103,6 +103,7 @@ export class SpanTextIndex {
           WHERE m.id >= ? AND m.id < ?`,
     );
     for (let lo = ids.lo; lo <= ids.hi; lo += CHUNK) {
+      if (!db.open) return;
       const same = await this.ws.exclusive(async () => {
         if (traceFingerprint(db, traceId) !== fingerprint) return false;
         db.transaction(() => insert.run(lo, Math.min(lo + CHUNK, ids.hi! + 1)))();

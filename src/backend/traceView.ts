@@ -130,7 +130,9 @@ export function traceViewHandlers(ws: Workspace, events?: ApiEventEmitter): Trac
       }
       warming = warming
         .then(async () => {
-          await new Promise((r) => setTimeout(r, 20));
+          // Unref'd: a CLI import must exit at once, not wait for this; it closes the workspace.
+          await new Promise((r) => setTimeout(r, 300).unref?.());
+          if (!ws.db.open) return;
           const n = ws.readDb.prepare('SELECT span_count AS n FROM traces WHERE id = ?').get(traceId) as
             | { n: number }
             | undefined;
@@ -139,6 +141,7 @@ export function traceViewHandlers(ws: Workspace, events?: ApiEventEmitter): Trac
           if (!e) return;
           columnsOf(traceId, e);
           await new Promise((r) => setImmediate(r));
+          if (!ws.db.open) return;
           analysisOf(traceId, e);
           await textIndex.ensure(traceId, e.fingerprint);
         })

@@ -15,6 +15,7 @@ const KEYS: [string, string][] = [
   ['w / s', 'zoom timeline in / out'],
   ['a / d', 'pan timeline'],
   ['f', 'zoom to selected span'],
+  ['v', 'zoom to the rows on screen'],
   ['0', 'reset zoom'],
   ['Ctrl + wheel', 'zoom at pointer'],
   ['Shift + wheel, drag', 'pan'],

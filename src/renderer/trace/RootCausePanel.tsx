@@ -24,6 +24,8 @@ export interface RootCausePanelProps {
   error: string | null;
   step: number;
   targetName: string;
+  /** Name and status of a span by id, for spans mentioned outside the chain (retries). */
+  describe(spanId: string): { name: string; ok: boolean } | null;
   onStep(i: number): void;
   onSelectSpan(spanId: string): void;
   onClose(): void;
@@ -103,11 +105,14 @@ export function RootCausePanel(p: RootCausePanelProps) {
           {rc.retriedBy.length ? (
             <div className="rc-retried">
               Retried by{' '}
-              {rc.retriedBy.map((id) => (
-                <button key={id} type="button" className="link-button mono" onClick={() => p.onSelectSpan(id)}>
-                  {id}
-                </button>
-              ))}
+              {rc.retriedBy.map((id) => {
+                const d = p.describe(id);
+                return (
+                  <button key={id} type="button" className="link-button" onClick={() => p.onSelectSpan(id)}>
+                    {d ? `${d.name} (${id})${d.ok ? ' — succeeded' : ' — failed again'}` : id}
+                  </button>
+                );
+              })}
             </div>
           ) : null}
         </div>

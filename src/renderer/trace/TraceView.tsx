@@ -435,6 +435,9 @@ export function TraceView({ traceId, data, model: m, initialSpanId, routeSpanId,
       case 'f':
         if (selected >= 0) controller.focusRow(selected);
         break;
+      case 'v':
+        controller.fitVisibleRows();
+        break;
       case '?':
         setHelp((h) => !h);
         break;
@@ -615,7 +618,7 @@ export function TraceView({ traceId, data, model: m, initialSpanId, routeSpanId,
               </div>
             </div>
             <div className="tv-splitter" onPointerDown={(e) => dragSplit(e, 'tree')} role="separator" aria-orientation="vertical" />
-            <TimelineHeader controller={controller} onReset={() => controller.resetZoom()} />
+            <TimelineHeader controller={controller} />
           </div>
           {visible.rows.length === 0 ? <div className="tv-empty dim">No span matches the filter.</div> : null}
           <SpanTree
@@ -640,6 +643,10 @@ export function TraceView({ traceId, data, model: m, initialSpanId, routeSpanId,
               error={rc.error}
               step={rc.step}
               targetName={rcTargetRow >= 0 ? nameOf(m, rcTargetRow) : rc.spanId}
+              describe={(id) => {
+                const r = m.rowOf.get(id);
+                return r === undefined ? null : { name: nameOf(m, r), ok: m.status[r] !== STATUS_ERROR };
+              }}
               onStep={rcStep}
               onSelectSpan={selectSpanId}
               onClose={() => setRc(null)}

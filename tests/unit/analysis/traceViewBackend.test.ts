@@ -128,3 +128,54 @@ describe('searchSpans', () => {
     expect(indexed[0]!.spanIds.length).toBe(11);
   });
 });
+
+describe('big traces: background preparation, persisted columns, text index', () => {
+  it('prepares a big trace after import, serves it from trace_view_cache after a restart, searches by index', async () => {
+    const { tempWorkspace } = await import('../../helpers/tempWorkspace');
+    const { generateBigTrace, writeBigTraceOtlp } = await import('../../bench/bigTrace');
+    const { join } = await import('node:path');
+    const t = tempWorkspace();
+    try {
+      const trace = generateBigTrace({ spans: 12_000, seed: 5 });
+      const file = join(t.dir, 'big.json');
+      await writeBigTraceOtlp(file, trace);
+      const b1 = createBackend({ workspace: t.ws, mode: 'browser' });
+      const [outcome] = await b1.importPaths([file]);
+      expect(outcome!.spanCount).toBe(12_000);
+      const traceId = trace.traceId;
+      // the import's traces-changed event starts the preparation: wait for all three parts
+      const ready = () =>
+        t.ws.readDb
+          .prepare(
+            `SELECT (SELECT count(*) FROM trace_view_cache WHERE trace_id = ? AND columns IS NOT NULL AND analysis IS NOT NULL)
+                  + (SELECT count(*) FROM span_text_state WHERE trace_id = ? AND complete = 1) AS n`,
+          )
+          .get(traceId, traceId) as { n: number };
+      for (let i = 0; i < 300 && ready().n < 2; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(ready().n).toBe(2);
+
+      const fresh = (await b1.call('getTraceColumns', { traceId }))!.columns;
+      // a new backend over the same workspace (an app restart): same columns, read from the cache
+      const b2 = createBackend({ workspace: t.ws, mode: 'browser' });
+      const reopened = (await b2.call('getTraceColumns', { traceId }))!.columns;
+      expect(reopened).toEqual(fresh);
+      expect(reopened.n).toBe(12_000);
+      const a2 = (await b2.call('getTraceAnalysis', { traceId }))!;
+      expect(a2.metrics.toolFailures).toBe(trace.toolErrors);
+      expect(a2.metrics.llmCalls).toBe(trace.llm);
+
+      const hit = await b2.call('searchSpans', { traceId, text: 'upstream timed out' });
+      expect(hit.indexed).toBe(true);
+      // every failed tool call says so in its status message and exception event
+      expect(hit.spanIds.length).toBe(trace.toolErrors);
+
+      // a re-import is a new version of the trace: neither cache nor index is used for it
+      await b2.importPaths([{ path: file, force: true }]);
+      const after = await b2.call('searchSpans', { traceId, text: 'upstream timed out' });
+      expect(after.indexed).toBe(false);
+      expect(after.spanIds.length).toBe(trace.toolErrors);
+    } finally {
+      t.cleanup();
+    }
+  });
+});

@@ -113,6 +113,9 @@ describe('time axis', () => {
     expect(formatTick(7_200_000, 3_600_000)).toBe('2h');
     expect(formatTick(1.5, 0.5)).toBe('1.5ms');
     expect(formatTick(65_500, 500)).toBe('65.5s');
+    // deep into a 31-hour session, zoomed to seconds
+    expect(formatTick(31 * 3_600_000 + 51 * 60_000 + 5000, 5000)).toBe('31h51m5s');
+    expect(formatTick(2 * 3_600_000 + 5000, 5000)).toBe('2h5s');
   });
 });
 

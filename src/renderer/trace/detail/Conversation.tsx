@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { Message } from '../../../shared/api';
 import { TruncatedText } from './JsonView';
 import { ToolCallView, type ToolResult } from './ToolCallView';
@@ -19,9 +19,20 @@ export function Conversation({ input, output }: { input: Message[]; output: Mess
   const [showAll, setShowAll] = useState(input.length <= 12);
   const hiddenCount = showAll ? 0 : input.length - 8;
   const visibleInput = showAll ? input : [input[0]!, ...input.slice(input.length - 7)];
+  const reply = useRef<HTMLDivElement>(null);
 
   return (
     <div className="conversation" data-testid="conversation">
+      {input.length > 3 && output.length ? (
+        <div className="conv-summary">
+          <span className="dim">
+            {input.length} messages sent · {output.length} in the reply
+          </span>
+          <button type="button" className="link-button" onClick={() => reply.current?.scrollIntoView({ block: 'start' })}>
+            jump to reply ↓
+          </button>
+        </div>
+      ) : null}
       {visibleInput.map((m, i) => (
         <div key={`in-${i}`}>
           {!showAll && i === 1 ? (
@@ -32,7 +43,11 @@ export function Conversation({ input, output }: { input: Message[]; output: Mess
           <MessageView message={m} results={results} folded={m.role === 'tool' && !!m.toolCallId && calledIds.has(m.toolCallId)} />
         </div>
       ))}
-      {output.length ? <div className="conv-divider">Response</div> : null}
+      {output.length ? (
+        <div className="conv-divider" ref={reply}>
+          Response
+        </div>
+      ) : null}
       {output.map((m, i) => (
         <MessageView key={`out-${i}`} message={m} results={results} folded={false} response />
       ))}

@@ -96,7 +96,7 @@ export function SpanDetail(p: SpanDetailProps) {
             <dd title={formatTimestamp(m.t0 + m.start[r]!)}>+{formatSpanDuration(m.start[r]! - m.startMs)}</dd>
           </div>
           {span?.model ? (
-            <div>
+            <div className="span2">
               <dt>Model</dt>
               <dd>
                 {span.model}
@@ -105,7 +105,7 @@ export function SpanDetail(p: SpanDetailProps) {
             </div>
           ) : null}
           {u ? (
-            <div>
+            <div className="span2">
               <dt>Tokens</dt>
               <dd>
                 {formatCompact(u.inputTokens)} in · {formatCompact(u.outputTokens)} out

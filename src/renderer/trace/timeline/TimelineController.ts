@@ -254,6 +254,30 @@ export class TimelineController {
     this.zoomTo(a - pad, b + pad);
   }
 
+  /**
+   * Zoom to the time covered by the rows on screen: in a 30-hour session the first screen of
+   * rows spans seconds, a sliver at full zoom.
+   */
+  fitVisibleRows(): void {
+    const s = this.state;
+    if (!s) return;
+    const m = s.model;
+    const first = Math.max(0, Math.floor(this.scrollTop / ROW_HEIGHT));
+    const last = Math.min(s.visible.rows.length, Math.ceil((this.scrollTop + this.height) / ROW_HEIGHT));
+    let a = Infinity;
+    let b = -Infinity;
+    for (let k = first; k < last; k++) {
+      const r = s.visible.rows[k]!;
+      // A span much longer than the rest (the root) would undo the fit: only spans that start on screen count.
+      if (m.childCount[r]! > 0 && m.subtreeEnd[r]! > s.visible.rows[last - 1]! + 1) continue;
+      a = Math.min(a, m.start[r]!);
+      b = Math.max(b, m.drawEnd[r]!);
+    }
+    if (!Number.isFinite(a)) return;
+    const pad = Math.max((b - a) * 0.03, 1e-3);
+    this.zoomTo(a - pad, b + pad);
+  }
+
   /** Pan (not zoom) just enough to bring a row's span into view. */
   revealRow(row: number): void {
     const m = this.state?.model;
@@ -610,7 +634,7 @@ export class TimelineController {
       ctx.moveTo(px, H - 6);
       ctx.lineTo(px, H);
       const label = formatTick(tk - this.state!.model.startMs, step);
-      if (px + 3 + ctx.measureText(label).width < W - 48) ctx.fillText(label, px + 3, H / 2 - 1);
+      if (px + 3 + ctx.measureText(label).width < W - 100) ctx.fillText(label, px + 3, H / 2 - 1);
     }
     ctx.stroke();
   }
@@ -701,6 +725,17 @@ export class TimelineController {
     ctx.strokeStyle = th.muted;
     ctx.lineWidth = 1;
     ctx.strokeRect(Math.round(wx0) + 0.5, 0.5, Math.max(2, Math.round(wx1 - wx0) - 1), H - 1);
+    if (wx1 - wx0 < 4) {
+      // Zoomed far in: the window is thinner than a pixel; mark where it is.
+      const cx = Math.round((wx0 + wx1) / 2);
+      ctx.fillStyle = '#4c9aff';
+      ctx.fillRect(cx - 1, 0, 2, H);
+      ctx.beginPath();
+      ctx.moveTo(cx - 5, 0);
+      ctx.lineTo(cx + 5, 0);
+      ctx.lineTo(cx, 6);
+      ctx.fill();
+    }
     if (this.brush) {
       const bx0 = full(this.brush.from);
       const bx1 = full(this.brush.to);

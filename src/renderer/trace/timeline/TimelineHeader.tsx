@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import type { TimelineController } from './TimelineController';
 
 /** Minimap (whole trace, drag to zoom a range, drag the window to pan) and the time axis. */
-export function TimelineHeader({ controller, onReset }: { controller: TimelineController; onReset(): void }) {
+export function TimelineHeader({ controller, onReset }: { controller: TimelineController; onReset?: () => void }) {
   const axis = useRef<HTMLCanvasElement>(null);
   const minimap = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
@@ -19,9 +19,14 @@ export function TimelineHeader({ controller, onReset }: { controller: TimelineCo
       />
       <div className="tv-axis-row">
         <canvas ref={axis} className="tv-axis" />
-        <button type="button" className="tv-reset" onClick={onReset} title="Reset zoom (0)">
-          reset
-        </button>
+        <span className="tv-axis-actions">
+          <button type="button" onClick={() => controller.fitVisibleRows()} title="Zoom to the rows on screen (v)">
+            fit rows
+          </button>
+          <button type="button" onClick={() => (onReset ? onReset() : controller.resetZoom())} title="Show the whole trace (0)">
+            reset
+          </button>
+        </span>
       </div>
     </div>
   );

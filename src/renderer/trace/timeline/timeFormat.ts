@@ -10,9 +10,10 @@ export function formatTick(ms: number, stepMs: number): string {
   }
   if (stepMs < 60_000 && a < 60_000) return `${sign}${(a / 1000).toFixed(decimals(stepMs / 1000))}s`;
   if (stepMs < 3_600_000) {
-    const m = Math.floor(a / 60_000);
-    const s = (a - m * 60_000) / 1000;
-    return `${sign}${m}m${s ? `${Math.round(s)}s` : ''}`;
+    const h = Math.floor(a / 3_600_000);
+    const m = Math.floor((a - h * 3_600_000) / 60_000);
+    const s = Math.round((a - h * 3_600_000 - m * 60_000) / 1000);
+    return `${sign}${h ? `${h}h` : ''}${m || !h ? `${m}m` : ''}${s ? `${s}s` : ''}`;
   }
   const h = Math.floor(a / 3_600_000);
   const m = Math.round((a - h * 3_600_000) / 60_000);
