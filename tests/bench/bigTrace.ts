@@ -10,6 +10,7 @@
  *  - messages as gen_ai.input.messages / gen_ai.output.messages JSON strings, usage, cost.
  * Deterministic for a given seed. Written to disk as OTLP/JSON, streamed in 512-span batches.
  */
+import { mulberry32 } from '../../src/core/util/random';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 
@@ -33,16 +34,7 @@ export interface BigTraceResult {
   maxDepth: number;
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const TOOLS = ['search_web', 'read_file', 'run_sql', 'http_get', 'write_file', 'bash', 'list_dir', 'get_weather'];
 const MODELS = ['gpt-4.1', 'claude-sonnet-4-5', 'gpt-4o-mini'];

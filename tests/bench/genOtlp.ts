@@ -17,6 +17,7 @@
  * Deterministic for a given seed, so the same options give the same bytes.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { mulberry32 } from '../../src/core/util/random';
 import { once } from 'node:events';
 
 export interface GenOptions {
@@ -43,17 +44,7 @@ export interface GenResult {
   outputTokens: number;
 }
 
-/** mulberry32: small, fast, deterministic. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const MODELS = ['gpt-4o-mini', 'gpt-4.1', 'claude-sonnet-4-5', 'o4-mini'];
 const AGENTS = ['SupportAgent', 'CodingAgent', 'TravelPlanner', 'ResearchAssistant'];

@@ -10,6 +10,7 @@
  *    changing every time (as while typing: compile + new script each call). Baseline: decode +
  *    index + judge in-process on the cached trace text. Target < 100 ms.
  */
+import { mulberry32 } from '../../src/core/util/random';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
@@ -29,16 +30,7 @@ import type { Bench, BenchContext, BenchOutcome } from './types';
 
 const TARGET = { tracesPerSec: 2000, liveMs: 100 };
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const hex = (r: () => number, n: number) => {
   let s = '';

@@ -1,6 +1,7 @@
-import { mcnemarExact, type McNemarResult } from './mcnemar';
+import type { DiffVerdictStatus, FlipKind, JudgeDelta } from '../model/compare';
+import { mcnemarExact } from './mcnemar';
 
-export type VerdictStatus = 'pass' | 'fail' | 'error';
+export type VerdictStatus = DiffVerdictStatus;
 
 /** One verdict as the diff needs it. `pairKey` pairs verdicts across runs (trace id or scenario id). */
 export interface DiffVerdict {
@@ -11,7 +12,7 @@ export interface DiffVerdict {
   rationale?: string;
 }
 
-export type FlipKind = 'pass→fail' | 'fail→pass' | 'new-error' | 'error-fixed';
+export type { FlipKind, JudgeDelta } from '../model/compare';
 
 export interface Flip {
   judge: string;
@@ -21,20 +22,6 @@ export interface Flip {
   after: { traceId: string; status: VerdictStatus; rationale?: string };
 }
 
-export interface JudgeDelta {
-  judge: string;
-  /** pairs judged (pass or fail) in both runs */
-  paired: number;
-  passRateA: number | null;
-  passRateB: number | null;
-  /** B − A over the paired verdicts */
-  delta: number | null;
-  mcnemar: McNemarResult;
-  errorsA: number;
-  errorsB: number;
-  onlyInA: number;
-  onlyInB: number;
-}
 
 export interface VerdictDiff {
   judges: JudgeDelta[];

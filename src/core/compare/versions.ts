@@ -1,3 +1,4 @@
+import type { VersionSummary } from '../model/compare';
 import type { TraceSummary } from '../model/types';
 
 /**
@@ -16,20 +17,7 @@ export interface VersionedTrace {
   judgeTotal: number | null;
 }
 
-export interface VersionSummary {
-  version: string;
-  traces: number;
-  correctness: number | null;
-  judgePassRate: number | null;
-  meanTokens: number;
-  meanCostUsd: number | null;
-  p50LatencyMs: number | null;
-  p95LatencyMs: number | null;
-  meanLlmCalls: number;
-  meanToolCalls: number;
-  toolFailureRatio: number | null;
-  errorRate: number;
-}
+export type { VersionSummary } from '../model/compare';
 
 export interface PairDelta {
   pairKey: string;

@@ -1,3 +1,5 @@
+import { mulberry32 } from '../util/random';
+
 /**
  * Judge-vs-human agreement (Husain/Shankar): binary labels, measured as TPR and TNR — not
  * accuracy or kappa, which hide a judge that always says "pass" on a mostly-passing set —, and the
@@ -66,17 +68,7 @@ export function correctedPassRate(pObs: number, tpr: number, tnr: number): numbe
   return Math.min(1, Math.max(0, (pObs + tnr - 1) / denom));
 }
 
-/** Small, seedable PRNG (mulberry32) so bootstrap intervals are reproducible. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 export interface CorrectedRate {
   pObs: number;

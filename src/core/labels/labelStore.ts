@@ -1,3 +1,4 @@
+import { seededUnit } from '../util/random';
 import type Database from 'better-sqlite3';
 
 /**
@@ -28,6 +29,9 @@ export interface FailureMode {
   /** count / labelled (pass or fail) traces */
   rate: number;
 }
+
+/** Seed of the train/dev/test assignment: fixed, so a trace's split never changes. */
+const SPLIT_SEED = 0x5eed;
 
 export class LabelStore {
   constructor(private readonly db: Database.Database) {}
@@ -97,7 +101,7 @@ export class LabelStore {
     const set = this.db.prepare('UPDATE labels SET split = ? WHERE trace_id = ?');
     this.db.transaction(() => {
       for (const { trace_id } of rows) {
-        const u = stableUnit(trace_id);
+        const u = seededUnit(SPLIT_SEED, trace_id);
         set.run(u < fractions.train ? 'train' : u < fractions.train + fractions.dev ? 'dev' : 'test', trace_id);
       }
     })();
@@ -336,17 +340,3 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
-/** FNV-1a of the id, avalanched with murmur3's finaliser (ids like t1, t2 differ in few bits), in [0, 1). */
-function stableUnit(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return (h >>> 0) / 4294967296;
-}

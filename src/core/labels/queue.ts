@@ -1,3 +1,4 @@
+import { seededUnit } from '../util/random';
 import type Database from 'better-sqlite3';
 import type { QueueSpec, StratifyField } from '../model/labels';
 
@@ -124,18 +125,4 @@ function desc(a: number | null, b: number | null): number {
   return b - a;
 }
 
-/** FNV-1a over seed and id, finished with murmur3's avalanche: a stable pseudo-random key in [0, 1). */
-export function seededUnit(seed: number, id: string): number {
-  let h = 0x811c9dc5 ^ (seed >>> 0);
-  h = Math.imul(h, 0x01000193);
-  for (let i = 0; i < id.length; i++) {
-    h ^= id.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return (h >>> 0) / 4294967296;
-}
+export { seededUnit };

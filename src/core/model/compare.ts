@@ -152,7 +152,8 @@ export type VersionGroupByDto =
   | { by: 'tag'; key?: string }
   | { by: 'import' };
 
-export interface VersionSummaryDto {
+/** Per-version aggregates (src/core/compare/versions.ts computes them). */
+export interface VersionSummary {
   version: string;
   traces: number;
   correctness: number | null;
@@ -165,6 +166,9 @@ export interface VersionSummaryDto {
   meanToolCalls: number;
   toolFailureRatio: number | null;
   errorRate: number;
+}
+
+export interface VersionSummaryDto extends VersionSummary {
   /** Means over the traces that matched a scenario; null when none did. */
   meanStepRatio: number | null;
   meanToolCallRatio: number | null;

@@ -1,42 +1,12 @@
+import type { TrajectoryIdealCall, TrajectoryMetrics, TrajectoryRow } from '../model/compare';
 import { argsMatch, type ArgMatchOverride } from './argMatch';
 import type { ObservedCall, ObservedTrajectory } from './observed';
 import type { Scenario } from './scenario';
 
-export type AlignmentStatus = 'matched' | 'missing' | 'extra' | 'out-of-order' | 'could-be-parallel';
-
-export interface IdealRef {
-  step: number;
-  call: number;
-  tool: string;
-  args?: Record<string, unknown>;
-  parallel: boolean;
-}
-
-export interface AlignmentRow {
-  status: AlignmentStatus;
-  ideal?: IdealRef;
-  observed?: ObservedCall;
-}
-
-export interface TrajectoryMetrics {
-  observedSteps: number;
-  idealSteps: number;
-  observedToolCalls: number;
-  idealToolCalls: number;
-  observedSeconds: number;
-  idealSeconds: number | null;
-  /** observed / ideal steps */
-  stepRatio: number;
-  /** observed / ideal tool-call requests */
-  toolCallRatio: number;
-  /** observed / ideal latency; null without an ideal latency */
-  latencyRatio: number | null;
-  /** ideal steps / observed seconds; 0 if the run failed */
-  solveRate: number;
-  /** the trajectory satisfies the scenario's match mode */
-  correct: boolean;
-  failed: boolean;
-}
+// Result types are defined once in the model, where the UI contract can see them.
+export type { AlignmentStatus, TrajectoryMetrics } from '../model/compare';
+export type IdealRef = TrajectoryIdealCall;
+export type AlignmentRow = TrajectoryRow;
 
 export interface TrajectoryResult {
   scenarioId: string;

@@ -1,19 +1,11 @@
+import type { TrajectoryObservedCall } from '../model/compare';
 import type { Span } from '../model/types';
 
 /**
  * The observed trajectory of a trace: model turns (steps) and the tool calls each requested.
  * A step = one model turn (an LLM span) with its tool results (LangChain Deep Agents evals).
  */
-export interface ObservedCall {
-  /** The tool span, or the LLM span whose output requested the call when no tool span exists. */
-  spanId: string;
-  tool: string;
-  args: unknown;
-  startMs: number;
-  endMs: number;
-  isError: boolean;
-  step: number;
-}
+export type ObservedCall = TrajectoryObservedCall;
 
 export interface ObservedStep {
   spanId: string;
