@@ -1,3 +1,4 @@
+import { readUsage, type UsageKeyTable } from '../common/usage';
 import type { Message, Span, SpanEvent, Usage } from '../../model/types';
 import { asNumber, asString, isRecord, toText } from '../common/json';
 import { normaliseMessage } from '../common/messages';
@@ -272,18 +273,16 @@ function mergeUsage(acc: Json, u: unknown): void {
   }
 }
 
+/** As reported: Anthropic's input_tokens exclude the cached prefix, which is counted apart. */
+const ANTHROPIC_USAGE: UsageKeyTable = [
+  ['inputTokens', ['input_tokens']],
+  ['outputTokens', ['output_tokens']],
+  ['cacheReadTokens', ['cache_read_input_tokens']],
+  ['cacheWriteTokens', ['cache_creation_input_tokens']],
+];
+
 function anthropicUsage(u: Json): Usage | undefined {
-  const usage: Usage = {};
-  const set = (k: keyof Usage, v: unknown) => {
-    const n = asNumber(v);
-    if (n !== undefined) usage[k] = n;
-  };
-  // As reported: Anthropic's input_tokens exclude the cached prefix, which is counted apart.
-  set('inputTokens', u.input_tokens);
-  set('outputTokens', u.output_tokens);
-  set('cacheReadTokens', u.cache_read_input_tokens);
-  set('cacheWriteTokens', u.cache_creation_input_tokens);
-  return Object.keys(usage).length ? usage : undefined;
+  return readUsage(u, ANTHROPIC_USAGE);
 }
 
 function finishLlm(acc: LlmAcc, out: Transcript): void {

@@ -1,3 +1,4 @@
+import { readUsage, type UsageKeyTable } from './usage';
 import type { Message, SpanKind, ToolCall, Usage } from '../../model/types';
 import { asNumber, asString, isRecord, maybeJson } from './json';
 import { normaliseMessage, normaliseMessages } from './messages';
@@ -358,7 +359,7 @@ function firstNumber(a: Attrs, keys: string[]): number | undefined {
   return undefined;
 }
 
-const USAGE_KEYS: [keyof Usage, string[]][] = [
+const USAGE_KEYS: UsageKeyTable = [
   [
     'inputTokens',
     [
@@ -411,12 +412,8 @@ const USAGE_KEYS: [keyof Usage, string[]][] = [
   ],
 ];
 
-function readUsage(a: Attrs): Usage | undefined {
-  const u: Usage = {};
-  for (const [field, keys] of USAGE_KEYS) {
-    const n = firstNumber(a, keys);
-    if (n !== undefined) u[field] = n;
-  }
+function usageOf(a: Attrs): Usage | undefined {
+  const u: Usage = readUsage(a, USAGE_KEYS) ?? {};
   const total = asNumber(a['llm.cost.total']);
   if (total !== undefined) u.costUsd = total;
   else {
@@ -635,7 +632,7 @@ export function interpretAttributes(attrs: Record<string, unknown>, spanName?: s
   if (provider) out.provider = provider;
 
   if (has.usage) {
-    const usage = readUsage(a);
+    const usage = usageOf(a);
     // Only model calls carry usage; wrappers repeat their children's (kept in attributes).
     if (usage && (c.kind === 'llm' || c.kind === 'embedding') && !c.isRollup) out.usage = usage;
     else if (usage) out.isRollup = true;

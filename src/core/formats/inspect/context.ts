@@ -1,3 +1,4 @@
+import { readUsage, type UsageKeyTable } from '../common/usage';
 import type { Usage } from '../../model/types';
 import { asNumber, asString, isRecord, safeString, safeStringify } from '../common/json';
 import { isoToMs } from '../common/time';
@@ -34,21 +35,18 @@ export function eventEnd(ev: Json, start: number | undefined): number | undefine
  * Inspect ModelUsage → Usage, as the provider reported it: whether input_tokens include cache reads
  * depends on the provider (OpenAI: included; Anthropic: separate), so nothing is added up here.
  */
+const INSPECT_USAGE: UsageKeyTable = [
+  ['inputTokens', ['input_tokens']],
+  ['outputTokens', ['output_tokens']],
+  ['totalTokens', ['total_tokens']],
+  ['cacheReadTokens', ['input_tokens_cache_read']],
+  ['cacheWriteTokens', ['input_tokens_cache_write']],
+  ['reasoningTokens', ['reasoning_tokens']],
+  ['costUsd', ['total_cost']],
+];
+
 export function inspectUsage(u: unknown): Usage | undefined {
-  if (!isRecord(u)) return undefined;
-  const usage: Usage = {};
-  const set = (k: keyof Usage, v: unknown) => {
-    const n = asNumber(v);
-    if (n !== undefined) usage[k] = n;
-  };
-  set('inputTokens', u.input_tokens);
-  set('outputTokens', u.output_tokens);
-  set('totalTokens', u.total_tokens);
-  set('cacheReadTokens', u.input_tokens_cache_read);
-  set('cacheWriteTokens', u.input_tokens_cache_write);
-  set('reasoningTokens', u.reasoning_tokens);
-  set('costUsd', u.total_cost);
-  return Object.keys(usage).length ? usage : undefined;
+  return isRecord(u) ? readUsage(u, INSPECT_USAGE) : undefined;
 }
 
 /** "type: message" of an Inspect ToolCallError {type, message}, or of an EvalError {message}. */

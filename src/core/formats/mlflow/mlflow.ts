@@ -1,3 +1,4 @@
+import { readUsage, type UsageKeyTable } from '../common/usage';
 import type { Message, Span, SpanEvent, SpanKind, SpanStatus, ToolCall, TraceMeta, Usage } from '../../model/types';
 import type { FormatImporter, ImportSink, ImportSource } from '../types';
 import { asNumber, asString, isRecord, maybeJson, parseJsonText, utf8 } from '../common/json';
@@ -243,22 +244,21 @@ function spanStatus(raw: Obj, events: SpanEvent[]): { status: SpanStatus; messag
   return message ? { status, message } : { status };
 }
 
+const MLFLOW_USAGE: UsageKeyTable = [
+  ['inputTokens', ['input_tokens']],
+  ['outputTokens', ['output_tokens']],
+  ['totalTokens', ['total_tokens']],
+  ['cacheReadTokens', ['cache_read_input_tokens']],
+  ['cacheWriteTokens', ['cache_creation_input_tokens']],
+];
+
 /** mlflow.chat.tokenUsage {input_tokens, output_tokens, total_tokens}; mlflow.llm.cost {total_cost} USD. */
 function spanUsage(attrs: Obj): Usage | undefined {
   const u = isRecord(attrs['mlflow.chat.tokenUsage']) ? attrs['mlflow.chat.tokenUsage'] : undefined;
   const c = isRecord(attrs['mlflow.llm.cost']) ? attrs['mlflow.llm.cost'] : undefined;
-  const usage: Usage = {};
-  const set = (k: keyof Usage, n: number | undefined) => {
-    if (n !== undefined) usage[k] = n;
-  };
-  if (u) {
-    set('inputTokens', asNumber(u.input_tokens));
-    set('outputTokens', asNumber(u.output_tokens));
-    set('totalTokens', asNumber(u.total_tokens));
-    set('cacheReadTokens', asNumber(u.cache_read_input_tokens));
-    set('cacheWriteTokens', asNumber(u.cache_creation_input_tokens));
-  }
-  if (c) set('costUsd', asNumber(c.total_cost) ?? sumDefined(asNumber(c.input_cost), asNumber(c.output_cost)));
+  const usage: Usage = (u && readUsage(u, MLFLOW_USAGE)) || {};
+  const cost = c ? (asNumber(c.total_cost) ?? sumDefined(asNumber(c.input_cost), asNumber(c.output_cost))) : undefined;
+  if (cost !== undefined) usage.costUsd = cost;
   return Object.keys(usage).length ? usage : undefined;
 }
 
