@@ -1,23 +1,10 @@
 import type { ApiErrorBody } from '../shared/api';
+import { ApiError, type ApiErrorCode } from '../shared/apiError';
 
-export type ApiErrorCode = ApiErrorBody['error']['code'];
-
-/**
- * A failed call as both transports report it. `bad-input` = the caller's fault (unknown method,
- * input the schema refuses), `not-found` = nothing at that address, `failed` = the backend broke.
- */
-export class ApiError extends Error {
-  readonly code: ApiErrorCode;
-
-  constructor(code: ApiErrorCode, message: string) {
-    super(message);
-    this.name = 'ApiError';
-    this.code = code;
-  }
-}
+export { ApiError, type ApiErrorCode } from '../shared/apiError';
 
 export function toApiErrorBody(e: unknown): ApiErrorBody {
-  if (e instanceof ApiError) return { error: { code: e.code, message: e.message } };
+  if (e instanceof ApiError && e.code !== 'transport') return { error: { code: e.code, message: e.message } };
   return { error: { code: 'failed', message: e instanceof Error ? e.message : String(e) } };
 }
 

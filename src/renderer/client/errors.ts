@@ -1,17 +1,7 @@
 import type { ApiErrorBody } from '../../shared/api';
+import { ApiError } from '../../shared/apiError';
 
-export type ApiErrorCode = ApiErrorBody['error']['code'] | 'transport';
-
-/** A failed call, with the backend's code so the UI can tell bad input from a broken backend. */
-export class ApiError extends Error {
-  readonly code: ApiErrorCode;
-
-  constructor(code: ApiErrorCode, message: string) {
-    super(message);
-    this.name = 'ApiError';
-    this.code = code;
-  }
-}
+export { ApiError, type ApiErrorCode } from '../../shared/apiError';
 
 /** Reads an ApiErrorBody from whatever the transport handed back, tolerating junk. */
 export function toApiError(body: unknown, fallback: string): ApiError {
