@@ -56,21 +56,24 @@ export function judgeHandlers(ws: Workspace, events: ApiEventEmitter, opts: Judg
 
   // ---- live re-run -----------------------------------------------------------------------------
   const texts = new Map<string, { version: number; text: string }>();
-  const traceText = (traceId: string): string => {
+  /** The trace's wire text and a key naming this version of it (id + import id). */
+  const traceTextKeyed = (traceId: string): { text: string; key: string } => {
     const version = store.traceVersions([traceId]).get(traceId);
     if (version === undefined) throw new ApiError('not-found', `no trace '${traceId}'`);
+    const key = `${traceId}\u0000${version}`;
     const hit = texts.get(traceId);
     if (hit && hit.version === version) {
       texts.delete(traceId);
       texts.set(traceId, hit); // most recent last
-      return hit.text;
+      return { text: hit.text, key };
     }
     const text = loader.wireText(traceId);
     if (text === null) throw new ApiError('not-found', `no trace '${traceId}'`);
     texts.set(traceId, { version, text });
     while (texts.size > PREVIEW_CACHE) texts.delete(texts.keys().next().value!);
-    return text;
+    return { text, key };
   };
+  const traceText = (traceId: string): string => traceTextKeyed(traceId).text;
   let sandbox: JudgeSandbox | null = null;
   let inFlight: { since: number } | null = null;
   const previewSandbox = (timeoutMs: number): JudgeSandbox => {
@@ -107,7 +110,7 @@ export function judgeHandlers(ws: Workspace, events: ApiEventEmitter, opts: Judg
         totalMs: performance.now() - t0,
       };
     }
-    const text = traceText(traceId);
+    const { text, key: traceKey } = traceTextKeyed(traceId);
     const sb = previewSandbox(timeoutMs);
     // Latest wins: a preview stuck in a slow judge is dropped when the next keystroke arrives.
     if (inFlight && Date.now() - inFlight.since > 250) sb.cancel();
@@ -115,18 +118,18 @@ export function judgeHandlers(ws: Workspace, events: ApiEventEmitter, opts: Judg
     inFlight = mine;
     try {
       const key = createHash('sha256').update(compiled.js).digest('hex');
-      const [r] = await sb.run({ key, js: compiled.js }, [text]);
+      const r = await sb.preview({ key, js: compiled.js }, traceKey, text);
       const base = { model: null, diagnostics: [], totalMs: performance.now() - t0 };
-      if (r!.ok) {
+      if (r.ok) {
         const p: JudgePreview = {
           ...base,
-          status: r!.verdict.pass ? 'pass' : 'fail',
-          rationale: r!.verdict.rationale,
-          evidenceSpanIds: r!.verdict.evidenceSpanIds,
-          durationMs: r!.durationMs,
+          status: r.verdict.pass ? 'pass' : 'fail',
+          rationale: r.verdict.rationale,
+          evidenceSpanIds: r.verdict.evidenceSpanIds,
+          durationMs: r.durationMs,
         };
-        if (r!.verdict.score !== undefined) p.score = r!.verdict.score;
-        if (r!.logs) p.logs = r!.logs;
+        if (r.verdict.score !== undefined) p.score = r.verdict.score;
+        if (r.logs) p.logs = r.logs;
         return p;
       }
       const p: JudgePreview = {
@@ -134,10 +137,10 @@ export function judgeHandlers(ws: Workspace, events: ApiEventEmitter, opts: Judg
         status: 'error',
         rationale: '',
         evidenceSpanIds: [],
-        error: r!.kind === 'cancelled' ? 'superseded by a newer run' : r!.error,
-        durationMs: r!.durationMs,
+        error: r.kind === 'cancelled' ? 'superseded by a newer run' : r.error,
+        durationMs: r.durationMs,
       };
-      if (r!.logs) p.logs = r!.logs;
+      if (r.logs) p.logs = r.logs;
       return p;
     } finally {
       if (inFlight === mine) inFlight = null;

@@ -130,26 +130,37 @@ export function computeRootCause(
   }
 
   // Inside the target: anomalous descendants (an agent error is often a tool error that
-  // propagated up). Bodies only for spans that can show one: errors, tools, retrievals, LLMs.
+  // propagated up). Retries are seen from the summaries alone; bodies are read for a bounded set
+  // of candidates, errors first (in a 100k-span subtree the errors must not be crowded out by the
+  // first few thousand healthy tool calls), then tools, retrievals and model calls.
   const row = tree.rowOf[target]!;
   const subEnd = tree.subtreeEnd[row]!;
   const failedUnder = new Map<number, Set<string>>();
-  let examined = 0;
-  for (let r = row + 1; r < subEnd && examined < maxDescendants; r++) {
+  const retries = new Set<number>();
+  const errors: number[] = [];
+  const others: number[] = [];
+  for (let r = row + 1; r < subEnd; r++) {
     const i = tree.order[r]!;
     const s = spans[i]!;
-    if (s.status !== 'error' && s.kind !== 'tool' && s.kind !== 'retrieval' && s.kind !== 'llm') continue;
-    examined++;
-    const list = examine(i);
     if (s.kind === 'tool') {
       const p = tree.parent[i]!;
       const failed = failedUnder.get(p);
-      if (failed?.has(toolOf(i))) list.push({ code: 'retry', message: `retry of ${toolOf(i)} after it failed` });
+      if (failed?.has(toolOf(i))) retries.add(i);
       if (s.status === 'error') {
         if (failed) failed.add(toolOf(i));
         else failedUnder.set(p, new Set([toolOf(i)]));
       }
     }
+    if (s.status === 'error') errors.push(i);
+    else if (s.kind === 'tool' || s.kind === 'retrieval' || s.kind === 'llm') others.push(i);
+  }
+  const budget = Math.max(0, maxDescendants - errors.length);
+  const withBody = new Set([...errors.slice(0, maxDescendants), ...others.slice(0, budget)]);
+  // Row order, so "the first model call that received a failed result" is the earliest one.
+  const ordered = [...new Set([...withBody, ...retries])].sort((x, y) => tree.rowOf[x]! - tree.rowOf[y]!);
+  for (const i of ordered) {
+    const list = withBody.has(i) ? examine(i) : [];
+    if (retries.has(i)) list.push({ code: 'retry', message: `retry of ${toolOf(i)} after it failed` });
     if (list.length > 0) drafts.push(draft(i, 'descendant', list, `inside ${spans[target]!.name}`));
   }
 

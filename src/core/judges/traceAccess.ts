@@ -171,7 +171,36 @@ function messageKey(m: Message): string {
   return k;
 }
 
-export function createTrace(data: TraceData): Trace {
+/**
+ * Freeze a JSON-like value and everything reachable from it, without recursion. The sandbox
+ * freezes every trace before a judge sees it: judges read traces, and the editor's live re-run
+ * reuses one decoded trace across runs, which must not carry a previous run's edits.
+ */
+export function deepFreeze<T>(value: T): T {
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object' || Object.isFrozen(v)) continue;
+    Object.freeze(v);
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) stack.push(v[i]);
+    } else {
+      const keys = Object.keys(v as object);
+      for (let i = 0; i < keys.length; i++) stack.push((v as Record<string, unknown>)[keys[i]!]);
+    }
+  }
+  return value;
+}
+
+export interface CreateTraceOptions {
+  /** Make the trace read-only: the data (deepFreeze), span views, lists and memoised results. */
+  freeze?: boolean;
+}
+
+export function createTrace(data: TraceData, opts: CreateTraceOptions = {}): Trace {
+  const frozen = !!opts.freeze;
+  const fz = <T>(v: T): T => (frozen ? deepFreeze(v) : v);
+  if (frozen) deepFreeze(data);
   const n = data.spans.length;
   const spans: Span[] = new Array(n);
   const byId = new Map<string, number>();
@@ -214,7 +243,7 @@ export function createTrace(data: TraceData): Trace {
       depth: depth[i]!,
       index: i,
     } as Span;
-    spans[i] = view;
+    spans[i] = frozen ? Object.freeze(view) : view;
   }
 
   let childLists: number[][] | null = null;
@@ -336,6 +365,7 @@ export function createTrace(data: TraceData): Trace {
             };
           });
       }
+      if (frozen) fz(llm);
       return llm.slice();
     },
     toolCalls: (name) => {
@@ -358,6 +388,7 @@ export function createTrace(data: TraceData): Trace {
             };
           });
       }
+      if (frozen) fz(tools);
       return name === undefined ? tools.slice() : tools.filter((t) => matches(name, t.name));
     },
     messages: () => {
@@ -441,6 +472,11 @@ export function createTrace(data: TraceData): Trace {
     },
     text: (value, maxChars) => toText(value, maxChars === undefined ? 2000 : maxChars),
   };
+  if (frozen) {
+    Object.freeze(spans);
+    Object.freeze(roots);
+    Object.freeze(trace);
+  }
   return trace;
 }
 

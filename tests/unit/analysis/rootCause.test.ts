@@ -154,3 +154,22 @@ function assistantCall(id: string, name: string): Message {
 function toolResult(id: string, content: string): Message {
   return { role: 'tool', content, toolCallId: id, isError: true };
 }
+
+describe('computeRootCause at scale', () => {
+  it('finds an error deep in a big subtree even when the body budget is small', () => {
+    const n = 5000;
+    const spans: RootCauseSpan[] = [{ spanId: 'root', parentId: null, kind: 'agent', status: 'error', name: 'root', startMs: 0, endMs: n + 10 }];
+    for (let i = 1; i <= n; i++) {
+      spans.push({ spanId: `t${i}`, parentId: 'root', kind: 'tool', status: i === n ? 'error' : 'ok', name: 'fetch', toolName: 'fetch', startMs: i, endMs: i + 0.5 });
+    }
+    const tree = buildTraceTree(spans);
+    let loads = 0;
+    const rc = computeRootCause(spans, tree, 0, (i) => {
+      loads++;
+      const s = spans[i]!;
+      return { traceId: 't', ...s, parentId: s.parentId, attributes: {}, events: [], endMs: s.endMs } as Span;
+    }, { maxDescendants: 100 });
+    expect(rc.steps[rc.firstAnomaly]!.spanId).toBe(`t${n}`);
+    expect(loads).toBeLessThanOrEqual(101); // 100 descendants + the target itself
+  });
+});

@@ -147,16 +147,40 @@ describe('isolation', () => {
     expect(ok(r!)).toMatchObject({ pass: true, rationale: '' });
   });
 
-  it('keeps prototype pollution inside the judge context', async () => {
-    const [r] = await run(
-      `export default function () { (Object.prototype as any).polluted = 'yes'; (Array.prototype as any).push = () => 0; return true; }`,
-      [wire('a'), wire('b')],
-    );
-    expect(ok(r!).pass).toBe(true);
+  it('freezes intrinsics and the trace: no prototype pollution, no edits carried to the next run', async () => {
+    const [proto, push, span, sort] = await Promise.all([
+      run(`export default function () { (Object.prototype as any).polluted = 'yes'; return true; }`, [wire('a')]),
+      run(`export default function () { (Array.prototype as any).push = () => 0; return true; }`, [wire('a')]),
+      run(`export default function (t: any) { t.spans[0].name = 'renamed'; return true; }`, [wire('a')]),
+      run(`export default function (t: any) { t.spans.sort(); return true; }`, [wire('a')]),
+    ]).then((rs) => rs.map((r) => r[0]!));
+    expect(err(proto!).error).toMatch(/^TypeError: Cannot add property polluted, object is not extensible/);
+    expect(err(push!).error).toMatch(/^TypeError: Cannot assign to read only property 'push'/);
+    expect(err(span!).error).toMatch(/^TypeError: Cannot assign to read only property 'name'/);
+    expect(err(sort!).error).toMatch(/^TypeError/);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    // A later run starts from a fresh context.
-    const [after] = await run(`export default function () { return { pass: ({} as any).polluted === undefined }; }`, [wire('a')]);
-    expect(ok(after!).pass).toBe(true);
+    // Copies are the judge's own.
+    const [copy] = await run(`export default function (t: any) { const s = [...t.spans].sort((a: any, b: any) => b.startMs - a.startMs); return { pass: s[0].spanId === 't1' }; }`, [wire('a')]);
+    expect(ok(copy!).pass).toBe(true);
+  });
+
+  it('keeps the decoded trace between editor re-runs, each run with a fresh judge', async () => {
+    const sb = new JudgeSandbox({ timeoutMs: 300 });
+    sandboxes.push(sb);
+    const js = (src: string) => compileJudgeSource(src).js;
+    const text = wire('live', true);
+    const a = await sb.preview({ key: 'p1', js: js(`export default (t: any) => ({ pass: true, rationale: t.toolCalls().map((c: any) => c.name).join() })`) }, 'live@1', text);
+    expect(ok(a).rationale).toBe('search');
+    // Mutation attempts fail and leave nothing behind for the next run.
+    const b = await sb.preview({ key: 'p2', js: js(`export default (t: any) => { t.toolCalls()[0].name = 'x'; return true; }`) }, 'live@1', text);
+    expect(err(b).error).toMatch(/read only property 'name'/);
+    const c = await sb.preview({ key: 'p3', js: js(`export default (t: any) => ({ pass: t.toolCalls()[0].name === 'search' })`) }, 'live@1', '');
+    expect(ok(c).pass).toBe(true); // no text sent: the worker still has the trace
+    // A loop is stopped; the worker asks for the trace again and carries on.
+    const d = await sb.preview({ key: 'p4', js: js(`export default () => { for (;;) {} }`) }, 'live@1', text);
+    expect(err(d).kind).toBe('timeout');
+    const e = await sb.preview({ key: 'p5', js: js(`export default (t: any) => t.spans.length === 2`) }, 'live@1', text);
+    expect(ok(e).pass).toBe(true);
   });
 
   it('stops an infinite loop and still judges the other traces of the batch', async () => {

@@ -40,12 +40,16 @@ interface Batch {
   received: number;
   /** Set after a crash: a batch of one whose crash names its trace. */
   isolated: boolean;
+  /** The editor's live re-run: one trace the worker decodes once and keeps (by key). */
+  preview?: { traceKey: string };
 }
 
 interface Slot {
   worker: Worker | null;
   batch: Batch | null;
   lastHeard: number;
+  /** Key of the trace the worker keeps decoded for previews (what it was last sent). */
+  keptKey: string | null;
 }
 
 const SEP = '\u0000';
@@ -73,7 +77,7 @@ export class JudgeSandbox {
       sliceMs: opts.sliceMs ?? 50,
       graceMs: opts.graceMs ?? 2000,
     };
-    this.slots = Array.from({ length: this.opts.workers }, () => ({ worker: null, batch: null, lastHeard: 0 }));
+    this.slots = Array.from({ length: this.opts.workers }, () => ({ worker: null, batch: null, lastHeard: 0, keptKey: null }));
   }
 
   get options(): Readonly<Required<SandboxOptions>> {
@@ -98,6 +102,18 @@ export class JudgeSandbox {
         const sinks = slice.map((_, k) => sinkFor(i + k));
         this.enqueue(judge, slice, sinks, false);
       }
+      this.pump();
+    });
+  }
+
+  /**
+   * Judge one trace for the editor. The worker keeps the decoded, frozen trace between calls
+   * (keyed by `traceKey`, e.g. trace id + version), so a re-run costs the judge, not the decode.
+   */
+  preview(judge: CompiledJudge, traceKey: string, text: string): Promise<SandboxResult> {
+    if (this.closed) return Promise.reject(new Error('judge sandbox is closed'));
+    return new Promise((resolve) => {
+      this.queue.push({ id: this.nextId++, judge, texts: [text], sinks: [resolve], received: 0, isolated: true, preview: { traceKey } });
       this.pump();
     });
   }
@@ -135,17 +151,35 @@ export class JudgeSandbox {
       slot.batch = batch;
       slot.lastHeard = Date.now();
       const w = this.workerFor(slot);
-      w.postMessage({
-        type: 'batch',
-        id: batch.id,
-        key: batch.judge.key,
-        js: batch.judge.js,
-        texts: batch.texts.join(SEP),
-        timeoutMs: this.opts.timeoutMs,
-        sliceMs: this.opts.sliceMs,
-      });
+      if (batch.preview) this.postPreview(slot, w, batch, false);
+      else
+        w.postMessage({
+          type: 'batch',
+          id: batch.id,
+          key: batch.judge.key,
+          js: batch.judge.js,
+          texts: batch.texts.join(SEP),
+          timeoutMs: this.opts.timeoutMs,
+          sliceMs: this.opts.sliceMs,
+        });
     }
     this.updateWatchdog();
+  }
+
+  private postPreview(slot: Slot, w: Worker, batch: Batch, forceText: boolean): void {
+    const traceKey = batch.preview!.traceKey;
+    // The big trace text crosses the thread boundary only when the worker does not have it.
+    const send = forceText || slot.keptKey !== traceKey;
+    slot.keptKey = traceKey;
+    w.postMessage({
+      type: 'preview',
+      id: batch.id,
+      key: batch.judge.key,
+      js: batch.judge.js,
+      traceKey,
+      text: send ? batch.texts[0] : undefined,
+      timeoutMs: this.opts.timeoutMs,
+    });
   }
 
   private workerFor(slot: Slot): Worker {
@@ -170,6 +204,7 @@ export class JudgeSandbox {
     w.stdout.resume();
     w.stderr.resume();
     slot.worker = w;
+    slot.keptKey = null;
     w.on('message', (m: WorkerMessage) => this.onMessage(slot, w, m));
     w.on('error', (e: Error & { code?: string }) => this.onCrash(slot, w, crashReason(e, this.opts.memoryMb)));
     w.on('exit', (code) => this.onCrash(slot, w, { kind: 'crash', error: `judge worker exited (code ${code})` }));
@@ -186,6 +221,8 @@ export class JudgeSandbox {
         if (b.received >= b.sinks.length) break;
         b.sinks[b.received++]!(parseResult(text));
       }
+    } else if (m.type === 'need-text') {
+      this.postPreview(slot, w, b, true);
     } else if (m.type === 'requeue') {
       const rest = b.texts.slice(m.from);
       const sinks = b.sinks.slice(m.from);
@@ -267,6 +304,7 @@ export class JudgeSandbox {
 type WorkerMessage =
   | { type: 'tick'; id: number; results: string[] }
   | { type: 'requeue'; id: number; from: number }
+  | { type: 'need-text'; id: number }
   | { type: 'done'; id: number }
   | { type: 'failed'; id: number; error: string };
 

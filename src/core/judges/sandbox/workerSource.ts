@@ -95,6 +95,8 @@ const PRELUDE = String.raw`
   }
 
   function load(factory) {
+    judgeFn = null;
+    loadError = null;
     var mod = { exports: {} };
     try {
       factory(mod.exports, mod, requireFn, consoleObj);
@@ -117,35 +119,80 @@ const PRELUDE = String.raw`
     timeoutMs = limitMs;
   }
 
+  // One judge on one trace (a wire text, or the decoded trace kept for the editor), as JSON text.
+  function judgeOne(text, ready) {
+    logs = '';
+    logCount = 0;
+    var t0 = now();
+    var out;
+    if (loadError !== null || judgeFn === null) {
+      out = { ok: false, error: loadError || 'no judge loaded', kind: 'load', ms: 0 };
+    } else {
+      try {
+        // Read-only: a judge reads the trace (and cannot leave edits for the next run).
+        var trace = ready || api.createTrace(api.decodeTraceWire(text), { freeze: true });
+        var ret = judgeFn(trace);
+        var v = api.normaliseJudgeReturn(ret, trace);
+        out = { ok: true, v: v, ms: now() - t0 };
+      } catch (e) {
+        out = { ok: false, error: describe(e), kind: 'throw', ms: now() - t0 };
+      }
+    }
+    if (out.ms > timeoutMs) out = { ok: false, error: 'exceeded the ' + timeoutMs + ' ms time limit (took ' + out.ms + ' ms)', kind: 'timeout', ms: out.ms };
+    if (logCount) out.logs = logs;
+    try {
+      return stringify(out);
+    } catch (e) {
+      return stringify({ ok: false, error: 'verdict is not serialisable: ' + describe(e), kind: 'invalid', ms: out.ms });
+    }
+  }
+
   // Runs judges until the slice is used up, so one timed vm run covers many traces.
   function runSlice(sliceMs) {
     var sliceStart = now();
     while (index < texts.length && now() - sliceStart < sliceMs) {
       var i = index;
-      logs = '';
-      logCount = 0;
-      var t0 = now();
-      var out;
-      if (loadError !== null) {
-        out = { ok: false, error: loadError, kind: 'load', ms: 0 };
-      } else {
-        try {
-          var data = api.decodeTraceWire(texts[i]);
-          var trace = api.createTrace(data);
-          var ret = judgeFn(trace);
-          var v = api.normaliseJudgeReturn(ret, trace);
-          out = { ok: true, v: v, ms: now() - t0 };
-        } catch (e) {
-          out = { ok: false, error: describe(e), kind: 'throw', ms: now() - t0 };
-        }
-      }
-      if (out.ms > timeoutMs) out = { ok: false, error: 'exceeded the ' + timeoutMs + ' ms time limit (took ' + out.ms + ' ms)', kind: 'timeout', ms: out.ms };
-      if (logCount) out.logs = logs;
-      var s;
-      try { s = stringify(out); } catch (e) { s = stringify({ ok: false, error: 'verdict is not serialisable: ' + describe(e), kind: 'invalid', ms: out.ms }); }
+      var s = judgeOne(texts[i], null);
       results += (results ? '\u0000' : '') + s;
       texts[i] = '';
       index = i + 1;
+    }
+  }
+
+  // The editor's live re-run: decode and index the trace once, then judge it again and again.
+  var kept = null;
+  function prepare() {
+    kept = api.createTrace(api.decodeTraceWire(texts[0]), { freeze: true });
+    // Warm the memoised views so that they are frozen before any judge sees them.
+    kept.llmCalls();
+    kept.toolCalls();
+    texts = [];
+  }
+  function runKept() {
+    results = judgeOne('', kept);
+  }
+
+  // Frozen intrinsics: a judge cannot change what the next judge run in this context sees
+  // (the editor reuses a context across runs; batches get the same rules, so both behave alike).
+  function lockdown() {
+    var seen = [];
+    var roots = [globalThis];
+    var names = Object.getOwnPropertyNames(globalThis);
+    for (var i = 0; i < names.length; i++) {
+      var d = Object.getOwnPropertyDescriptor(globalThis, names[i]);
+      if (d && 'value' in d && (typeof d.value === 'function' || (d.value && typeof d.value === 'object'))) roots.push(d.value);
+    }
+    roots.push(Object.getPrototypeOf(function* () {}), Object.getPrototypeOf([][Symbol.iterator]()), Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())));
+    roots.push(Object.getPrototypeOf(new Map()[Symbol.iterator]()), Object.getPrototypeOf(new Set()[Symbol.iterator]()), Object.getPrototypeOf(''[Symbol.iterator]()));
+    roots.push(Object.getPrototypeOf(Int8Array), Object.getPrototypeOf(/x/[Symbol.matchAll]('x')));
+    while (roots.length) {
+      var o = roots.pop();
+      if (o === null || (typeof o !== 'object' && typeof o !== 'function') || seen.indexOf(o) >= 0) continue;
+      seen.push(o);
+      var proto = Object.getPrototypeOf(o);
+      if (proto) roots.push(proto);
+      if (typeof o === 'function' && o.prototype) roots.push(o.prototype);
+      Object.freeze(o);
     }
   }
 
@@ -158,8 +205,11 @@ const PRELUDE = String.raw`
   var host = freeze({
     load: load,
     runSlice: runSlice,
+    prepare: prepare,
+    runKept: runKept,
   });
   defineProperty(globalThis, '__tracedeck', { value: host, writable: false, configurable: false, enumerable: false });
+  lockdown();
   // What the worker keeps: functions created here, before any judge code exists.
   return freeze({
     setBatch: setBatch,
@@ -210,16 +260,63 @@ function timeoutMessage(e) {
   return e && e.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT';
 }
 
+function newContext() {
+  const ctx = vm.createContext(vm.constants.DONT_CONTEXTIFY, {
+    name: 'tracedeck-judge',
+    codeGeneration: { strings: false, wasm: false },
+    microtaskMode: 'afterEvaluate',
+  });
+  const ctl = prelude.runInContext(ctx, { timeout: 5000 });
+  return { ctx, ctl };
+}
+
+const prepareScript = new vm.Script('__tracedeck.prepare()', { filename: 'tracedeck-prepare.js' });
+const runKeptScript = new vm.Script('__tracedeck.runKept()', { filename: 'tracedeck-run.js' });
+/** The editor's trace, decoded once and kept in its own context: { traceKey, ctx, ctl }. */
+let kept = null;
+
+function preview(msg) {
+  const { id, key, js, traceKey, text, timeoutMs } = msg;
+  const fail = (error, kind) => {
+    parentPort.postMessage({ type: 'tick', id, results: [JSON.stringify({ ok: false, error, kind, ms: timeoutMs })] });
+    parentPort.postMessage({ type: 'done', id });
+  };
+  try {
+    if (!kept || kept.traceKey !== traceKey) {
+      kept = null;
+      if (typeof text !== 'string') {
+        parentPort.postMessage({ type: 'need-text', id });
+        return;
+      }
+      const { ctx, ctl } = newContext();
+      ctl.setBatch(text, timeoutMs);
+      prepareScript.runInContext(ctx, { timeout: Math.max(30000, timeoutMs) });
+      kept = { traceKey, ctx, ctl };
+    }
+    const { ctx, ctl } = kept;
+    ctl.setBatch('', timeoutMs);
+    try {
+      judgeScript(key, js).runInContext(ctx, { timeout: timeoutMs });
+      runKeptScript.runInContext(ctx, { timeout: timeoutMs });
+    } catch (e) {
+      if (!timeoutMessage(e)) throw e;
+      kept = null; // stopped mid-run: start the next run from a clean context
+      return fail('stopped: exceeded the ' + timeoutMs + ' ms time limit (infinite loop?)', 'timeout');
+    }
+    parentPort.postMessage({ type: 'tick', id, results: [ctl.takeResults()] });
+    parentPort.postMessage({ type: 'done', id });
+  } catch (e) {
+    kept = null;
+    parentPort.postMessage({ type: 'failed', id, error: String(e && e.message ? e.message : e) });
+  }
+}
+
 parentPort.on('message', (msg) => {
+  if (msg.type === 'preview') return preview(msg);
   if (msg.type !== 'batch') return;
   const { id, key, js, texts, timeoutMs, sliceMs } = msg;
   try {
-    const ctx = vm.createContext(vm.constants.DONT_CONTEXTIFY, {
-      name: 'tracedeck-judge',
-      codeGeneration: { strings: false, wasm: false },
-      microtaskMode: 'afterEvaluate',
-    });
-    const ctl = prelude.runInContext(ctx, { timeout: 5000 });
+    const { ctx, ctl } = newContext();
     const setBatch = ctl.setBatch, takeResults = ctl.takeResults, index = ctl.index, total = ctl.total, logs = ctl.logs;
     setBatch(texts, timeoutMs);
     const n = total();
