@@ -14,6 +14,7 @@ import { diffBench } from './diff.bench';
 import { traceViewBench } from './traceView.bench';
 import { judgesBench } from './judges.bench';
 import { REPO_ROOT } from './spawnChild';
+import { renderBenchReportMarkdown, writeBenchReport } from './report';
 import type { Bench, BenchTable } from './types';
 
 const BENCHES: Bench[] = [importBench, diffBench, traceViewBench, judgesBench];
@@ -76,6 +77,7 @@ async function main(): Promise<number> {
           ok: outcome.ok,
           seconds: (Date.now() - started) / 1000,
           data: outcome.data,
+          figures: outcome.figures,
         };
         ok &&= outcome.ok;
       } catch (e) {
@@ -91,6 +93,9 @@ async function main(): Promise<number> {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(outFile, `${JSON.stringify({ results }, null, 2)}\n`);
   console.log(`\nresults written to ${outFile}${ok ? '' : ' (with problems: see notes above)'}`);
+  // The combined report (every bench's figures vs baseline and target): report.json + report.md.
+  const report = writeBenchReport(outDir, results as Parameters<typeof writeBenchReport>[1]);
+  console.log(`\n${renderBenchReportMarkdown(report)}report written to ${join(outDir, 'report.md')} and report.json`);
   return ok ? 0 : 1;
 }
 

@@ -24,6 +24,31 @@ export interface BenchOutcome {
   data: unknown;
   /** False when a measurement failed or a result was wrong (e.g. span count mismatch). */
   ok: boolean;
+  /**
+   * The bench's headline figures for the combined report (tests/bench/report.ts →
+   * bench-results/report.json + report.md). Optional: report.ts derives them from `data` for
+   * benches that do not give them.
+   */
+  figures?: BenchFigure[];
+}
+
+/** One row of the benchmark report: Tracedeck's figure next to its baseline, and the target. */
+export interface BenchFigure {
+  /** Stable id, e.g. 'import.100k.time'. */
+  id: string;
+  /** What is measured, e.g. 'import 100k spans (OTLP/JSON, 124 MB)'. */
+  label: string;
+  /** Unit of `ours` and `baseline`: 'ms', 'MB', 'traces/s' … */
+  unit: string;
+  ours: number | null;
+  /** Measured in the same run under the same conditions (or a published reference: say so in `note`). */
+  baseline: number | null;
+  baselineLabel: string;
+  /** Which direction is good: time and memory 'lower', throughput 'higher'. */
+  better: 'lower' | 'higher';
+  /** What the issue asks for: `ours` (or the ours÷baseline ratio) compared with `value`. */
+  target?: { on: 'ours' | 'ratio'; op: '<' | '<=' | '>' | '>='; value: number };
+  note?: string;
 }
 
 export interface Bench {

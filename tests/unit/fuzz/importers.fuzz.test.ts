@@ -28,6 +28,8 @@ import { mutate, mutationArb, type Container } from './mutate';
 const RUN_SCALE = Number(process.env.FUZZ_RUNS ?? 1);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 const IMPORT_TIMEOUT_MS = 20_000;
+/** Inputs here are at most a few MB: an import this slow means super-linear work (e.g. O(depth²)). */
+const SLOW_IMPORT_MS = 5_000;
 
 /** Real files of each format (tests/fixtures; otlp-proto is made by the OTel SDK below). */
 const SEEDS: { rel: string; format: FormatId; container: Container }[] = [
@@ -196,6 +198,7 @@ describe('importer fuzzing (fast-check)', () => {
   async function check(name: string, bytes: Buffer, format: FormatId | undefined): Promise<Outcome> {
     const before = counts(t.ws);
     let outcome: Outcome;
+    const started = performance.now();
     try {
       const result = await withTimeout(importBuffer(t.ws, name, bytes, { format, force: true }), IMPORT_TIMEOUT_MS, name);
       outcome = { ok: true, result };
@@ -203,6 +206,8 @@ describe('importer fuzzing (fast-check)', () => {
       outcome = { ok: false, error };
     }
     const label = `${name} as ${format ?? '(detected)'} (${bytes.length} bytes)`;
+    const ms = performance.now() - started;
+    expect(ms, `${label}: import took ${Math.round(ms)} ms`).toBeLessThan(SLOW_IMPORT_MS);
     if (outcome.ok) {
       stats.ok++;
       if (process.env.FUZZ_DEBUG) console.log('OK', format, name);
@@ -246,7 +251,7 @@ describe('importer fuzzing (fast-check)', () => {
           // Mostly forced to the seed's importer; sometimes detected, so other importers meet it.
           await check(s.name, bytes, detect ? undefined : s.format);
         }),
-        { numRuns: Math.round(60 * RUN_SCALE), seed: SEED, interruptAfterTimeLimit: 25_000 * RUN_SCALE, markInterruptAsFailure: false },
+        { numRuns: Math.round(250 * RUN_SCALE), seed: SEED, interruptAfterTimeLimit: 4_000 * RUN_SCALE, markInterruptAsFailure: false },
       );
     }, 60_000 * RUN_SCALE);
   }
@@ -270,7 +275,7 @@ describe('importer fuzzing (fast-check)', () => {
         fc.asyncProperty(arb, formatChoice(targets), async (doc, format) => {
           await check(`generated-${label.replace(/\W/g, '').toLowerCase()}.json`, Buffer.from(JSON.stringify(doc)), format);
         }),
-        { numRuns: Math.round(150 * RUN_SCALE), seed: SEED, interruptAfterTimeLimit: 20_000 * RUN_SCALE, markInterruptAsFailure: false },
+        { numRuns: Math.round(400 * RUN_SCALE), seed: SEED, interruptAfterTimeLimit: 4_000 * RUN_SCALE, markInterruptAsFailure: false },
       );
     }, 60_000 * RUN_SCALE);
   }
@@ -285,7 +290,7 @@ describe('importer fuzzing (fast-check)', () => {
           await check(name, Buffer.from(bytes), format);
         },
       ),
-      { numRuns: Math.round(150 * RUN_SCALE), seed: SEED, interruptAfterTimeLimit: 15_000 * RUN_SCALE, markInterruptAsFailure: false },
+      { numRuns: Math.round(400 * RUN_SCALE), seed: SEED, interruptAfterTimeLimit: 3_000 * RUN_SCALE, markInterruptAsFailure: false },
     );
   }, 60_000 * RUN_SCALE);
 });

@@ -48,20 +48,26 @@ export function flattenAttributes(attrs: Attrs): Attrs {
   }
   if (!nested) return attrs;
   const out: Attrs = {};
-  const stack: [string, unknown][] = [];
-  for (const k in attrs) stack.push([k, attrs[k]]);
+  const stack: [string, unknown, number][] = [];
+  for (const k in attrs) stack.push([k, attrs[k], 0]);
   // Pop order does not matter: every key is written once.
   while (stack.length) {
-    const [key, v] = stack.pop()!;
+    const [key, v, depth] = stack.pop()!;
     if (!(key in out)) out[key] = v;
+    // Keys grow with depth, so expanding a hostile 20k-deep value costs O(depth²) time and
+    // memory (a minute-long import under fuzzing). Real attribute trees are a few levels deep;
+    // deeper values stay whole under their key.
+    if (depth >= MAX_FLATTEN_DEPTH) continue;
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) if (typeof v[i] === 'object' && v[i] !== null) stack.push([`${key}.${i}`, v[i]]);
+      for (let i = 0; i < v.length; i++) if (typeof v[i] === 'object' && v[i] !== null) stack.push([`${key}.${i}`, v[i], depth + 1]);
     } else if (isRecord(v)) {
-      for (const sk in v) stack.push([`${key}.${sk}`, v[sk]]);
+      for (const sk in v) stack.push([`${key}.${sk}`, v[sk], depth + 1]);
     }
   }
   return out;
 }
+
+const MAX_FLATTEN_DEPTH = 32;
 
 /**
  * Re-inflate indexed keys under `prefix`: `llm.input_messages.3.message.tool_calls.0.tool_call.id`

@@ -140,10 +140,18 @@ export function keyValuesToObject(list: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (Array.isArray(list)) {
     for (const kv of list) {
-      if (isRecord(kv) && typeof kv.key === 'string') out[kv.key] = anyValueToJson(kv.value);
+      if (!isRecord(kv) || typeof kv.key !== 'string') continue;
+      // A key named "__proto__" assigned with `=` would replace the object's prototype: the
+      // attribute vanished and its value's keys showed through as inherited attributes.
+      if (kv.key === '__proto__') {
+        Object.defineProperty(out, kv.key, { value: anyValueToJson(kv.value), enumerable: true, writable: true, configurable: true });
+      } else out[kv.key] = anyValueToJson(kv.value);
     }
   } else if (isRecord(list)) {
-    for (const k in list) out[k] = list[k];
+    for (const k of Object.keys(list)) {
+      if (k === '__proto__') Object.defineProperty(out, k, { value: list[k], enumerable: true, writable: true, configurable: true });
+      else out[k] = list[k];
+    }
   }
   return out;
 }

@@ -1,0 +1,324 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Dialog, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, collectCspViolations, launchChromium, openPage, screenshot, type PageProblems } from './support/browser';
+import { CHROMIUM } from './support/paths';
+import { startTestServer, type TestServer } from './support/server';
+
+// Trace content is untrusted: prompts, tool output and span names come from whatever the agent
+// saw. A hostile OTLP/JSON file — markup and script in names, attributes and LLM messages,
+// javascript: URLs, 2 MB strings, control and bidi-override characters — is imported through the
+// UI, listed, opened, and its spans and values inspected. Nothing may execute (every payload
+// would set window.__pwned or open a dialog), nothing may be fetched from another origin, the
+// console stays clean, and the UI keeps answering keys while a 1 Mi-character value is shown.
+
+const skip = !chromiumAvailable();
+if (skip) console.warn(`[e2e] untrusted-content tests skipped: no Chromium at ${CHROMIUM}`);
+
+const FILE = 'hostile-otlp.json';
+const TRACE = 'ba5eba11ba5eba11ba5eba11ba5eba11';
+const ID = { root: '0000000000000001', llm: '0000000000000002', tool: '0000000000000003', ctrl: '0000000000000004', huge: '0000000000000005' };
+const TWO_MB = 2 * 1024 * 1024;
+/** The import writer's per-value cap (src/core/import/sanitize.ts MAX_STRING_CHARS). */
+const CAP = 1 << 20;
+
+const SCRIPT_NAME = '<script>window.__pwned = "span name"; alert(1)</script>';
+const IMG_NAME = '<img src=x onerror="window.__pwned = \'img\'; alert(2)">';
+const TOOL_NAME = 'execute_tool <svg/onload="window.__pwned=\'svg\'">';
+const CONTROL = Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)).join('');
+const BIDI = '\u202eevil.exe\u202c \u2066isolate\u2069 \u200f\u200e';
+const CTRL_NAME = `ctrl ${CONTROL}${BIDI} end`;
+/** A 2 MB name with markup in its middle: stored whole (names are not capped) or capped. */
+const HUGE_NAME = `huge-name ${'N'.repeat(TWO_MB / 2)}<img src=x onerror="window.__pwned='huge name'">${'N'.repeat(TWO_MB / 2)}`;
+const HUGE_VALUE = `${'A'.repeat(CAP - 100)}<script>window.__pwned='huge value'</script>${'B'.repeat(TWO_MB)}`;
+
+const sv = (v: string) => ({ stringValue: v });
+const kv = (key: string, v: string) => ({ key, value: sv(v) });
+
+function hostileTrace(): object {
+  const t0 = 1_700_000_000_000_000_000n;
+  const ns = (ms: number) => String(t0 + BigInt(ms) * 1_000_000n);
+  const span = (spanId: string, parent: string, name: string, from: number, to: number, attributes: object[], extra: object = {}) => ({
+    traceId: TRACE,
+    spanId,
+    parentSpanId: parent,
+    name,
+    kind: 1,
+    startTimeUnixNano: ns(from),
+    endTimeUnixNano: ns(to),
+    attributes,
+    ...extra,
+  });
+  const inputMessages = [
+    { role: 'system', parts: [{ type: 'text', content: '<script>window.__pwned = "system prompt"</script><style>*{display:none}</style>' }] },
+    {
+      role: 'user',
+      parts: [
+        {
+          type: 'text',
+          content:
+            '[click me](javascript:window.__pwned="md-link") **bold** ![pixel](https://evil.example/pixel.png) ' +
+            '<a href="javascript:window.__pwned=\'a\'">link</a> <iframe src="javascript:parent.__pwned=\'iframe\'"></iframe> ' +
+            `<img src="https://evil.example/track.gif"> ${CONTROL}${BIDI}`,
+        },
+      ],
+    },
+  ];
+  const outputMessages = [
+    {
+      role: 'assistant',
+      parts: [
+        { type: 'text', content: '```html\n<script>window.__pwned="reply"</script>\n```' },
+        { type: 'tool_call', id: 'call_<b>1</b>', name: '<b onmouseover="window.__pwned=\'tool name\'">search</b>', arguments: { q: '<script>window.__pwned="args"</script>', url: 'javascript:alert(1)' } },
+      ],
+    },
+  ];
+  return {
+    resourceSpans: [
+      {
+        resource: { attributes: [kv('service.name', '<marquee>svc</marquee>'), kv('service.version', 'javascript:alert(1)')] },
+        scopeSpans: [
+          {
+            scope: { name: '<script>scope</script>' },
+            spans: [
+              span(ID.root, '', SCRIPT_NAME, 0, 5000, [
+                kv('gen_ai.operation.name', 'invoke_agent'),
+                kv('url.full', 'javascript:window.__pwned="url"'),
+                kv('link', 'javascript:alert(document.domain)'),
+                kv('html', '<img src=x onerror="window.__pwned=\'attr\'">'),
+                kv('svg', '<svg onload="window.__pwned=\'svg attr\'"></svg>'),
+                kv('remote.image', '<img src="https://evil.example/a.png">'),
+                kv('control', CONTROL),
+                kv('bidi', BIDI),
+                kv('__proto__', '{"polluted": true}'),
+                kv('constructor', 'prototype'),
+                kv('huge.value', HUGE_VALUE),
+                kv('json.string', '{"a": "<script>window.__pwned=\'json\'</script>", "b": [1, 2, {"c": "javascript:alert(1)"}]}'),
+              ]),
+              span(ID.llm, ID.root, IMG_NAME, 100, 2000, [
+                kv('gen_ai.operation.name', 'chat'),
+                kv('gen_ai.request.model', '<b>gpt</b>'),
+                { key: 'gen_ai.usage.input_tokens', value: { intValue: '12' } },
+                kv('gen_ai.input.messages', JSON.stringify(inputMessages)),
+                kv('gen_ai.output.messages', JSON.stringify(outputMessages)),
+              ]),
+              span(
+                ID.tool,
+                ID.root,
+                TOOL_NAME,
+                2100,
+                3000,
+                [
+                  kv('gen_ai.operation.name', 'execute_tool'),
+                  kv('gen_ai.tool.name', '<img src=x onerror=alert(3)>'),
+                  kv('gen_ai.tool.call.id', 'call_<b>1</b>'),
+                  kv('gen_ai.tool.call.arguments', '{"q": "<script>window.__pwned=\'tool args\'</script>"}'),
+                  kv('gen_ai.tool.call.result', `${'R'.repeat(TWO_MB)}<script>window.__pwned='result'</script>`),
+                ],
+                {
+                  status: { code: 2, message: '<script>window.__pwned="status"</script> javascript:alert(1)' },
+                  events: [
+                    {
+                      name: 'exception',
+                      timeUnixNano: ns(2900),
+                      attributes: [kv('exception.type', '<b>Err</b>'), kv('exception.message', '<img src=x onerror=alert(4)>'), kv('exception.stacktrace', CONTROL)],
+                    },
+                  ],
+                },
+              ),
+              span(ID.ctrl, ID.root, CTRL_NAME, 3100, 3200, [kv('note', BIDI)]),
+              span(ID.huge, ID.root, HUGE_NAME, 3300, 3400, []),
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}
+
+describe.skipIf(skip)('untrusted trace content in Chromium (browser mode)', () => {
+  let srv: TestServer;
+  let browser: Browser;
+  let page: Page;
+  let problems: PageProblems;
+  let tmp: string;
+  const dialogs: string[] = [];
+
+  const pwned = () => page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned);
+  const selected = () => page.getAttribute('[data-testid=trace-view]', 'data-selected-span');
+
+  /** Time from a key press to the UI showing its effect (selection moved). */
+  async function keyResponseMs(key: string, expectSelected: string): Promise<number> {
+    const t0 = performance.now();
+    await page.keyboard.press(key);
+    await page.waitForFunction(
+      (id) => document.querySelector('[data-testid=trace-view]')?.getAttribute('data-selected-span') === id,
+      expectSelected,
+      { timeout: 10_000, polling: 'raf' },
+    );
+    return performance.now() - t0;
+  }
+
+  beforeAll(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'tracedeck-e2e-hostile-'));
+    writeFileSync(join(tmp, FILE), JSON.stringify(hostileTrace()));
+    srv = await startTestServer();
+    browser = await launchChromium();
+    ({ page, problems } = await openPage(browser, srv.url));
+    page.on('dialog', (d: Dialog) => {
+      dialogs.push(`${d.type()}: ${d.message()}`);
+      void d.dismiss().catch(() => undefined);
+    });
+    await page.goto(`${srv.url}/`);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await srv?.close();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('imports the hostile file through the UI and lists its name as text', async () => {
+    await page.getByTestId('import-input').setInputFiles(join(tmp, FILE));
+    const item = page.locator(`.import-item[data-import-file="${FILE}"]`);
+    await item.locator('.import-icon.good').waitFor({ timeout: 60_000 });
+    expect(await item.textContent()).toContain('1 trace, 5 spans');
+    const row = page.locator('.trace-row').first();
+    await row.waitFor();
+    expect(await row.locator('.cell-name').textContent()).toBe(SCRIPT_NAME);
+    expect(await pwned()).toBeUndefined();
+    expect(dialogs).toEqual([]);
+  });
+
+  it('opens the trace: every hostile span name is shown verbatim as text', async () => {
+    await page.locator('.trace-row').first().click();
+    await page.waitForFunction((id) => document.querySelector('[data-testid=trace-view]')?.getAttribute('data-trace-id') === id, TRACE, {
+      timeout: 30_000,
+    });
+    const names = await page.$$eval('[data-testid=span-tree] [role=treeitem]', (rows) =>
+      rows.map((r) => ({ id: (r as HTMLElement).dataset.spanId, name: r.querySelector('.tv-name')?.textContent ?? '' })),
+    );
+    const byId = new Map(names.map((n) => [n.id, n.name]));
+    expect(byId.get(ID.root)).toBe(SCRIPT_NAME);
+    expect(byId.get(ID.llm)).toBe(IMG_NAME);
+    expect(byId.get(ID.tool)).toBe(TOOL_NAME);
+    // Control characters may be dropped or shown as symbols, but the visible text stays.
+    expect(byId.get(ID.ctrl)).toContain('ctrl ');
+    expect(byId.get(ID.ctrl)).toContain('evil.exe');
+    expect(byId.get(ID.huge)!.startsWith('huge-name NNN')).toBe(true);
+    const injected = await page.evaluate(() => ({
+      imgs: document.querySelectorAll('img[src="x"], img[src*="evil.example"]').length,
+      inlineScripts: [...document.querySelectorAll('script')].filter((s) => !s.src).length,
+      svgsWithHandlers: document.querySelectorAll('svg[onload]').length,
+      iframes: document.querySelectorAll('iframe').length,
+    }));
+    expect(injected).toEqual({ imgs: 0, inlineScripts: 0, svgsWithHandlers: 0, iframes: 0 });
+    expect(await pwned()).toBeUndefined();
+  });
+
+  it('shows the LLM span’s hostile messages and tool call as text', async () => {
+    await page.locator(`[role=treeitem][data-span-id="${ID.llm}"]`).click();
+    const detail = page.getByTestId('span-detail');
+    const conv = detail.getByTestId('conversation');
+    await conv.waitFor();
+    await conv.getByText('<script>window.__pwned = "system prompt"</script>', { exact: false }).first().waitFor();
+    await conv.getByText('[click me](javascript:window.__pwned="md-link")', { exact: false }).first().waitFor();
+    expect(await conv.locator('a[href^="javascript:" i], img, iframe, b, style').count()).toBe(0);
+    // Clicking where the markdown link would be does nothing either.
+    await conv.getByText('[click me]', { exact: false }).first().click();
+    for (const tab of [/Attributes/, /JSON/]) {
+      await detail.getByRole('tab', { name: tab }).click();
+      await page.waitForTimeout(200);
+    }
+    expect(await pwned()).toBeUndefined();
+  });
+
+  it('shows the failed tool span: status, error event and 1 Mi-char result as text', async () => {
+    await page.locator(`[role=treeitem][data-span-id="${ID.tool}"]`).click();
+    const detail = page.getByTestId('span-detail');
+    await detail.locator('.sd-name', { hasText: 'execute_tool <svg/onload=' }).waitFor();
+    // (the body loads after the summary: wait for it)
+    await detail.locator('.sd-status-message', { hasText: '<script>window.__pwned="status"</script>' }).waitFor();
+    await detail.getByRole('tab', { name: /Tool call/ }).click();
+    await detail.getByText('<script>window.__pwned=\'tool args\'</script>', { exact: false }).first().waitFor();
+    // The 2 MB result was capped at 1 Mi characters when imported: offered in full on demand.
+    const showAll = detail.getByRole('button', { name: /show all [\d,]+ chars/ }).first();
+    await showAll.waitFor();
+    await showAll.click();
+    await detail.getByRole('button', { name: 'show less' }).first().waitFor({ timeout: 10_000 });
+    await detail.getByRole('tab', { name: /Events/ }).click();
+    await detail.getByText('<img src=x onerror=alert(4)>', { exact: false }).first().waitFor();
+    for (const tab of [/Attributes/, /JSON/]) {
+      await detail.getByRole('tab', { name: tab }).click();
+      await page.waitForTimeout(200);
+    }
+    expect(await detail.locator('a, img, script, svg[onload], iframe').count()).toBe(0);
+    expect(await pwned()).toBeUndefined();
+  });
+
+  it('expands the root span’s hostile attributes, including a truncated 2 MB value, and keeps answering keys', async () => {
+    await page.locator(`[role=treeitem][data-span-id="${ID.root}"]`).click();
+    const detail = page.getByTestId('span-detail');
+    await detail.getByRole('tab', { name: /Attributes/ }).click();
+    const view = detail.getByTestId('json-view');
+    await view.waitFor();
+    const text = (await view.textContent()) ?? '';
+    expect(text).toContain('javascript:window.__pwned="url"');
+    expect(text).toContain('<img src=x onerror=');
+    expect(text).toContain('__proto__');
+    // Open the embedded JSON string as JSON too.
+    const jsonTag = view.locator('.json-tag', { hasText: 'json ▸' }).first();
+    if (await jsonTag.count()) await jsonTag.click();
+    expect(await view.locator('a, img, script, svg, iframe').count()).toBe(0);
+
+    // The 2 MB value was capped at import (1 Mi chars + marker); show all of it.
+    const showAll = view.getByRole('button', { name: /show all [\d,]+ chars/ }).first();
+    await showAll.waitFor();
+    const label = (await showAll.textContent()) ?? '';
+    const shownChars = Number(label.replace(/[^\d]/g, ''));
+    expect(shownChars).toBeGreaterThanOrEqual(CAP);
+    expect(shownChars).toBeLessThan(CAP + 200);
+    await showAll.click();
+    await view.getByRole('button', { name: 'show less' }).first().waitFor({ timeout: 10_000 });
+    expect(await view.textContent()).toContain(`${'A'.repeat(50)}<script>window.__pwned='huge value'</script>`);
+    expect(await view.textContent()).toContain('truncated');
+
+    // Still responsive: keyboard navigation in the span tree answers within 500 ms.
+    await page.locator(`[role=treeitem][data-span-id="${ID.root}"]`).click();
+    expect(await selected()).toBe(ID.root);
+    await page.locator('[data-testid=span-tree]').focus();
+    const down = await keyResponseMs('j', ID.llm);
+    const up = await keyResponseMs('k', ID.root);
+    console.log(`[e2e] key response with a 1 Mi-char value shown: j ${down.toFixed(0)} ms, k ${up.toFixed(0)} ms`);
+    expect(down, `j took ${down.toFixed(0)} ms`).toBeLessThan(500);
+    expect(up, `k took ${up.toFixed(0)} ms`).toBeLessThan(500);
+    expect(await pwned()).toBeUndefined();
+    await screenshot(page, 'untrusted-huge-value');
+  });
+
+  it('opens the 2 MB-named span and the control-character span and stays responsive', async () => {
+    for (const id of [ID.huge, ID.ctrl]) {
+      await page.locator(`[role=treeitem][data-span-id="${id}"]`).click();
+      await page.getByTestId('span-detail').waitFor();
+      await page.waitForFunction((sid) => document.querySelector('[data-testid=trace-view]')?.getAttribute('data-selected-span') === sid, id);
+    }
+    await page.locator('[data-testid=span-tree]').focus();
+    const t = await keyResponseMs('Home', ID.root);
+    expect(t, `Home took ${t.toFixed(0)} ms`).toBeLessThan(500);
+    expect(await pwned()).toBeUndefined();
+  });
+
+  it('ran no payload: no flag, no dialog, no foreign request, no console error, no CSP violation', async () => {
+    await collectCspViolations(page, problems);
+    expect(await pwned()).toBeUndefined();
+    expect(dialogs).toEqual([]);
+    expect(problems.foreignRequests).toEqual([]);
+    expect(problems.pageErrors).toEqual([]);
+    expect(problems.consoleErrors).toEqual([]);
+    expect(problems.cspViolations).toEqual([]);
+    expect(await page.evaluate(() => ({}) as Record<string, unknown>)).toEqual({});
+    expect(await page.evaluate(() => (Object.prototype as Record<string, unknown>).polluted)).toBeUndefined();
+  });
+});
