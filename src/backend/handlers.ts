@@ -7,7 +7,7 @@ import { ApiEventEmitter } from './events';
 import { runImports, type ImportProgressFn, type ImportRequest } from './importRunner';
 import { ingestOtlp, type OtlpBodyFormat, type OtlpIngestResult } from './otlpIngest';
 import { checkInput, checkMethod } from './validate';
-import { traceViewHandlers } from './traceView';
+import { createTraceView } from './traceView';
 import { compareHandlers } from './compare';
 import { labelHandlers } from './labels';
 import { judgeHandlers } from './judges';
@@ -53,6 +53,8 @@ export interface Backend {
   ingestOtlp(body: Buffer, format: OtlpBodyFormat): Promise<OtlpIngestResult>;
   /** The HTTP server knows its port only once listening: it reports the endpoint here. */
   setOtlpEndpoint(url: string | null): void;
+  /** Prepare the trace view of big traces now and persist it (the CLI after an import). */
+  prepareTraceViews(traceIds: string[]): Promise<void>;
 }
 
 type Handlers = { [M in ApiMethod]: (input: ApiInput<M>) => ApiOutputs[M] | Promise<ApiOutputs[M]> };
@@ -71,6 +73,7 @@ export function createBackend(opts: BackendOptions): Backend {
       onProgress,
     );
 
+  const traceView = createTraceView(ws, events);
   const handlers: Handlers = {
     appInfo: () => ({ version, mode: opts.mode, workspacePath: ws.path, otlpEndpoint }),
     formats: () => IMPORTERS.map((i) => ({ id: i.id, label: i.label, extensions: [...i.extensions] })),
@@ -91,7 +94,7 @@ export function createBackend(opts: BackendOptions): Backend {
     },
     listImports: ({ limit }) => ws.listImports(limit ?? 100).map(importRecordToDto),
     importPaths: ({ paths }) => importPaths(paths),
-    ...traceViewHandlers(ws, events),
+    ...traceView.handlers,
     ...compareHandlers(ws),
     ...labelHandlers(ws),
     ...judgeHandlers(ws, events, { secrets: opts.secrets }),
@@ -118,6 +121,7 @@ export function createBackend(opts: BackendOptions): Backend {
     setOtlpEndpoint: (url) => {
       otlpEndpoint = url;
     },
+    prepareTraceViews: (ids) => traceView.prepare(ids),
   };
 }
 

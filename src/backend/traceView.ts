@@ -47,8 +47,22 @@ const CACHE_SIZE = 3;
  */
 export const WARM_MIN_SPANS = 10_000;
 
+export interface TraceViewService {
+  handlers: TraceViewHandlers;
+  /**
+   * Prepare big traces now (columns + analysis, persisted): for the CLI, which exits right after
+   * an import and so never runs the background warm-up the app does.
+   */
+  prepare(traceIds: string[]): Promise<void>;
+}
+
 export function traceViewHandlers(ws: Workspace, events?: ApiEventEmitter): TraceViewHandlers {
+  return createTraceView(ws, events).handlers;
+}
+
+export function createTraceView(ws: Workspace, events?: ApiEventEmitter): TraceViewService {
   const cache = new Map<string, Entry>();
+  const writes = new Set<Promise<void>>();
   const textIndex = new SpanTextIndex(ws);
 
   const entry = (traceId: string): Entry | null => {
@@ -77,8 +91,8 @@ export function traceViewHandlers(ws: Workspace, events?: ApiEventEmitter): Trac
   const persist = (traceId: string, e: Entry, field: 'columns' | 'analysis', value: unknown): void => {
     if (skeletonSize(e) < WARM_MIN_SPANS) return;
     // After the answer is sent; through the write queue, never inside a running import.
-    setImmediate(() => {
-      void ws
+    const write = new Promise<void>((done) => setImmediate(done)).then(() =>
+      ws
         .exclusive(async () => {
           if (traceFingerprint(ws.db, traceId) !== e.fingerprint) return;
           const json = JSON.stringify(value);
@@ -96,8 +110,10 @@ export function traceViewHandlers(ws: Workspace, events?: ApiEventEmitter): Trac
               .run(traceId, e.fingerprint, json);
           })();
         })
-        .catch(() => undefined); // a cache: failing to write it changes nothing
-    });
+        .catch(() => undefined), // a cache: failing to write it changes nothing
+    );
+    writes.add(write);
+    void write.finally(() => writes.delete(write));
   };
 
   const columnsOf = (traceId: string, e: Entry): TraceColumns => {
@@ -118,6 +134,20 @@ export function traceViewHandlers(ws: Workspace, events?: ApiEventEmitter): Trac
     return e.analysis;
   };
 
+  /** Columns and analysis of a big trace, computed and queued for persisting; false if small/gone. */
+  const prepareOne = (traceId: string): boolean => {
+    if (!ws.db.open) return false;
+    const n = ws.readDb.prepare('SELECT span_count AS n FROM traces WHERE id = ?').get(traceId) as
+      | { n: number }
+      | undefined;
+    if (!n || n.n < WARM_MIN_SPANS) return false;
+    const e = entry(traceId);
+    if (!e) return false;
+    columnsOf(traceId, e);
+    analysisOf(traceId, e);
+    return true;
+  };
+
   // Opening a 100k-span trace right after importing it is the common path: prepare its columns,
   // analysis and text index while the user is still looking at the library.
   let warming = Promise.resolve();
@@ -132,24 +162,21 @@ export function traceViewHandlers(ws: Workspace, events?: ApiEventEmitter): Trac
         .then(async () => {
           // Unref'd: a CLI import must exit at once, not wait for this; it closes the workspace.
           await new Promise((r) => setTimeout(r, 300).unref?.());
-          if (!ws.db.open) return;
-          const n = ws.readDb.prepare('SELECT span_count AS n FROM traces WHERE id = ?').get(traceId) as
-            | { n: number }
-            | undefined;
-          if (!n || n.n < WARM_MIN_SPANS) return;
-          const e = entry(traceId);
-          if (!e) return;
-          columnsOf(traceId, e);
+          if (!prepareOne(traceId)) return;
           await new Promise((r) => setImmediate(r));
-          if (!ws.db.open) return;
-          analysisOf(traceId, e);
-          await textIndex.ensure(traceId, e.fingerprint);
+          const e = ws.db.open ? entry(traceId) : null;
+          if (e) await textIndex.ensure(traceId, e.fingerprint);
         })
         .catch(() => undefined);
     }
   });
 
-  return {
+  const prepare = async (traceIds: string[]): Promise<void> => {
+    for (const id of traceIds) prepareOne(id);
+    await Promise.all([...writes]);
+  };
+
+  const handlers: TraceViewHandlers = {
     getTraceColumns: ({ traceId }) => {
       const t = ws.getTrace(traceId);
       const e = t && entry(traceId);
@@ -180,6 +207,7 @@ export function traceViewHandlers(ws: Workspace, events?: ApiEventEmitter): Trac
       return searchSpans(ws, textIndex, input, sk.spans, sk.tree);
     },
   };
+  return { handlers, prepare };
 }
 
 function skeletonSize(e: Entry): number {

@@ -4,11 +4,16 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { ClientProvider } from './client/ClientContext';
 import { createClient } from './client';
+import { parseRoute } from './app/router';
+import { prefetchTraceColumns } from './trace/prefetch';
 import './styles/theme.css';
 import './styles/app.css';
 import './styles/library.css';
 
 const client = createClient();
+// Opened on a trace's deep link: ask for its span columns while the UI boots.
+const initial = parseRoute(location.hash);
+if (initial.name === 'trace') prefetchTraceColumns(client, initial.traceId);
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html lacks #root');
 

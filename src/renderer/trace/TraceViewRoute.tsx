@@ -5,6 +5,7 @@ import { LIBRARY_HASH, navigate } from '../app/router';
 import { buildModel, type TraceModel } from './model/traceModel';
 import { TraceView } from './TraceView';
 import { OPEN_MARK } from './marks';
+import { loadTraceColumns } from './prefetch';
 import './traceView.css';
 
 type Load =
@@ -36,7 +37,7 @@ export function TraceViewRoute({ traceId, spanId }: { traceId: string; spanId: s
 
   useEffect(() => {
     let live = true;
-    client.call('getTraceColumns', { traceId }).then(
+    loadTraceColumns(client, traceId).then(
       (data) => {
         if (!live) return;
         setLoad(data ? { state: 'ok', data, model: buildModel(data.columns) } : { state: 'missing' });
