@@ -45,7 +45,7 @@ const TOOLS = ['search_docs', 'get_weather', 'run_sql', 'read_file', 'http_get']
  * `traces` OTel GenAI agent traces of about `spansPerTrace` spans (invoke_agent → chat turns,
  * each followed by its tool calls; ~4 % of tool calls fail), as OTLP/JSON, 200 traces per batch.
  */
-async function writeAgentTraces(path: string, traces: number, spansPerTrace: number): Promise<{ spans: number; failedTraces: number }> {
+export async function writeAgentTraces(path: string, traces: number, spansPerTrace: number): Promise<{ spans: number; failedTraces: number }> {
   const r = rng(7);
   const out = createWriteStream(path);
   const write = async (s: string) => {

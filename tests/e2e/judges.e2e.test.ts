@@ -103,6 +103,7 @@ export default function (trace: Trace): JudgeResult {
     expect(await page.getByTestId('verdict-status').textContent()).toBe('pass');
     expect(await page.getByTestId('preview-logs').textContent()).toBe('tools 8');
     expect(await page.getByTestId('evidence-link').first().getAttribute('href')).toBe('#/trace/fixture-trace-1/span/s01');
+    await screenshot(page, 'judges-editor');
   });
 
   it('gives TypeScript errors for the trace API and reports runtime errors', async () => {

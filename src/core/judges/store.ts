@@ -124,10 +124,10 @@ export class JudgeStore {
   createRun(name: string, selection: unknown, judges: RunJudgeRef[], total: number, model: string | null): RunRecord {
     const info = this.db
       .prepare(
-        `INSERT INTO judge_runs (name, started_at, status, selection, judges, model, total)
-         VALUES (?, ?, 'running', ?, ?, ?, ?)`,
+        `INSERT INTO judge_runs (name, started_at, status, selection, judges, model, total, owner_pid)
+         VALUES (?, ?, 'running', ?, ?, ?, ?, ?)`,
       )
-      .run(name, Date.now(), JSON.stringify(selection ?? {}), JSON.stringify(judges), model, total);
+      .run(name, Date.now(), JSON.stringify(selection ?? {}), JSON.stringify(judges), model, total, process.pid);
     return this.getRun(Number(info.lastInsertRowid))!;
   }
 
@@ -150,11 +150,19 @@ export class JudgeStore {
     return (this.r.prepare('SELECT * FROM judge_runs ORDER BY id DESC LIMIT ?').all(limit) as RunRow[]).map(rowToRun);
   }
 
-  /** Runs left 'running' by a process that died are not running any more. */
+  /**
+   * Runs left 'running' by a process that died are over. Only dead owners count: the desktop app
+   * and the CLI may share a workspace, and one must not end the other's run.
+   */
   markStaleRuns(): number {
-    return this.db
-      .prepare(`UPDATE judge_runs SET status = 'failed', finished_at = ?, error = 'interrupted' WHERE status = 'running'`)
-      .run(Date.now()).changes;
+    const running = this.db.prepare(`SELECT id, owner_pid FROM judge_runs WHERE status = 'running'`).all() as {
+      id: number;
+      owner_pid: number | null;
+    }[];
+    const stale = running.filter((r) => r.owner_pid === null || !processAlive(r.owner_pid));
+    const stmt = this.db.prepare(`UPDATE judge_runs SET status = 'failed', finished_at = ?, error = 'interrupted' WHERE id = ?`);
+    for (const r of stale) stmt.run(Date.now(), r.id);
+    return stale.length;
   }
 
   deleteRun(id: number): boolean {
@@ -317,6 +325,16 @@ export class JudgeStore {
       .prepare('INSERT INTO judge_settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
       .run(SETTINGS_KEY, JSON.stringify(clean));
     return clean;
+  }
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -145,7 +145,8 @@ export const MIGRATIONS: readonly string[] = [
     failed INTEGER NOT NULL DEFAULT 0,
     errored INTEGER NOT NULL DEFAULT 0,
     cached INTEGER NOT NULL DEFAULT 0,
-    error TEXT
+    error TEXT,
+    owner_pid INTEGER                    -- process running it (a run whose process died is over)
   );
   CREATE TABLE verdicts (
     id INTEGER PRIMARY KEY,

@@ -5,7 +5,7 @@ import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { IMPORTERS } from '../../../src/core/formats/registry';
 import { importBuffer, type ImportResult } from '../../../src/core/import/importFile';
 import type { FormatId } from '../../../src/core/model/types';
@@ -183,14 +183,18 @@ describe('importer fuzzing (fast-check)', () => {
   const seeds: Seed[] = [];
   const stats = { ok: 0, importError: 0 };
 
-  beforeAll(async () => {
+  // A fresh workspace per test: the before/after fingerprint counts rows, so it must stay small.
+  beforeEach(() => {
     t = tempWorkspace();
+  });
+  afterEach(() => t?.cleanup());
+
+  beforeAll(async () => {
     for (const s of SEEDS) seeds.push({ name: basename(s.rel), format: s.format, container: s.container, bytes: readFileSync(fixture(s.rel)) });
     seeds.push({ name: 'fuzz-request.binpb', format: 'otlp-proto', container: 'binary', bytes: await protoSeed() });
   });
 
   afterAll(() => {
-    t?.cleanup();
     console.log(`[fuzz] ${stats.ok} imports succeeded, ${stats.importError} failed with an ImportError`);
   });
 

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importFile } from '../../../src/core/import/importFile';
@@ -131,6 +132,19 @@ describe('judge runs over real fixtures', () => {
     expect(run.status).toBe('cancelled');
     expect(run.done).toBeLessThan(3);
     expect(Date.now() - t0).toBeLessThan(1000);
+  });
+});
+
+describe('interrupted runs', () => {
+  it('marks runs of dead processes as failed, never those of a live one', async () => {
+    const store = new JudgeStore(ws);
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const mine = store.createRun('mine', {}, [], 0, null);
+    const orphan = store.createRun('orphan', {}, [], 0, null);
+    ws.db.prepare('UPDATE judge_runs SET owner_pid = ? WHERE id = ?').run(dead, orphan.id);
+    expect(store.markStaleRuns()).toBe(1);
+    expect(store.getRun(orphan.id)).toMatchObject({ status: 'failed', error: 'interrupted' });
+    expect(store.getRun(mine.id)!.status).toBe('running');
   });
 });
 

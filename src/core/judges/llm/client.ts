@@ -83,11 +83,14 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
   };
 }
 
+const RETRY_AFTER_MAX_MS = 60_000;
+
 /** Exponential backoff with jitter, or what the server asked for (Retry-After), capped. */
 export function retryDelay(e: unknown, attempt: number, baseMs: number, capMs: number, random: () => number): number {
   const headers = e instanceof OpenAI.APIError ? (e.headers as Headers | undefined) : undefined;
   const asked = headers ? retryAfterMs(headers) : null;
-  if (asked !== null) return Math.min(capMs, asked);
+  // The server knows best how long to wait; a minute is the most we accept from it.
+  if (asked !== null) return Math.min(RETRY_AFTER_MAX_MS, asked);
   const exp = Math.min(capMs, baseMs * 2 ** (attempt - 1));
   // "Equal jitter": half fixed, half random, so retries spread but never collapse to zero.
   return exp / 2 + random() * (exp / 2);

@@ -24,10 +24,12 @@ const PRELUDE = String.raw`
   'use strict';
   var exports = {};
   var module = { exports: exports };
-  (function (exports, module) {
+  // Int32Array is passed in as a local: the trace API needs it, judges do not get it (below).
+  (function (exports, module, Int32Array) {
 /*TRACE_ACCESS_JS*/
-  })(exports, module);
+  })(exports, module, Int32Array);
   var api = exports;
+  var KeptInt32Array = Int32Array; // the trace API's, kept for lockdown() after the globals go
   var stringify = JSON.stringify;
   var parse = JSON.parse;
   var now = Date.now;
@@ -61,6 +63,12 @@ const PRELUDE = String.raw`
   delete globalThis.SharedArrayBuffer;
   delete globalThis.Atomics;
   delete globalThis.WebAssembly;
+  // ArrayBuffer memory lives outside the V8 heap, so the worker's memory limit does not bound
+  // it: a judge filled 1.5 GB of Uint8Arrays under a 64 MB limit in 1.3 s
+  // (tests/unit/security/judgeIsolation.test.ts). Judges read JSON; they get no binary buffers.
+  ['ArrayBuffer', 'DataView', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array',
+    'Uint32Array', 'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array']
+    .forEach(function (k) { delete globalThis[k]; });
   globalThis.console = consoleObj;
 
   var judgeFn = null;
@@ -184,7 +192,7 @@ const PRELUDE = String.raw`
     }
     roots.push(Object.getPrototypeOf(function* () {}), Object.getPrototypeOf([][Symbol.iterator]()), Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())));
     roots.push(Object.getPrototypeOf(new Map()[Symbol.iterator]()), Object.getPrototypeOf(new Set()[Symbol.iterator]()), Object.getPrototypeOf(''[Symbol.iterator]()));
-    roots.push(Object.getPrototypeOf(Int8Array), Object.getPrototypeOf(/x/[Symbol.matchAll]('x')));
+    roots.push(KeptInt32Array, Object.getPrototypeOf(KeptInt32Array), Object.getPrototypeOf(/x/[Symbol.matchAll]('x')));
     while (roots.length) {
       var o = roots.pop();
       if (o === null || (typeof o !== 'object' && typeof o !== 'function') || seen.indexOf(o) >= 0) continue;
