@@ -7,9 +7,9 @@
  * below on the backend side of both transports: the renderer is untrusted.
  */
 import { z } from 'zod';
-import { FORMAT_IDS, SPAN_STATUSES } from '../core/model/types';
 import type { FormatId, ImportRecord, Span, SpanSummary, TraceMeta, TraceSummary } from '../core/model/types';
-import { TRACE_SORT_FIELDS, type TraceQuery } from '../core/model/query';
+import type { TraceQuery } from '../core/model/query';
+import { TraceQuerySchema } from './traceQuerySchema';
 import { TraceViewInputSchemas, type TraceViewOutputs } from './traceView';
 import { CompareInputSchemas, type CompareOutputs } from './compare';
 import { LabelInputSchemas, type LabelOutputs } from './labels';
@@ -33,30 +33,8 @@ export * from './labels';
 export * from './judges';
 
 const id = z.string().min(1).max(4096);
-const finite = z.number().finite();
 
-export const TraceQuerySchema = z
-  .object({
-    text: z.string().max(1000).optional(),
-    status: z.array(z.enum(SPAN_STATUSES)).max(3).optional(),
-    formats: z.array(z.enum(FORMAT_IDS)).max(FORMAT_IDS.length).optional(),
-    service: z.string().max(1000).optional(),
-    version: z.string().max(1000).optional(),
-    since: finite.optional(),
-    until: finite.optional(),
-    minDurationMs: finite.optional(),
-    maxDurationMs: finite.optional(),
-    minSpans: finite.optional(),
-    maxSpans: finite.optional(),
-    minTokens: finite.optional(),
-    minToolCalls: finite.optional(),
-    hasErrors: z.boolean().optional(),
-    sort: z.enum(TRACE_SORT_FIELDS).optional(),
-    dir: z.enum(['asc', 'desc']).optional(),
-    limit: z.number().int().min(1).max(5000).optional(),
-    offset: z.number().int().min(0).optional(),
-  })
-  .strict();
+export { TraceQuerySchema } from './traceQuerySchema';
 
 /** Input schema of every method. Adding a method = adding it here and to ApiOutputs. */
 export const ApiInputSchemas = {

@@ -4,7 +4,8 @@
  * direction only (setLlmApiKey, desktop): no method ever returns it.
  */
 import { z } from 'zod';
-import { FORMAT_IDS, SPAN_STATUSES } from '../core/model/types';
+import { TraceFilterSchema } from './traceQuerySchema';
+
 import { JUDGE_KINDS, VERDICT_STATUSES } from '../core/model/judges';
 import type {
   ApiKeyStatus,
@@ -25,30 +26,13 @@ const judgeId = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, 'lower-case letters, digits, ".", "_" or "-" (max 100)');
 const path = z.string().min(1).max(4096);
-const finite = z.number().finite();
 const runId = z.number().int().min(1);
 const source = z.string().max(1_000_000);
 
 /** The library filters a run can select traces by (same meaning as listTraces). */
-const SelectionQuerySchema = z
-  .object({
-    text: z.string().max(1000).optional(),
-    status: z.array(z.enum(SPAN_STATUSES)).max(3).optional(),
-    formats: z.array(z.enum(FORMAT_IDS)).max(FORMAT_IDS.length).optional(),
-    service: z.string().max(1000).optional(),
-    version: z.string().max(1000).optional(),
-    since: finite.optional(),
-    until: finite.optional(),
-    minDurationMs: finite.optional(),
-    maxDurationMs: finite.optional(),
-    minSpans: finite.optional(),
-    maxSpans: finite.optional(),
-    minTokens: finite.optional(),
-    minToolCalls: finite.optional(),
-    hasErrors: z.boolean().optional(),
-    limit: z.number().int().min(1).max(1_000_000).optional(),
-  })
-  .strict();
+const SelectionQuerySchema = TraceFilterSchema.extend({
+  limit: z.number().int().min(1).max(1_000_000).optional(),
+}).strict();
 
 export const TraceSelectionSchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('all') }).strict(),
