@@ -9,17 +9,10 @@ import { JudgeStore, type NewVerdict, type RunJudgeRef, type RunRecord } from '.
 import { createTrace } from './traceAccess';
 import type { Trace } from './traceApi';
 import { selectTraceIds, TraceLoader, type TraceSelection } from './traceWire';
+import type { JudgeRunProgress } from '../model/judges';
 import type { JudgeSpec, LlmSettings, VerdictOutcome } from './types';
 
-export interface RunProgress {
-  runId: number;
-  total: number;
-  done: number;
-  passed: number;
-  failed: number;
-  errored: number;
-  cached: number;
-}
+export type RunProgress = JudgeRunProgress;
 
 export interface RunJudgesOptions {
   judges: JudgeSpec[];

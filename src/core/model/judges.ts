@@ -12,21 +12,31 @@ export type VerdictStatus = (typeof VERDICT_STATUSES)[number];
 export const JUDGE_RUN_STATUSES = ['running', 'done', 'cancelled', 'failed'] as const;
 export type JudgeRunStatus = (typeof JUDGE_RUN_STATUSES)[number];
 
-/** A judge stored in the workspace (its file text is `source`). */
-export interface JudgeInfo {
+/** A judge as parsed from its file (`<id>.judge.ts` or `<id>.judge.md`). */
+export interface JudgeSpec {
+  /** File name without `.judge.ts` / `.judge.md`: [a-z0-9][a-z0-9._-]*, unique in a folder/workspace. */
   id: string;
   kind: JudgeKind;
   name: string;
   description: string;
+  /** A failing (or erroring) gating judge fails `tracedeck judge run`. */
   gating: boolean;
   tags: string[];
+  /** The whole file text: what is stored, hashed and written back. */
   source: string;
+  /** sha256 hex of kind + source: names this exact version of the judge. */
   hash: string;
-  /** LLM/agentic: the prompt template (body of the .judge.md file). */
+  /** LLM/agentic: the prompt template (the markdown body). */
   template?: string;
+  /** LLM/agentic: overrides of the endpoint settings. */
   model?: string;
   temperature?: number;
+  /** Agentic: tool-loop iteration limit. */
   maxIterations?: number;
+}
+
+/** A judge stored in the workspace (its file text is `source`). */
+export interface JudgeInfo extends JudgeSpec {
   createdAt: number;
   updatedAt: number;
 }
