@@ -3,32 +3,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, tracedeck } from '../../helpers/cli';
 import { fixture } from '../../helpers/workspace';
 
-const BIN = resolve(__dirname, '../../../bin/tracedeck');
 const LANGFUSE = fixture('langfuse/langfuse-vercel-aisdk-2025-11-17.trace.json');
 const LANGFUSE_TRACE = 'df41e597d0a85e0d7a6ae8ebfaa70aa0';
 const JAEGER = fixture('otlp-json/jaeger-integration-fixture-example-trace-multi-resource.json');
 const JAEGER_TRACE = '00000000000000000000000000000011';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-/** Runs bin/tracedeck from an unrelated cwd, as a user would. */
-function tracedeck(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((ok, fail) => {
-    const child = spawn(BIN, args, { cwd: tmpdir(), env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', fail);
-    child.on('close', (code) => ok({ code, stdout, stderr }));
-  });
-}
 
 let dir: string;
 let ws: string;

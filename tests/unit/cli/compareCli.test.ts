@@ -3,31 +3,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tracedeck } from '../../helpers/cli';
 import { importFile } from '../../../src/core/import/importFile';
 import { Workspace } from '../../../src/core/store/workspace';
 import { fixture } from '../../helpers/workspace';
 
-const BIN = resolve(__dirname, '../../../bin/tracedeck');
 const SCENARIOS = resolve(__dirname, '../../../scenarios');
 const EXAMPLE = join(SCENARIOS, 'phoenix-save-trace-to-dataset.scenario.json');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-function tracedeck(args: string[]): Promise<Run> {
-  return new Promise((ok, fail) => {
-    const child = spawn(BIN, args, { cwd: tmpdir(), env: process.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', fail);
-    child.on('close', (code) => ok({ code, stdout, stderr }));
-  });
-}
 
 let dir: string;
 let ws: string;

@@ -3,31 +3,17 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tracedeck as runCli } from '../../helpers/cli';
 import { importFile } from '../../../src/core/import/importFile';
 import { Workspace } from '../../../src/core/store/workspace';
 import { fixture } from '../../helpers/workspace';
 import { chat, startFakeOpenAI } from './support/fakeOpenAI';
 
-const BIN = resolve(__dirname, '../../../bin/tracedeck');
 const EXAMPLES = resolve(__dirname, '../../../judges');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-function tracedeck(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((ok, fail) => {
-    const child = spawn(BIN, args, { cwd: tmpdir(), env: { ...process.env, TRACEDECK_LLM_API_KEY: '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', fail);
-    child.on('close', (code) => ok({ code, stdout, stderr }));
-  });
-}
+/** No API key from the developer's environment leaks into these runs. */
+const tracedeck = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { TRACEDECK_LLM_API_KEY: '', ...env });
 
 let dir: string;
 let ws: string;
