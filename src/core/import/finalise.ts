@@ -104,11 +104,16 @@ export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
     const r = rows[i]!;
     if (r.input_tokens !== null || r.output_tokens !== null || r.cost_usd !== null) hasUsage[i] = 1;
   }
+  // Likewise an LLM span wrapping another LLM span (a streamed OTLP export can't tell which is the
+  // wrapper until the trace is complete) is one model call: only the innermost counts.
+  const llmBelow = new Uint8Array(n);
   const order = topologicalOrder(repair.parentIndex);
   for (let k = n - 1; k >= 0; k--) {
     const i = order[k]!;
     const p = repair.parentIndex[i]!;
-    if (p >= 0 && (hasUsage[i] || usageBelow[i])) usageBelow[p] = 1;
+    if (p < 0) continue;
+    if (hasUsage[i] || usageBelow[i]) usageBelow[p] = 1;
+    if (rows[i]!.kind === 'llm' || llmBelow[i]) llmBelow[p] = 1;
   }
 
   let start = Infinity;
@@ -128,7 +133,7 @@ export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
     end = Math.max(end, r.end_ms ?? r.start_ms);
     if (r.status === 'error') errors++;
     if (r.status === 'ok') anyOk = true;
-    if (r.kind === 'llm') llm++;
+    if (r.kind === 'llm' && !llmBelow[i]) llm++;
     if (r.kind === 'tool') {
       tools++;
       if (r.status === 'error') toolErrors++;

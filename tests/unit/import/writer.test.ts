@@ -77,6 +77,16 @@ describe('ImportWriter', () => {
     expect(ws.getSpanSummaries('t1').map((s) => s.spanId)).toEqual(['root', 'gen', 'call', 'tool', 'call2']);
   });
 
+  it('counts an LLM span that wraps another LLM span as one model call', () => {
+    const { ws, writer } = writerFor();
+    writer.span(span({ spanId: 'root', kind: 'agent' }));
+    writer.span(span({ spanId: 'outer', parentId: 'root', kind: 'llm' }));
+    writer.span(span({ spanId: 'inner', parentId: 'outer', kind: 'llm', usage: { inputTokens: 5 } }));
+    writer.span(span({ spanId: 'other', parentId: 'root', kind: 'llm' }));
+    writer.finish();
+    expect(ws.getTrace('t1')!.llmCalls).toBe(2);
+  });
+
   it('renames a duplicate span id and warns, keeping both spans', () => {
     const { ws, writer } = writerFor();
     writer.span(span({ spanId: 'a', name: 'first' }));
