@@ -75,7 +75,7 @@ export interface SpanLink {
 export interface Span {
   traceId: string;
   spanId: string;
-  /** null = root (or parent unknown and repaired, see attributes['tracedeck.missing_parent']). */
+  /** null = root. Stored spans give the repaired tree parent; the source's own parent, when it differs, is attributes['tracedeck.source_parent']. */
   parentId: string | null;
   name: string;
   kind: SpanKind;
