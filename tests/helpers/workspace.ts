@@ -22,3 +22,10 @@ export async function importFixture(
     throw e;
   }
 }
+
+/** Import fixtures (paths relative to tests/fixtures) one by one, in order; returns each result. */
+export async function importFixtures(ws: Workspace, rels: readonly string[]): Promise<ImportResult[]> {
+  const out: ImportResult[] = [];
+  for (const rel of rels) out.push(await importFile(ws, fixture(rel)));
+  return out;
+}

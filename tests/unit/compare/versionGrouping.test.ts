@@ -7,7 +7,7 @@ import { importFile } from '../../../src/core/import/importFile';
 import type { Workspace } from '../../../src/core/store/workspace';
 import { inputHash, readScenarioFile, readTraceFacts } from '../../../src/core/trajectory/scenarioStore';
 import { writePhoenixVariant } from '../../helpers/phoenixVariants';
-import { fixture, tempWorkspace } from '../../helpers/workspace';
+import { importFixtures, tempWorkspace } from '../../helpers/workspace';
 
 const EXAMPLE = resolve(__dirname, '../../../scenarios/phoenix-save-trace-to-dataset.scenario.json');
 const CC = [
@@ -26,7 +26,7 @@ beforeAll(async () => {
   t = tempWorkspace();
   ws = t.ws;
   dir = mkdtempSync(join(tmpdir(), 'tracedeck-versions-'));
-  for (const f of [...CC, VERCEL]) await importFile(ws, fixture(f));
+  await importFixtures(ws, [...CC, VERCEL]);
   await importFile(ws, writePhoenixVariant(dir, 'v1.json', { traceId: 'turn-v1', rootAttributes: { 'gen_ai.agent.version': '1.0', 'tag.tags': ['team:data', 'release:r1'] } }));
   await importFile(ws, writePhoenixVariant(dir, 'v2.json', { traceId: 'turn-v2', rootAttributes: { 'gen_ai.agent.version': '2.0', 'tag.tags': ['release:r2'] }, drop: ['s10', 's11', 's12', 's13'] }));
 });

@@ -3,7 +3,7 @@ import { importFile } from '../../../src/core/import/importFile';
 import { LabelStore } from '../../../src/core/labels/labelStore';
 import { nextInQueue, queueOrder } from '../../../src/core/labels/queue';
 import type { Workspace } from '../../../src/core/store/workspace';
-import { fixture, tempWorkspace } from '../../helpers/workspace';
+import { fixture, importFixtures, tempWorkspace } from '../../helpers/workspace';
 
 // Facts read from the fixture files:
 // - phoenix: one trace 'fixture-trace-1', 00:00:00 → 00:00:35 (35 s), 8 tool spans, 1 with ERROR
@@ -24,13 +24,12 @@ beforeAll(async () => {
   const t = tempWorkspace();
   ws = t.ws;
   cleanup = t.cleanup;
-  for (const f of [
+  await importFixtures(ws, [
     'openinference/phoenix-rest-spans-agent-turn-tools-error.json',
     'claude-code/cc-spotter-short-tool-errors.jsonl',
     'inspect-ai/inspect-security-guide-3samples.json',
     'inspect-ai/inspect-popularity-10samples.eval',
-  ])
-    await importFile(ws, fixture(f));
+  ]);
 });
 afterAll(() => cleanup());
 

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importFile } from '../../../src/core/import/importFile';
 import { LabelStore } from '../../../src/core/labels/labelStore';
 import { workspaceAlignmentReport, type JudgeVerdictRow } from '../../../src/core/labels/report';
 import type { Workspace } from '../../../src/core/store/workspace';
-import { fixture, tempWorkspace } from '../../helpers/workspace';
+import { importFixtures, tempWorkspace } from '../../helpers/workspace';
 
 // Workspace: the 10 popularity samples, the 3 security-guide samples, the Claude Code session with
 // 2 rejected tool calls and the Phoenix agent turn (ids as in queue.test.ts).
@@ -30,13 +29,12 @@ beforeAll(async () => {
   const t = tempWorkspace();
   ws = t.ws;
   cleanup = t.cleanup;
-  for (const f of [
+  await importFixtures(ws, [
     'openinference/phoenix-rest-spans-agent-turn-tools-error.json',
     'claude-code/cc-spotter-short-tool-errors.jsonl',
     'inspect-ai/inspect-security-guide-3samples.json',
     'inspect-ai/inspect-popularity-10samples.eval',
-  ])
-    await importFile(ws, fixture(f));
+  ]);
   const s = new LabelStore(ws.db);
   // Sample 3: "…acquire a large number of fans and followers…", target Yes, the model said No.
   s.setLabel({ traceId: POP(1), verdict: 'pass', split: 'test' });

@@ -17,7 +17,7 @@ import {
   ScenarioStore,
 } from '../../../src/core/trajectory/scenarioStore';
 import { writePhoenixVariant } from '../../helpers/phoenixVariants';
-import { fixture, tempWorkspace } from '../../helpers/workspace';
+import { importFixtures, tempWorkspace } from '../../helpers/workspace';
 
 const SCENARIOS = resolve(__dirname, '../../../scenarios');
 const EXAMPLE = join(SCENARIOS, 'phoenix-save-trace-to-dataset.scenario.json');
@@ -31,15 +31,14 @@ beforeAll(async () => {
   t = tempWorkspace();
   ws = t.ws;
   dir = mkdtempSync(join(tmpdir(), 'tracedeck-scenarios-'));
-  for (const f of [
+  await importFixtures(ws, [
     PHOENIX,
     'otlp-json/jaeger-integration-fixture-example-trace-multi-resource.json',
     'inspect-ai/inspect-security-guide-3samples.json',
     'langfuse/langfuse-vercel-aisdk-2025-11-17.trace.json',
     'langsmith/handmade-langsmith-python-run-ops.jsonl',
     'mlflow/handmade-mlflow3-trace.json',
-  ])
-    await importFile(ws, fixture(f));
+  ]);
   // The same Phoenix turn, tagged with another scenario's id on its root span.
   await importFile(ws, writePhoenixVariant(dir, 'tagged.json', { traceId: 'tagged-turn', rootAttributes: { 'scenario.id': 'dataset-admin' } }));
 });
