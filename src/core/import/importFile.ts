@@ -37,11 +37,7 @@ export async function importFile(ws: Workspace, path: string, opts: ImportOption
     hash = await hashFile(path);
   } catch (e) {
     // Unreadable file or corrupt gzip: still a failed attempt the import history should show.
-    const err = e instanceof ImportError ? e : new ImportError(name, errorMessage(e));
-    ws.db
-      .prepare(`INSERT INTO imports (source, started_at, finished_at, status, error) VALUES (?, ?, ?, 'failed', ?)`)
-      .run(name, Date.now(), Date.now(), err.message);
-    throw err;
+    throw recordRejected(ws, name, null, e instanceof ImportError ? e : new ImportError(name, errorMessage(e)));
   }
   return runImport(ws, { ...source, name }, hash, opts);
 }
@@ -53,6 +49,17 @@ export async function importBuffer(
   opts: ImportOptions = {},
 ): Promise<ImportResult> {
   return runImport(ws, bufferSource(name, data), hashBuffer(data), opts);
+}
+
+/** A file refused before anything was written: one 'failed' row in the import history. */
+function recordRejected(ws: Workspace, source: string, hash: string | null, err: ImportError): ImportError {
+  const now = Date.now();
+  ws.db
+    .prepare(
+      `INSERT INTO imports (source, content_hash, started_at, finished_at, status, error) VALUES (?, ?, ?, ?, 'failed', ?)`,
+    )
+    .run(source, hash, now, now, err.message);
+  return err;
 }
 
 function pickImporter(source: ImportSource, format?: FormatId): FormatImporter {
@@ -77,32 +84,16 @@ function pickImporter(source: ImportSource, format?: FormatId): FormatImporter {
 async function runImport(ws: Workspace, source: ImportSource, hash: string, opts: ImportOptions): Promise<ImportResult> {
   return ws.exclusive(async () => {
     const db = ws.db;
-    // The attempt is recorded before anything can fail, so a rejected file shows in the history.
-    const importId = Number(
-      db
-        .prepare(`INSERT INTO imports (source, content_hash, started_at, status) VALUES (?, ?, ?, 'running')`)
-        .run(source.name, hash, Date.now()).lastInsertRowid,
-    );
-    const fail = (err: ImportError) => {
-      db.prepare(`UPDATE imports SET status = 'failed', finished_at = ?, error = ? WHERE id = ?`).run(
-        Date.now(),
-        err.message,
-        importId,
-      );
-      return err;
-    };
     let importer: FormatImporter;
     try {
       importer = pickImporter(source, opts.format);
     } catch (e) {
-      throw fail(e instanceof ImportError ? e : new ImportError(source.name, errorMessage(e)));
+      throw recordRejected(ws, source.name, hash, e instanceof ImportError ? e : new ImportError(source.name, errorMessage(e)));
     }
-    db.prepare('UPDATE imports SET format = ? WHERE id = ?').run(importer.id, importId);
     if (!opts.force && opts.mode !== 'merge') {
       const prev = ws.findCompletedImport(hash);
       if (prev) {
-        // Same bytes, traces still stored: nothing to do. The probe row is not history worth keeping.
-        db.prepare('DELETE FROM imports WHERE id = ?').run(importId);
+        // Same bytes, traces still stored: nothing to do, and nothing worth a history row.
         const ids = db.prepare('SELECT id FROM traces WHERE import_id = ?').all(prev.id) as { id: string }[];
         return {
           source: source.name,
@@ -115,6 +106,20 @@ async function runImport(ws: Workspace, source: ImportSource, hash: string, opts
         };
       }
     }
+    // Committed before the transaction opens, so a crash mid-file still leaves a record.
+    const importId = Number(
+      db
+        .prepare(`INSERT INTO imports (source, content_hash, format, started_at, status) VALUES (?, ?, ?, ?, 'running')`)
+        .run(source.name, hash, importer.id, Date.now()).lastInsertRowid,
+    );
+    const fail = (err: ImportError) => {
+      db.prepare(`UPDATE imports SET status = 'failed', finished_at = ?, error = ? WHERE id = ?`).run(
+        Date.now(),
+        err.message,
+        importId,
+      );
+      return err;
+    };
     const writer = new ImportWriter(db, source.name, importer.id, importId, opts.mode ?? 'replace');
     db.exec('BEGIN IMMEDIATE');
     try {

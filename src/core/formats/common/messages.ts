@@ -217,11 +217,6 @@ function looksLikeMessage(m: Record<string, unknown>): boolean {
   );
 }
 
-/** Tool calls requested in a list of messages, in order. */
-export function toolCallsOf(messages: Message[] | undefined): ToolCall[] {
-  return (messages ?? []).flatMap((m) => m.toolCalls ?? []);
-}
-
 /**
  * What a model call was sent, from the request shapes SDKs record as a call's input: a message
  * list (any shape above), {messages, system?} (Anthropic), {input, instructions?} (Responses
