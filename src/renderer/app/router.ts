@@ -53,16 +53,32 @@ export function traceHash(traceId: string, spanId?: string | null): string {
 
 export const LIBRARY_HASH = '#/';
 
+/** Fired by navigate() at once; `hashchange` comes a task later, and only for changes from outside. */
+const ROUTE_EVENT = 'tracedeck:route';
+
 export function navigate(hash: string): void {
-  if (window.location.hash !== hash) window.location.hash = hash;
+  if (window.location.hash === hash) return;
+  window.location.hash = hash;
+  // Views that keep state in the URL (selected span, versions A/B) render the new state in this
+  // same event: waiting for `hashchange` would let React put a controlled input back first.
+  window.dispatchEvent(new Event(ROUTE_EVENT));
 }
 
 export function useRoute(): Route {
   const [route, setRoute] = useState(() => parseRoute(window.location.hash));
   useEffect(() => {
-    const onChange = () => setRoute(parseRoute(window.location.hash));
+    let current = window.location.hash;
+    const onChange = () => {
+      if (window.location.hash === current) return; // navigate() already reported it
+      current = window.location.hash;
+      setRoute(parseRoute(current));
+    };
     window.addEventListener('hashchange', onChange);
-    return () => window.removeEventListener('hashchange', onChange);
+    window.addEventListener(ROUTE_EVENT, onChange);
+    return () => {
+      window.removeEventListener('hashchange', onChange);
+      window.removeEventListener(ROUTE_EVENT, onChange);
+    };
   }, []);
   return route;
 }
