@@ -67,11 +67,11 @@ export function navigate(hash: string): void {
 export function useRoute(): Route {
   const [route, setRoute] = useState(() => parseRoute(window.location.hash));
   useEffect(() => {
-    let current = window.location.hash;
+    // navigate() reports a change at once and `hashchange` reports it again a task later: keep
+    // the current route object when nothing in it changed, so views see each change once.
     const onChange = () => {
-      if (window.location.hash === current) return; // navigate() already reported it
-      current = window.location.hash;
-      setRoute(parseRoute(current));
+      const next = parseRoute(window.location.hash);
+      setRoute((prev) => (JSON.stringify(prev) === JSON.stringify(next) ? prev : next));
     };
     window.addEventListener('hashchange', onChange);
     window.addEventListener(ROUTE_EVENT, onChange);
