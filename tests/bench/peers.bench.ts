@@ -404,7 +404,11 @@ export const peersBench: Bench = {
     }
 
     const figures = peersFigures(data);
-    const show = (s: Stat, unit: string) => (s.median === null ? '–' : `${s.median.toFixed(unit === 'ms' ? 0 : 1)} ${unit} (${s.min!.toFixed(0)}–${s.max!.toFixed(0)})`);
+    const show = (s: Stat, unit: string) => {
+      if (s.median === null) return '–';
+      const d = unit === 'ms' ? 0 : 1;
+      return `${s.median.toFixed(d)} ${unit}${s.n > 1 ? ` (${s.min!.toFixed(d)}–${s.max!.toFixed(d)})` : ''}`;
+    };
     return {
       ok: problems.length === 0,
       data,
