@@ -110,14 +110,12 @@ async function main(): Promise<number> {
     else console.log(`\nkept generated files in ${tmpDir}`);
   }
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(outFile, `${JSON.stringify({ results }, null, 2)}\n`);
+  const runInfo = { ...run, finishedAt: new Date().toISOString(), loadAfter: loadAverage() };
+  // `run` describes this run, whose benches are `run.benches`: report.ts can re-render its report.
+  writeFileSync(outFile, `${JSON.stringify({ results, run: runInfo }, null, 2)}\n`);
   console.log(`\nresults written to ${outFile}${ok ? '' : ' (with problems: see notes above)'}`);
   // This run's report (every bench's figures vs baseline and target): report.json + report.md.
-  const report = writeBenchReport(outDir, thisRun as Parameters<typeof writeBenchReport>[1], {
-    ...run,
-    finishedAt: new Date().toISOString(),
-    loadAfter: loadAverage(),
-  });
+  const report = writeBenchReport(outDir, thisRun as Parameters<typeof writeBenchReport>[1], runInfo);
   console.log(`\n${renderBenchReportMarkdown(report)}report written to ${join(outDir, 'report.md')} and report.json`);
   return ok ? 0 : 1;
 }
