@@ -93,7 +93,8 @@ export function createBackend(opts: BackendOptions): Backend {
       return { deleted };
     },
     listImports: ({ limit }) => ws.listImports(limit ?? 100).map(importRecordToDto),
-    importPaths: ({ paths }) => importPaths(paths),
+    // Paths typed into an API call: errors must not reveal which paths exist (importFile).
+    importPaths: ({ paths }) => importPaths(paths.map((path) => ({ path, untrustedPath: true }))),
     ...traceView.handlers,
     ...compareHandlers(ws),
     ...labelHandlers(ws),

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { writeFileSafely } from '../../core/util/safeWrite';
 import { resolve } from 'node:path';
 import { loadJudgesDir } from '../../core/judges/judgeFiles';
 import { runJudges, type RunResult } from '../../core/judges/runs';
@@ -94,7 +94,7 @@ async function judgeRun(argv: string[], io: Output): Promise<number> {
     return { result, verdicts: [...store.iterateVerdicts(result.run.id)] };
   });
 
-  if (values.junit) writeFileSync(values.junit, junitXml(result.run, verdicts));
+  if (values.junit) writeFileSafely(values.junit, junitXml(result.run, verdicts));
   if (values.json) await io.out(toJson(runJson(result, verdicts)) + '\n');
   else await printRun(result, verdicts, io);
   return result.gateFailures.length ? EXIT.failed : EXIT.ok;
