@@ -19,6 +19,8 @@ export const FORMAT_IDS = [
   'claude-code',
   'mlflow',
   'chrome-trace',
+  'jaeger-json',
+  'zipkin-json',
 ] as const;
 export type FormatId = (typeof FORMAT_IDS)[number];
 

@@ -47,6 +47,10 @@ const CASES: [string, FormatId][] = [
   ['langsmith/langsmith-js-batch-post-patch-wrap-openai-stream.json', 'langsmith'],
   ['mlflow/handmade-mlflow2-trace.json', 'mlflow'],
   ['mlflow/handmade-mlflow3-trace.json', 'mlflow'],
+  ['jaeger-json/jaeger-ui-download-2992f2a5-follows-from.json', 'jaeger-json'],
+  ['jaeger-json/jaeger-ui-genai-test-trace.json', 'jaeger-json'],
+  ['zipkin-json/zipkin-lens-yelp.json', 'zipkin-json'],
+  ['zipkin-json/zipkin-lens-messaging-kafka.json', 'zipkin-json'],
 ];
 
 describe('format detection', () => {

@@ -58,6 +58,10 @@ const SEEDS: { rel: string; format: FormatId; container: Container }[] = [
   { rel: 'langsmith/langsmith-js-batch-post-patch-wrap-openai-reasoning.json', format: 'langsmith', container: 'json' },
   { rel: 'mlflow/handmade-mlflow2-trace.json', format: 'mlflow', container: 'json' },
   { rel: 'mlflow/handmade-mlflow3-trace.json', format: 'mlflow', container: 'json' },
+  { rel: 'jaeger-json/jaeger-ui-download-2992f2a5-follows-from.json', format: 'jaeger-json', container: 'json' },
+  { rel: 'jaeger-json/jaeger-ui-genai-test-trace.json', format: 'jaeger-json', container: 'json' },
+  { rel: 'zipkin-json/zipkin-lens-yelp.json', format: 'zipkin-json', container: 'json' },
+  { rel: 'zipkin-json/zipkin-lens-messaging-kafka.json', format: 'zipkin-json', container: 'json' },
 ];
 
 interface Seed {
