@@ -34,3 +34,8 @@ export function table(header: string[], rows: string[][], rightAligned: Readonly
       .trimEnd();
   return [fmt(header), ...rows.map(fmt)];
 }
+
+/** A rate as a percentage with one decimal; '-' when unknown. */
+export const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
+/** A rate difference in percentage points, signed. */
+export const pp = (x: number | null) => (x === null ? '-' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} pp`);

@@ -139,6 +139,7 @@ function DiffBody(p: {
   onMore(): void;
 }) {
   const d = p.diff;
+  const byTask = d.judges.some((j) => j.test);
   const total = useMemo(() => Object.values(d.flipCounts).reduce((s, n) => s + n, 0), [d.flipCounts]);
   return (
     <>
@@ -153,20 +154,29 @@ function DiffBody(p: {
       </div>
 
       <section className="cmp-section">
-        <h2 className="cmp-h2">Judges</h2>
+        <h2 className="cmp-h2">
+          Judges{byTask ? <span className="dim"> · every run of each task counts; pass rates are means over tasks</span> : null}
+        </h2>
         <table className="cmp-table" data-testid="judge-table">
           <thead>
             <tr>
               <th>Judge</th>
-              <th className="num">Paired</th>
+              {/* Version diffs count every run of each task: tasks, means of per-task rates, the paired runs test. */}
+              <th className="num">{byTask ? 'Tasks' : 'Paired'}</th>
               <th className="num">Pass A</th>
               <th className="num">Pass B</th>
               <th className="num">Δ pass rate</th>
-              <th className="num" title="McNemar's exact test over the paired verdicts that changed">
-                p (McNemar)
-              </th>
-              <th className="num">pass→fail</th>
-              <th className="num">fail→pass</th>
+              {byTask ? (
+                <th className="num" title="Paired permutation test over tasks using every run (McNemar exact when every task ran once a side)">
+                  p (paired runs)
+                </th>
+              ) : (
+                <th className="num" title="McNemar's exact test over the paired verdicts that changed">
+                  p (McNemar)
+                </th>
+              )}
+              <th className="num">{byTask ? 'tasks fell' : 'pass→fail'}</th>
+              <th className="num">{byTask ? 'tasks rose' : 'fail→pass'}</th>
               <th className="num">Errors A / B</th>
               <th className="num">Only A / B</th>
             </tr>
