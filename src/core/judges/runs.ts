@@ -165,11 +165,21 @@ export async function runJudges(ws: Workspace, opts: RunJudgesOptions): Promise<
       // Trace-major: each chunk of traces is read once and given to every code judge.
       const ids = unionInOrder(traceIds, judges.map((j) => new Set(pending.get(j.id)!)));
       const chunk = sandbox.options.batchSize * workers;
+      // Traces read ahead are bounded by count and by characters (each trace text is bounded
+      // too, wireLimits.ts), so big traces are read a few at a time.
+      const chunkChars = sandbox.options.batchChars * workers;
       const inFlight = new Set<Promise<unknown>>();
-      for (let i = 0; i < ids.length && !opts.signal?.aborted; i += chunk) {
-        const part = ids.slice(i, i + chunk);
+      for (let i = 0; i < ids.length && !opts.signal?.aborted; ) {
         const texts = new Map<string, string | null>();
-        for (const id of part) texts.set(id, loader.wireText(id));
+        let chars = 0;
+        const part: string[] = [];
+        while (i < ids.length && part.length < chunk && (part.length === 0 || chars < chunkChars)) {
+          const id = ids[i++]!;
+          const text = loader.wireText(id);
+          texts.set(id, text);
+          part.push(id);
+          chars += text?.length ?? 0;
+        }
         for (const j of judges) {
           const todo = new Set(pending.get(j.id)!);
           const mine = part.filter((id) => todo.has(id));
