@@ -9,7 +9,7 @@ import { JudgeStore, type NewVerdict, type RunJudgeRef, type RunRecord } from '.
 import { createTrace } from './traceAccess';
 import type { Trace } from './traceApi';
 import { selectTraceIds, TraceLoader, type TraceSelection } from './traceWire';
-import type { JudgeRunProgress } from '../model/judges';
+import { modelConfigProblem, type JudgeRunProgress } from '../model/judges';
 import type { JudgeSpec, LlmSettings, VerdictOutcome } from './types';
 
 export type RunProgress = JudgeRunProgress;
@@ -211,8 +211,11 @@ export async function runJudges(ws: Workspace, opts: RunJudgesOptions): Promise<
   // ---- LLM and agentic judges: async with a concurrency limit ---------------------------------
 
   async function runModelJudges(judges: JudgeSpec[]): Promise<void> {
-    if (!opts.llm) {
-      for (const j of judges) for (const id of pending.get(j.id)!) record(j, id, errorOutcome('no LLM endpoint configured', modelOf(j)), false);
+    // Not configured: one error per verdict and no request (an endpoint that will refuse every
+    // call would otherwise be asked, with retries, for each trace and judge).
+    const problem = !opts.llm ? 'no LLM endpoint configured' : opts.llm.client ? null : modelConfigProblem(opts.llm.settings, !!apiKey);
+    if (problem || !opts.llm) {
+      for (const j of judges) for (const id of pending.get(j.id)!) record(j, id, errorOutcome(problem ?? 'no LLM endpoint configured', modelOf(j)), false);
       return;
     }
     const client = opts.llm.client ?? createChatClient({ settings: opts.llm.settings, apiKey });

@@ -142,6 +142,8 @@ export class JudgeProcess extends EventEmitter {
   }
 
   terminate(): Promise<void> {
+    // Whoever awaits the exit keeps the process alive until it has happened.
+    this.ref();
     this.kill();
     return this.exitPromise;
   }
