@@ -62,7 +62,13 @@ export async function serveCommand(argv: string[], io: Output): Promise<number> 
     process.on('SIGTERM', stop);
   });
   io.err('stopping…\n');
+  // A second Ctrl+C does not wait for the orderly close.
+  const force = () => process.exit(EXIT.failed);
+  process.once('SIGINT', force);
+  process.once('SIGTERM', force);
   await server.close();
+  process.off('SIGINT', force);
+  process.off('SIGTERM', force);
   return EXIT.ok;
 }
 
