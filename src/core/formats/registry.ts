@@ -12,6 +12,7 @@ import { claudeCodeImporter } from './claudeCode/claudeCode';
 import { chromeTraceImporter } from './chromeTrace/chromeTrace';
 import { jaegerImporter } from './jaeger/jaeger';
 import { zipkinImporter } from './zipkin/zipkin';
+import { sweAgentImporter } from './sweAgent/sweAgent';
 
 /** Every importer. Detection asks each one; the most confident wins, ties go to list order. */
 export const IMPORTERS: readonly FormatImporter[] = [
@@ -27,6 +28,7 @@ export const IMPORTERS: readonly FormatImporter[] = [
   chromeTraceImporter,
   jaegerImporter,
   zipkinImporter,
+  sweAgentImporter,
 ];
 
 /** A sniff below this is a guess too weak to act on. */

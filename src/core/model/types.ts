@@ -21,6 +21,7 @@ export const FORMAT_IDS = [
   'chrome-trace',
   'jaeger-json',
   'zipkin-json',
+  'swe-agent',
 ] as const;
 export type FormatId = (typeof FORMAT_IDS)[number];
 
