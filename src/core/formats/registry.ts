@@ -13,6 +13,7 @@ import { chromeTraceImporter } from './chromeTrace/chromeTrace';
 import { jaegerImporter } from './jaeger/jaeger';
 import { zipkinImporter } from './zipkin/zipkin';
 import { sweAgentImporter } from './sweAgent/sweAgent';
+import { geminiCliImporter } from './geminiCli/geminiCli';
 
 /** Every importer. Detection asks each one; the most confident wins, ties go to list order. */
 export const IMPORTERS: readonly FormatImporter[] = [
@@ -29,6 +30,7 @@ export const IMPORTERS: readonly FormatImporter[] = [
   jaegerImporter,
   zipkinImporter,
   sweAgentImporter,
+  geminiCliImporter,
 ];
 
 /** A sniff below this is a guess too weak to act on. */

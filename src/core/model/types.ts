@@ -22,6 +22,7 @@ export const FORMAT_IDS = [
   'jaeger-json',
   'zipkin-json',
   'swe-agent',
+  'gemini-cli',
 ] as const;
 export type FormatId = (typeof FORMAT_IDS)[number];
 
