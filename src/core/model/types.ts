@@ -21,6 +21,8 @@ export const FORMAT_IDS = [
   'chrome-trace',
   'jaeger-json',
   'zipkin-json',
+  'swe-agent',
+  'gemini-cli',
 ] as const;
 export type FormatId = (typeof FORMAT_IDS)[number];
 

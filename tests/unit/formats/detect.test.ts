@@ -51,6 +51,10 @@ const CASES: [string, FormatId][] = [
   ['jaeger-json/jaeger-ui-genai-test-trace.json', 'jaeger-json'],
   ['zipkin-json/zipkin-lens-yelp.json', 'zipkin-json'],
   ['zipkin-json/zipkin-lens-messaging-kafka.json', 'zipkin-json'],
+  ['swe-agent/6e44b9__sweagenttestrepo-1c2844.traj', 'swe-agent'],
+  ['swe-agent/marshmallow-code__marshmallow-1867.function-calling.traj', 'swe-agent'],
+  ['gemini-cli/session-2025-12-01T21-45-5b959dae.json', 'gemini-cli'],
+  ['gemini-cli/session-2026-01-16T11-01-file-ops-37b7abef.json', 'gemini-cli'],
 ];
 
 describe('format detection', () => {

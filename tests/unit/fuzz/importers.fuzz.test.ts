@@ -62,6 +62,8 @@ const SEEDS: { rel: string; format: FormatId; container: Container }[] = [
   { rel: 'jaeger-json/jaeger-ui-genai-test-trace.json', format: 'jaeger-json', container: 'json' },
   { rel: 'zipkin-json/zipkin-lens-yelp.json', format: 'zipkin-json', container: 'json' },
   { rel: 'zipkin-json/zipkin-lens-messaging-kafka.json', format: 'zipkin-json', container: 'json' },
+  { rel: 'swe-agent/6e44b9__sweagenttestrepo-1c2844.traj', format: 'swe-agent', container: 'json' },
+  { rel: 'gemini-cli/session-2026-01-16T11-01-file-ops-37b7abef.json', format: 'gemini-cli', container: 'json' },
 ];
 
 interface Seed {
