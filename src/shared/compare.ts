@@ -39,6 +39,18 @@ const flipPage = {
   offset: z.number().int().min(0).optional(),
 };
 
+/**
+ * How a scenario attaches to traces, in the order matchScenario tries: id attribute, tag, input.
+ * One wording for the CLI (`scenarios ls`) and the app (Scenarios page).
+ */
+export function scenarioAttachText(s: ScenarioInfo): string {
+  const parts = [`${s.matchAttribute} = ${s.id}`];
+  if (s.matchTag) parts.push(`tag ${s.matchTag}`);
+  if (s.inputContains) parts.push(`input contains "${s.inputContains}"`);
+  else if (typeof s.input === 'string' && s.input) parts.push('input equals');
+  return parts.join(' · ');
+}
+
 export const CompareInputSchemas = {
   listScenarios: z.object({}).strict(),
   getScenario: z.object({ id }).strict(),

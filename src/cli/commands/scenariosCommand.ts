@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { ScenarioInfo } from '../../shared/api';
+import { scenarioAttachText, type ScenarioInfo } from '../../shared/api';
 import { parseCommandArgs } from '../args';
 import { CliExit, EXIT, UsageError } from '../exitCodes';
 import { toJson } from '../jsonShapes';
@@ -50,15 +50,6 @@ async function importScenarios(argv: string[], io: Output): Promise<number> {
   return r.errors.length ? EXIT.failed : EXIT.ok;
 }
 
-/** How a scenario attaches to traces, in the order the rule tries (docs/scenarios.md). */
-export function attachText(s: ScenarioInfo): string {
-  const parts = [`${s.matchAttribute}=${s.id}`];
-  if (s.matchTag) parts.push(`tag ${s.matchTag}`);
-  if (s.inputContains) parts.push(`input contains "${s.inputContains}"`);
-  else if (typeof s.input === 'string' && s.input) parts.push('input equals');
-  return parts.join(' · ');
-}
-
 /** The --json shape of one scenario (docs/cli.md). */
 function scenarioJson(s: ScenarioInfo) {
   return {
@@ -91,7 +82,7 @@ async function listScenarios(argv: string[], io: Output): Promise<number> {
     String(s.idealToolCalls),
     s.latencySeconds === null ? '-' : `${s.latencySeconds}s`,
     s.trajectoryMatch,
-    oneLine(attachText(s), 60),
+    oneLine(scenarioAttachText(s), 60),
   ]);
   for (const l of table(['ID', 'NAME', 'STEPS', 'CALLS', 'LATENCY', 'MATCH', 'ATTACHES BY'], rows, new Set([2, 3, 4]))) await buf.line(l);
   await buf.line(`${list.length} scenario${list.length === 1 ? '' : 's'}`);
