@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   align: async () => (await import('./commands/alignCommand')).alignCommand,
   diff: async () => (await import('./commands/diffCommand')).diffCommand,
   trajectory: async () => (await import('./commands/trajectoryCommand')).trajectoryCommand,
+  scenarios: async () => (await import('./commands/scenariosCommand')).scenariosCommand,
   judge: async () => (await import('./commands/judgeCommand')).judgeCommand,
   runs: async () => (await import('./commands/runsCommand')).runsCommand,
 };
