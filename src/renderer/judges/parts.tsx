@@ -68,7 +68,9 @@ export function PreviewPanel({
     <div className="jd-preview" data-testid="judge-preview" aria-busy={busy} data-current={current ? 'true' : 'false'}>
       <div className="jd-preview-head">
         <VerdictBadge status={preview.status} />
-        {preview.score !== undefined ? <span className="mono">score {formatScore(preview.score)}</span> : null}
+        {preview.score !== undefined ? <span className="mono" data-testid="preview-score">
+            score {formatScore(preview.score)}
+          </span> : null}
         {preview.model ? <span className="mono dim">{preview.model}</span> : null}
         <span className="spacer" />
         <span className="mono dim" title="judge time / whole round trip">
