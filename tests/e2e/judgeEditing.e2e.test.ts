@@ -209,6 +209,16 @@ describe.skipIf(skip)('write and edit a judge and re-run it (UI only, typing at 
     const scores = await page.$$eval('[data-testid=verdict-row] td:nth-child(4)', (tds) => tds.map((t) => t.textContent ?? ''));
     // 1 − n·0.05 for n = 18, 13, 8, 8, 8, 5: printed without floating-point noise.
     expect([...scores].sort()).toEqual(['0.1', '0.35', '0.6', '0.6', '0.6', '0.75']);
+    // Traces by name: the three Inspect samples (ids of random letters) are told apart.
+    const names = await page.$$eval('[data-testid=verdict-trace]', (as) => as.map((a) => a.textContent ?? ''));
+    expect([...names].sort()).toEqual([
+      'joke-generator',
+      'mix phx.server doesnt seem to start',
+      'pxi.turn',
+      'security_guide 1',
+      'security_guide 2',
+      'security_guide 3',
+    ]);
     await screenshot(page, 'judge-editing-run-15');
   });
 

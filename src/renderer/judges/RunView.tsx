@@ -170,7 +170,7 @@ export function RunView({ runId, onChanged }: { runId: number; onChanged(): void
             <th>score</th>
             <th>rationale / error</th>
             <th>evidence</th>
-            <th>ms</th>
+            <th>time</th>
           </tr>
         </thead>
         <tbody>
@@ -182,8 +182,8 @@ export function RunView({ runId, onChanged }: { runId: number; onChanged(): void
               </td>
               <td>{run.judges.find((j) => j.id === v.judgeId)?.name ?? v.judgeId}</td>
               <td>
-                <a className="mono" href={traceHash(v.traceId)} onClick={(e) => e.stopPropagation()}>
-                  {v.traceId.length > 20 ? `${v.traceId.slice(0, 20)}…` : v.traceId}
+                <a className="jd-trace-link" href={traceHash(v.traceId)} onClick={(e) => e.stopPropagation()} title={`trace ${v.traceId}`} data-testid="verdict-trace">
+                  {v.traceName || v.traceId}
                 </a>
               </td>
               <td className="mono">{v.score === null || v.score === undefined ? '' : formatScore(v.score)}</td>
