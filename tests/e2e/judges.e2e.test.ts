@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, collectCspViolations, launchChromium, openPage, screenshot, type PageProblems } from './support/browser';
+import { appRulesInsideMonaco } from './support/monaco';
 import { CHROMIUM, FIXTURES, WEB_DIR } from './support/paths';
 import { startTestServer, type TestServer } from './support/server';
 import { importThroughUi } from './support/ui';
@@ -171,6 +172,62 @@ The user asked: {{ inputs }}
       null,
       { timeout: 30_000 },
     );
+  });
+
+  it('Monaco’s suggest widget, hover and parameter hints show their text; no app style rule reaches Monaco', async () => {
+    await page.getByTestId('judges-tab-judges').click();
+    await page.getByTestId('new-judge-code').click();
+    await page.locator('[data-testid=judge-editor][data-kind=code] [data-testid=judge-source][data-ready=true]').waitFor({ timeout: 30_000 });
+    await setEditorText(`import type { Trace } from 'tracedeck/judge';\nexport default function (trace: Trace) {\n  return trace`);
+    // Completion after "trace.": every row shows its label (an app ".main" rule once hid them).
+    await page.keyboard.type('.', { delay: 0 });
+    const rows = page.locator('.suggest-widget.visible .monaco-list-row');
+    await rows.first().waitFor({ timeout: 30_000 });
+    await page.locator('.suggest-widget.visible .monaco-list-row .label-name', { hasText: 'ancestors' }).first().waitFor({ timeout: 30_000 });
+    const labels = await page.$$eval('.suggest-widget.visible .monaco-list-row', (rs) =>
+      rs.map((r) => {
+        const label = r.querySelector('.label-name') as HTMLElement | null;
+        const box = label?.getBoundingClientRect();
+        const row = r.getBoundingClientRect();
+        return { text: label?.innerText ?? '', visible: !!box && box.width > 0 && box.height > 0 && box.top >= row.top - 1 && box.bottom <= row.bottom + 1 };
+      }),
+    );
+    expect(labels.length).toBeGreaterThan(5);
+    expect(labels.filter((l) => !l.text.trim() || !l.visible)).toEqual([]);
+    // The Trace members, alphabetically (the list shows the first ones).
+    expect(labels.map((l) => l.text)).toEqual(expect.arrayContaining(['ancestors', 'children', 'descendants', 'errors']));
+    expect(await appRulesInsideMonaco(page)).toEqual([]);
+    // The check sees an unscoped app rule: a sheet like the app's with the old `.main` rule.
+    await page.evaluate(() => {
+      const style = document.createElement('style');
+      style.id = 'e2e-unscoped';
+      style.textContent = '@scope (#root) to (.monaco-editor) { .x { color: red; } } .main { flex-direction: column; }';
+      document.head.append(style);
+    });
+    expect(await appRulesInsideMonaco(page)).toContain('.main → div.main');
+    await page.evaluate(() => document.getElementById('e2e-unscoped')?.remove());
+    await screenshot(page, 'monaco-suggest');
+    // Typing filters the list down to the member.
+    await page.keyboard.type('toolC', { delay: 0 });
+    await page.locator('.suggest-widget.visible .monaco-list-row .label-name', { hasText: 'toolCalls' }).first().waitFor({ timeout: 30_000 });
+
+    // Parameter hints inside "toolCalls(".
+    await page.keyboard.press('Escape');
+    await page.keyboard.type('alls(', { delay: 0 });
+    const hints = page.locator('.parameter-hints-widget.visible');
+    await hints.waitFor({ timeout: 30_000 });
+    expect(await hints.innerText()).toMatch(/toolCalls\(name\?: TextPattern\)/);
+    expect(await appRulesInsideMonaco(page)).toEqual([]);
+    await screenshot(page, 'monaco-parameter-hints');
+
+    // Hover over the type name "Trace" on line 1: its declaration and docs.
+    await page.keyboard.press('Escape');
+    const token = page.locator('[data-testid=judge-source] .view-line span span', { hasText: /^Trace$/ }).first();
+    await token.hover();
+    const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'interface Trace' });
+    await hover.first().waitFor({ timeout: 30_000 });
+    expect(await appRulesInsideMonaco(page)).toEqual([]);
+    await screenshot(page, 'monaco-hover');
   });
 
   it('loaded nothing from outside the app and broke no CSP rule', async () => {

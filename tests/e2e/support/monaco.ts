@@ -57,3 +57,56 @@ export async function caretToLineEnd(page: Page, line: number): Promise<void> {
   for (let i = 1; i < line; i++) await page.keyboard.press('ArrowDown');
   await page.keyboard.press('End');
 }
+
+/**
+ * App style rules that apply to an element of Monaco's DOM (editor, its overflow widgets, aria
+ * container, context views), as "selector → element". App rules are those of a style sheet that
+ * holds the app's `@scope (#root) to (…)` blocks; a rule inside such a scope applies to an element
+ * only when the element is inside the scope root and not at or under a scoping limit — the same
+ * rule the browser's cascade uses. Must be empty: no app rule may reach Monaco.
+ */
+export async function appRulesInsideMonaco(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    type ScopeRule = CSSRule & { start: string | null; end: string | null; cssRules: CSSRuleList };
+    const isScope = (r: CSSRule): r is ScopeRule => r.constructor.name === 'CSSScopeRule';
+    const monaco = [...document.querySelectorAll('.monaco-editor, .monaco-editor *, .monaco-aria-container, .monaco-aria-container *, .context-view *, .monaco-hover *')];
+    const inScope = (el: Element, scope: ScopeRule): boolean => {
+      for (let e: Element | null = el; e; e = e.parentElement) {
+        if (scope.start && e.matches(scope.start)) return true;
+        if (scope.end && e.matches(scope.end)) return false;
+      }
+      return !scope.start;
+    };
+    const out: string[] = [];
+    const visit = (rules: CSSRuleList, scopes: ScopeRule[]) => {
+      for (const r of rules) {
+        if (isScope(r)) visit(r.cssRules, [...scopes, r]);
+        else if (r instanceof CSSStyleRule) {
+          for (const el of monaco) {
+            let matches = false;
+            try {
+              matches = el.matches(r.selectorText);
+            } catch {
+              matches = false; // pseudo-elements (::placeholder) never match an element
+            }
+            if (matches && scopes.every((s) => inScope(el, s))) {
+              out.push(`${r.selectorText} → ${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`);
+              break;
+            }
+          }
+        } else if ('cssRules' in r) visit((r as CSSGroupingRule).cssRules, scopes);
+      }
+    };
+    for (const sheet of document.styleSheets) {
+      let rules: CSSRuleList;
+      try {
+        rules = sheet.cssRules;
+      } catch {
+        continue;
+      }
+      if (![...rules].some(isScope)) continue; // Monaco's own style sheets
+      visit(rules, []);
+    }
+    return out;
+  });
+}
