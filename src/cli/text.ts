@@ -1,14 +1,7 @@
 /** Human-readable bits shared by the text outputs. */
 
-export function formatDuration(ms: number | null): string {
-  if (ms === null || !Number.isFinite(ms)) return '-';
-  if (ms < 1) return `${ms.toFixed(2)}ms`;
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;
-  const m = Math.floor(ms / 60_000);
-  if (m < 60) return `${m}m${Math.round((ms % 60_000) / 1000)}s`;
-  return `${Math.floor(m / 60)}h${m % 60}m`;
-}
+// The same duration and cost reading as the UI's (one implementation).
+export { formatCost, formatDuration } from '../shared/format';
 
 /** Local time, to the second: "2025-12-22 10:31:05". */
 export function formatTime(ms: number | null): string {
