@@ -3,7 +3,8 @@ import type { Workspace } from '../core/store/workspace';
 import { traceRowToSummary, type TraceRow } from '../core/store/rows';
 import { alignTrajectory, type TrajectoryResult } from '../core/trajectory/align';
 import { observedTrajectory } from '../core/trajectory/observed';
-import { ScenarioSchema, type Scenario } from '../core/trajectory/scenario';
+import { checkScenarioText, scenarioJsonSchema, ScenarioSchema, type Scenario } from '../core/trajectory/scenario';
+import { scenarioFromTrace } from '../core/trajectory/fromTrace';
 import {
   matchScenario,
   readTraceFacts,
@@ -214,6 +215,34 @@ export function compareHandlers(ws: Workspace, opts: CompareOptions = {}): Compa
     },
     deleteScenario: async ({ id }) => ({ deleted: await ws.exclusive(async () => store.delete(id)) }),
     loadScenarios: ({ paths }) => ws.exclusive(async () => store.loadPaths(paths)),
+    importScenarioFiles: ({ files }) => ws.exclusive(async () => store.importTexts(files)),
+    scenarioJsonSchema: () => scenarioJsonSchema(),
+    checkScenario: ({ text }) => {
+      const r = checkScenarioText(text);
+      return { issues: r.ok ? [] : r.issues };
+    },
+    saveScenarioText: async ({ text, previousId }) => {
+      const r = checkScenarioText(text);
+      if (!r.ok) return { scenario: null, issues: r.issues };
+      const prev = previousId ? store.get(previousId) : null;
+      if (r.scenario.id !== previousId && store.get(r.scenario.id))
+        return { scenario: null, issues: [{ path: 'id', message: `a scenario '${r.scenario.id}' exists already` }] };
+      await ws.exclusive(async () => store.replace(r.scenario, previousId ?? null, prev?.sourceFile ?? null));
+      return { scenario: scenarioInfo(store.get(r.scenario.id)!), issues: [] };
+    },
+    scenarioFromTrace: async ({ traceId, ...opts }) => {
+      const facts = readTraceFacts(ws.readDb, [traceId])[0];
+      if (!facts) throw new ApiError('not-found', `trace '${traceId}' not found`);
+      if (store.get(opts.id)) throw new ApiError('bad-input', `a scenario '${opts.id}' exists already`);
+      let s: Scenario;
+      try {
+        s = scenarioFromTrace(ws.getSpans(traceId), facts, opts);
+      } catch (e) {
+        throw new ApiError('bad-input', (e as Error).message);
+      }
+      await ws.exclusive(async () => store.save(s));
+      return scenarioInfo(store.get(s.id)!);
+    },
 
     getTrajectory: ({ traceId, scenarioId }) => {
       const all = scenarios();
@@ -454,6 +483,7 @@ export function scenarioInfo(s: StoredScenario): ScenarioInfo {
     expectations: sc.expectations ?? null,
     matchAttribute: sc.match.attribute,
     inputContains: sc.match.inputContains ?? null,
+    matchTag: sc.match.tag ?? null,
     idealSteps: sc.ideal.steps.length,
     idealToolCalls: sc.ideal.steps.reduce((n, st) => n + st.calls.length, 0),
     latencySeconds: sc.ideal.latencySeconds ?? null,

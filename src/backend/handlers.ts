@@ -55,6 +55,11 @@ export interface Backend {
   setOtlpEndpoint(url: string | null): void;
   /** Prepare the trace view of big traces now and persist it (the CLI after an import). */
   prepareTraceViews(traceIds: string[]): Promise<void>;
+  /**
+   * Release what the backend owns besides the workspace: judge runs are cancelled and recorded,
+   * the judge preview process stops. The owner closes the workspace afterwards.
+   */
+  close(): Promise<void>;
 }
 
 type Handlers = { [M in ApiMethod]: (input: ApiInput<M>) => ApiOutputs[M] | Promise<ApiOutputs[M]> };
@@ -74,6 +79,7 @@ export function createBackend(opts: BackendOptions): Backend {
     );
 
   const traceView = createTraceView(ws, events);
+  const { close: closeJudges, ...judgeMethods } = judgeHandlers(ws, events, { secrets: opts.secrets });
   const handlers: Handlers = {
     appInfo: () => ({ version, mode: opts.mode, workspacePath: ws.path, otlpEndpoint }),
     formats: () => IMPORTERS.map((i) => ({ id: i.id, label: i.label, extensions: [...i.extensions] })),
@@ -93,11 +99,12 @@ export function createBackend(opts: BackendOptions): Backend {
       return { deleted };
     },
     listImports: ({ limit }) => ws.listImports(limit ?? 100).map(importRecordToDto),
-    importPaths: ({ paths }) => importPaths(paths),
+    // Paths typed into an API call: errors must not reveal which paths exist (importFile).
+    importPaths: ({ paths }) => importPaths(paths.map((path) => ({ path, untrustedPath: true }))),
     ...traceView.handlers,
     ...compareHandlers(ws),
     ...labelHandlers(ws),
-    ...judgeHandlers(ws, events, { secrets: opts.secrets }),
+    ...judgeMethods,
   };
 
   const call = async <M extends ApiMethod>(method: M, rawInput: unknown): Promise<ApiOutputs[M]> => {
@@ -122,6 +129,7 @@ export function createBackend(opts: BackendOptions): Backend {
       otlpEndpoint = url;
     },
     prepareTraceViews: (ids) => traceView.prepare(ids),
+    close: () => closeJudges(),
   };
 }
 

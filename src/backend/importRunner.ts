@@ -11,6 +11,8 @@ export interface ImportRequest {
   displayName?: string;
   format?: FormatId;
   force?: boolean;
+  /** The path came from the API (see ImportOptions.untrustedPath). */
+  untrustedPath?: boolean;
 }
 
 export interface ImportProgress {
@@ -53,6 +55,7 @@ export async function runImports(
         format: req.format,
         force: req.force,
         displayName: req.displayName,
+        untrustedPath: req.untrustedPath,
         onProgress: progress,
       });
       outcome = successOutcome(result);

@@ -12,6 +12,7 @@ Usage:
   tracedeck diff RUN_A RUN_B [--workspace PATH] [--json] [--pair-by auto|trace|pair]
                  [--judge ID] [--flips N] [--fail-on-regression]
   tracedeck trajectory TRACE_ID [--scenario FILE|DIR] [--workspace PATH] [--json]
+  tracedeck scenarios import FILE|DIR... | ls | show ID | rm ID...  [--workspace PATH] [--json]
   tracedeck labels export [--format json|csv] [--out FILE] [--workspace PATH]
   tracedeck labels import FILE... [--workspace PATH]
   tracedeck align --judge ID [--split train|dev|test|all] [--json] [--workspace PATH]
@@ -23,7 +24,8 @@ Usage:
 Workspace: --workspace, else $TRACEDECK_WORKSPACE, else
   ~/.local/share/tracedeck/workspace.tracedeck (or $XDG_DATA_HOME/tracedeck/…).
 
-Exit codes: 0 ok, 1 failed (e.g. a file did not import), 2 usage error, 3 trace not found.
+Exit codes: 0 ok, 1 failed (e.g. a file did not import), 2 usage error, 3 trace (or run,
+scenario) not found.
 Details and --json shapes: docs/cli.md
 `;
 
@@ -119,6 +121,20 @@ Prints each call as matched / missing / extra / out-of-order / could-be-parallel
 correctness, step ratio, tool-call ratio, latency ratio, solve rate.
 
 Exit: 0 ok, 1 no scenario / bad scenario file, 2 usage error, 3 trace not found.
+`,
+  scenarios: `Usage: tracedeck scenarios import FILE|DIR... [--json] [--workspace PATH]
+       tracedeck scenarios ls [--json] [--workspace PATH]
+       tracedeck scenarios show ID [--workspace PATH]
+       tracedeck scenarios rm ID... [--json] [--workspace PATH]
+
+The workspace's scenarios: tasks with their ideal trajectory, which \`tracedeck trajectory\`, the
+app's Trajectory page and the versions comparison use. import: *.scenario.json files, or folders
+holding them; every valid file is saved (an existing id is replaced), each invalid one is
+reported naming the file and the field. ls: id, name, ideal steps and calls, match mode and how
+the scenario attaches to traces (id attribute, then tag, then input). show: the stored scenario
+as scenario JSON. rm: delete.
+
+Exit: 0 ok, 1 a file did not import, 2 usage error, 3 scenario not found (show, rm).
 `,
   judge: `Usage: tracedeck judge run --judges DIR [--traces FILTER | --trace-id ID... ] [--sample N [--seed S]]
                            [--name RUN] [--json] [--junit FILE] [--concurrency N] [--no-cache]

@@ -12,9 +12,11 @@ export async function withBackend<T>(workspacePath: string, fn: (b: Backend) => 
   } catch (e) {
     throw new CliExit(EXIT.failed, `cannot open workspace ${workspacePath}: ${errorMessage(e)}`);
   }
+  const backend = createBackend({ workspace: ws, mode: 'desktop', version: packageVersion() });
   try {
-    return await fn(createBackend({ workspace: ws, mode: 'desktop', version: packageVersion() }));
+    return await fn(backend);
   } finally {
+    await backend.close();
     ws.close();
   }
 }

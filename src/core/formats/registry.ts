@@ -10,6 +10,10 @@ import { mlflowImporter } from './mlflow/mlflow';
 import { inspectImporter } from './inspect/inspect';
 import { claudeCodeImporter } from './claudeCode/claudeCode';
 import { chromeTraceImporter } from './chromeTrace/chromeTrace';
+import { jaegerImporter } from './jaeger/jaeger';
+import { zipkinImporter } from './zipkin/zipkin';
+import { sweAgentImporter } from './sweAgent/sweAgent';
+import { geminiCliImporter } from './geminiCli/geminiCli';
 
 /** Every importer. Detection asks each one; the most confident wins, ties go to list order. */
 export const IMPORTERS: readonly FormatImporter[] = [
@@ -23,6 +27,10 @@ export const IMPORTERS: readonly FormatImporter[] = [
   inspectImporter,
   claudeCodeImporter,
   chromeTraceImporter,
+  jaegerImporter,
+  zipkinImporter,
+  sweAgentImporter,
+  geminiCliImporter,
 ];
 
 /** A sniff below this is a guess too weak to act on. */

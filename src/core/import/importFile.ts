@@ -15,7 +15,15 @@ export interface ImportOptions {
   mode?: WriteMode;
   /** Name to record instead of the path (uploads keep the user's file name). */
   displayName?: string;
+  /**
+   * The path came from an API caller, not the user's own command line or file dialog: a file
+   * that cannot be opened or is not a trace gets one message that does not tell whether the
+   * path exists, is readable or is a directory (the API must not be a file-system probe).
+   */
+  untrustedPath?: boolean;
 }
+
+export const OPAQUE_REJECTION = 'cannot import: no readable trace file at this path (missing, not readable, or not a trace format)';
 
 export interface ImportResult {
   source: string;
@@ -37,7 +45,8 @@ export async function importFile(ws: Workspace, path: string, opts: ImportOption
     hash = await hashFile(path);
   } catch (e) {
     // Unreadable file or corrupt gzip: still a failed attempt the import history should show.
-    throw recordRejected(ws, name, null, e instanceof ImportError ? e : new ImportError(name, errorMessage(e)));
+    const err = e instanceof ImportError ? e : new ImportError(name, errorMessage(e));
+    throw recordRejected(ws, name, null, opts.untrustedPath ? new ImportError(name, OPAQUE_REJECTION) : err);
   }
   return runImport(ws, { ...source, name }, hash, opts);
 }
@@ -88,7 +97,8 @@ async function runImport(ws: Workspace, source: ImportSource, hash: string, opts
     try {
       importer = pickImporter(source, opts.format);
     } catch (e) {
-      throw recordRejected(ws, source.name, hash, e instanceof ImportError ? e : new ImportError(source.name, errorMessage(e)));
+      const err = e instanceof ImportError ? e : new ImportError(source.name, errorMessage(e));
+      throw recordRejected(ws, source.name, hash, opts.untrustedPath ? new ImportError(source.name, OPAQUE_REJECTION) : err);
     }
     if (!opts.force && opts.mode !== 'merge') {
       const prev = ws.findCompletedImport(hash);

@@ -6,8 +6,10 @@ import type { TraceSummary } from './types';
  * mirror field for field), the UI reaches them through src/shared/api.ts.
  */
 
-export type TrajectoryMatchMode = 'strict' | 'unordered' | 'subset' | 'superset';
-export type ArgMatchModeName = 'exact' | 'ignore' | 'subset' | 'superset';
+export const TRAJECTORY_MATCH_MODES = ['strict', 'unordered', 'subset', 'superset'] as const;
+export type TrajectoryMatchMode = (typeof TRAJECTORY_MATCH_MODES)[number];
+export const ARG_MATCH_MODES = ['exact', 'ignore', 'subset', 'superset'] as const;
+export type ArgMatchModeName = (typeof ARG_MATCH_MODES)[number];
 /** A mode, or dotted argument keys that must be equal. */
 export type ArgMatchSetting = ArgMatchModeName | string[];
 export type AlignmentStatus = 'matched' | 'missing' | 'extra' | 'out-of-order' | 'could-be-parallel';
@@ -21,6 +23,8 @@ export interface ScenarioInfo {
   expectations: unknown;
   matchAttribute: string;
   inputContains: string | null;
+  /** Traces carrying this tag attach to the scenario (see matchScenario). */
+  matchTag: string | null;
   idealSteps: number;
   idealToolCalls: number;
   latencySeconds: number | null;
@@ -75,7 +79,7 @@ export interface TrajectoryView {
   traceId: string;
   scenario: ScenarioInfo;
   /** How the scenario was chosen: named by the caller, or matched by id attribute / input. */
-  matchedBy: 'explicit' | 'attribute' | 'input';
+  matchedBy: 'explicit' | 'attribute' | 'tag' | 'input';
   mode: TrajectoryMatchMode;
   rows: TrajectoryRow[];
   metrics: TrajectoryMetrics;
@@ -345,6 +349,15 @@ export interface PairComparison {
     rationaleB: string | null;
   }[];
 }
+
+/** One problem with a scenario text: the field's dotted path ('' for the whole document). */
+export interface ScenarioIssue {
+  path: string;
+  message: string;
+}
+
+/** How a scenario made from a trace attaches to traces (see matchScenario). */
+export type ScenarioAttach = 'input' | 'tag' | 'attribute';
 
 export interface ScenarioLoadResult {
   loaded: { id: string; file: string }[];

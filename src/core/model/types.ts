@@ -19,6 +19,10 @@ export const FORMAT_IDS = [
   'claude-code',
   'mlflow',
   'chrome-trace',
+  'jaeger-json',
+  'zipkin-json',
+  'swe-agent',
+  'gemini-cli',
 ] as const;
 export type FormatId = (typeof FORMAT_IDS)[number];
 

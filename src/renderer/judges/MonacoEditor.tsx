@@ -17,7 +17,7 @@ export interface EditorMarker {
 interface Props {
   /** Model URI path, e.g. `/judges/no-tool-errors.judge.ts` (decides the language service). */
   path: string;
-  language: 'typescript' | 'markdown';
+  language: 'typescript' | 'markdown' | 'json';
   value: string;
   onChange(value: string): void;
   /** Extra markers (e.g. compile errors from the backend). */
