@@ -184,6 +184,10 @@ describe.skipIf(skip)('agent versions with repeated runs, UI only', () => {
     expect(judges[0]!.slice(0, 8)).toEqual([JUDGE, '3', '94.4%', '50.0%', '−44.4 pp', '0.005 **', '2', '0']);
     expect(await page.locator('[data-testid=flips] .cmp-flip[data-kind="pass→fail"]').count()).toBe(2);
     await screenshot(page, 'versions-verdict-diff');
+    // A flip opens its task side by side, with the run pickers.
+    await page.locator('[data-testid=flips] .cmp-flip[data-kind="pass→fail"]').first().getByText('side by side →').click();
+    await page.getByTestId('run-pickers').waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-testid=pick-run-A] option').count()).toBeGreaterThan(1);
   });
 
   it('loaded nothing from outside the app and broke no CSP rule', async () => {

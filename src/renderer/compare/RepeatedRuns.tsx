@@ -9,6 +9,9 @@ import { comparePairHash } from './routes';
  * pass@k / pass^k and flaky tasks; then one row per task with each run as a pass/fail mark, and
  * the tasks only one version ran. A task opens side by side on its most telling pair.
  */
+/** Step ratio and solve rate need a scenario: their columns show only when some task has one. */
+const hasTrajectory = (r: RepeatedRunsComparison) => r.tasks.some((t) => t.a.meanStepRatio !== null || t.b.meanStepRatio !== null);
+
 export function RepeatedRuns({
   r,
   a,
@@ -22,6 +25,7 @@ export function RepeatedRuns({
   groupBy: VersionGroupByDto;
   onK(k: number): void;
 }) {
+  const traj = hasTrajectory(r);
   return (
     <>
       <section className="cmp-section" data-testid="repeated-runs">
@@ -79,6 +83,7 @@ export function RepeatedRuns({
         <h2 className="cmp-h2">
           Tasks <span className="dim">· largest drop first · each mark is one run (✓ passed, ✗ failed)</span>
         </h2>
+        <div className="cmp-table-wrap">
         <table className="cmp-table" data-testid="tasks-table">
           <thead>
             <tr>
@@ -93,17 +98,26 @@ export function RepeatedRuns({
               <th className="num">Tokens</th>
               <th className="num">Cost</th>
               <th className="num">Tool calls</th>
-              <th className="num">Step ratio</th>
-              <th className="num">Solve rate</th>
+              {traj ? (
+                <>
+                  <th className="num" title="Observed model turns / ideal steps (mean over runs with a scenario)">
+                    Step ratio
+                  </th>
+                  <th className="num" title="Ideal steps per observed second (mean; 0 for failed runs)">
+                    Solve rate
+                  </th>
+                </>
+              ) : null}
               <th />
             </tr>
           </thead>
           <tbody>
             {r.tasks.map((t) => (
-              <TaskRow key={t.task} t={t} groupBy={groupBy} va={a} vb={b} />
+              <TaskRow key={t.task} t={t} groupBy={groupBy} va={a} vb={b} trajectory={traj} />
             ))}
           </tbody>
         </table>
+        </div>
         {r.tasks.length === 0 ? <div className="dim pad">No task ran under both versions.</div> : null}
         {r.onlyInA.length || r.onlyInB.length ? (
           <div className="cmp-unpaired" data-testid="unpaired-tasks">
@@ -189,7 +203,7 @@ function RunMarks({ runs, side, telling }: { runs: TaskRun[]; side: 'A' | 'B'; t
 
 const arrow = (a: string, b: string) => `${a} → ${b}`;
 
-function TaskRow({ t, groupBy, va, vb }: { t: TaskComparison; groupBy: VersionGroupByDto; va: string; vb: string }) {
+function TaskRow({ t, groupBy, va, vb, trajectory }: { t: TaskComparison; groupBy: VersionGroupByDto; va: string; vb: string; trajectory: boolean }) {
   const dir = t.delta === 0 ? '' : t.delta < 0 ? ' down' : ' up';
   return (
     <tr data-task={t.task} className={t.delta < 0 ? 'flagged' : ''}>
@@ -215,10 +229,14 @@ function TaskRow({ t, groupBy, va, vb }: { t: TaskComparison; groupBy: VersionGr
       <td className="num">{arrow(formatCompact(t.a.meanTokens), formatCompact(t.b.meanTokens))}</td>
       <td className="num">{t.a.meanCostUsd === null && t.b.meanCostUsd === null ? '—' : arrow(formatCost(t.a.meanCostUsd), formatCost(t.b.meanCostUsd))}</td>
       <td className="num">{arrow(num(t.a.meanToolCalls, 1), num(t.b.meanToolCalls, 1))}</td>
-      <td className="num">{t.a.meanStepRatio === null && t.b.meanStepRatio === null ? '—' : arrow(ratio(t.a.meanStepRatio), ratio(t.b.meanStepRatio))}</td>
-      <td className="num">
-        {t.a.meanSolveRate === null && t.b.meanSolveRate === null ? '—' : arrow(`${num(t.a.meanSolveRate, 3)}/s`, `${num(t.b.meanSolveRate, 3)}/s`)}
-      </td>
+      {trajectory ? (
+        <>
+          <td className="num">{t.a.meanStepRatio === null && t.b.meanStepRatio === null ? '—' : arrow(ratio(t.a.meanStepRatio), ratio(t.b.meanStepRatio))}</td>
+          <td className="num">
+            {t.a.meanSolveRate === null && t.b.meanSolveRate === null ? '—' : arrow(`${num(t.a.meanSolveRate, 3)}/s`, `${num(t.b.meanSolveRate, 3)}/s`)}
+          </td>
+        </>
+      ) : null}
       <td>
         <a
           className="cmp-link"

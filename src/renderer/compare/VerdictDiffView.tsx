@@ -5,7 +5,7 @@ import { navigate } from '../app/router';
 import { formatInteger } from '../util/format';
 import { pct, pp, pValue, stars, taskLabel } from './format';
 import { ErrorBox, GroupByPicker, TraceLink, useCall, VerdictPill } from './parts';
-import { comparePairHash, diffRunsHash, diffVersionsHash, DEFAULT_GROUP_BY, type CompareRoute } from './routes';
+import { comparePairHash, diffRunsHash, diffVersionsHash, DEFAULT_GROUP_BY, type CompareRoute, type PairTaskContext } from './routes';
 import './compare.css';
 
 type DiffRoute = Extract<CompareRoute, { name: 'diff' }>;
@@ -112,6 +112,7 @@ export function VerdictDiffView({ route }: { route: DiffRoute }) {
         {diff?.state === 'ok' ? (
           <DiffBody
             diff={diff.data}
+            versions={route.mode === 'versions' && route.a && route.b ? { groupBy, a: route.a, b: route.b } : null}
             judge={judge}
             kind={kind}
             onJudge={(j) => {
@@ -132,6 +133,8 @@ export function VerdictDiffView({ route }: { route: DiffRoute }) {
 
 function DiffBody(p: {
   diff: Diff;
+  /** Set when two agent versions are diffed: side by side then offers the task's other runs. */
+  versions: Omit<PairTaskContext, 'task'> | null;
   judge: string | null;
   kind: FlipKind | null;
   onJudge(j: string | null): void;
@@ -217,7 +220,7 @@ function DiffBody(p: {
         </div>
         <div className="cmp-flips" data-testid="flips">
           {d.flips.map((f, i) => (
-            <FlipCard key={`${f.judge}\u0000${f.pairKey}\u0000${i}`} f={f} />
+            <FlipCard key={`${f.judge}\u0000${f.pairKey}\u0000${i}`} f={f} ctx={p.versions ? { ...p.versions, task: f.pairKey } : null} />
           ))}
         </div>
         {d.flips.length < d.flipsTotal ? (
@@ -260,7 +263,7 @@ function JudgeRow({ j, selected, onClick }: { j: JudgeDelta; selected: boolean; 
 const kindClass = (k: FlipKind) =>
   k === 'pass→fail' ? 'regress' : k === 'fail→pass' ? 'improve' : k === 'new-error' ? 'new-error' : 'error-fixed';
 
-function FlipCard({ f }: { f: FlipDto }) {
+function FlipCard({ f, ctx }: { f: FlipDto; ctx: PairTaskContext | null }) {
   const same = f.before.traceId === f.after.traceId;
   return (
     <article className={`cmp-flip kind-${kindClass(f.kind)}`} data-kind={f.kind}>
@@ -272,7 +275,7 @@ function FlipCard({ f }: { f: FlipDto }) {
         </span>
         <span className="spacer" />
         {!same ? (
-          <a className="cmp-link" href={comparePairHash(f.before.traceId, f.after.traceId)}>
+          <a className="cmp-link" href={comparePairHash(f.before.traceId, f.after.traceId, ctx)}>
             side by side →
           </a>
         ) : null}

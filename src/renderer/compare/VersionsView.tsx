@@ -160,7 +160,7 @@ function Comparison({ c, groupBy, onK }: { c: VersionComparison; groupBy: Versio
             {c.regressions.map((r) => (
               <li key={r.metric}>
                 <span className="cmp-flag">{r.metric}</span> {r.message}
-                {r.pairKeys.length ? <span className="dim"> · {r.pairKeys.length} pair{r.pairKeys.length > 1 ? 's' : ''}</span> : null}
+                {r.pairKeys.length ? <span className="dim"> · {r.pairKeys.length} task{r.pairKeys.length > 1 ? 's' : ''}</span> : null}
               </li>
             ))}
           </ul>
