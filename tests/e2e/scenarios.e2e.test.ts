@@ -159,8 +159,9 @@ describe.skipIf(skip)('scenarios in Chromium (browser mode), driven only through
     return readFileSync(file, 'utf8');
   }
 
-  /** Put the caret on line `line` (1-based), at its end, by keyboard only. */
+  /** Put the caret on line `line` (1-based), at its end: a click into the editor, then keys. */
   async function caretToLineEnd(line: number): Promise<void> {
+    await page.locator('[data-testid=scenario-source] .monaco-editor .view-lines').click();
     await page.keyboard.press('ControlOrMeta+Home');
     for (let i = 1; i < line; i++) await page.keyboard.press('ArrowDown');
     await page.keyboard.press('End');
@@ -206,8 +207,7 @@ describe.skipIf(skip)('scenarios in Chromium (browser mode), driven only through
     const lines = original.split('\n');
     expect(lines[2]).toBe('  "name": "Joke ideal",');
 
-    // Type at full speed inside the name (before the closing quote), then slowly after it.
-    await page.locator('[data-testid=scenario-source] .monaco-editor .view-lines').click();
+    // Type at full speed inside the name (before the closing quote), then slowly inside the id.
     await caretToLineEnd(3);
     await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('ArrowLeft');
@@ -244,6 +244,8 @@ describe.skipIf(skip)('scenarios in Chromium (browser mode), driven only through
     expect(await page.evaluate(() => window.location.hash)).toBe('#/scenarios/joke-from-trace');
 
     // Fix it (6.5 s) and save: the id changed, so the scenario is replaced under its new id.
+    await caretToLineEnd(latencyLine);
+    await page.keyboard.press('ArrowLeft'); // before the ','
     await page.keyboard.press('Backspace');
     await page.keyboard.press('Backspace');
     await page.keyboard.type('6.5', { delay: 30 });
