@@ -252,6 +252,19 @@ describe.skipIf(skip)('scenarios in Chromium (browser mode), driven only through
     await page.waitForFunction(() => document.querySelector('[data-testid=scenario-issues]')?.getAttribute('data-count') === '0', null, {
       timeout: 30_000,
     });
+
+    // Completion from the JSON Schema: on the trajectoryMatch value, the four modes.
+    await caretToLineEnd(latencyLine + 1);
+    expect(lines[latencyLine]).toBe('    "trajectoryMatch": "unordered",');
+    await page.keyboard.press('ArrowLeft'); // before the ','
+    for (let i = 0; i < '"unordered"'.length; i++) await page.keyboard.press('Shift+ArrowLeft');
+    await page.keyboard.press('Control+Space');
+    const suggestions = page.locator('.suggest-widget.visible .monaco-list-row');
+    await suggestions.first().waitFor({ timeout: 30_000 });
+    const labels = (await suggestions.evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? r.textContent ?? ''))).join(' | ');
+    for (const mode of ['"strict"', '"unordered"', '"subset"', '"superset"']) expect(labels).toContain(mode);
+    await screenshot(page, 'scenarios-editor-completion');
+    await page.keyboard.press('Escape');
     await page.getByTestId('scenario-save').click();
     await page.waitForFunction(() => window.location.hash === '#/scenarios/joke-from-trace-v2%20slowly');
     await page.locator('[data-testid=scenario-editor-route][data-state=ok]').waitFor();
