@@ -8,7 +8,7 @@ export type { ScenarioIssue };
  * (e.g. scenarios/*.scenario.json) and in the workspace. This zod schema is the one source of
  * truth: the backend validates with it, and the editor's JSON schema (completion, hover,
  * squiggles) is derived from it by scenarioJsonSchema(). Which traces a scenario attaches to:
- * see matchScenario in scenarioStore.ts (and docs/scenarios.md).
+ * see matchScenario in scenarioStore.ts (and scenarios/README.md).
  */
 const argMatch = z
   .union([z.enum(ARG_MATCH_MODES), z.array(z.string().min(1))])
