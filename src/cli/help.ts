@@ -115,7 +115,7 @@ Exit: 0 ok, 1 regression (with --fail-on-regression), 2 usage error, 3 run or ve
   trajectory: `Usage: tracedeck trajectory TRACE_ID [--scenario FILE|DIR] [--workspace PATH] [--json]
 
 Aligns the trace's tool calls with a scenario's ideal trajectory: FILE, a *.scenario.json; DIR,
-the one of its *.scenario.json files the trace matches (by id attribute or input); without
+the one of its *.scenario.json files the trace matches (by id attribute, tag or input); without
 --scenario, the workspace scenario the trace matches. Files are read, the workspace is unchanged.
 Prints each call as matched / missing / extra / out-of-order / could-be-parallel and the metrics:
 correctness, step ratio, tool-call ratio, latency ratio, solve rate.
