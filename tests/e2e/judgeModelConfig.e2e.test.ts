@@ -26,6 +26,7 @@ describe.skipIf(skip)('an LLM judge without a configured model', () => {
     srv = await startTestServer();
     browser = await launchChromium();
     ({ page } = await openPage(browser, srv.url));
+    await page.goto(`${srv.url}/`);
   });
 
   afterAll(async () => {
