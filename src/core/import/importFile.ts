@@ -110,7 +110,10 @@ function pickImporter(source: ImportSource, format?: FormatId): FormatImporter {
  *   merging needs the stored spans.
  */
 async function runImport(ws: Workspace, source: ImportSource, hash: string, opts: ImportOptions): Promise<ImportResult> {
-  if (ws.damaged) throw new ImportError(source.name, new WorkspaceReadOnlyError(ws.path, ws.damaged).message);
+  if (ws.damaged) {
+    const readOnly = new WorkspaceReadOnlyError(ws.path, ws.damaged);
+    throw opts.mode === 'merge' ? readOnly : new ImportError(source.name, readOnly.message);
+  }
   let importer: FormatImporter;
   try {
     importer = pickImporter(source, opts.format);

@@ -39,7 +39,7 @@ export class WorkspaceReadOnlyError extends Error {
   ) {
     super(
       `workspace ${workspacePath} is damaged (${reason}) and open read-only: nothing can be written to it; ` +
-        'export what you need or repair it (`tracedeck repair`)',
+        'export what you need or repair a copy (`sqlite3 FILE .recover | sqlite3 NEW.tracedeck`)',
     );
     this.name = 'WorkspaceReadOnlyError';
   }
@@ -86,7 +86,7 @@ export class Workspace {
       this.reader = this.db;
       const version = this.db.pragma('user_version', { simple: true }) as number;
       if (version < MIGRATIONS.length)
-        throw new Error(`workspace ${path} is damaged (${this.damaged}) and too old to open read-only; repair it (\`tracedeck repair\`)`);
+        throw new Error(`workspace ${path} is damaged (${this.damaged}) and too old to open read-only; repair a copy (\`sqlite3 FILE .recover | sqlite3 NEW.tracedeck\`)`);
       return;
     }
     this.db = withWorkspaceErrors(path, () => new Database(path));
