@@ -6,7 +6,10 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { RunningServer } from '../../src/server';
-import { BIN } from './cli';
+import { fileURLToPath } from 'node:url';
+
+/** bin/tracedeck (not from ./cli: that helper uses __dirname, which the ESM bench runner lacks). */
+const BIN = fileURLToPath(new URL('../../bin/tracedeck', import.meta.url));
 
 type ExportResult = Parameters<Parameters<SpanExporter['export']>[1]>[0];
 
