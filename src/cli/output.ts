@@ -1,3 +1,5 @@
+import { terminalSafe } from './text';
+
 /**
  * stdout/stderr writers that respect back-pressure: `show` of a 1M-span trace must stream
  * instead of piling megabytes into the pipe buffer, and output must be complete before exit.
@@ -7,17 +9,21 @@ export interface Output {
   err(text: string): void;
 }
 
+/**
+ * Everything goes through terminalSafe: trace content (names, attributes, errors) is untrusted
+ * and must not drive the user's terminal (clear the screen, set the title, reverse text).
+ */
 export function processOutput(): Output {
   return {
     out: (text) =>
       new Promise((resolve, reject) => {
-        if (process.stdout.write(text)) resolve();
+        if (process.stdout.write(terminalSafe(text))) resolve();
         else {
           process.stdout.once('drain', resolve);
           process.stdout.once('error', reject);
         }
       }),
-    err: (text) => void process.stderr.write(text),
+    err: (text) => void process.stderr.write(terminalSafe(text)),
   };
 }
 
