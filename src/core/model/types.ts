@@ -23,6 +23,7 @@ export const FORMAT_IDS = [
   'zipkin-json',
   'swe-agent',
   'gemini-cli',
+  'codex-cli',
 ] as const;
 export type FormatId = (typeof FORMAT_IDS)[number];
 

@@ -3,7 +3,7 @@ import type { Span, TraceMeta } from '../../model/types';
 import type { FormatImporter } from '../types';
 import { asString } from '../common/json';
 import { ImportError } from '../../util/errors';
-import { readTranscript, type CcLine } from './lines';
+import { readJsonLines as readTranscript, type JsonLine as CcLine } from '../common/jsonLines';
 import { findSessionDir, inlineSubagents, progressTranscripts } from './subagents';
 import { buildTranscript, promptTitle } from './transcript';
 
