@@ -19,6 +19,10 @@ export const claudeCodeImporter: FormatImporter = {
   id: 'claude-code',
   label: 'Claude Code session',
   extensions: ['jsonl'],
+  signature: {
+    tokens: ['parentUuid', 'sessionId', 'isSidechain', 'userType', 'uuid', 'leafUuid', 'file-history-snapshot', 'summary', 'user', 'assistant'],
+    requires: 'JSON Lines of user/assistant entries with sessionId and parentUuid',
+  },
 
   sniff(name, head) {
     const text = head.toString('utf8');

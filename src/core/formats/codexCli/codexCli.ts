@@ -21,6 +21,10 @@ export const codexCliImporter: FormatImporter = {
   id: 'codex-cli',
   label: 'Codex CLI session',
   extensions: ['jsonl'],
+  signature: {
+    tokens: ['payload', 'session_meta', 'response_item', 'event_msg', 'turn_context', 'record_type', 'instructions', 'function_call', 'function_call_output'],
+    requires: 'lines {timestamp, type, payload} with type session_meta / response_item / event_msg / turn_context, or a first line {id, timestamp, instructions} followed by response items',
+  },
   sniff(name, head) {
     const text = utf8(head);
     if (!text.trimStart().startsWith('{')) return 0;
