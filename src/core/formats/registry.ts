@@ -15,6 +15,7 @@ import { zipkinImporter } from './zipkin/zipkin';
 import { sweAgentImporter } from './sweAgent/sweAgent';
 import { geminiCliImporter } from './geminiCli/geminiCli';
 import { codexCliImporter } from './codexCli/codexCli';
+import { openHandsImporter } from './openhands/openhands';
 
 /** Every importer. Detection asks each one; the most confident wins, ties go to list order. */
 export const IMPORTERS: readonly FormatImporter[] = [
@@ -33,6 +34,7 @@ export const IMPORTERS: readonly FormatImporter[] = [
   sweAgentImporter,
   geminiCliImporter,
   codexCliImporter,
+  openHandsImporter,
 ];
 
 /** A sniff below this is a guess too weak to act on. */

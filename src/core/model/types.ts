@@ -24,6 +24,7 @@ export const FORMAT_IDS = [
   'swe-agent',
   'gemini-cli',
   'codex-cli',
+  'openhands',
 ] as const;
 export type FormatId = (typeof FORMAT_IDS)[number];
 

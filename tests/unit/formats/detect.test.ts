@@ -57,6 +57,8 @@ const CASES: [string, FormatId][] = [
   ['gemini-cli/session-2026-01-16T11-01-file-ops-37b7abef.json', 'gemini-cli'],
   ['codex-cli/rollout-2026-05-11T11-26-55-019e1625-789d-76c0-80ab-3724b5ddb799.jsonl', 'codex-cli'],
   ['codex-cli/handmade-codex-legacy-rollout-2025-08-20.jsonl', 'codex-cli'],
+  ['openhands/openhands-replay-basic_gui_mode.json', 'openhands'],
+  ['openhands/openhands-replay-basic.json', 'openhands'],
 ];
 
 describe('format detection', () => {
