@@ -23,6 +23,8 @@ export const FORMAT_IDS = [
   'zipkin-json',
   'swe-agent',
   'gemini-cli',
+  'codex-cli',
+  'openhands',
 ] as const;
 export type FormatId = (typeof FORMAT_IDS)[number];
 
