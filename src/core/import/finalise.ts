@@ -125,14 +125,32 @@ export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
   let inTok = 0;
   let outTok = 0;
   let cost: number | null = null;
-  let anyOk = false;
+  // The trace status is the run's outcome, not "some span failed": a failed tool call the agent
+  // recovered from is counted in errors / toolErrors, not here. An importer that knows the outcome
+  // (Inspect sample error, Claude Code API error …) states it in meta.status; otherwise the true
+  // roots decide (spans without a source parent; orphans only when there is no true root).
+  let rootErr = false;
+  let rootOk = false;
+  let orphanErr = false;
+  let orphanOk = false;
+  let trueRoots = 0;
   let rootName: string | null = null;
   for (let i = 0; i < n; i++) {
     const r = rows[i]!;
     start = Math.min(start, r.start_ms);
     end = Math.max(end, r.end_ms ?? r.start_ms);
     if (r.status === 'error') errors++;
-    if (r.status === 'ok') anyOk = true;
+    if (repair.parentIndex[i]! < 0) {
+      const isTrueRoot = !repair.missingParent.has(i) && !repair.cycleBroken.has(i);
+      if (isTrueRoot) {
+        trueRoots++;
+        if (r.status === 'error') rootErr = true;
+        if (r.status === 'ok') rootOk = true;
+      } else {
+        if (r.status === 'error') orphanErr = true;
+        if (r.status === 'ok') orphanOk = true;
+      }
+    }
     if (r.kind === 'llm' && !llmBelow[i]) llm++;
     if (r.kind === 'tool') {
       tools++;
@@ -145,14 +163,17 @@ export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
     }
     if (rootName === null && repair.parentIndex[i] === -1) rootName = r.name;
   }
-  const status: SpanStatus = errors > 0 ? 'error' : anyOk ? 'ok' : 'unset';
   // Merge-mode batches often carry no trace meta: keep what an earlier batch stored.
   const m: Partial<TraceMeta> | undefined = a.meta ?? (existing ? JSON.parse(existing.meta) : undefined);
+  const [anyErr, anyOk] = trueRoots > 0 ? [rootErr, rootOk] : [orphanErr, orphanOk];
+  const status: SpanStatus = m?.status ?? (anyErr ? 'error' : anyOk ? 'ok' : 'unset');
   const metaJson = JSON.stringify({
     name: m?.name,
     service: m?.service,
     version: m?.version,
     sessionId: m?.sessionId,
+    status: m?.status,
+    statusMessage: m?.statusMessage,
     input: m?.input,
     output: m?.output,
     metadata: m?.metadata ?? {},

@@ -17,7 +17,10 @@ export interface TraceQuery {
   maxSpans?: number;
   minTokens?: number;
   minToolCalls?: number;
+  /** Some span has status error (tool failures included); not the same as a failed run. */
   hasErrors?: boolean;
+  /** Some tool call failed (whatever the run's outcome). */
+  hasToolErrors?: boolean;
   sort?: TraceSortField;
   dir?: 'asc' | 'desc';
   limit?: number;
@@ -30,6 +33,7 @@ export const TRACE_SORT_FIELDS = [
   'duration',
   'spans',
   'errors',
+  'toolErrors',
   'tokens',
   'toolCalls',
   'llmCalls',

@@ -111,6 +111,14 @@ export interface TraceMeta {
   /** agent version (service.version, gen_ai.agent.version, tag…) */
   version?: string;
   sessionId?: string;
+  /**
+   * The run's outcome as the source states it (an Inspect sample error, a session that ended on an
+   * API error …). When absent the trace status is its root span's status. Never derived from
+   * failed tool calls or error spans below the root: those are counted separately.
+   */
+  status?: SpanStatus;
+  /** Why the run failed, when the source says. */
+  statusMessage?: string;
   input?: unknown;
   output?: unknown;
   /** Free-form facts worth keeping (scores, tags, eval ids, sample ids …). */
@@ -128,8 +136,10 @@ export interface TraceSummary {
   startMs: number | null;
   endMs: number | null;
   durationMs: number | null;
+  /** The run's outcome (TraceMeta.status, else the root span's status); not "a span failed". */
   status: SpanStatus;
   spanCount: number;
+  /** Spans with status error anywhere in the trace (tool failures included). */
   errorCount: number;
   llmCalls: number;
   toolCalls: number;

@@ -70,6 +70,9 @@ describe('Claude Code session: short transcript with rejected tool calls', () =>
     const { spans, summary } = await load(file);
     expect(summary.toolCalls).toBe(2);
     expect(summary.toolErrors).toBe(2);
+    // Two rejected tool calls, then the user ran /model: the session did not fail (no API error).
+    expect(summary.errorCount).toBe(2);
+    expect(summary.status).toBe('ok');
     const [bash, glob] = ofKind(spans, 'tool');
     expect(bash!.toolCall).toMatchObject({
       id: 'toolu_0116Hyi5v8ut7Ffb7d8qV1Sc',
@@ -97,7 +100,9 @@ describe('Claude Code session: short transcript with rejected tool calls', () =>
     expect(root.events.map((e) => e.name)).toEqual(['hook SessionStart:startup', 'hook SessionStart:startup']);
     const turn = spans.find((s) => s.sourceKind === 'turn')!;
     expect(turn.name).toBe('mix phx.server doesnt seem to start');
-    expect(turn.events.map((e) => e.name)).toEqual(['interrupted', 'system:local_command', 'system:local_command']);
+    // Lines 14-15: the local /model command and what it printed (colour codes dropped).
+    expect(turn.events.map((e) => e.name)).toEqual(['interrupted', 'command /model', 'command output']);
+    expect(turn.events[2]!.attributes).toEqual({ text: 'Kept model as Default (recommended)' });
     expect(ofKind(spans, 'tool').every((t) => t.parentId === turn.spanId)).toBe(true);
   });
 });

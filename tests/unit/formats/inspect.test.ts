@@ -261,6 +261,9 @@ describe('Inspect JSON log with messages only — tool call errors', () => {
     const { spans, summary } = trace(ws, '.../1/4');
     expect(summary.toolCalls).toBe(11);
     expect(summary.toolErrors).toBe(11);
+    // Log status "success", sample.error absent: 11 failed bash calls do not make a failed run.
+    expect(summary.status).toBe('ok');
+    expect(summary.errorCount).toBe(11);
     const tools = ofKind(spans, 'tool');
     expect(tools.map((t) => t.toolCall!.id)).toEqual(Array.from({ length: 11 }, (_, i) => `bash_${i + 1}`));
     expect(tools.every((t) => t.name === 'bash' && t.status === 'error' && t.toolCall!.isError)).toBe(true);
