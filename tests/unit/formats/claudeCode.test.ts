@@ -296,3 +296,18 @@ describe('Claude Code: bad lines', () => {
     await expect(run).rejects.toThrow(/no user or assistant lines/);
   });
 });
+
+describe('Claude Code session opened by a bare slash command (/mcp), then the real prompt', () => {
+  const file = 'handmade-cc-bare-slash-command-then-prompt.jsonl';
+
+  it('names the turn and the trace after the prompt and keeps the command output as an event', async () => {
+    const { spans, summary } = await load(file);
+    const turns = spans.filter((s) => s.sourceKind === 'turn');
+    expect(turns).toHaveLength(1); // /mcp, its output and the prompt come before any model reply
+    expect(turns[0]!.name).toBe('mix phx.server doesnt seem to start');
+    expect(turns[0]!.attributes.command).toBe('/mcp');
+    expect(turns[0]!.events.map((e) => e.name)).toEqual(['command output', 'interrupted', 'command /model', 'command output']);
+    expect(turns[0]!.events[0]!.attributes).toEqual({ text: 'Reconnected to tidewave.' });
+    expect(summary.name).toBe('mix phx.server doesnt seem to start');
+  });
+});
