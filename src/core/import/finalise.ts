@@ -62,6 +62,7 @@ export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
     parents: rows.map((r) => r.parent_id),
     starts: rows.map((r) => r.start_ms),
     ends: rows.map((r) => r.end_ms),
+    orphanParent: a.meta?.orphanParent,
   });
 
   // Rows are inserted with tree parent = source parent; only earlier repairs need undoing.
@@ -76,7 +77,11 @@ export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
   if (repair.missingParent.size > 0) {
     a.warn(
       `trace ${a.traceId}: ${repair.missingParent.size} span(s) name a parent that is not in the trace` +
-        (repair.syntheticRoot ? '; attached to a synthetic root' : '; shown as root'),
+        (repair.adoptedBy !== null
+          ? `; attached to the trace root ${repair.adoptedBy}`
+          : repair.syntheticRoot
+            ? '; attached to a synthetic root'
+            : '; shown as root'),
     );
   }
   if (repair.syntheticRoot) {

@@ -119,6 +119,11 @@ export interface TraceMeta {
   status?: SpanStatus;
   /** Why the run failed, when the source says. */
   statusMessage?: string;
+  /**
+   * A span standing for the whole trace (Langfuse's trace object): spans whose parent is missing
+   * from the file hang under it (with the repair warning) instead of under a synthetic root.
+   */
+  orphanParent?: string;
   input?: unknown;
   output?: unknown;
   /** Free-form facts worth keeping (scores, tags, eval ids, sample ids …). */

@@ -79,7 +79,9 @@ function importTrace(source: ImportSource, sink: ImportSink, entry: ExportEntry)
   spans.unshift(traceRootSpan(source, entry, traceId, rootId, spans));
   demoteWrapperModelSpans(spans);
 
-  sink.trace(traceMeta(trace, traceId));
+  // In Langfuse the trace is the root of everything in it: an observation whose parent is not in
+  // the export hangs under the trace node (finalise reports the repair), as Langfuse shows it.
+  sink.trace({ ...traceMeta(trace, traceId), orphanParent: rootId });
   for (const s of spans) sink.span(s);
 }
 
