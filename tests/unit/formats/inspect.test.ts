@@ -389,3 +389,30 @@ describe('Inspect: errors and hostile input', () => {
     await expect(run).rejects.toThrow(/holds no samples/);
   });
 });
+
+describe('Inspect model call timing from the log', () => {
+  // Sample 1's solver call in the real log: timestamp 20:28:26.849005-04:00, completed
+  // 20:28:27.656435-04:00, working_time = output.time = 0.6834162082523108 s.
+  const file = 'inspect-security-guide-3samples.json';
+
+  it('spans timestamp → completed when the event is stamped at its start', async () => {
+    const { ws } = await load(file);
+    const llm = ofKind(ws.getSpans('jejv2PukU7Xq5AJrutaZi7'), 'llm')[0]!;
+    expect(llm.startMs).toBeCloseTo(iso('2025-05-13T00:28:26.849005Z'), 3);
+    expect(llm.endMs).toBeCloseTo(iso('2025-05-13T00:28:27.656435Z'), 3);
+  });
+
+  it('takes the start from completed − working time when the event is stamped at completion', async () => {
+    // The same log with the event stamped when the call returned (timestamp = completed), as
+    // Inspect writes events recorded after the call: the call must not show as 0 µs.
+    const doc = JSON.parse(readFileSync(fixture(`inspect-ai/${file}`), 'utf8'));
+    const ev = doc.samples[0].events.find((e: { event: string }) => e.event === 'model');
+    ev.timestamp = ev.completed;
+    const t = tempWorkspace();
+    cleanups.push(t.cleanup);
+    await importBuffer(t.ws, 'stamped-at-completion.json', Buffer.from(JSON.stringify(doc)));
+    const llm = ofKind(t.ws.getSpans('jejv2PukU7Xq5AJrutaZi7'), 'llm')[0]!;
+    expect(llm.endMs).toBeCloseTo(iso('2025-05-13T00:28:27.656435Z'), 3);
+    expect(llm.endMs! - llm.startMs).toBeCloseTo(683.4162082523108, 3);
+  });
+});
