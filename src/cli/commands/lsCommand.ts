@@ -22,6 +22,7 @@ export async function lsCommand(argv: string[], io: Output): Promise<number> {
     format: { type: 'string', multiple: true },
     failed: { type: 'boolean' },
     'tool-errors': { type: 'boolean' },
+    evals: { type: 'string' },
   });
   if (positionals.length > 0)
     throw new UsageError(`ls takes no arguments (got '${positionals[0]}'); use --text to search`);
@@ -33,6 +34,7 @@ export async function lsCommand(argv: string[], io: Output): Promise<number> {
     // --failed: the run failed (trace status); --tool-errors: some tool call failed, whatever the outcome.
     status: values.failed ? ['error'] : status,
     hasToolErrors: values['tool-errors'] ? true : undefined,
+    recordedEval: oneOf('evals', values.evals, ['any', 'pass', 'fail'] as const),
     formats: listOption('format', values.format, FORMAT_IDS),
     sort: oneOf('sort', values.sort, TRACE_SORT_FIELDS),
     dir: oneOf('dir', values.dir, ['asc', 'desc'] as const),

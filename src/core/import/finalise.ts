@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { FormatId, SpanStatus, TraceMeta } from '../model/types';
+import { writeRecordedEvaluations } from './recordedEvaluations';
 import { repairTree, topologicalOrder } from './repair';
 
 interface Skeleton {
@@ -53,6 +54,7 @@ export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
     | undefined;
   if (rows.length === 0) {
     stmt(db, 'DELETE FROM traces WHERE id = ?').run(a.traceId);
+    stmt(db, 'DELETE FROM recorded_evaluations WHERE trace_id = ?').run(a.traceId);
     if (a.meta) a.warn(`trace ${a.traceId} has no spans: not stored`);
     return 0;
   }
@@ -172,6 +174,12 @@ export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
   const m: Partial<TraceMeta> | undefined = a.meta ?? (existing ? JSON.parse(existing.meta) : undefined);
   const [anyErr, anyOk] = trueRoots > 0 ? [rootErr, rootOk] : [orphanErr, orphanOk];
   const status: SpanStatus = m?.status ?? (anyErr ? 'error' : anyOk ? 'ok' : 'unset');
+  // A batch without meta (OTLP merge mode) keeps the evaluations an earlier batch stored.
+  if (a.meta) writeRecordedEvaluations(db, a.traceId, a.meta.evaluations ?? []);
+  const evals = stmt(
+    db,
+    'SELECT coalesce(sum(pass = 1), 0) AS p, coalesce(sum(pass = 0), 0) AS f FROM recorded_evaluations WHERE trace_id = ?',
+  ).get(a.traceId) as { p: number; f: number };
   const metaJson = JSON.stringify({
     name: m?.name,
     service: m?.service,
@@ -187,8 +195,8 @@ export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
     db,
     `INSERT OR REPLACE INTO traces (id, name, format, source_file, import_id, service, version, session_id,
        start_ms, end_ms, duration_ms, status, span_count, error_count, llm_calls, tool_calls, tool_errors,
-       input_tokens, output_tokens, cost_usd, imported_at, meta)
-     VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+       input_tokens, output_tokens, cost_usd, imported_at, meta, eval_pass, eval_fail)
+     VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
   ).run(
     a.traceId,
     m?.name ?? rootName ?? rows[0]!.name,
@@ -212,6 +220,8 @@ export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
     cost,
     existing?.imported_at ?? Date.now(),
     metaJson,
+    evals.p,
+    evals.f,
   );
   return n;
 }

@@ -21,6 +21,11 @@ export interface TraceQuery {
   hasErrors?: boolean;
   /** Some tool call failed (whatever the run's outcome). */
   hasToolErrors?: boolean;
+  /**
+   * Evaluations recorded in the file: 'any' = the trace has one with a verdict, 'fail' = one fails,
+   * 'pass' = some pass and none fails.
+   */
+  recordedEval?: 'any' | 'pass' | 'fail';
   sort?: TraceSortField;
   dir?: 'asc' | 'desc';
   limit?: number;
@@ -34,6 +39,7 @@ export const TRACE_SORT_FIELDS = [
   'spans',
   'errors',
   'toolErrors',
+  'evalFail',
   'tokens',
   'toolCalls',
   'llmCalls',

@@ -1,3 +1,7 @@
+import type { RecordedEvaluationInput } from './evaluations';
+
+export type { RecordedEvaluation, RecordedEvaluationInput } from './evaluations';
+
 // The normalised trace model. Every importer maps its format onto these types, the store persists
 // them, and the contract (src/shared/api.ts) mirrors the parts the UI sees. Times are epoch
 // milliseconds as float64 (sub-ms precision kept; ns would overflow 2^53).
@@ -124,6 +128,8 @@ export interface TraceMeta {
    * from the file hang under it (with the repair warning) instead of under a synthetic root.
    */
   orphanParent?: string;
+  /** Scores, feedback, annotations and assessments recorded in the file for this trace. */
+  evaluations?: RecordedEvaluationInput[];
   input?: unknown;
   output?: unknown;
   /** Free-form facts worth keeping (scores, tags, eval ids, sample ids …). */
@@ -149,6 +155,9 @@ export interface TraceSummary {
   llmCalls: number;
   toolCalls: number;
   toolErrors: number;
+  /** Recorded evaluations (from the file) that pass / fail by the documented mapping. */
+  evalPass: number;
+  evalFail: number;
   inputTokens: number;
   outputTokens: number;
   costUsd: number | null;
