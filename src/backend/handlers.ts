@@ -90,7 +90,7 @@ export function createBackend(opts: BackendOptions): Backend {
       const t = ws.getTrace(traceId);
       if (!t) return null;
       const { meta, ...summary } = t;
-      return { summary, meta, spans: ws.getSpanSummaries(traceId) };
+      return { summary, meta, spans: ws.getSpanSummaries(traceId), evaluations: ws.getRecordedEvaluations(traceId) };
     },
     getSpan: ({ traceId, spanId }) => ws.getSpan(traceId, spanId),
     deleteTrace: async ({ traceId }) => {
