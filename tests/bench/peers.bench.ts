@@ -286,7 +286,8 @@ async function runTracedeck(browser: Browser, otlpFile: string, traceId: string,
   const server = await startServerProcess(
     BIN_TRACEDECK(REPO_ROOT),
     ['serve', '--workspace', ws, '--port', '0', '--no-open', '--no-otlp'],
-    /UI:\s+(http:\/\/127\.0\.0\.1:\d+\/)/,
+    // The printed address carries the session token (exchanged for the cookie on first load).
+    /UI:\s+(http:\/\/127\.0\.0\.1:\d+\/\S*)/,
     REPO_ROOT,
   );
   try {

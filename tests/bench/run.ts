@@ -17,6 +17,7 @@ import { importBench } from './importBench';
 import { diffBench } from './diff.bench';
 import { traceViewBench } from './traceView.bench';
 import { judgesBench } from './judges.bench';
+import { concurrencyBench } from './concurrency.bench';
 import { peersBench } from './peers.bench';
 import { cliBench } from './cli.bench';
 import { loadAverage } from './procs';
@@ -24,7 +25,7 @@ import { REPO_ROOT } from './spawnChild';
 import { renderBenchReportMarkdown, writeBenchReport } from './report';
 import type { Bench, BenchTable } from './types';
 
-const BENCHES: Bench[] = [cliBench, peersBench, importBench, traceViewBench, diffBench, judgesBench];
+const BENCHES: Bench[] = [cliBench, peersBench, importBench, traceViewBench, diffBench, judgesBench, concurrencyBench];
 
 function parseArgs(argv: string[]): Record<string, string> {
   const out: Record<string, string> = {};
