@@ -23,7 +23,7 @@ export const concurrencyBench: Bench = {
   name: 'concurrency',
   description: 'read latency and OTLP loss while a CLI import writes the served workspace',
   async run(ctx: BenchContext): Promise<BenchOutcome> {
-    const spans = Number(ctx.options['concurrency-spans'] ?? 100_000);
+    const spans = Number(ctx.options['concurrency-spans'] ?? (ctx.options.quick === 'true' ? 10_000 : 100_000));
     const file = join(ctx.tmpDir, `concurrency-${spans}.otlp.json`);
     ctx.log(`concurrency: generating ${spans} spans …`);
     const gen = await generateOtlpFile({ path: file, spans, seed: 4 });
