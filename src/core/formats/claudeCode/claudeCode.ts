@@ -77,6 +77,9 @@ export const claudeCodeImporter: FormatImporter = {
       service: 'claude-code',
       version: asString(t.facts.version),
       sessionId,
+      // The run failed only when it ended on an API error; failed tool calls are counted apart.
+      status: t.endedOnApiError !== undefined ? 'error' : 'ok',
+      ...(t.endedOnApiError !== undefined ? { statusMessage: t.endedOnApiError } : {}),
       input: t.firstPrompt,
       output: t.lastAssistantText,
       metadata: {
@@ -96,7 +99,8 @@ export const claudeCodeImporter: FormatImporter = {
       name,
       kind: 'agent',
       sourceKind: isSubagentFile ? 'subagent' : 'session',
-      status: 'ok',
+      status: t.endedOnApiError !== undefined ? 'error' : 'ok',
+      ...(t.endedOnApiError !== undefined ? { statusMessage: t.endedOnApiError } : {}),
       startMs: start,
       endMs: t.lastTs ?? start,
       input: t.firstPrompt,
