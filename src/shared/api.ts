@@ -125,6 +125,8 @@ export interface TracedeckClient {
   importFiles(
     files: File[],
     onProgress?: (p: { file: string; bytesDone: number; bytesTotal: number }) => void,
+    /** keepBoth: a trace id already stored from another file is kept; the new copy gets ID#2. */
+    opts?: { keepBoth?: boolean },
   ): Promise<ImportOutcome[]>;
   /** Desktop only: native open dialog; null where the transport has none (browser mode). */
   openImportDialog: (() => Promise<ImportOutcome[]>) | null;

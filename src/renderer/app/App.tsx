@@ -38,7 +38,10 @@ export function App() {
     seenJobs.current = jobCount;
   }, [jobCount]);
 
-  const startFiles = useCallback((files: File[]) => void imports.importFiles(files), [imports]);
+  // The user's choice for a trace id that another file already stored: replace it (default,
+  // with a warning naming both files) or keep both (the new copy is stored as ID#2).
+  const [keepBoth, setKeepBoth] = useState(false);
+  const startFiles = useCallback((files: File[]) => void imports.importFiles(files, { keepBoth }), [imports, keepBoth]);
 
   const onImportClick = useCallback(() => {
     if (imports.importViaDialog) {
@@ -56,6 +59,9 @@ export function App() {
         onImport={onImportClick}
         importsCount={imports.jobs.length}
         onToggleImports={() => setPanelOpen((o) => !o)}
+        // Browser mode only: the desktop app's native import path does not take the option yet.
+        keepBoth={info?.mode === 'browser' ? keepBoth : null}
+        onKeepBoth={setKeepBoth}
       />
       <input
         ref={fileInput}

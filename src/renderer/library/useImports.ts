@@ -17,7 +17,7 @@ export interface ImportJob {
 export interface Imports {
   jobs: ImportJob[];
   busy: boolean;
-  importFiles(files: File[]): Promise<void>;
+  importFiles(files: File[], opts?: { keepBoth?: boolean }): Promise<void>;
   /** Desktop only (null in browser mode). */
   importViaDialog: (() => Promise<void>) | null;
   /** Feed backend events here (server-side read progress of the file being imported). */
@@ -53,7 +53,7 @@ export function useImports(client: TracedeckClient, onImported: () => void): Imp
   }, []);
 
   const importFiles = useCallback(
-    (files: File[]) => {
+    (files: File[], opts: { keepBoth?: boolean } = {}) => {
       if (!files.length) return Promise.resolve();
       const fresh = files.map(
         (f): ImportJob => ({ id: nextId++, file: f.name, phase: 'queued', bytesDone: 0, bytesTotal: f.size, outcomes: [] }),
@@ -68,7 +68,7 @@ export function useImports(client: TracedeckClient, onImported: () => void): Imp
           const outcomes = await client.importFiles([files[i]!], (p) => {
             const uploaded = p.bytesTotal > 0 && p.bytesDone >= p.bytesTotal;
             patch(job.id, { bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, phase: uploaded ? 'importing' : 'uploading' });
-          });
+          }, opts);
           active.current = null;
           rememberOwn(outcomes);
           patch(job.id, { phase: 'done', outcomes, bytesDone: job.bytesTotal });
