@@ -66,6 +66,11 @@ export interface AppInfo {
   workspacePath: string;
   /** Where agents can send OTLP/HTTP traces (…/v1/traces), or null when the receiver is off. */
   otlpEndpoint: string | null;
+  /**
+   * What the integrity check (quick_check) found when the workspace was opened, or null when it
+   * is sound. A damaged workspace is open read-only: every write is refused.
+   */
+  workspaceDamaged: string | null;
 }
 
 export interface FormatInfo {

@@ -75,6 +75,14 @@ export function App() {
           if (files.length) startFiles(files);
         }}
       />
+      {info?.workspaceDamaged ? (
+        <div className="workspace-damaged" role="alert" data-testid="workspace-damaged">
+          <strong>This workspace is damaged and open read-only.</strong> The integrity check of{' '}
+          <span className="mono untrusted">{info.workspacePath}</span> found: <span className="mono untrusted">{info.workspaceDamaged}</span>.
+          Imports, labels, judge runs and other changes are refused until it is repaired. Export what you need, or repair a
+          copy (<span className="mono">sqlite3 FILE .recover | sqlite3 NEW.tracedeck</span>) and open that.
+        </div>
+      ) : null}
       <main className="main">
         <LibraryView
           active={route.name === 'library'}
