@@ -1,12 +1,12 @@
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackend } from '../../../src/backend/handlers';
 import { importFile } from '../../../src/core/import/importFile';
 import { Workspace, WorkspaceReadOnlyError, withWorkspaceName } from '../../../src/core/store/workspace';
 import { tracedeck } from '../../helpers/cli';
+import { damagedWorkspace } from '../../helpers/damagedWorkspace';
 import { fixture } from '../../helpers/workspace';
 
 // Issue 11 items 9 and 10: a corrupt workspace used to open silently and keep accepting
@@ -14,24 +14,6 @@ import { fixture } from '../../helpers/workspace';
 
 const PHOENIX = fixture('openinference/phoenix-rest-spans-agent-turn-tools-error.json');
 const LANGFUSE = fixture('langfuse/langfuse-vercel-aisdk-2025-11-17.trace.json');
-
-/** A workspace holding the Phoenix trace, then bytes of the spans table's root page overwritten. */
-export async function damagedWorkspace(dir: string): Promise<string> {
-  const path = join(dir, `damaged-${Math.random().toString(36).slice(2)}.tracedeck`);
-  const ws = Workspace.open(path);
-  await importFile(ws, PHOENIX);
-  ws.db.pragma('wal_checkpoint(TRUNCATE)');
-  ws.close();
-  const db = new Database(path, { readonly: true });
-  const root = (db.prepare(`SELECT rootpage FROM sqlite_master WHERE name = 'spans'`).get() as { rootpage: number }).rootpage;
-  const pageSize = db.pragma('page_size', { simple: true }) as number;
-  db.close();
-  const fd = openSync(path, 'r+');
-  // The B-tree page header (cell count, content offsets): garbage there is what quick_check finds.
-  writeSync(fd, Buffer.alloc(64, 0xab), 0, 64, (root - 1) * pageSize + 1);
-  closeSync(fd);
-  return path;
-}
 
 let dir: string;
 beforeAll(() => {
