@@ -55,6 +55,11 @@ export interface Backend {
   setOtlpEndpoint(url: string | null): void;
   /** Prepare the trace view of big traces now and persist it (the CLI after an import). */
   prepareTraceViews(traceIds: string[]): Promise<void>;
+  /**
+   * Release what the backend owns besides the workspace: judge runs are cancelled and recorded,
+   * the judge preview process stops. The owner closes the workspace afterwards.
+   */
+  close(): Promise<void>;
 }
 
 type Handlers = { [M in ApiMethod]: (input: ApiInput<M>) => ApiOutputs[M] | Promise<ApiOutputs[M]> };
@@ -76,6 +81,7 @@ export function createBackend(opts: BackendOptions): Backend {
     );
 
   const traceView = createTraceView(ws, events);
+  const { close: closeJudges, ...judgeMethods } = judgeHandlers(ws, events, { secrets: opts.secrets });
   const handlers: Handlers = {
     appInfo: () => ({ version, mode: opts.mode, workspacePath: ws.path, otlpEndpoint, workspaceDamaged: ws.damaged }),
     formats: () => IMPORTERS.map((i) => ({ id: i.id, label: i.label, extensions: [...i.extensions] })),
@@ -84,7 +90,7 @@ export function createBackend(opts: BackendOptions): Backend {
       const t = ws.getTrace(traceId);
       if (!t) return null;
       const { meta, ...summary } = t;
-      return { summary, meta, spans: ws.getSpanSummaries(traceId) };
+      return { summary, meta, spans: ws.getSpanSummaries(traceId), evaluations: ws.getRecordedEvaluations(traceId) };
     },
     getSpan: ({ traceId, spanId }) => ws.getSpan(traceId, spanId),
     deleteTrace: async ({ traceId }) => {
@@ -100,7 +106,7 @@ export function createBackend(opts: BackendOptions): Backend {
     ...traceView.handlers,
     ...compareHandlers(ws),
     ...labelHandlers(ws),
-    ...judgeHandlers(ws, events, { secrets: opts.secrets }),
+    ...judgeMethods,
   };
 
   const call = async <M extends ApiMethod>(method: M, rawInput: unknown): Promise<ApiOutputs[M]> => {
@@ -125,6 +131,7 @@ export function createBackend(opts: BackendOptions): Backend {
       otlpEndpoint = url;
     },
     prepareTraceViews: (ids) => traceView.prepare(ids),
+    close: () => closeJudges(),
   };
 }
 

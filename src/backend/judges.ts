@@ -14,6 +14,7 @@ import { apiKeyStatus, envSecretStore, type SecretStore } from '../core/judges/s
 import { JudgeStore, type RunRecord } from '../core/judges/store';
 import { createTrace, decodeTraceWire } from '../core/judges/traceAccess';
 import { TraceLoader } from '../core/judges/traceWire';
+import { modelConfigProblem } from '../core/model/judges';
 import type { Workspace } from '../core/store/workspace';
 import type { ApiInput, JudgeOutputs, JudgePreview, JudgeRunView } from '../shared/api';
 import { ApiError } from './apiError';
@@ -28,7 +29,7 @@ import type { ApiEventEmitter } from './events';
 type JudgeMethod = keyof JudgeOutputs;
 export type JudgeHandlers = {
   [M in JudgeMethod]: (input: ApiInput<M>) => JudgeOutputs[M] | Promise<JudgeOutputs[M]>;
-};
+} & { close(): Promise<void> };
 
 export interface JudgeHandlerOptions {
   /** Where the LLM API key comes from (default: TRACEDECK_LLM_API_KEY). */
@@ -160,6 +161,10 @@ export function judgeHandlers(ws: Workspace, events: ApiEventEmitter, opts: Judg
       const message = e.message.replace(/^[^:]*: /, '');
       return { status: 'error', rationale: '', evidenceSpanIds: [], error: message, model: null, diagnostics: [], durationMs: 0, totalMs: performance.now() - t0 };
     }
+    const problem = modelConfigProblem(store.getLlmSettings(), !!secrets.getApiKey());
+    if (problem) {
+      return { status: 'error', rationale: '', evidenceSpanIds: [], error: problem, model: null, diagnostics: [], durationMs: 0, totalMs: performance.now() - t0 };
+    }
     const trace = createTrace(decodeTraceWire(traceText(traceId)));
     const ctx = llmContext();
     const out = kind === 'agentic' ? await runAgenticJudge(spec, trace, ctx) : await runLlmJudge(spec, trace, ctx);
@@ -179,7 +184,21 @@ export function judgeHandlers(ws: Workspace, events: ApiEventEmitter, opts: Judg
     return p;
   };
 
+  let closing = false;
+  const runsInFlight = new Set<Promise<unknown>>();
+  /** Shutdown: cancel runs, wait for them to record what they have, stop the preview worker. */
+  const close = async (): Promise<void> => {
+    closing = true;
+    for (const c of active.values()) c.abort();
+    await Promise.allSettled([...runsInFlight]);
+    const sb = sandbox;
+    sandbox = null;
+    if (sb) await sb.close();
+    texts.clear();
+  };
+
   return {
+    close,
     listJudges: () => store.listJudges(),
     getJudge: ({ id }) => store.getJudge(id),
     saveJudge: async ({ id, kind, source }) => {
@@ -228,10 +247,13 @@ export function judgeHandlers(ws: Workspace, events: ApiEventEmitter, opts: Judg
         return j;
       });
       const needsModel = judges.some((j) => j.kind !== 'code');
+      const problem = needsModel ? modelConfigProblem(store.getLlmSettings(), !!secrets.getApiKey()) : null;
+      if (problem) throw new ApiError('bad-input', problem);
+      if (closing) throw new ApiError('failed', 'the workspace is closing');
       const controller = new AbortController();
       return new Promise<{ runId: number; total: number }>((resolve, reject) => {
         let started = false;
-        runJudges(ws, {
+        const done = runJudges(ws, {
           judges,
           selection,
           name,
@@ -254,6 +276,8 @@ export function judgeHandlers(ws: Workspace, events: ApiEventEmitter, opts: Judg
             if (!started) reject(e);
           },
         );
+        runsInFlight.add(done);
+        void done.finally(() => runsInFlight.delete(done)).catch(() => undefined);
       });
     },
     cancelJudgeRun: ({ runId }) => {

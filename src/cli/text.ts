@@ -1,14 +1,7 @@
 /** Human-readable bits shared by the text outputs. */
 
-export function formatDuration(ms: number | null): string {
-  if (ms === null || !Number.isFinite(ms)) return '-';
-  if (ms < 1) return `${ms.toFixed(2)}ms`;
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;
-  const m = Math.floor(ms / 60_000);
-  if (m < 60) return `${m}m${Math.round((ms % 60_000) / 1000)}s`;
-  return `${Math.floor(m / 60)}h${m % 60}m`;
-}
+// The same duration and cost reading as the UI's (one implementation).
+export { formatCost, formatDuration } from '../shared/format';
 
 /** Local time, to the second: "2025-12-22 10:31:05". */
 export function formatTime(ms: number | null): string {
@@ -37,6 +30,11 @@ export function table(header: string[], rows: string[][], rightAligned: Readonly
       .trimEnd();
   return [fmt(header), ...rows.map(fmt)];
 }
+
+/** A rate as a percentage with one decimal; '-' when unknown. */
+export const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
+/** A rate difference in percentage points, signed. */
+export const pp = (x: number | null) => (x === null ? '-' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} pp`);
 
 /**
  * Characters a terminal acts on instead of showing: C0 controls (ESC starts ANSI/OSC sequences,

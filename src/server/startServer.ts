@@ -154,11 +154,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         for (const end of streams) end();
         streams.clear();
         await new Promise<void>((resolve) => {
-          server.close(() => resolve());
+          // Give requests in flight (an OTLP batch, an upload) a moment, then cut them. The timer
+          // is not unref'd: close() is awaited, so the process must live until it is done.
+          const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+          server.close(() => {
+            clearTimeout(cut);
+            resolve();
+          });
           server.closeIdleConnections();
-          // Give requests in flight (an OTLP batch, an upload) a moment, then cut them.
-          setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS).unref();
         });
+        // What the backend owns (judge runs, the preview process) stops with the server it
+        // was made for; a backend passed in belongs to its owner (the desktop app closes it).
+        if (!opts.backend) await backend.close();
         // Let the write queue drain (an import in flight) before closing the database.
         if (ownWorkspace) {
           await ownWorkspace.whenIdle();

@@ -1,6 +1,7 @@
 import type { FormatId } from '../model/types';
 import type { FormatImporter, ImportSource } from '../formats/types';
-import { detectFormat, importerById } from '../formats/registry';
+import { detectFormat, importerById, IMPORTERS, sniffAll } from '../formats/registry';
+import { refusalDetail } from '../formats/shape';
 import { clashWarning, openStaging, publishStaged, recordTouched, removeStaging, type TraceIdClash } from '../store/staging';
 import { WorkspaceReadOnlyError, type Workspace } from '../store/workspace';
 import { ImportError, errorMessage } from '../util/errors';
@@ -91,11 +92,8 @@ function pickImporter(source: ImportSource, format?: FormatId): FormatImporter {
   const found = detectFormat(source.name, source.head);
   if (!found) {
     if (source.size === 0) throw new ImportError(source.name, 'file is empty');
-    throw new ImportError(
-      source.name,
-      'unknown trace format: not OTLP (JSON/protobuf), OpenInference/Phoenix, Langfuse, LangSmith, Inspect AI, ' +
-        'Claude Code, MLflow, OTel-JS spans or Chrome trace events',
-    );
+    const guess = sniffAll(source.name, source.head)[0];
+    throw new ImportError(source.name, refusalDetail(source.head, IMPORTERS, guess && guess.confidence > 0 ? guess.importer : undefined));
   }
   return found.importer;
 }

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import type { ImportRecord, Span, SpanSummary, TraceMeta, TraceSummary } from '../model/types';
+import type { ImportRecord, RecordedEvaluation, Span, SpanSummary, TraceMeta, TraceSummary } from '../model/types';
 
 export type { ImportRecord } from '../model/types';
 import { migrate, MIGRATIONS } from './schema';
@@ -280,6 +280,30 @@ export class Workspace {
     return { ...traceRowToSummary(row), meta: JSON.parse(row.meta) };
   }
 
+  /** The evaluations recorded in the trace's file, in file order. */
+  getRecordedEvaluations(traceId: string): RecordedEvaluation[] {
+    const rows = this.reader
+      .prepare('SELECT name, source, value, pass, comment, span_id, author, time_ms FROM recorded_evaluations WHERE trace_id = ? ORDER BY seq')
+      .all(traceId) as {
+      name: string;
+      source: string;
+      value: string | null;
+      pass: number | null;
+      comment: string | null;
+      span_id: string | null;
+      author: string | null;
+      time_ms: number | null;
+    }[];
+    return rows.map((r) => {
+      const e: RecordedEvaluation = { name: r.name, source: r.source, value: r.value === null ? null : JSON.parse(r.value), pass: r.pass === null ? null : r.pass === 1 };
+      if (r.comment !== null) e.comment = r.comment;
+      if (r.span_id !== null) e.spanId = r.span_id;
+      if (r.author !== null) e.author = r.author;
+      if (r.time_ms !== null) e.timeMs = r.time_ms;
+      return e;
+    });
+  }
+
   /** Span summaries in source order: what a tree/timeline of 100k spans needs, no bodies. */
   getSpanSummaries(traceId: string): SpanSummary[] {
     const rows = this.reader
@@ -343,6 +367,7 @@ export class Workspace {
   /** Call inside `exclusive`. */
   deleteTrace(traceId: string): boolean {
     this.db.prepare('DELETE FROM spans WHERE trace_id = ?').run(traceId);
+    this.db.prepare('DELETE FROM recorded_evaluations WHERE trace_id = ?').run(traceId);
     return this.db.prepare('DELETE FROM traces WHERE id = ?').run(traceId).changes > 0;
   }
 

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppInfo } from '../../shared/api';
 import { useApiEvents, useClient } from '../client/ClientContext';
 import { ImportDropZone } from '../library/ImportDropZone';
@@ -9,6 +9,9 @@ import { TraceViewRoute } from '../trace/TraceViewRoute';
 import { CompareRouteView, isCompareRoute } from '../compare/CompareRouteView';
 import { LabelsRoute } from '../labels/LabelsRoute';
 import { JudgesRoute } from '../judges/JudgesRoute';
+import { ScenariosRoute } from '../scenarios/ScenariosRoute';
+import { ScenarioImportProvider, type ScenarioImports } from '../scenarios/ScenarioImportContext';
+import { isScenarioFile } from '../scenarios/readScenarioFiles';
 import { StatusBar } from './StatusBar';
 import { TopBar } from './TopBar';
 import { useRoute } from './router';
@@ -41,7 +44,20 @@ export function App() {
   // The user's choice for a trace id that another file already stored: replace it (default,
   // with a warning naming both files) or keep both (the new copy is stored as ID#2).
   const [keepBoth, setKeepBoth] = useState(false);
-  const startFiles = useCallback((files: File[]) => void imports.importFiles(files, { keepBoth }), [imports, keepBoth]);
+  // *.scenario.json files among picked or dropped files are scenarios, the rest trace files.
+  const startFiles = useCallback(
+    (files: File[]) => {
+      const scenarioFiles = files.filter(isScenarioFile);
+      const traceFiles = files.filter((f) => !isScenarioFile(f));
+      if (scenarioFiles.length) void imports.importScenarioFiles(scenarioFiles);
+      if (traceFiles.length) void imports.importFiles(traceFiles, { keepBoth });
+    },
+    [imports, keepBoth],
+  );
+  const scenarioImports = useMemo<ScenarioImports>(
+    () => ({ importFiles: imports.importScenarioFiles, version: imports.scenarioVersion }),
+    [imports.importScenarioFiles, imports.scenarioVersion],
+  );
 
   const onImportClick = useCallback(() => {
     if (imports.importViaDialog) {
@@ -52,60 +68,64 @@ export function App() {
   }, [imports]);
 
   return (
-    <div className="app">
-      <TopBar
-        route={route}
-        importing={imports.busy}
-        onImport={onImportClick}
-        importsCount={imports.jobs.length}
-        onToggleImports={() => setPanelOpen((o) => !o)}
-        // Browser mode only: the desktop app's native import path does not take the option yet.
-        keepBoth={info?.mode === 'browser' ? keepBoth : null}
-        onKeepBoth={setKeepBoth}
-      />
-      <input
-        ref={fileInput}
-        type="file"
-        multiple
-        hidden
-        data-testid="import-input"
-        onChange={(e) => {
-          const files = Array.from(e.currentTarget.files ?? []);
-          e.currentTarget.value = ''; // picking the same file again must fire change again
-          if (files.length) startFiles(files);
-        }}
-      />
-      {info?.workspaceDamaged ? (
-        <div className="workspace-damaged" role="alert" data-testid="workspace-damaged">
-          <strong>This workspace is damaged and open read-only.</strong> The integrity check of{' '}
-          <span className="mono untrusted">{info.workspacePath}</span> found: <span className="mono untrusted">{info.workspaceDamaged}</span>.
-          Imports, labels, judge runs and other changes are refused until it is repaired. Export what you need, or repair a
-          copy (<span className="mono">sqlite3 FILE .recover | sqlite3 NEW.tracedeck</span>) and open that.
-        </div>
-      ) : null}
-      <main className="main">
-        <LibraryView
-          active={route.name === 'library'}
-          appInfo={info}
-          importVersion={importVersion}
-          onImportClick={onImportClick}
+    <ScenarioImportProvider value={scenarioImports}>
+      <div className="app">
+        <TopBar
+          route={route}
+          importing={imports.busy}
+          onImport={onImportClick}
+          importsCount={imports.jobs.length}
+          onToggleImports={() => setPanelOpen((o) => !o)}
+          // Browser mode only: the desktop app's native import path does not take the option yet.
+          keepBoth={info?.mode === 'browser' ? keepBoth : null}
+          onKeepBoth={setKeepBoth}
         />
-        {route.name === 'trace' ? <TraceViewRoute key={route.traceId} traceId={route.traceId} spanId={route.spanId} /> : null}
-        {route.name === 'labels' ? <LabelsRoute view={route.view} /> : null}
-        {route.name === 'judges' ? <JudgesRoute view={route.view} /> : null}
-        {isCompareRoute(route) ? <CompareRouteView route={route} /> : null}
-        {route.name === 'not-found' ? (
-          <div className="empty-state">
-            <div className="empty-title">Nothing here</div>
-            <div className="mono dim">{route.hash}</div>
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          hidden
+          data-testid="import-input"
+          onChange={(e) => {
+            const files = Array.from(e.currentTarget.files ?? []);
+            e.currentTarget.value = ''; // picking the same file again must fire change again
+            if (files.length) startFiles(files);
+          }}
+        />
+        {info?.workspaceDamaged ? (
+          <div className="workspace-damaged" role="alert" data-testid="workspace-damaged">
+            <strong>This workspace is damaged and open read-only.</strong> The integrity check of{' '}
+            <span className="mono untrusted">{info.workspacePath}</span> found:{' '}
+            <span className="mono untrusted">{info.workspaceDamaged}</span>. Imports, labels, judge runs and other changes
+            are refused until it is repaired. Export what you need, or repair a copy (
+            <span className="mono">sqlite3 FILE .recover | sqlite3 NEW.tracedeck</span>) and open that.
           </div>
         ) : null}
-      </main>
-      {panelOpen && imports.jobs.length ? (
-        <ImportProgress jobs={imports.jobs} onClear={imports.clear} onClose={() => setPanelOpen(false)} />
-      ) : null}
-      <StatusBar info={info} error={infoError} />
-      <ImportDropZone onFiles={startFiles} />
-    </div>
+        <main className="main">
+          <LibraryView
+            active={route.name === 'library'}
+            appInfo={info}
+            importVersion={importVersion}
+            onImportClick={onImportClick}
+          />
+          {route.name === 'trace' ? <TraceViewRoute key={route.traceId} traceId={route.traceId} spanId={route.spanId} /> : null}
+          {route.name === 'labels' ? <LabelsRoute view={route.view} /> : null}
+          {route.name === 'judges' ? <JudgesRoute view={route.view} /> : null}
+          {route.name === 'scenarios' ? <ScenariosRoute view={route.view} /> : null}
+          {isCompareRoute(route) ? <CompareRouteView route={route} /> : null}
+          {route.name === 'not-found' ? (
+            <div className="empty-state">
+              <div className="empty-title">Nothing here</div>
+              <div className="mono dim">{route.hash}</div>
+            </div>
+          ) : null}
+        </main>
+        {panelOpen && imports.jobs.length ? (
+          <ImportProgress jobs={imports.jobs} onClear={imports.clear} onClose={() => setPanelOpen(false)} />
+        ) : null}
+        <StatusBar info={info} error={infoError} />
+        <ImportDropZone onFiles={startFiles} />
+      </div>
+    </ScenarioImportProvider>
   );
 }
