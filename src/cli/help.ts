@@ -3,7 +3,7 @@
 export const MAIN_HELP = `tracedeck — import, list and inspect AI-agent traces (offline)
 
 Usage:
-  tracedeck import FILE... [--workspace PATH] [--format ID] [--force] [--json]
+  tracedeck import FILE... [--workspace PATH] [--format ID] [--force] [--keep-both] [--json]
   tracedeck ls [--workspace PATH] [--json] [--sort FIELD] [--dir asc|desc] [--limit N]
                [--offset N] [--text T] [--status S] [--format F]
   tracedeck show TRACE_ID [--workspace PATH] [--json]
@@ -30,14 +30,19 @@ Details and --json shapes: docs/cli.md
 `;
 
 export const COMMAND_HELP: Record<string, string> = {
-  import: `Usage: tracedeck import FILE... [--workspace PATH] [--format ID] [--force] [--json]
+  import: `Usage: tracedeck import FILE... [--workspace PATH] [--format ID] [--force] [--keep-both] [--json]
 
 Imports each file in its own transaction; a file that fails is reported (stderr, naming the
 file and the position) and the others still go in. Re-importing unchanged bytes is a no-op.
 
   --format ID   skip detection (ids: tracedeck formats)
   --force       import again even if these exact bytes were imported before
+  --keep-both   a trace id already stored from a different file: keep that trace and store
+                this file's copy as ID#2 (default: replace it, with a warning naming both files)
   --json        print the outcomes as JSON (docs/cli.md)
+
+Another process writing the workspace (the server, another import) makes this one wait, saying
+so on stderr; a damaged workspace is open read-only and the import fails naming it.
 
 Exit: 0 all imported, 1 any file failed, 2 usage error.
 `,
@@ -86,19 +91,31 @@ Exit: 0 ok, 1 TPR/TNR or θ cannot be computed (a class is missing, TPR + TNR �
 unlabelled; the report still prints), 2 usage error, 3 the judge has no verdicts here.
 `,
   diff: `Usage: tracedeck diff RUN_A RUN_B [--workspace PATH] [--json] [--pair-by auto|trace|pair]
-                      [--judge ID] [--flips N] [--fail-on-regression]
+                      [--judge ID] [--flips N] [--fail-on-regression] [--alpha P]
+       tracedeck diff --versions V1 V2 [--by attribute|version|tag|import] [--key K] [--k N]
+                      [--workspace PATH] [--json] [--fail-on-regression] [--alpha P]
 
 Diffs the verdicts of two judge runs: per judge the pass rates over the verdicts paired in both
 runs, the delta and McNemar's exact p-value, and the flips (pass→fail, fail→pass, new-error,
 error-fixed) with the rationale before and after.
 
+With --versions, compares agent version V2 against V1 over every run of every task (a task =
+its scenario, else its normalised first user input): per criterion (all, run outcome, each
+judge) the mean per-task pass rate, Δ with a 95% bootstrap interval, the paired permutation
+test's p (McNemar exact when every task ran once a side), pass@k / pass^k, flaky tasks; then
+each task, and the tasks only one version ran.
+
   --pair-by      trace: the same trace judged twice; pair: traces of the same scenario (or the
-                 same input), e.g. two agent versions; auto (default): trace if the runs share one
+                 same input); auto (default): trace if the runs share one
   --judge ID     list only this judge's flips
   --flips N      flips to list (default 50; with --json 10000)
-  --fail-on-regression   exit 1 when a judge's pass rate drops with p < 0.05 or verdicts newly error
+  --by, --key    how traces are grouped into versions (default: attribute gen_ai.agent.version)
+  --k N          k of pass@k / pass^k (default: the fewest runs a paired task has)
+  --fail-on-regression   exit 1 when a pass rate drops with p < alpha or verdicts newly error;
+                 the output ends with "gate: passed|failed — <reason>"
+  --alpha P      the gate's significance threshold (default 0.05)
 
-Exit: 0 ok, 1 regression (with --fail-on-regression), 2 usage error, 3 run not found.
+Exit: 0 ok, 1 regression (with --fail-on-regression), 2 usage error, 3 run or version not found.
 `,
   trajectory: `Usage: tracedeck trajectory TRACE_ID [--scenario FILE|DIR] [--workspace PATH] [--json]
 

@@ -95,8 +95,10 @@ export const CompareInputSchemas = {
   /** Verdict diff of two agent versions (latest verdict per judge and trace, paired by task). */
   diffVersions: z.object({ groupBy: VersionGroupBySchema, a: key, b: key, ...flipPage }).strict(),
   listVersions: z.object({ groupBy: VersionGroupBySchema }).strict(),
-  /** Version B against baseline A: summaries, pairs of the same task, regressions. */
-  compareVersions: z.object({ groupBy: VersionGroupBySchema, a: key, b: key }).strict(),
+  /** Version B against baseline A: summaries, every run of each task (repeated), regressions. */
+  compareVersions: z
+    .object({ groupBy: VersionGroupBySchema, a: key, b: key, /** k of pass@k / pass^k (clamped to the runs every paired task has) */ k: z.number().int().min(1).max(10_000).optional() })
+    .strict(),
   /** Two traces side by side: trajectories (scenario matched like getTrajectory) and verdicts. */
   comparePair: z.object({ a: id, b: id }).strict(),
 } as const;

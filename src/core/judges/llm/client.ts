@@ -126,7 +126,8 @@ function toLlmError(e: unknown, key: string, attempt: number): LlmError {
 /** Remove the key (and anything that looks like a bearer token) from text. */
 export function redact(text: string, key: string | null | undefined): string {
   let out = text;
-  if (key && key.length >= 4) out = out.split(key).join('[redacted]');
+  // Case-insensitive: servers echo keys upper- or lower-cased in error messages.
+  if (key && key.length >= 4) out = out.replace(new RegExp(key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), '[redacted]');
   return out.replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, '$1[redacted]').replace(/\bsk-[A-Za-z0-9_-]{8,}/g, 'sk-[redacted]');
 }
 
