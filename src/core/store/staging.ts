@@ -133,10 +133,10 @@ function findClashes(db: Database.Database, file: string): TraceIdClash[] {
 /** Give a staged trace the first free id `id#2`, `id#3` … (the duplicate-span-id convention). */
 function renameStaged(db: Database.Database, c: TraceIdClash): void {
   const taken = db.prepare(
-    `SELECT 1 FROM main.traces WHERE id = ?1 UNION ALL SELECT 1 FROM ${ALIAS}.staged_touched WHERE id = ?1`,
+    `SELECT 1 FROM main.traces WHERE id = @id UNION ALL SELECT 1 FROM ${ALIAS}.staged_touched WHERE id = @id`,
   );
   let k = 2;
-  while (taken.get(`${c.traceId}#${k}`)) k++;
+  while (taken.get({ id: `${c.traceId}#${k}` })) k++;
   const id = `${c.traceId}#${k}`;
   db.prepare(`UPDATE ${ALIAS}.spans SET trace_id = ? WHERE trace_id = ?`).run(id, c.traceId);
   db.prepare(`UPDATE ${ALIAS}.traces SET id = ? WHERE id = ?`).run(id, c.traceId);
