@@ -9,6 +9,7 @@ import { renderTemplate, templateVariables, TEMPLATE_VARIABLES } from '../core/j
 import { runLlmJudge, type LlmRunContext } from '../core/judges/llmJudge';
 import { gateFailures, runJudges } from '../core/judges/runs';
 import { JudgeSandbox } from '../core/judges/sandbox/pool';
+import { bindKeyToBaseUrl, sameBaseUrl } from '../core/judges/keyBinding';
 import { apiKeyStatus, envSecretStore, type SecretStore } from '../core/judges/secrets';
 import { JudgeStore, type RunRecord } from '../core/judges/store';
 import { createTrace, decodeTraceWire } from '../core/judges/traceAccess';
@@ -42,11 +43,13 @@ const MIME: Record<VerdictExportFormat, string> = { json: 'application/json', cs
 
 export function judgeHandlers(ws: Workspace, events: ApiEventEmitter, opts: JudgeHandlerOptions = {}): JudgeHandlers {
   const store = new JudgeStore(ws);
-  const secrets = opts.secrets ?? envSecretStore();
+  const secrets = bindKeyToBaseUrl(opts.secrets ?? envSecretStore());
   const active = new Map<number, AbortController>();
   const loader = new TraceLoader(ws);
   // Runs left 'running' by a previous process are over.
-  void ws.exclusive(async () => store.markStaleRuns());
+  // A courtesy: when another process holds the write lock (or the workspace is read-only), skip
+  // it rather than wait — a waiting timer would keep a short CLI command from exiting.
+  void ws.exclusive(async () => store.markStaleRuns(), { what: 'marking stale judge runs', lockWaitMs: 0 }).catch(() => undefined);
 
   const view = (run: RunRecord): JudgeRunView => ({ ...run, gateFailures: gateFailures(store, run), active: active.has(run.id) });
   const write = <T>(fn: () => T): Promise<T> => ws.exclusive(async () => fn());
@@ -220,7 +223,11 @@ export function judgeHandlers(ws: Workspace, events: ApiEventEmitter, opts: Judg
     exportJudgesDir: ({ dir, ids }) => {
       const all = store.listJudges();
       const chosen = ids ? all.filter((j) => ids.includes(j.id)) : all;
-      return { written: writeJudgesDir(dir, chosen) };
+      try {
+        return { written: writeJudgesDir(dir, chosen) };
+      } catch (e) {
+        return badInput(e);
+      }
     },
     judgeApiTypes: () => ({ moduleName: 'tracedeck/judge', dts: JUDGE_API_DTS }),
     previewJudge: ({ traceId, kind, source, timeoutMs }) =>
@@ -297,10 +304,12 @@ export function judgeHandlers(ws: Workspace, events: ApiEventEmitter, opts: Judg
       return { fileName: `judge-run-${runId}.${ext}`, mimeType: MIME[format], content: exportRun(store, runId, format) };
     },
     getLlmSettings: () => ({ settings: store.getLlmSettings(), apiKey: apiKeyStatus(secrets) }),
-    setLlmSettings: async ({ settings }) => ({
-      settings: await write(() => store.setLlmSettings(settings)),
-      apiKey: apiKeyStatus(secrets),
-    }),
+    setLlmSettings: async ({ settings }) => {
+      const before = store.getLlmSettings().baseUrl;
+      const saved = await write(() => store.setLlmSettings(settings));
+      if (!sameBaseUrl(before, saved.baseUrl)) secrets.baseUrlChanged();
+      return { settings: saved, apiKey: apiKeyStatus(secrets) };
+    },
     setLlmApiKey: ({ apiKey }) => {
       if (!secrets.writable || !secrets.setApiKey) {
         throw new ApiError('bad-input', 'the API key cannot be stored here: set the TRACEDECK_LLM_API_KEY environment variable');

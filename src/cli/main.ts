@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { ApiError } from '../backend/apiError';
+import { terminalSafe } from './text';
 import { errorMessage } from '../core/util/errors';
 import { CliExit, EXIT, UsageError } from './exitCodes';
 import { COMMAND_HELP, MAIN_HELP } from './help';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   align: async () => (await import('./commands/alignCommand')).alignCommand,
   diff: async () => (await import('./commands/diffCommand')).diffCommand,
   trajectory: async () => (await import('./commands/trajectoryCommand')).trajectoryCommand,
+  scenarios: async () => (await import('./commands/scenariosCommand')).scenariosCommand,
   judge: async () => (await import('./commands/judgeCommand')).judgeCommand,
   runs: async () => (await import('./commands/runsCommand')).runsCommand,
 };
@@ -88,7 +90,7 @@ if (isEntryPoint()) {
     },
     (e: unknown) => {
       settled = true;
-      process.stderr.write(`tracedeck: ${errorMessage(e)}\n`);
+      process.stderr.write(terminalSafe(`tracedeck: ${errorMessage(e)}\n`));
       process.exitCode = EXIT.failed;
     },
   );

@@ -81,8 +81,11 @@ function buildWeb(outDir: string, log: (m: string) => void): string {
   return outDir;
 }
 
-async function openTrace(browser: Browser, url: string, traceId: string): Promise<{ page: Page; m: OpenMeasure }> {
+async function openTrace(browser: Browser, server: RunningServer, traceId: string): Promise<{ page: Page; m: OpenMeasure }> {
+  const url = server.url;
   const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, colorScheme: 'dark' });
+  // The session cookie the printed `?token=` address would have given (see src/server/sessionAuth.ts).
+  await context.addCookies([{ name: server.cookieName, value: server.secret, url, httpOnly: true, sameSite: 'Strict' }]);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -190,7 +193,7 @@ export const traceViewBench: Bench = {
     };
     try {
       ctx.log('trace-view: first open after tracedeck import …');
-      const first = await openTrace(browser, server.url, traceId);
+      const first = await openTrace(browser, server, traceId);
       data.cold = first.m;
       const shown = await first.page.evaluate(() => window.__tracedeckTraceView!.spans);
       if (shown !== spans) problems.push(`view shows ${shown} spans, expected ${spans}`);
@@ -199,7 +202,7 @@ export const traceViewBench: Bench = {
       ctx.log('trace-view: first open of an unprepared trace (fresh server) …');
       const rawServer = await startServer({ workspacePath: rawPath, port: 0, staticDir: web, otlp: false });
       try {
-        const unprepared = await openTrace(browser, rawServer.url, traceId);
+        const unprepared = await openTrace(browser, rawServer, traceId);
         data.unprepared = unprepared.m;
         // let the analysis request finish and the derived data reach trace_view_cache
         await unprepared.page.waitForFunction(() => document.querySelector('[data-testid=metric-steps] .tv-metric-value')?.textContent !== '…');
@@ -212,13 +215,13 @@ export const traceViewBench: Bench = {
       ctx.log('trace-view: open after a server restart …');
       await server.close();
       server = await startServer({ workspacePath: wsPath, port: 0, staticDir: web, otlp: false });
-      const restarted = await openTrace(browser, server.url, traceId);
+      const restarted = await openTrace(browser, server, traceId);
       data.restarted = restarted.m;
       await restarted.page.context().close();
 
       for (let i = 0; i < runs; i++) {
         ctx.log(`trace-view: warm open ${i + 1}/${runs} …`);
-        const { page, m } = await openTrace(browser, server.url, traceId);
+        const { page, m } = await openTrace(browser, server, traceId);
         data.warm.push(m);
         data.scrollToBottomMs.push(await scrollToBottom(page));
         data.domRows = await page.locator('[role=treeitem]').count();

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { writeFileSafely } from '../../core/util/safeWrite';
 import { resolve } from 'node:path';
 import { loadJudgesDir } from '../../core/judges/judgeFiles';
 import { runJudges, type RunResult } from '../../core/judges/runs';
@@ -109,7 +109,7 @@ async function judgeRun(argv: string[], io: Output): Promise<number> {
     return { result, verdicts: [...store.iterateVerdicts(result.run.id)] };
   });
 
-  if (values.junit) writeFileSync(values.junit, junitXml(result.run, verdicts));
+  if (values.junit) writeFileSafely(values.junit, junitXml(result.run, verdicts));
   const gate = gateOutcome(result, verdicts);
   if (values.json) {
     await io.out(toJson({ ...runJson(result, verdicts), gate }) + '\n');
@@ -237,12 +237,16 @@ export function parseTraceFilter(raw: string): TraceQuery {
         if (v !== 'true' && v !== 'false') throw new UsageError(`--traces errors: 'true' or 'false', got '${v}'`);
         q.hasErrors = v === 'true';
         break;
+      case 'tool-errors':
+        if (v !== 'true' && v !== 'false') throw new UsageError(`--traces tool-errors: 'true' or 'false', got '${v}'`);
+        q.hasToolErrors = v === 'true';
+        break;
       case 'limit':
         q.limit = num(k, v);
         break;
       default:
         throw new UsageError(
-          `--traces: unknown key '${k}' (text, status, format, service, version, since, until, min-duration, max-duration, min-spans, max-spans, min-tokens, min-tool-calls, errors, limit)`,
+          `--traces: unknown key '${k}' (text, status, format, service, version, since, until, min-duration, max-duration, min-spans, max-spans, min-tokens, min-tool-calls, errors, tool-errors, limit)`,
         );
     }
   }

@@ -39,7 +39,8 @@ export async function serveCommand(argv: string[], io: Output): Promise<number> 
     throw new CliExit(EXIT.failed, `cannot start the server: ${why}`);
   }
 
-  const lines = [`Tracedeck ${packageVersion()} serving ${workspacePath}`, `  UI:    ${server.url}/`];
+  // The UI address carries the server's secret: without it the API answers 401 (sessionAuth.ts).
+  const lines = [`Tracedeck ${packageVersion()} serving ${workspacePath}`, `  UI:    ${server.openUrl}`];
   if (server.otlpEndpoint)
     lines.push(
       `  OTLP:  ${server.otlpEndpoint}  (protobuf or JSON)`,
@@ -49,7 +50,7 @@ export async function serveCommand(argv: string[], io: Output): Promise<number> 
   if (!server.webUiBuilt)
     io.err(`note: ${join(WEB_DIR, 'index.html')} is missing: build the web UI with \`npm run build:web\`; the API and OTLP receiver work meanwhile.\n`);
   await io.out('Press Ctrl+C to stop.\n');
-  if (!values['no-open'] && server.webUiBuilt) openBrowser(`${server.url}/`);
+  if (!values['no-open'] && server.webUiBuilt) openBrowser(server.openUrl);
 
   await new Promise<void>((resolve) => {
     const stop = () => {

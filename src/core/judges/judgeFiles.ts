@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { writeFileSafely } from '../util/safeWrite';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { templateVariables, TEMPLATE_VARIABLES } from './llm/render';
@@ -256,12 +257,24 @@ export function loadJudgesDir(dir: string): LoadedJudges {
   return { judges, errors };
 }
 
-/** Write judges as files into `dir` (created if missing); returns the paths written. */
+/**
+ * Write judges as files into `dir` (created if missing); returns the paths written. Each file is
+ * written whole through a temporary file, and a symbolic link at a judge's file name is refused
+ * (JudgeFileError naming the file), never followed.
+ */
 export function writeJudgesDir(dir: string, judges: readonly JudgeSpec[]): string[] {
-  mkdirSync(dir, { recursive: true });
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new JudgeFileError(dir, `cannot create judges folder: ${(e as Error).message}`);
+  }
   return judges.map((j) => {
     const p = join(dir, judgeFileName(j.id, j.kind));
-    writeFileSync(p, j.source);
+    try {
+      writeFileSafely(p, j.source);
+    } catch (e) {
+      throw new JudgeFileError(p, (e as Error).message.replace(`${p}: `, ''));
+    }
     return p;
   });
 }
