@@ -98,7 +98,9 @@ export class JudgeStore {
         hash: spec.hash,
         now,
       });
-    return this.getJudge(spec.id)!;
+    // Read back through the writer: inside `exclusive` (a write transaction) the read connection
+    // does not see this row yet.
+    return rowToJudge(this.db.prepare('SELECT * FROM judges WHERE id = ?').get(spec.id) as JudgeRow);
   }
 
   deleteJudge(id: string): boolean {
@@ -128,7 +130,8 @@ export class JudgeStore {
          VALUES (?, ?, 'running', ?, ?, ?, ?, ?)`,
       )
       .run(name, Date.now(), JSON.stringify(selection ?? {}), JSON.stringify(judges), model, total, process.pid);
-    return this.getRun(Number(info.lastInsertRowid))!;
+    // Through the writer, as in upsert: the run row is not committed yet.
+    return rowToRun(this.db.prepare('SELECT * FROM judge_runs WHERE id = ?').get(Number(info.lastInsertRowid)) as RunRow);
   }
 
   updateRunProgress(id: number, c: { done: number; passed: number; failed: number; errored: number; cached: number }): void {
