@@ -41,10 +41,10 @@ async function serveAndStop(signal: 'SIGTERM' | 'SIGINT', ws: string) {
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr.on('data', (c: Buffer) => (err += c.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((ok) => child.on('exit', (code, sig) => ok({ code, signal: sig })));
-  // The printed address carries the server's access token (sessionAuth.ts).
+  // The printed address carries the per-server secret; the API needs it (src/server/sessionAuth.ts).
   const [port, token] = await new Promise<[number, string]>((ok, fail) => {
     const check = () => {
-      const m = /UI:\s+http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]+)/.exec(out);
+      const m = /UI:\s+http:\/\/127\.0\.0\.1:(\d+)\/\?token=([\w-]+)/.exec(out);
       if (m) ok([Number(m[1]), m[2]!]);
     };
     child.stdout.on('data', check);
