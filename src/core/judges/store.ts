@@ -98,7 +98,9 @@ export class JudgeStore {
         hash: spec.hash,
         now,
       });
-    return this.getJudge(spec.id)!;
+    // Read back through the writer: inside `exclusive` (a write transaction) the read connection
+    // does not see this row yet.
+    return rowToJudge(this.db.prepare('SELECT * FROM judges WHERE id = ?').get(spec.id) as JudgeRow);
   }
 
   deleteJudge(id: string): boolean {

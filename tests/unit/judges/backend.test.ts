@@ -105,6 +105,18 @@ describe('judge contract methods', () => {
     }
   });
 
+  it('refuses model previews and runs without a configured model, before any call (issue 10 item 5)', async () => {
+    // Default settings (https://api.openai.com/v1) and no key in the keychain.
+    expect(stored).toBeNull();
+    const src = readFileSync(join(EXAMPLES, 'answer-quality.judge.md'), 'utf8');
+    const p = await b.call('previewJudge', { traceId: TRACE, kind: 'llm', source: src });
+    expect(p).toMatchObject({
+      status: 'error',
+      error: 'model not configured: no API key for https://api.openai.com/v1: set TRACEDECK_LLM_API_KEY (or the key in Model settings), or point the base URL at a local server',
+    });
+    await rejects(b.call('startJudgeRun', { judgeIds: ['answer-quality'], selection: { mode: 'all' } }), 'bad-input', /^model not configured: no API key/);
+  });
+
   it('previews an LLM judge against the configured endpoint', async () => {
     const server = await startFakeOpenAI([{ body: chat('{"pass": false, "rationale": "s11 failed", "evidenceSpanIds": ["s11"]}') }]);
     try {

@@ -162,7 +162,7 @@ describe('tracedeck judge / runs', () => {
     expect(csv.stdout.split('\r\n')[0]).toMatch(/^run_id,run_name,judge_id/);
     const missing = await tracedeck(['runs', 'export', '999', '--workspace', ws]);
     expect(missing.code).toBe(3);
-  }, 60_000);
+  }, 180_000); // four CLI runs: generous for a loaded machine
 });
 
 describe('the CI gate decision', () => {

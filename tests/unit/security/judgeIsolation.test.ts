@@ -108,7 +108,9 @@ describe('code-judge isolation (extends tests/unit/judges/sandbox.test.ts)', () 
     const modules = ['fs', 'node:fs/promises', 'net', 'node:http', 'https', 'tls', 'dgram', 'dns', 'child_process', 'node:worker_threads',
       'cluster', 'vm', 'module', 'os', 'inspector', 'process', 'v8', 'electron', 'better-sqlite3', '../../../src/core/store/workspace'];
     const results = await Promise.all(
-      modules.map((m) => run(`import * as x from ${JSON.stringify(m)}; export default function () { return { pass: !!x }; }`, [wire('a')])),
+      // 20 sandboxes (20 judge processes) at once: a generous time limit, so that a loaded
+      // machine shows the import refusal and not a timeout.
+      modules.map((m) => run(`import * as x from ${JSON.stringify(m)}; export default function () { return { pass: !!x }; }`, [wire('a')], { timeoutMs: 15_000 })),
     );
     results.forEach(([r], i) => {
       expect(failure(r!).kind, modules[i]).toBe('load');
