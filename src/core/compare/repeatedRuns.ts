@@ -14,8 +14,9 @@ import { REGRESSION_RULES, type Regression } from './versions';
  * Two agent versions compared over repeated runs of the same tasks.
  *
  * A task is what the pair key names (versionGrouping.ts): the scenario the trace matched
- * ('scenario:<id>'), else its normalised first user input (case-folded, whitespace collapsed,
- * hashed: 'input:<hash>'). Every run of a task counts — nothing is reduced to "the latest run".
+ * ('scenario:<id>'), else its input text — the root's input; of a message list, its user
+ * messages (scenarioStore.ts inputText) — normalised (NFC, case-folded, whitespace collapsed)
+ * and hashed: 'input:<hash>'. Every run of a task counts — nothing is reduced to "the latest run".
  *
  * Criteria a run passes or fails:
  *   outcome  the trace ended without an error span (trace status) and, when a scenario matched,
