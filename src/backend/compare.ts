@@ -20,6 +20,7 @@ import { compareRepeatedRuns, OUTCOME_CRITERION, passRateRegression, type RunRec
 import { versionVerdictDiff } from '../core/compare/versionVerdictDiff';
 import type { RunVerdict, VerdictSource } from '../core/compare/verdictSource';
 import { sqliteVerdictSource } from '../core/compare/sqliteVerdictSource';
+import { combinedVerdictSource, recordedVerdictSource } from '../core/compare/recordedVerdicts';
 import type {
   ApiInput,
   CompareOutputs,
@@ -56,7 +57,8 @@ const TRAJECTORY_CACHE = 5000;
 
 export function compareHandlers(ws: Workspace, opts: CompareOptions = {}): CompareHandlers {
   const store = new ScenarioStore(ws.db, ws.readDb);
-  const verdicts = opts.verdicts ?? sqliteVerdictSource(ws.readDb);
+  // Tracedeck's judge runs, and next to them the evaluations recorded in the imported files.
+  const verdicts = opts.verdicts ?? combinedVerdictSource(sqliteVerdictSource(ws.readDb), recordedVerdictSource(ws.readDb));
   const trajectories = new Map<string, TrajectoryResult>();
 
   const scenarios = () => store.list();

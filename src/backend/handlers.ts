@@ -1,6 +1,6 @@
 import type { FormatId } from '../core/model/types';
 import { IMPORTERS } from '../core/formats/registry';
-import type { ImportRecord, Workspace } from '../core/store/workspace';
+import { WorkspaceBusyError, type ImportRecord, type Workspace } from '../core/store/workspace';
 import type { ApiInput, ApiMethod, ApiOutputs, ImportOutcome, ImportRecordDto } from '../shared/api';
 import { ApiError } from './apiError';
 import { ApiEventEmitter } from './events';
@@ -47,7 +47,7 @@ export interface Backend {
   importPaths(
     paths: readonly (string | ImportRequest)[],
     onProgress?: ImportProgressFn,
-    opts?: { format?: FormatId; force?: boolean },
+    opts?: { format?: FormatId; force?: boolean; keepBoth?: boolean },
   ): Promise<ImportOutcome[]>;
   /** Store one OTLP/HTTP export request body (already un-gzipped or not: both work). */
   ingestOtlp(body: Buffer, format: OtlpBodyFormat): Promise<OtlpIngestResult>;
@@ -73,7 +73,9 @@ export function createBackend(opts: BackendOptions): Backend {
   const importPaths: Backend['importPaths'] = (paths, onProgress, o = {}) =>
     runImports(
       ws,
-      paths.map((p) => (typeof p === 'string' ? { path: p, format: o.format, force: o.force } : { ...o, ...p })),
+      paths.map((p) =>
+        typeof p === 'string' ? { path: p, format: o.format, force: o.force, keepBoth: o.keepBoth } : { ...o, ...p },
+      ),
       events,
       onProgress,
     );
@@ -88,7 +90,7 @@ export function createBackend(opts: BackendOptions): Backend {
       const t = ws.getTrace(traceId);
       if (!t) return null;
       const { meta, ...summary } = t;
-      return { summary, meta, spans: ws.getSpanSummaries(traceId) };
+      return { summary, meta, spans: ws.getSpanSummaries(traceId), evaluations: ws.getRecordedEvaluations(traceId) };
     },
     getSpan: ({ traceId, spanId }) => ws.getSpan(traceId, spanId),
     deleteTrace: async ({ traceId }) => {
@@ -112,7 +114,7 @@ export function createBackend(opts: BackendOptions): Backend {
     try {
       return await (handlers[method] as (i: ApiInput<M>) => ApiOutputs[M] | Promise<ApiOutputs[M]>)(input);
     } catch (e) {
-      if (e instanceof ApiError) throw e;
+      if (e instanceof ApiError || e instanceof WorkspaceBusyError) throw e;
       throw new ApiError('failed', `${method} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   };

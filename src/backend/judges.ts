@@ -47,7 +47,9 @@ export function judgeHandlers(ws: Workspace, events: ApiEventEmitter, opts: Judg
   const active = new Map<number, AbortController>();
   const loader = new TraceLoader(ws);
   // Runs left 'running' by a previous process are over.
-  void ws.exclusive(async () => store.markStaleRuns());
+  // A courtesy: when another process holds the write lock (or the workspace is read-only), skip
+  // it rather than wait — a waiting timer would keep a short CLI command from exiting.
+  void ws.exclusive(async () => store.markStaleRuns(), { what: 'marking stale judge runs', lockWaitMs: 0 }).catch(() => undefined);
 
   const view = (run: RunRecord): JudgeRunView => ({ ...run, gateFailures: gateFailures(store, run), active: active.has(run.id) });
   const write = <T>(fn: () => T): Promise<T> => ws.exclusive(async () => fn());

@@ -3,7 +3,7 @@
 export const MAIN_HELP = `tracedeck — import, list and inspect AI-agent traces (offline)
 
 Usage:
-  tracedeck import FILE... [--workspace PATH] [--format ID] [--force] [--json]
+  tracedeck import FILE... [--workspace PATH] [--format ID] [--force] [--keep-both] [--json]
   tracedeck ls [--workspace PATH] [--json] [--sort FIELD] [--dir asc|desc] [--limit N]
                [--offset N] [--text T] [--status S] [--format F]
   tracedeck show TRACE_ID [--workspace PATH] [--json]
@@ -30,14 +30,19 @@ Details and --json shapes: docs/cli.md
 `;
 
 export const COMMAND_HELP: Record<string, string> = {
-  import: `Usage: tracedeck import FILE... [--workspace PATH] [--format ID] [--force] [--json]
+  import: `Usage: tracedeck import FILE... [--workspace PATH] [--format ID] [--force] [--keep-both] [--json]
 
 Imports each file in its own transaction; a file that fails is reported (stderr, naming the
 file and the position) and the others still go in. Re-importing unchanged bytes is a no-op.
 
   --format ID   skip detection (ids: tracedeck formats)
   --force       import again even if these exact bytes were imported before
+  --keep-both   a trace id already stored from a different file: keep that trace and store
+                this file's copy as ID#2 (default: replace it, with a warning naming both files)
   --json        print the outcomes as JSON (docs/cli.md)
+
+Another process writing the workspace (the server, another import) makes this one wait, saying
+so on stderr; a damaged workspace is open read-only and the import fails naming it.
 
 Exit: 0 all imported, 1 any file failed, 2 usage error.
 `,
@@ -115,7 +120,7 @@ Exit: 0 ok, 1 regression (with --fail-on-regression), 2 usage error, 3 run or ve
   trajectory: `Usage: tracedeck trajectory TRACE_ID [--scenario FILE|DIR] [--workspace PATH] [--json]
 
 Aligns the trace's tool calls with a scenario's ideal trajectory: FILE, a *.scenario.json; DIR,
-the one of its *.scenario.json files the trace matches (by id attribute or input); without
+the one of its *.scenario.json files the trace matches (by id attribute, tag or input); without
 --scenario, the workspace scenario the trace matches. Files are read, the workspace is unchanged.
 Prints each call as matched / missing / extra / out-of-order / could-be-parallel and the metrics:
 correctness, step ratio, tool-call ratio, latency ratio, solve rate.

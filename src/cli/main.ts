@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { ApiError } from '../backend/apiError';
+import { terminalSafe } from './text';
 import { errorMessage } from '../core/util/errors';
 import { CliExit, EXIT, UsageError } from './exitCodes';
 import { COMMAND_HELP, MAIN_HELP } from './help';
@@ -89,7 +90,7 @@ if (isEntryPoint()) {
     },
     (e: unknown) => {
       settled = true;
-      process.stderr.write(`tracedeck: ${errorMessage(e)}\n`);
+      process.stderr.write(terminalSafe(`tracedeck: ${errorMessage(e)}\n`));
       process.exitCode = EXIT.failed;
     },
   );

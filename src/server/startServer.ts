@@ -168,7 +168,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         if (!opts.backend) await backend.close();
         // Let the write queue drain (an import in flight) before closing the database.
         if (ownWorkspace) {
-          await ownWorkspace.exclusive(async () => undefined);
+          await ownWorkspace.whenIdle();
           ownWorkspace.close();
         }
         backend.setOtlpEndpoint(null);

@@ -13,11 +13,12 @@ import { importBench } from './importBench';
 import { diffBench } from './diff.bench';
 import { traceViewBench } from './traceView.bench';
 import { judgesBench } from './judges.bench';
+import { concurrencyBench } from './concurrency.bench';
 import { REPO_ROOT } from './spawnChild';
 import { renderBenchReportMarkdown, writeBenchReport } from './report';
 import type { Bench, BenchTable } from './types';
 
-const BENCHES: Bench[] = [importBench, diffBench, traceViewBench, judgesBench];
+const BENCHES: Bench[] = [importBench, diffBench, traceViewBench, judgesBench, concurrencyBench];
 
 function parseArgs(argv: string[]): Record<string, string> {
   const out: Record<string, string> = {};

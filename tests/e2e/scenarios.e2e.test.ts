@@ -159,8 +159,9 @@ describe.skipIf(skip)('scenarios in Chromium (browser mode), driven only through
     return readFileSync(file, 'utf8');
   }
 
-  /** Put the caret on line `line` (1-based), at its end, by keyboard only. */
+  /** Put the caret on line `line` (1-based), at its end: a click into the editor, then keys. */
   async function caretToLineEnd(line: number): Promise<void> {
+    await page.locator('[data-testid=scenario-source] .monaco-editor .view-lines').click();
     await page.keyboard.press('ControlOrMeta+Home');
     for (let i = 1; i < line; i++) await page.keyboard.press('ArrowDown');
     await page.keyboard.press('End');
@@ -206,8 +207,7 @@ describe.skipIf(skip)('scenarios in Chromium (browser mode), driven only through
     const lines = original.split('\n');
     expect(lines[2]).toBe('  "name": "Joke ideal",');
 
-    // Type at full speed inside the name (before the closing quote), then slowly after it.
-    await page.locator('[data-testid=scenario-source] .monaco-editor .view-lines').click();
+    // Type at full speed inside the name (before the closing quote), then slowly inside the id.
     await caretToLineEnd(3);
     await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('ArrowLeft');
@@ -244,12 +244,27 @@ describe.skipIf(skip)('scenarios in Chromium (browser mode), driven only through
     expect(await page.evaluate(() => window.location.hash)).toBe('#/scenarios/joke-from-trace');
 
     // Fix it (6.5 s) and save: the id changed, so the scenario is replaced under its new id.
+    await caretToLineEnd(latencyLine);
+    await page.keyboard.press('ArrowLeft'); // before the ','
     await page.keyboard.press('Backspace');
     await page.keyboard.press('Backspace');
     await page.keyboard.type('6.5', { delay: 30 });
     await page.waitForFunction(() => document.querySelector('[data-testid=scenario-issues]')?.getAttribute('data-count') === '0', null, {
       timeout: 30_000,
     });
+
+    // Completion from the JSON Schema: on the trajectoryMatch value, the four modes.
+    await caretToLineEnd(latencyLine + 1);
+    expect(lines[latencyLine]).toBe('    "trajectoryMatch": "unordered",');
+    await page.keyboard.press('ArrowLeft'); // before the ','
+    for (let i = 0; i < '"unordered"'.length; i++) await page.keyboard.press('Shift+ArrowLeft');
+    await page.keyboard.press('Control+Space');
+    const suggestions = page.locator('.suggest-widget.visible .monaco-list-row');
+    await suggestions.first().waitFor({ timeout: 30_000 });
+    const labels = (await suggestions.evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? r.textContent ?? ''))).join(' | ');
+    for (const mode of ['"strict"', '"unordered"', '"subset"', '"superset"']) expect(labels).toContain(mode);
+    await screenshot(page, 'scenarios-editor-completion');
+    await page.keyboard.press('Escape');
     await page.getByTestId('scenario-save').click();
     await page.waitForFunction(() => window.location.hash === '#/scenarios/joke-from-trace-v2%20slowly');
     await page.locator('[data-testid=scenario-editor-route][data-state=ok]').waitFor();

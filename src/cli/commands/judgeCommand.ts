@@ -237,12 +237,16 @@ export function parseTraceFilter(raw: string): TraceQuery {
         if (v !== 'true' && v !== 'false') throw new UsageError(`--traces errors: 'true' or 'false', got '${v}'`);
         q.hasErrors = v === 'true';
         break;
+      case 'tool-errors':
+        if (v !== 'true' && v !== 'false') throw new UsageError(`--traces tool-errors: 'true' or 'false', got '${v}'`);
+        q.hasToolErrors = v === 'true';
+        break;
       case 'limit':
         q.limit = num(k, v);
         break;
       default:
         throw new UsageError(
-          `--traces: unknown key '${k}' (text, status, format, service, version, since, until, min-duration, max-duration, min-spans, max-spans, min-tokens, min-tool-calls, errors, limit)`,
+          `--traces: unknown key '${k}' (text, status, format, service, version, since, until, min-duration, max-duration, min-spans, max-spans, min-tokens, min-tool-calls, errors, tool-errors, limit)`,
         );
     }
   }

@@ -4,7 +4,7 @@ import { spanJson, toJson, traceMetaJson, traceSummaryJson } from '../jsonShapes
 import { withBackend } from '../openBackend';
 import { LineBuffer, type Output } from '../output';
 import { spanTreeLines } from '../spanTree';
-import { formatDuration, formatTime, oneLine } from '../text';
+import { formatCost, formatDuration, formatTime, oneLine } from '../text';
 import { resolveWorkspacePath } from '../workspacePath';
 
 export async function showCommand(argv: string[], io: Output): Promise<number> {
@@ -28,6 +28,7 @@ export async function showCommand(argv: string[], io: Output): Promise<number> {
       await buf.line('{');
       await buf.line(`  "summary": ${indent(toJson(traceSummaryJson(summary)))},`);
       await buf.line(`  "meta": ${indent(toJson(traceMetaJson(meta)))},`);
+      await buf.line(`  "evaluations": ${indent(toJson(ws.getRecordedEvaluations(traceId)))},`);
       // Each span is written once the next one is known, so its comma can end its last line.
       let pending: string | null = null;
       for (const span of ws.iterateSpans(traceId)) {
@@ -55,8 +56,13 @@ export async function showCommand(argv: string[], io: Output): Promise<number> {
     await buf.line(
       `Spans     ${summary.spanCount}    Errors ${summary.errorCount}    LLM calls ${summary.llmCalls}    ` +
         `Tool calls ${summary.toolCalls} (${summary.toolErrors} failed)    Tokens ${summary.inputTokens}/${summary.outputTokens}` +
-        (summary.costUsd !== null ? `    Cost $${summary.costUsd.toFixed(4)}` : ''),
+        (summary.costUsd !== null ? `    Cost ${formatCost(summary.costUsd)}` : ''),
     );
+    const evals = ws.getRecordedEvaluations(traceId);
+    for (const e of evals) {
+      const verdict = e.pass === null ? '-' : e.pass ? 'pass' : 'fail';
+      await buf.line(`Eval      ${oneLine(e.name, 60)} = ${oneLine(JSON.stringify(e.value) ?? 'null', 40)} (${verdict}, ${e.source})`);
+    }
     await buf.line('');
     for (const line of spanTreeLines(ws.getSpanSummaries(traceId))) await buf.line(line);
     await buf.flush();

@@ -14,6 +14,8 @@ import { jaegerImporter } from './jaeger/jaeger';
 import { zipkinImporter } from './zipkin/zipkin';
 import { sweAgentImporter } from './sweAgent/sweAgent';
 import { geminiCliImporter } from './geminiCli/geminiCli';
+import { codexCliImporter } from './codexCli/codexCli';
+import { openHandsImporter } from './openhands/openhands';
 
 /** Every importer. Detection asks each one; the most confident wins, ties go to list order. */
 export const IMPORTERS: readonly FormatImporter[] = [
@@ -31,6 +33,8 @@ export const IMPORTERS: readonly FormatImporter[] = [
   zipkinImporter,
   sweAgentImporter,
   geminiCliImporter,
+  codexCliImporter,
+  openHandsImporter,
 ];
 
 /** A sniff below this is a guess too weak to act on. */

@@ -175,6 +175,7 @@ export interface VersionSummary {
   judgePassRate: number | null;
   meanTokens: number;
   meanCostUsd: number | null;
+  /** Median and 95th percentile of trace durations, linearly interpolated (core/util/percentile). */
   p50LatencyMs: number | null;
   p95LatencyMs: number | null;
   meanLlmCalls: number;

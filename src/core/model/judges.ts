@@ -84,6 +84,8 @@ export interface VerdictRecord {
   judgeId: string;
   judgeHash: string;
   traceId: string;
+  /** The trace's name where the listing knows it (trace ids alone do not tell samples apart). */
+  traceName?: string | null;
   model: string | null;
   status: VerdictStatus;
   score: number | null;

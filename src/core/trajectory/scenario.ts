@@ -8,7 +8,7 @@ export type { ScenarioIssue };
  * (e.g. scenarios/*.scenario.json) and in the workspace. This zod schema is the one source of
  * truth: the backend validates with it, and the editor's JSON schema (completion, hover,
  * squiggles) is derived from it by scenarioJsonSchema(). Which traces a scenario attaches to:
- * see matchScenario in scenarioStore.ts (and docs/scenarios.md).
+ * see matchScenario in scenarioStore.ts (and scenarios/README.md).
  */
 const argMatch = z
   .union([z.enum(ARG_MATCH_MODES), z.array(z.string().min(1))])
@@ -74,7 +74,14 @@ export type IdealStep = z.infer<typeof IdealStepSchema>;
 export type IdealToolCall = z.infer<typeof IdealToolCallSchema>;
 
 
-/** Validate scenario JSON text: the scenario, or every issue with the field it concerns. */
+/** Validate a parsed scenario: the scenario, or every issue with the field it concerns. */
+function checkScenarioValue(raw: unknown): { ok: true; scenario: Scenario } | { ok: false; issues: ScenarioIssue[] } {
+  const r = ScenarioSchema.safeParse(raw);
+  if (r.success) return { ok: true, scenario: r.data };
+  return { ok: false, issues: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) };
+}
+
+/** Validate scenario JSON text (the editor, the import of picked files). */
 export function checkScenarioText(text: string): { ok: true; scenario: Scenario } | { ok: false; issues: ScenarioIssue[] } {
   let raw: unknown;
   try {
@@ -82,18 +89,19 @@ export function checkScenarioText(text: string): { ok: true; scenario: Scenario 
   } catch (e) {
     return { ok: false, issues: [{ path: '', message: `invalid JSON: ${(e as Error).message}` }] };
   }
-  const r = ScenarioSchema.safeParse(raw);
-  if (r.success) return { ok: true, scenario: r.data };
-  return { ok: false, issues: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) };
+  return checkScenarioValue(raw);
 }
-
-/** "field: message", with "(root)" for the whole document. */
-export const issueText = (i: ScenarioIssue) => `${i.path || '(root)'}: ${i.message}`;
 
 /** Parse scenario JSON text; errors name the file and the offending field path. */
 export function parseScenario(file: string, text: string): Scenario {
-  const r = checkScenarioText(text);
-  if (!r.ok) throw new Error(`${file}: ${issueText(r.issues[0]!)}`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${file}: invalid JSON: ${(e as Error).message}`);
+  }
+  const r = checkScenarioValue(raw);
+  if (!r.ok) throw new Error(`${file}: ${r.issues[0]!.path || '(root)'}: ${r.issues[0]!.message}`);
   return r.scenario;
 }
 

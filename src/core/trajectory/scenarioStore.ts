@@ -7,7 +7,7 @@ import { parseScenario, ScenarioSchema, type Scenario } from './scenario';
 
 /**
  * Scenarios in the workspace (migration 3) and the matching of traces to them. The rule, in
- * order (the first that applies wins; documented in docs/scenarios.md):
+ * order (the first that applies wins; documented in scenarios/README.md):
  *   1. id attribute: the trace's root span attribute or metadata key `match.attribute` (default
  *      'scenario.id') equals the scenario id;
  *   2. tag: the trace carries the tag `match.tag` (trace metadata `tags`, or a `tag.tags` / `tags`

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { TraceSummary } from '../../shared/api';
-import { baseName, formatCompact, formatCost, formatDuration, formatInteger, formatTimestamp } from '../util/format';
+import { baseName, formatCompact, formatCost, formatDuration, formatInteger, formatTimestamp, hasTokenUsage } from '../util/format';
 import type { TraceSortField } from './filters';
 import { StatusBadge } from './StatusBadge';
 
@@ -74,8 +74,8 @@ export const COLUMNS: Column[] = [
   },
   {
     id: 'status',
-    label: 'Status',
-    title: 'Trace status (error spans)',
+    label: 'Run',
+    title: "The run's outcome as the source states it",
     width: '84px',
     sort: 'status',
     firstDir: 'desc',
@@ -104,22 +104,29 @@ export const COLUMNS: Column[] = [
   {
     id: 'tools',
     label: 'Tools',
-    title: 'Tool calls (failed tool calls)',
-    width: '76px',
+    title: 'Tool calls',
+    width: '60px',
     align: 'right',
     sort: 'toolCalls',
     firstDir: 'desc',
-    render: (t) => (
-      <>
-        {formatInteger(t.toolCalls)}
-        {t.toolErrors > 0 ? (
-          <span className="tool-errors" title={`${t.toolErrors} failed`}>
-            {' '}
-            ✕{t.toolErrors}
-          </span>
-        ) : null}
-      </>
-    ),
+    render: (t) => formatInteger(t.toolCalls),
+  },
+  {
+    id: 'toolErrors',
+    label: 'Tool err',
+    title: 'Failed tool calls (the run may still have succeeded)',
+    width: '70px',
+    align: 'right',
+    sort: 'toolErrors',
+    firstDir: 'desc',
+    render: (t) =>
+      t.toolErrors > 0 ? (
+        <span className="tool-errors" title={`${t.toolErrors} of ${t.toolCalls} tool calls failed`}>
+          ✕{formatInteger(t.toolErrors)}
+        </span>
+      ) : (
+        <span className="dim">0</span>
+      ),
   },
   {
     id: 'tokens',
@@ -130,7 +137,7 @@ export const COLUMNS: Column[] = [
     sort: 'tokens',
     firstDir: 'desc',
     render: (t) =>
-      t.inputTokens || t.outputTokens ? (
+      hasTokenUsage(t.inputTokens, t.outputTokens) ? (
         <>
           {formatCompact(t.inputTokens)}
           <span className="dim"> / </span>
@@ -139,7 +146,7 @@ export const COLUMNS: Column[] = [
       ) : (
         <span className="dim">—</span>
       ),
-    tip: (t) => `${formatInteger(t.inputTokens)} in / ${formatInteger(t.outputTokens)} out`,
+    tip: (t) => (hasTokenUsage(t.inputTokens, t.outputTokens) ? `${formatInteger(t.inputTokens)} in / ${formatInteger(t.outputTokens)} out` : 'no token usage recorded'),
   },
   {
     id: 'cost',

@@ -116,7 +116,7 @@ export function TrajectoryOverlay({ traceId, scenarioId, onScenarioChange, onSel
         <span className="spacer" />
         <ScenarioImportButton testId="trajectory-import" className="button ghost" />
         <button type="button" className="button ghost" onClick={() => setDialog(true)} data-testid="trajectory-use-as-ideal">
-          Use this trace as the ideal…
+          Use this trace as the ideal trajectory…
         </button>
       </div>
 

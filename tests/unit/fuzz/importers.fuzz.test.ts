@@ -64,6 +64,8 @@ const SEEDS: { rel: string; format: FormatId; container: Container }[] = [
   { rel: 'zipkin-json/zipkin-lens-messaging-kafka.json', format: 'zipkin-json', container: 'json' },
   { rel: 'swe-agent/6e44b9__sweagenttestrepo-1c2844.traj', format: 'swe-agent', container: 'json' },
   { rel: 'gemini-cli/session-2026-01-16T11-01-file-ops-37b7abef.json', format: 'gemini-cli', container: 'json' },
+  { rel: 'codex-cli/handmade-codex-legacy-rollout-2025-08-20.jsonl', format: 'codex-cli', container: 'jsonl' },
+  { rel: 'openhands/openhands-replay-basic.json', format: 'openhands', container: 'json' },
 ];
 
 interface Seed {

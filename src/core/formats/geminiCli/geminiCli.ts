@@ -54,6 +54,10 @@ export const geminiCliImporter: FormatImporter = {
   id: 'gemini-cli',
   label: 'Gemini CLI session',
   extensions: ['json'],
+  signature: {
+    tokens: ['sessionId', 'projectHash', 'lastUpdated', 'messages', 'gemini', 'toolCalls', 'thoughts'],
+    requires: '{sessionId, projectHash, messages: [{type: user | gemini, ...}]}',
+  },
   sniff(name, head) {
     const text = utf8(head);
     if (!text.trimStart().startsWith('{')) return 0;

@@ -141,6 +141,10 @@ export const jaegerImporter: FormatImporter = {
   id: 'jaeger-json',
   label: 'Jaeger JSON',
   extensions: ['json'],
+  signature: {
+    tokens: ['traceID', 'spanID', 'operationName', 'references', 'processes', 'processID', 'logs'],
+    requires: '{data: [{traceID, spans, processes}]} or a trace {traceID, spans} whose spans have spanID and operationName',
+  },
   sniff(_name, head) {
     const text = utf8(head);
     const first = text.trimStart()[0];

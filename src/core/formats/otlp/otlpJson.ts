@@ -148,6 +148,10 @@ export const otlpJsonImporter: FormatImporter = {
   id: 'otlp-json',
   label: 'OTLP JSON',
   extensions: ['json', 'jsonl', 'otlp'],
+  signature: {
+    tokens: ['resourceSpans', 'resource_spans', 'scopeSpans', 'scope_spans', 'instrumentationLibrarySpans', 'startTimeUnixNano', 'traceId', 'spanId', 'parentSpanId'],
+    requires: 'a `resourceSpans` array at the top level (of the object, of each array item, or of each line)',
+  },
   sniff(_name, head) {
     const text = utf8(head).trimStart();
     if (!text.startsWith('{') && !text.startsWith('[')) return 0;

@@ -63,6 +63,10 @@ export const sweAgentImporter: FormatImporter = {
   id: 'swe-agent',
   label: 'SWE-agent trajectory',
   extensions: ['traj', 'json'],
+  signature: {
+    tokens: ['trajectory', 'history', 'info', 'replay_config', 'action', 'observation', 'thought', 'exit_status', 'model_stats'],
+    requires: 'a `trajectory` array of {action, observation, thought} steps',
+  },
   sniff(name, head) {
     const text = utf8(head);
     if (!text.trimStart().startsWith('{')) return 0;

@@ -45,6 +45,10 @@ export const zipkinImporter: FormatImporter = {
   id: 'zipkin-json',
   label: 'Zipkin v2 JSON',
   extensions: ['json'],
+  signature: {
+    tokens: ['traceId', 'parentId', 'localEndpoint', 'remoteEndpoint', 'annotations', 'shared', 'CLIENT', 'SERVER'],
+    requires: 'an array of spans {traceId, id, name, timestamp, duration, localEndpoint}',
+  },
   sniff(_name, head) {
     const text = utf8(head);
     if (!/^\s*\[\s*\[?\s*\{/.test(text)) return 0;
