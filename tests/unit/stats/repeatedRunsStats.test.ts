@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mcnemarExact } from '../../../src/core/compare/mcnemar';
 import { pairedRunsTest } from '../../../src/core/compare/pairedRunsTest';
 import { passAtK, passHatK } from '../../../src/core/compare/passAtK';
-import { compareRepeatedRuns, median, mostTellingPair, type RunRecord } from '../../../src/core/compare/repeatedRuns';
+import { compareRepeatedRuns, mostTellingPair, type RunRecord } from '../../../src/core/compare/repeatedRuns';
 
 describe('pass@k and pass^k (hand-computed)', () => {
   it('k = n: pass@n is "any run passed", pass^n is "every run passed"', () => {
@@ -145,7 +145,7 @@ describe('paired runs test (hand-computed)', () => {
   });
 });
 
-describe('repeated runs: tasks, medians, the most telling pair', () => {
+describe('repeated runs: tasks, the most telling pair', () => {
   const run = (traceId: string, task: string, pass: boolean, durationMs: number, judge?: boolean): RunRecord => ({
     traceId,
     name: traceId,
@@ -160,12 +160,6 @@ describe('repeated runs: tasks, medians, the most telling pair', () => {
     stepRatio: null,
     solveRate: null,
     checks: judge === undefined ? { outcome: pass } : { outcome: pass, tone: judge },
-  });
-
-  it('median: the middle value, the mean of the two middle ones for an even count', () => {
-    expect(median([3, 1, 2])).toBe(2);
-    expect(median([4, 1, 3, 2])).toBe(2.5);
-    expect(median([])).toBeNull();
   });
 
   it('most telling pair: a regression first, else a fix, else the latest runs', () => {
