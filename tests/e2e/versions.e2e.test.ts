@@ -77,7 +77,16 @@ describe.skipIf(skip)('agent versions with repeated runs, UI only', () => {
     await page.keyboard.type(JUDGE, { delay: 0 });
     expect(await id.inputValue()).toBe(JUDGE);
     await page.getByTestId('judge-save').click();
-    await page.waitForFunction((j) => location.hash === `#/judges/j/${j}`, JUDGE, { timeout: 30_000 });
+    await page.waitForFunction(
+      (j) => location.hash === `#/judges/j/${j}` || /error|invalid|fail/i.test(document.querySelector('[data-testid=judge-message]')?.textContent ?? ''),
+      JUDGE,
+      { timeout: 30_000 },
+    );
+    // a failed save shows its message here instead of a bare timeout
+    expect([await page.evaluate(() => location.hash), await page.getByTestId('judge-message').textContent().catch(() => null)]).toEqual([
+      `#/judges/j/${JUDGE}`,
+      expect.anything(),
+    ]);
     await page.getByTestId('judges-tab-runs').click();
     await page.getByTestId('run-panel').waitFor();
     await page.getByTestId(`run-judge-${JUDGE}`).check();

@@ -65,8 +65,9 @@ export class JudgeStore {
     return (this.r.prepare('SELECT * FROM judges ORDER BY id').all() as JudgeRow[]).map(rowToJudge);
   }
 
-  getJudge(id: string): JudgeRecord | null {
-    const r = this.r.prepare('SELECT * FROM judges WHERE id = ?').get(id) as JudgeRow | undefined;
+  /** `on`: the writer, to read back a row inside the write transaction that wrote it. */
+  getJudge(id: string, on: Database.Database = this.r): JudgeRecord | null {
+    const r = on.prepare('SELECT * FROM judges WHERE id = ?').get(id) as JudgeRow | undefined;
     return r ? rowToJudge(r) : null;
   }
 
@@ -98,7 +99,8 @@ export class JudgeStore {
         hash: spec.hash,
         now,
       });
-    return this.getJudge(spec.id)!;
+    // ws.exclusive holds a transaction open: the read connection cannot see this row yet.
+    return this.getJudge(spec.id, this.db)!;
   }
 
   deleteJudge(id: string): boolean {
@@ -128,7 +130,7 @@ export class JudgeStore {
          VALUES (?, ?, 'running', ?, ?, ?, ?, ?)`,
       )
       .run(name, Date.now(), JSON.stringify(selection ?? {}), JSON.stringify(judges), model, total, process.pid);
-    return this.getRun(Number(info.lastInsertRowid))!;
+    return this.getRun(Number(info.lastInsertRowid), this.db)!;
   }
 
   updateRunProgress(id: number, c: { done: number; passed: number; failed: number; errored: number; cached: number }): void {
@@ -141,8 +143,8 @@ export class JudgeStore {
     this.db.prepare('UPDATE judge_runs SET status = ?, finished_at = ?, error = ? WHERE id = ?').run(status, Date.now(), error, id);
   }
 
-  getRun(id: number): RunRecord | null {
-    const r = this.r.prepare('SELECT * FROM judge_runs WHERE id = ?').get(id) as RunRow | undefined;
+  getRun(id: number, on: Database.Database = this.r): RunRecord | null {
+    const r = on.prepare('SELECT * FROM judge_runs WHERE id = ?').get(id) as RunRow | undefined;
     return r ? rowToRun(r) : null;
   }
 
