@@ -83,7 +83,7 @@ export function createBackend(opts: BackendOptions): Backend {
   const traceView = createTraceView(ws, events);
   const { close: closeJudges, ...judgeMethods } = judgeHandlers(ws, events, { secrets: opts.secrets });
   const handlers: Handlers = {
-    appInfo: () => ({ version, mode: opts.mode, workspacePath: ws.path, otlpEndpoint }),
+    appInfo: () => ({ version, mode: opts.mode, workspacePath: ws.path, otlpEndpoint, workspaceDamaged: ws.damaged }),
     formats: () => IMPORTERS.map((i) => ({ id: i.id, label: i.label, extensions: [...i.extensions] })),
     listTraces: (q) => ws.listTraces(q),
     getTrace: ({ traceId }) => {

@@ -1,4 +1,4 @@
-import { createBackend, type Backend } from '../backend/handlers';
+import type { Backend } from '../backend/handlers';
 import { Workspace } from '../core/store/workspace';
 import { errorMessage } from '../core/util/errors';
 import { CliExit, EXIT } from './exitCodes';
@@ -12,11 +12,10 @@ import { packageVersion } from './version';
 export const CLI_LOCK_WAIT_MS = 30 * 60_000;
 
 /**
- * Opens the workspace, runs `fn` with a backend over it, and always closes the workspace. A
- * damaged workspace (quick_check failed) opens read-only, with a warning on stderr; commands that
- * write then fail saying so.
+ * Opens the workspace, runs `fn` on it, and always closes it. A damaged workspace (quick_check
+ * failed) opens read-only, with a warning on stderr; commands that write then fail saying so.
  */
-export async function withBackend<T>(workspacePath: string, fn: (b: Backend) => Promise<T>): Promise<T> {
+export async function withWorkspace<T>(workspacePath: string, fn: (ws: Workspace) => Promise<T>): Promise<T> {
   let ws: Workspace;
   const say = (text: string) => void process.stderr.write(terminalSafe(text));
   try {
@@ -32,11 +31,26 @@ export async function withBackend<T>(workspacePath: string, fn: (b: Backend) => 
       `tracedeck: warning: workspace ${workspacePath} is damaged (integrity check: ${ws.damaged}); ` +
         'it is open READ-ONLY: commands that write will fail. Export what you need, or repair a copy with `sqlite3 PATH .recover | sqlite3 NEW.tracedeck` and use that.\n',
     );
-  const backend = createBackend({ workspace: ws, mode: 'desktop', version: packageVersion() });
   try {
-    return await fn(backend);
+    return await fn(ws);
   } finally {
-    await backend.close();
     ws.close();
   }
+}
+
+/**
+ * Opens the workspace, runs `fn` with a backend over it, and always closes both. The backend
+ * (every handler and the API's input schemas) is loaded here, on use: a read such as
+ * `tracedeck ls` goes to the workspace directly and starts without it.
+ */
+export async function withBackend<T>(workspacePath: string, fn: (b: Backend) => Promise<T>): Promise<T> {
+  const { createBackend } = await import('../backend/handlers');
+  return withWorkspace(workspacePath, async (ws) => {
+    const backend = createBackend({ workspace: ws, mode: 'desktop', version: packageVersion() });
+    try {
+      return await fn(backend);
+    } finally {
+      await backend.close();
+    }
+  });
 }

@@ -66,6 +66,11 @@ export interface AppInfo {
   workspacePath: string;
   /** Where agents can send OTLP/HTTP traces (…/v1/traces), or null when the receiver is off. */
   otlpEndpoint: string | null;
+  /**
+   * What the integrity check (quick_check) found when the workspace was opened, or null when it
+   * is sound. A damaged workspace is open read-only: every write is refused.
+   */
+  workspaceDamaged: string | null;
 }
 
 export interface FormatInfo {
@@ -127,6 +132,8 @@ export interface TracedeckClient {
   importFiles(
     files: File[],
     onProgress?: (p: { file: string; bytesDone: number; bytesTotal: number }) => void,
+    /** keepBoth: a trace id already stored from another file is kept; the new copy gets ID#2. */
+    opts?: { keepBoth?: boolean },
   ): Promise<ImportOutcome[]>;
   /** Desktop only: native open dialog; null where the transport has none (browser mode). */
   openImportDialog: (() => Promise<ImportOutcome[]>) | null;

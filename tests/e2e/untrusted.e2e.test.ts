@@ -30,6 +30,8 @@ const TOOL_NAME = 'execute_tool <svg/onload="window.__pwned=\'svg\'">';
 const CONTROL = Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)).join('');
 const BIDI = '\u202eevil.exe\u202c \u2066isolate\u2069 \u200f\u200e';
 const CTRL_NAME = `ctrl ${CONTROL}${BIDI} end`;
+/** A right-to-left override in a model name: shown raw, it reverses what follows ("exe.txt"). */
+const MODEL_NAME = '<b>gpt</b>\u202etxt.exe';
 /** A 2 MB name with markup in its middle: stored whole (names are not capped) or capped. */
 const HUGE_NAME = `huge-name ${'N'.repeat(TWO_MB / 2)}<img src=x onerror="window.__pwned='huge name'">${'N'.repeat(TWO_MB / 2)}`;
 const HUGE_VALUE = `${'A'.repeat(CAP - 100)}<script>window.__pwned='huge value'</script>${'B'.repeat(TWO_MB)}`;
@@ -99,7 +101,7 @@ function hostileTrace(): object {
               ]),
               span(ID.llm, ID.root, IMG_NAME, 100, 2000, [
                 kv('gen_ai.operation.name', 'chat'),
-                kv('gen_ai.request.model', '<b>gpt</b>'),
+                kv('gen_ai.request.model', MODEL_NAME),
                 { key: 'gen_ai.usage.input_tokens', value: { intValue: '12' } },
                 kv('gen_ai.input.messages', JSON.stringify(inputMessages)),
                 kv('gen_ai.output.messages', JSON.stringify(outputMessages)),
@@ -307,6 +309,21 @@ describe.skipIf(skip)('untrusted trace content in Chromium (browser mode)', () =
     await page.locator('[data-testid=span-tree]').focus();
     const t = await keyResponseMs('Home', ID.root);
     expect(t, `Home took ${t.toFixed(0)} ms`).toBeLessThan(500);
+    expect(await pwned()).toBeUndefined();
+  });
+
+  it('shows bidi and invisible controls visibly and isolates untrusted text', async () => {
+    const sub = page.locator(`[role=treeitem][data-span-id="${ID.llm}"] .tv-sub`);
+    expect(await sub.textContent()).toBe('<b>gpt</b>⟨U+202E⟩txt.exe');
+    expect(await sub.evaluate((el) => getComputedStyle(el).unicodeBidi)).toBe('isolate');
+    const ctrl = (await page.locator(`[role=treeitem][data-span-id="${ID.ctrl}"] .tv-name`).textContent()) ?? '';
+    expect(ctrl).toContain('⟨U+202E⟩evil.exe⟨U+202C⟩ ⟨U+2066⟩isolate⟨U+2069⟩ ⟨U+200F⟩⟨U+200E⟩ end');
+    expect(ctrl).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u200e\u200f\u001b]/);
+    await page.locator(`[role=treeitem][data-span-id="${ID.llm}"]`).click();
+    const model = page.getByTestId('span-detail').locator('dd .untrusted').first();
+    expect(await model.textContent()).toBe('<b>gpt</b>⟨U+202E⟩txt.exe');
+    expect(await model.evaluate((el) => getComputedStyle(el).unicodeBidi)).toBe('isolate');
+    await screenshot(page, 'untrusted-bidi-visible');
     expect(await pwned()).toBeUndefined();
   });
 

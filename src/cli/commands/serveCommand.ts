@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startServer } from '../../server/startServer';
+import { DEFAULT_STATIC_DIR, startServer } from '../../server/startServer';
 import { intOption, parseCommandArgs } from '../args';
 import { CliExit, EXIT, UsageError } from '../exitCodes';
 import type { Output } from '../output';
@@ -10,7 +9,8 @@ import { resolveWorkspacePath } from '../workspacePath';
 
 /** The OTLP/HTTP default port: exporters work with no endpoint configuration at all. */
 export const DEFAULT_PORT = 4318;
-const WEB_DIR = fileURLToPath(new URL('../../../out/web', import.meta.url));
+// One definition of where the web build lives (right from src/ under tsx and from the bundled out/cli).
+const WEB_DIR = DEFAULT_STATIC_DIR;
 
 export async function serveCommand(argv: string[], io: Output): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {

@@ -175,6 +175,7 @@ export class ImportWriter implements ImportSink {
         file: this.file,
         importId: this.importId,
         warn: (m) => this.warn(m),
+        fresh: this.mode === 'replace',
       });
       if (spans > 0) traceIds.push(traceId);
     }

@@ -65,9 +65,8 @@ export class JudgeStore {
     return (this.r.prepare('SELECT * FROM judges ORDER BY id').all() as JudgeRow[]).map(rowToJudge);
   }
 
-  /** `on`: the writer, to read back a row inside the write transaction that wrote it. */
-  getJudge(id: string, on: Database.Database = this.r): JudgeRecord | null {
-    const r = on.prepare('SELECT * FROM judges WHERE id = ?').get(id) as JudgeRow | undefined;
+  getJudge(id: string): JudgeRecord | null {
+    const r = this.r.prepare('SELECT * FROM judges WHERE id = ?').get(id) as JudgeRow | undefined;
     return r ? rowToJudge(r) : null;
   }
 
@@ -99,8 +98,7 @@ export class JudgeStore {
         hash: spec.hash,
         now,
       });
-    // ws.exclusive holds a transaction open: the read connection cannot see this row yet.
-    return this.getJudge(spec.id, this.db)!;
+    return this.getJudge(spec.id)!;
   }
 
   deleteJudge(id: string): boolean {
@@ -130,7 +128,8 @@ export class JudgeStore {
          VALUES (?, ?, 'running', ?, ?, ?, ?, ?)`,
       )
       .run(name, Date.now(), JSON.stringify(selection ?? {}), JSON.stringify(judges), model, total, process.pid);
-    return this.getRun(Number(info.lastInsertRowid), this.db)!;
+    // Through the writer, as in upsert: the run row is not committed yet.
+    return rowToRun(this.db.prepare('SELECT * FROM judge_runs WHERE id = ?').get(Number(info.lastInsertRowid)) as RunRow);
   }
 
   updateRunProgress(id: number, c: { done: number; passed: number; failed: number; errored: number; cached: number }): void {
@@ -143,8 +142,8 @@ export class JudgeStore {
     this.db.prepare('UPDATE judge_runs SET status = ?, finished_at = ?, error = ? WHERE id = ?').run(status, Date.now(), error, id);
   }
 
-  getRun(id: number, on: Database.Database = this.r): RunRecord | null {
-    const r = on.prepare('SELECT * FROM judge_runs WHERE id = ?').get(id) as RunRow | undefined;
+  getRun(id: number): RunRecord | null {
+    const r = this.r.prepare('SELECT * FROM judge_runs WHERE id = ?').get(id) as RunRow | undefined;
     return r ? rowToRun(r) : null;
   }
 

@@ -87,10 +87,14 @@ export function publishStaged(ws: Workspace, a: PublishArgs): Promise<PublishRes
                  (SELECT m.imported_at FROM main.traces m WHERE m.id = ${ALIAS}.traces.id), imported_at)`);
       db.exec(`DELETE FROM main.spans WHERE trace_id IN (SELECT id FROM ${ALIAS}.staged_touched)`);
       db.exec(`DELETE FROM main.traces WHERE id IN (SELECT id FROM ${ALIAS}.staged_touched)`);
+      db.exec(`DELETE FROM main.recorded_evaluations WHERE trace_id IN (SELECT id FROM ${ALIAS}.staged_touched)`);
       const spanCols = columns(db, 'spans');
       db.exec(`INSERT INTO main.spans (${spanCols}) SELECT ${spanCols} FROM ${ALIAS}.spans`);
       const traceCols = columns(db, 'traces');
       db.exec(`INSERT INTO main.traces (${traceCols}) SELECT ${traceCols} FROM ${ALIAS}.traces`);
+      // Recorded evaluations travel with their traces; their row ids are the workspace's own.
+      const evalCols = columns(db, 'recorded_evaluations', ['id']);
+      db.exec(`INSERT INTO main.recorded_evaluations (${evalCols}) SELECT ${evalCols} FROM ${ALIAS}.recorded_evaluations`);
 
       const traceIds = (db.prepare(`SELECT id FROM ${ALIAS}.traces ORDER BY rowid`).all() as { id: string }[]).map((r) => r.id);
       const warnings = a.warnings();
@@ -129,19 +133,23 @@ function findClashes(db: Database.Database, file: string): TraceIdClash[] {
 /** Give a staged trace the first free id `id#2`, `id#3` … (the duplicate-span-id convention). */
 function renameStaged(db: Database.Database, c: TraceIdClash): void {
   const taken = db.prepare(
-    `SELECT 1 FROM main.traces WHERE id = ?1 UNION ALL SELECT 1 FROM ${ALIAS}.staged_touched WHERE id = ?1`,
+    `SELECT 1 FROM main.traces WHERE id = @id UNION ALL SELECT 1 FROM ${ALIAS}.staged_touched WHERE id = @id`,
   );
   let k = 2;
-  while (taken.get(`${c.traceId}#${k}`)) k++;
+  while (taken.get({ id: `${c.traceId}#${k}` })) k++;
   const id = `${c.traceId}#${k}`;
   db.prepare(`UPDATE ${ALIAS}.spans SET trace_id = ? WHERE trace_id = ?`).run(id, c.traceId);
   db.prepare(`UPDATE ${ALIAS}.traces SET id = ? WHERE id = ?`).run(id, c.traceId);
+  db.prepare(`UPDATE ${ALIAS}.recorded_evaluations SET trace_id = ? WHERE trace_id = ?`).run(id, c.traceId);
   // The stored trace is no longer touched by this import: it stays as it is.
   db.prepare(`UPDATE ${ALIAS}.staged_touched SET id = ? WHERE id = ?`).run(id, c.traceId);
   c.storedAs = id;
 }
 
-function columns(db: Database.Database, table: string): string {
+function columns(db: Database.Database, table: string, except: readonly string[] = []): string {
   const cols = db.prepare(`SELECT name FROM pragma_table_info(?, 'main')`).all(table) as { name: string }[];
-  return cols.map((c) => `"${c.name}"`).join(', ');
+  return cols
+    .filter((c) => !except.includes(c.name))
+    .map((c) => `"${c.name}"`)
+    .join(', ');
 }

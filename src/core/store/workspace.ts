@@ -384,7 +384,9 @@ function checkIntegrity(path: string): string | null {
     db = new Database(path, { readonly: true, fileMustExist: true });
     const rows = db.pragma('quick_check(5)', { simple: false }) as { quick_check: string }[];
     const found = rows.map((r) => r.quick_check);
-    return found.length === 1 && found[0] === 'ok' ? null : found.join('; ').slice(0, 500);
+    if (found.length === 1 && found[0] === 'ok') return null;
+    // One line: it is shown in a banner and a CLI warning.
+    return found.join('; ').replace(/\s*\n\s*/g, '; ').slice(0, 500);
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') return (e as Error).message;

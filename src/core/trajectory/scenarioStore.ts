@@ -63,26 +63,26 @@ export class ScenarioStore {
    * and field and do not stop the others.
    */
   loadPaths(paths: readonly string[]): ScenarioImportResult {
-    const files: { name: string; text: string }[] = [];
+    const files: string[] = [];
     const errors: { file: string; message: string }[] = [];
     for (const p of paths) {
       try {
         if (statSync(p).isDirectory()) {
-          for (const name of readdirSync(p).sort()) if (name.endsWith(SCENARIO_FILE_SUFFIX)) files.push({ name: join(p, name), text: '' });
-        } else files.push({ name: p, text: '' });
+          for (const name of readdirSync(p).sort()) if (name.endsWith(SCENARIO_FILE_SUFFIX)) files.push(join(p, name));
+        } else files.push(p);
       } catch (e) {
         errors.push({ file: p, message: `${p}: ${(e as Error).message}` });
       }
     }
-    for (const f of files) {
+    const texts: { name: string; text: string }[] = [];
+    for (const name of files) {
       try {
-        f.text = readFileSync(f.name, 'utf8');
+        texts.push({ name, text: readFileSync(name, 'utf8') });
       } catch (e) {
-        errors.push({ file: f.name, message: `${f.name}: ${(e as Error).message}` });
-        f.name = '';
+        errors.push({ file: name, message: `${name}: ${(e as Error).message}` });
       }
     }
-    const r = this.importTexts(files.filter((f) => f.name));
+    const r = this.importTexts(texts);
     return { loaded: r.loaded, errors: [...errors, ...r.errors] };
   }
 

@@ -41,15 +41,18 @@ export function App() {
     seenJobs.current = jobCount;
   }, [jobCount]);
 
+  // The user's choice for a trace id that another file already stored: replace it (default,
+  // with a warning naming both files) or keep both (the new copy is stored as ID#2).
+  const [keepBoth, setKeepBoth] = useState(false);
   // *.scenario.json files among picked or dropped files are scenarios, the rest trace files.
   const startFiles = useCallback(
     (files: File[]) => {
       const scenarioFiles = files.filter(isScenarioFile);
       const traceFiles = files.filter((f) => !isScenarioFile(f));
       if (scenarioFiles.length) void imports.importScenarioFiles(scenarioFiles);
-      if (traceFiles.length) void imports.importFiles(traceFiles);
+      if (traceFiles.length) void imports.importFiles(traceFiles, { keepBoth });
     },
-    [imports],
+    [imports, keepBoth],
   );
   const scenarioImports = useMemo<ScenarioImports>(
     () => ({ importFiles: imports.importScenarioFiles, version: imports.scenarioVersion }),
@@ -73,6 +76,9 @@ export function App() {
           onImport={onImportClick}
           importsCount={imports.jobs.length}
           onToggleImports={() => setPanelOpen((o) => !o)}
+          // Browser mode only: the desktop app's native import path does not take the option yet.
+          keepBoth={info?.mode === 'browser' ? keepBoth : null}
+          onKeepBoth={setKeepBoth}
         />
         <input
           ref={fileInput}
@@ -86,6 +92,15 @@ export function App() {
             if (files.length) startFiles(files);
           }}
         />
+        {info?.workspaceDamaged ? (
+          <div className="workspace-damaged" role="alert" data-testid="workspace-damaged">
+            <strong>This workspace is damaged and open read-only.</strong> The integrity check of{' '}
+            <span className="mono untrusted">{info.workspacePath}</span> found:{' '}
+            <span className="mono untrusted">{info.workspaceDamaged}</span>. Imports, labels, judge runs and other changes
+            are refused until it is repaired. Export what you need, or repair a copy (
+            <span className="mono">sqlite3 FILE .recover | sqlite3 NEW.tracedeck</span>) and open that.
+          </div>
+        ) : null}
         <main className="main">
           <LibraryView
             active={route.name === 'library'}

@@ -7,9 +7,12 @@ interface Props {
   onImport(): void;
   importsCount: number;
   onToggleImports(): void;
+  /** null: the option is not offered (desktop). */
+  keepBoth: boolean | null;
+  onKeepBoth(v: boolean): void;
 }
 
-export function TopBar({ route, importing, onImport, importsCount, onToggleImports }: Props) {
+export function TopBar({ route, importing, onImport, importsCount, onToggleImports, keepBoth, onKeepBoth }: Props) {
   return (
     <header className="top-bar">
       <div className="brand" aria-label="Tracedeck">
@@ -82,6 +85,15 @@ export function TopBar({ route, importing, onImport, importsCount, onToggleImpor
           Imports ({importsCount})
         </button>
       ) : null}
+      {keepBoth === null ? null : (
+      <label
+        className="import-option"
+        title="When a file holds a trace id already stored from another file: keep the stored trace and store the new copy as ID#2 (otherwise it is replaced, with a warning)"
+      >
+        <input type="checkbox" checked={keepBoth} onChange={(e) => onKeepBoth(e.currentTarget.checked)} data-testid="keep-both" />
+        keep both
+      </label>
+      )}
       <button type="button" className="button primary" onClick={onImport} data-testid="import-button">
         {importing ? <span className="spinner light" aria-hidden="true" /> : null}
         Import files…

@@ -66,10 +66,10 @@ export function createHttpClient(): TracedeckClient {
     return body as ApiOutput<M>;
   }
 
-  function upload(file: File, onProgress: ProgressFn): Promise<ImportOutcome[]> {
+  function upload(file: File, onProgress: ProgressFn, keepBoth: boolean): Promise<ImportOutcome[]> {
     return new Promise((resolve) => {
       const xhr = new XMLHttpRequest();
-      xhr.open('POST', `${UPLOAD_PATH}?name=${encodeURIComponent(file.name)}`);
+      xhr.open('POST', `${UPLOAD_PATH}?name=${encodeURIComponent(file.name)}${keepBoth ? '&keepBoth=1' : ''}`);
       xhr.setRequestHeader('content-type', 'application/octet-stream');
       xhr.responseType = 'text';
       xhr.upload.onprogress = (e) =>
@@ -95,11 +95,11 @@ export function createHttpClient(): TracedeckClient {
 
   return {
     call,
-    async importFiles(files, onProgress) {
+    async importFiles(files, onProgress, opts) {
       // One at a time: the backend serialises imports anyway, and sequential uploads give each
       // file an honest progress bar instead of N bars crawling together.
       const all: ImportOutcome[] = [];
-      for (const f of files) all.push(...(await upload(f, onProgress)));
+      for (const f of files) all.push(...(await upload(f, onProgress, opts?.keepBoth ?? false)));
       return all;
     },
     openImportDialog: null,

@@ -12,6 +12,7 @@ import * as monaco from 'monaco-editor';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import TsWorker from 'monaco-editor/language/typescript/ts.worker?worker';
 import JsonWorker from 'monaco-editor/language/json/json.worker?worker';
+import { SCENARIO_FILE_SUFFIX } from '../scenarios/readScenarioFiles';
 
 export type Monaco = typeof monaco;
 
@@ -48,8 +49,6 @@ export function setJudgeApiTypes(dts: string): void {
   apiDts = dts;
 }
 
-/** Models whose path ends like this get the scenario schema (see setScenarioJsonSchema). */
-export const SCENARIO_MODEL_SUFFIX = '.scenario.json';
 let scenarioSchemaJson = '';
 
 /**
@@ -66,7 +65,7 @@ export function setScenarioJsonSchema(schema: Record<string, unknown>): void {
     allowComments: false,
     enableSchemaRequest: false,
     schemaValidation: 'error',
-    schemas: [{ uri: 'tracedeck:scenario.schema.json', fileMatch: [`*${SCENARIO_MODEL_SUFFIX}`], schema }],
+    schemas: [{ uri: 'tracedeck:scenario.schema.json', fileMatch: [`*${SCENARIO_FILE_SUFFIX}`], schema }],
   });
 }
 

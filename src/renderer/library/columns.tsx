@@ -3,6 +3,7 @@ import type { TraceSummary } from '../../shared/api';
 import { baseName, formatCompact, formatCost, formatDuration, formatInteger, formatTimestamp, hasTokenUsage } from '../util/format';
 import type { TraceSortField } from './filters';
 import { StatusBadge } from './StatusBadge';
+import { showControls } from '../util/untrustedText';
 
 export interface Column {
   id: string;
@@ -32,11 +33,11 @@ export const COLUMNS: Column[] = [
     firstDir: 'asc',
     render: (t) => (
       <>
-        <span className="cell-name">{t.name || t.traceId}</span>
+        <span className="cell-name">{showControls(t.name || t.traceId)}</span>
         {t.service ? (
           <span className="cell-sub">
-            {t.service}
-            {t.version ? ` · ${t.version}` : ''}
+            {showControls(t.service)}
+            {t.version ? ` · ${showControls(t.version)}` : ''}
           </span>
         ) : null}
       </>

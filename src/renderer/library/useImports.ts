@@ -20,7 +20,7 @@ export interface ImportJob {
 export interface Imports {
   jobs: ImportJob[];
   busy: boolean;
-  importFiles(files: File[]): Promise<void>;
+  importFiles(files: File[], opts?: { keepBoth?: boolean }): Promise<void>;
   /** Scenario files: one row each in the panel; resolves when saved (or rejected). */
   importScenarioFiles(files: File[]): Promise<ScenarioLoadResult>;
   /** Bumped whenever scenario files were imported: views listing scenarios reload on it. */
@@ -60,7 +60,7 @@ export function useImports(client: TracedeckClient, onImported: () => void): Imp
   }, []);
 
   const importFiles = useCallback(
-    (files: File[]) => {
+    (files: File[], opts: { keepBoth?: boolean } = {}) => {
       if (!files.length) return Promise.resolve();
       const fresh = files.map(
         (f): ImportJob => ({ id: nextId++, file: f.name, phase: 'queued', bytesDone: 0, bytesTotal: f.size, outcomes: [] }),
@@ -75,7 +75,7 @@ export function useImports(client: TracedeckClient, onImported: () => void): Imp
           const outcomes = await client.importFiles([files[i]!], (p) => {
             const uploaded = p.bytesTotal > 0 && p.bytesDone >= p.bytesTotal;
             patch(job.id, { bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, phase: uploaded ? 'importing' : 'uploading' });
-          });
+          }, opts);
           active.current = null;
           rememberOwn(outcomes);
           patch(job.id, { phase: 'done', outcomes, bytesDone: job.bytesTotal });

@@ -9,7 +9,16 @@ import { SCENARIO_FILE_SUFFIX } from './readScenarioFiles';
 import { SCENARIOS_HASH, scenarioHash } from './routes';
 import '../judges/judges.css';
 
-type Load = { state: 'loading' } | { state: 'missing' } | { state: 'error'; message: string } | { state: 'ok'; info: ScenarioInfo; text: string };
+/**
+ * `text`: what the editor was loaded with (or last saved), for "unsaved changes". `version`: the
+ * editor replaces its model's text only when this changes — a load from the workspace or a
+ * Revert — never while the user types or after a save of the text they typed.
+ */
+type Load =
+  | { state: 'loading' }
+  | { state: 'missing' }
+  | { state: 'error'; message: string }
+  | { state: 'ok'; info: ScenarioInfo; text: string; version: string };
 
 const toText = (body: unknown) => `${JSON.stringify(body, null, 2)}\n`;
 
@@ -17,8 +26,8 @@ const toText = (body: unknown) => `${JSON.stringify(body, null, 2)}\n`;
  * #/scenarios/:id — a scenario as JSON in Monaco. The JSON Schema the backend derives from its
  * zod schema gives completion, hover docs and squiggles; the backend's own check lists every
  * problem naming its field, and Save stores the text only when it is valid (a changed id
- * replaces the scenario). The editor model is the text being edited: `loaded` only changes when
- * a scenario is (re)loaded, so nothing is pushed into the model while the user types.
+ * replaces the scenario). Monaco's model is the text being edited (MonacoEditor follows it);
+ * the page only replaces it on a load or a Revert (Load.version).
  */
 export function ScenarioEditor({ id }: { id: string }) {
   const client = useClient();
@@ -30,20 +39,24 @@ export function ScenarioEditor({ id }: { id: string }) {
   const [schemaReady, setSchemaReady] = useState(false);
   const textRef = useRef('');
 
-  const reload = useCallback(() => {
-    setLoad({ state: 'loading' });
-    client.call('getScenario', { id }).then(
-      (info) => {
-        if (!info) return setLoad({ state: 'missing' });
-        const t = toText(info.body);
-        textRef.current = t;
-        setText(t);
-        setLoad({ state: 'ok', info, text: t });
-      },
-      (e: unknown) => setLoad({ state: 'error', message: errorText(e) }),
-    );
-  }, [client, id]);
-  useEffect(reload, [reload]);
+  const reload = useCallback(
+    (revert: boolean) => {
+      setLoad({ state: 'loading' });
+      client.call('getScenario', { id }).then(
+        (info) => {
+          if (!info) return setLoad({ state: 'missing' });
+          const t = toText(info.body);
+          textRef.current = t;
+          setText(t);
+          // Opening keeps unsaved edits still in the model of this path; Revert drops them.
+          setLoad({ state: 'ok', info, text: t, version: revert ? `revert:${Date.now()}` : `stored:${info.updatedAt}` });
+        },
+        (e: unknown) => setLoad({ state: 'error', message: errorText(e) }),
+      );
+    },
+    [client, id],
+  );
+  useEffect(() => reload(false), [reload]);
 
   // The schema goes to Monaco before the editor shows a model, so the first squiggles are right.
   useEffect(() => {
@@ -87,7 +100,7 @@ export function ScenarioEditor({ id }: { id: string }) {
       if (r.scenario) {
         setSaved(`Saved ${r.scenario.id}`);
         if (r.scenario.id !== id) navigate(scenarioHash(r.scenario.id));
-        else if (load.state === 'ok') setLoad({ ...load, info: r.scenario });
+        else if (load.state === 'ok') setLoad({ ...load, info: r.scenario, text: textRef.current });
       }
     } catch (e) {
       setIssues([{ path: '', message: errorText(e) }]);
@@ -121,7 +134,7 @@ export function ScenarioEditor({ id }: { id: string }) {
         <button type="button" className="button" onClick={download} disabled={load.state !== 'ok'} data-testid="scenario-download">
           Download {SCENARIO_FILE_SUFFIX}
         </button>
-        <button type="button" className="button" onClick={reload} disabled={!dirty} data-testid="scenario-revert">
+        <button type="button" className="button" onClick={() => reload(true)} disabled={!dirty} data-testid="scenario-revert">
           Revert
         </button>
         <button type="button" className="button primary" onClick={() => void save()} disabled={load.state !== 'ok' || saving} data-testid="scenario-save">
@@ -140,7 +153,14 @@ export function ScenarioEditor({ id }: { id: string }) {
       ) : null}
       {load.state === 'ok' && schemaReady ? (
         <div className="sc-editor">
-          <MonacoEditor path={`/scenarios/${id}${SCENARIO_FILE_SUFFIX}`} language="json" value={load.text} onChange={onChange} testId="scenario-source" />
+          <MonacoEditor
+            path={`/scenarios/${id}${SCENARIO_FILE_SUFFIX}`}
+            language="json"
+            value={load.text}
+            version={load.version}
+            onChange={onChange}
+            testId="scenario-source"
+          />
           <div className="sc-issues" data-testid="scenario-issues" data-count={issues.length} role="status">
             {issues.length === 0 ? (
               <span className="dim">Valid scenario</span>

@@ -31,9 +31,10 @@ export interface TestServer {
  * What `tracedeck serve --port 0` does, in-process: a fresh temp workspace, any free port, the
  * built web UI. In-process keeps the backend observable from the test (server.backend).
  */
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(opts: { workspacePath?: string } = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'tracedeck-e2e-'));
-  const workspacePath = join(dir, 'workspace.tracedeck');
+  // A given workspace (e.g. a damaged one) is the test's to remove; the default one is ours.
+  const workspacePath = opts.workspacePath ?? join(dir, 'workspace.tracedeck');
   const server = await startServer({
     workspacePath,
     port: 0,

@@ -80,6 +80,7 @@ describe('dispatch validation', () => {
       mode: 'browser',
       workspacePath: t.ws.path,
       otlpEndpoint: null,
+      workspaceDamaged: null,
     });
     backend.setOtlpEndpoint('http://127.0.0.1:1/v1/traces');
     expect(((await backend.dispatch('appInfo', {})) as { otlpEndpoint: string }).otlpEndpoint).toBe(

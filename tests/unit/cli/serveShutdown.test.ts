@@ -19,10 +19,10 @@ const TRACE_ID = '00000000000000000000000000000001';
 const dir = mkdtempSync(join(tmpdir(), 'tracedeck-serve-stop-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function post(port: number, path: string, body: unknown): Promise<{ status: number; body: any }> {
+function post(port: number, token: string, path: string, body: unknown): Promise<{ status: number; body: any }> {
   return new Promise((ok, fail) => {
     const req = request(
-      { host: '127.0.0.1', port, method: 'POST', path, headers: { host: `127.0.0.1:${port}`, 'content-type': 'application/json' } },
+      { host: '127.0.0.1', port, method: 'POST', path, headers: { host: `127.0.0.1:${port}`, 'content-type': 'application/json', authorization: `Bearer ${token}` } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -41,15 +41,16 @@ async function serveAndStop(signal: 'SIGTERM' | 'SIGINT', ws: string) {
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr.on('data', (c: Buffer) => (err += c.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((ok) => child.on('exit', (code, sig) => ok({ code, signal: sig })));
-  const port = await new Promise<number>((ok, fail) => {
+  // The printed address carries the per-server secret; the API needs it (src/server/sessionAuth.ts).
+  const [port, token] = await new Promise<[number, string]>((ok, fail) => {
     const check = () => {
-      const m = /UI:\s+http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
-      if (m) ok(Number(m[1]));
+      const m = /UI:\s+http:\/\/127\.0\.0\.1:(\d+)\/\?token=([\w-]+)/.exec(out);
+      if (m) ok([Number(m[1]), m[2]!]);
     };
     child.stdout.on('data', check);
     void exited.then(() => fail(new Error(`serve exited early: ${err}`)));
   });
-  const preview = await post(port, '/api/rpc/previewJudge', {
+  const preview = await post(port, token, '/api/rpc/previewJudge', {
     traceId: TRACE_ID,
     kind: 'code',
     source: `export default (t: any) => ({ pass: t.spans.length === 1, rationale: 'spans: ' + t.spans.length })`,

@@ -180,6 +180,9 @@ export const sweAgentImporter: FormatImporter = {
       traceId,
       name: instance,
       service: 'swe-agent',
+      // the run's outcome is its exit status, not its steps
+      ...(success === undefined ? {} : { status: success ? 'ok' : 'error' }),
+      ...(success === false ? { statusMessage: `exit status: ${exit}` } : {}),
       version: asString(info.swe_agent_version),
       input: task?.content,
       output: info.submission,

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { showControls } from '../../util/untrustedText';
 
 /**
  * JSON tree viewer for span attributes and bodies. Lazy: a node's children exist only once it is
@@ -142,9 +143,9 @@ export function TruncatedText({
 }) {
   const [full, setFull] = useState(false);
   const long = text.length > limit;
-  const shown = long && !full ? text.slice(0, limit) : text;
+  const shown = showControls(long && !full ? text.slice(0, limit) : text);
   return (
-    <span className={className}>
+    <span className={className ? `${className} untrusted` : 'untrusted'}>
       {quote ? '"' : null}
       {shown}
       {long && !full ? '…' : null}

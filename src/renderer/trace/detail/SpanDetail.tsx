@@ -7,6 +7,7 @@ import { copyText } from '../copy';
 import { Conversation } from './Conversation';
 import { JsonView } from './JsonView';
 import { ToolCallView, ValueView } from './ToolCallView';
+import { showControls } from '../../util/untrustedText';
 
 type Tab = 'messages' | 'tool' | 'io' | 'attributes' | 'events' | 'json';
 
@@ -98,8 +99,8 @@ export function SpanDetail(p: SpanDetailProps) {
             <div className="span2">
               <dt>Model</dt>
               <dd>
-                {span.model}
-                {span.provider ? <span className="dim"> · {span.provider}</span> : null}
+                <span className="untrusted">{showControls(span.model)}</span>
+                {span.provider ? <span className="dim untrusted"> · {showControls(span.provider)}</span> : null}
               </dd>
             </div>
           ) : null}

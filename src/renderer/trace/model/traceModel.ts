@@ -1,5 +1,6 @@
 import { SPAN_KINDS, SPAN_STATUSES, type SpanKind, type TraceAnalysis, type TraceColumns } from '../../../shared/api';
 import { decodeFloat64, decodeInt32, decodeUint8 } from '../../../shared/columnCodec';
+import { showControls } from '../../util/untrustedText';
 
 /**
  * The trace as the view holds it: typed arrays indexed by row (depth-first tree order, as the
@@ -129,11 +130,12 @@ export function buildModel(c: TraceColumns): TraceModel {
     kind: decodeUint8(c.kind),
     status: decodeUint8(c.status),
     name: decodeInt32(c.name),
-    names: c.names,
+    // Shown in the tree, the detail header and on the timeline canvas: controls made visible.
+    names: c.names.map(showControls),
     model: decodeInt32(c.model),
-    models: c.models,
+    models: c.models.map(showControls),
     tool: decodeInt32(c.tool),
-    tools: c.tools,
+    tools: c.tools.map(showControls),
     inputTokens,
     outputTokens,
     costUsd,
