@@ -100,7 +100,7 @@ runs, the delta and McNemar's exact p-value, and the flips (pass→fail, fail→
 error-fixed) with the rationale before and after.
 
 With --versions, compares agent version V2 against V1 over every run of every task (a task =
-its scenario, else its normalised first user input): per criterion (all, run outcome, each
+its scenario, else its normalised input text): per criterion (all, run outcome, each
 judge) the mean per-task pass rate, Δ with a 95% bootstrap interval, the paired permutation
 test's p (McNemar exact when every task ran once a side), pass@k / pass^k, flaky tasks; then
 each task, and the tasks only one version ran.

@@ -7,6 +7,7 @@ import { runName, runTraceId, TASK_INPUTS, writeRepeatedRuns } from '../helpers/
 import { chromiumAvailable, collectCspViolations, imageStats, launchChromium, openPage, screenshot, type PageProblems } from './support/browser';
 import { CHROMIUM } from './support/paths';
 import { startTestServer, type TestServer } from './support/server';
+import { importThroughUi } from './support/ui';
 
 /**
  * Comparing two agent versions that ran each task several times, driven only through the UI:
@@ -62,11 +63,7 @@ describe.skipIf(skip)('agent versions with repeated runs, UI only', () => {
   });
 
   it('imports both versions through the file input', async () => {
-    await page.getByTestId('import-input').setInputFiles(files);
-    // 15 + 18 runs
-    await page.waitForFunction(() => document.querySelector('[data-testid=trace-count]')?.textContent?.trim().startsWith('33 traces'), null, {
-      timeout: 60_000,
-    });
+    await importThroughUi(page, files, 15 + 18);
     await page.getByRole('button', { name: 'Close imports panel' }).click();
   });
 
@@ -80,7 +77,14 @@ describe.skipIf(skip)('agent versions with repeated runs, UI only', () => {
     await page.keyboard.type(JUDGE, { delay: 0 });
     expect(await id.inputValue()).toBe(JUDGE);
     await page.getByTestId('judge-save').click();
-    await page.waitForFunction((j) => location.hash === `#/judges/j/${j}`, JUDGE, { timeout: 30_000 });
+    await page.waitForFunction(
+      (j) => location.hash === `#/judges/j/${j}` || /error|invalid|fail/i.test(document.querySelector('[data-testid=judge-message]')?.textContent ?? ''),
+      JUDGE,
+      { timeout: 30_000 },
+    );
+    // a failed save shows its message here instead of a bare timeout
+    const hash = await page.evaluate(() => location.hash);
+    if (hash !== `#/judges/j/${JUDGE}`) throw new Error(`saving the judge failed: ${await page.getByTestId('judge-message').textContent()}`);
     await page.getByTestId('judges-tab-runs').click();
     await page.getByTestId('run-panel').waitFor();
     await page.getByTestId(`run-judge-${JUDGE}`).check();

@@ -64,7 +64,7 @@ export async function printVersions(v: VersionsDiff, withGate: boolean, io: Outp
     `Tasks: ${r.tasks.length} in both, ${r.onlyInA.length} only in ${oneLine(c.a.version, 40)}, ${r.onlyInB.length} only in ${oneLine(c.b.version, 40)}; ` +
       `runs ${c.a.traces} + ${c.b.traces}; k = ${r.k} (at most ${r.maxK})`,
   );
-  await buf.line('A task is its scenario, else its normalised first user input. Pass rates are means over tasks of each task\'s pass rate.');
+  await buf.line('A task is its scenario, else its normalised input text. Pass rates are means over tasks of each task\'s pass rate.');
   await buf.line('');
   const rows = r.criteria.map((x) => [
     oneLine(criterionName(x.criterion), 40),

@@ -69,12 +69,13 @@ export function pairedRunsTest(tasks: readonly TaskCounts[], opts: Partial<typeo
 
   const maxN = Math.max(...tasks.map((t) => t.nA + t.nB));
   const logFact = logFactorials(maxN);
-  const dists = tasks.map((t) => taskDistribution(t, logFact));
-  const observed = tasks.reduce((s, t) => s + key(t, t.cB), 0);
-  // Rounding each task's Δ to 1e-9 may move a mathematically equal sum by up to one unit a task.
-  const threshold = Math.abs(observed) - m;
+  const groups = groupDistributions(tasks, logFact);
+  // Compared as integers in units of 1e-9: each group's value is rounded once, so a
+  // mathematically equal sum can differ by at most one unit a group.
+  const observed = groups.reduce((sum, g) => sum + Math.round(g.value(g.observed) * SCALE), 0);
+  const threshold = Math.abs(observed) - groups.length;
 
-  const exact = convolve(dists, o.maxSupport);
+  const exact = convolve(groups, o.maxSupport);
   if (exact) {
     let p = 0;
     for (const [k, pr] of exact) if (Math.abs(k) >= threshold) p += pr;
@@ -84,77 +85,135 @@ export function pairedRunsTest(tasks: readonly TaskCounts[], opts: Partial<typeo
   let hits = 0;
   for (let r = 0; r < o.permutations; r++) {
     let sum = 0;
-    for (const t of tasks) sum += key(t, hypergeometric(t.nA + t.nB, t.cA + t.cB, t.nB, rand));
+    for (const g of groups) sum += g.keys[drawIndex(g.cdf, rand())]!;
     if (Math.abs(sum) >= threshold) hits++;
   }
   return { ...base, pValue: (1 + hits) / (1 + o.permutations), method: 'permutation-monte-carlo', permutations: o.permutations };
 }
 
-/** The task's Δ when B got x of its s passes, in integer units. */
-function key(t: TaskCounts, x: number): number {
-  const s = t.cA + t.cB;
-  return Math.round((x / t.nB - (s - x) / t.nA) * SCALE);
+/**
+ * Tasks with the same run counts (nA, nB) move their Δ on one grid: Δ = x·(1/nB + 1/nA) − s/nA,
+ * so the group's sum is X·(1/nB + 1/nA) − Σs/nA with X = Σx an integer whose distribution is the
+ * convolution of the tasks' hypergeometric distributions, done on arrays. A workspace has few
+ * distinct run counts, so the (costly) convolution across groups, or the random draws, work on
+ * a handful of distributions instead of one per task.
+ */
+interface GroupDistribution {
+  /** X's lowest value; pmf[i] = P(X = lo + i). */
+  lo: number;
+  pmf: Float64Array;
+  /** Cumulative pmf, for drawing X by inversion. */
+  cdf: Float64Array;
+  /** Rounded scaled Δ of the group for X = lo + i. */
+  keys: Float64Array;
+  observed: number;
+  value(X: number): number;
 }
 
-/** Permutation distribution of one task's Δ: cB* ~ Hypergeometric(N, s, nB). */
-function taskDistribution(t: TaskCounts, logFact: Float64Array): Map<number, number> {
-  const N = t.nA + t.nB;
-  const s = t.cA + t.cB;
-  const lc = (n: number, k: number) => logFact[n]! - logFact[k]! - logFact[n - k]!;
-  const out = new Map<number, number>();
-  for (let x = Math.max(0, s - t.nA); x <= Math.min(s, t.nB); x++) {
-    const p = Math.exp(lc(s, x) + lc(N - s, t.nB - x) - lc(N, t.nB));
-    const k = key(t, x);
-    out.set(k, (out.get(k) ?? 0) + p);
+function groupDistributions(tasks: readonly TaskCounts[], logFact: Float64Array): GroupDistribution[] {
+  const byCounts = new Map<string, TaskCounts[]>();
+  for (const t of tasks) {
+    const k = `${t.nA}/${t.nB}`;
+    const l = byCounts.get(k);
+    if (l) l.push(t);
+    else byCounts.set(k, [t]);
   }
-  return out;
+  const lc = (n: number, k: number) => logFact[n]! - logFact[k]! - logFact[n - k]!;
+  return [...byCounts.values()].map((ts) => {
+    const { nA, nB } = ts[0]!;
+    let lo = 0;
+    let pmf = new Float64Array([1]);
+    let sPass = 0;
+    let observed = 0;
+    for (const t of ts) {
+      const N = nA + nB;
+      const s = t.cA + t.cB;
+      sPass += s;
+      observed += t.cB;
+      const xlo = Math.max(0, s - nA);
+      const xhi = Math.min(s, nB);
+      const d = new Float64Array(xhi - xlo + 1);
+      for (let x = xlo; x <= xhi; x++) d[x - xlo] = Math.exp(lc(s, x) + lc(N - s, nB - x) - lc(N, nB));
+      const next = new Float64Array(pmf.length + d.length - 1);
+      for (let i = 0; i < pmf.length; i++) {
+        const pi = pmf[i]!;
+        if (pi === 0) continue;
+        for (let j = 0; j < d.length; j++) next[i + j]! += pi * d[j]!;
+      }
+      pmf = next;
+      lo += xlo;
+    }
+    const w = 1 / nB + 1 / nA;
+    const value = (X: number) => X * w - sPass / nA;
+    const cdf = new Float64Array(pmf.length);
+    const keys = new Float64Array(pmf.length);
+    let acc = 0;
+    for (let i = 0; i < pmf.length; i++) {
+      acc += pmf[i]!;
+      cdf[i] = acc;
+      keys[i] = Math.round(value(lo + i) * SCALE);
+    }
+    return { lo, pmf, cdf, keys, observed, value };
+  });
 }
 
-/** Distribution of the sum of independent task Δs; null when its support grows too large. */
-function convolve(dists: readonly Map<number, number>[], maxSupport: number): Map<number, number> | null {
+/** Distribution of the sum of the groups' Δ (integer keys); null when its support grows too large. */
+function convolve(groups: readonly GroupDistribution[], maxSupport: number): Map<number, number> | null {
   let acc = new Map<number, number>([[0, 1]]);
-  for (const d of dists) {
-    if (d.size === 1) {
-      const [[k]] = [...d];
-      acc = new Map([...acc].map(([x, p]) => [x + k!, p]));
-      continue;
-    }
+  for (const g of groups) {
+    if (acc.size * g.pmf.length > maxSupport * 8) return null;
     const next = new Map<number, number>();
-    for (const [x, px] of acc) for (const [y, py] of d) next.set(x + y, (next.get(x + y) ?? 0) + px * py);
+    for (const [x, px] of acc)
+      for (let i = 0; i < g.pmf.length; i++) {
+        const p = g.pmf[i]!;
+        if (p === 0) continue;
+        const k = x + g.keys[i]!;
+        next.set(k, (next.get(k) ?? 0) + px * p);
+      }
     if (next.size > maxSupport) return null;
     acc = next;
   }
   return acc;
 }
 
-/** Passes among `draws` runs drawn without replacement from N runs of which s passed. */
-function hypergeometric(N: number, s: number, draws: number, rand: () => number): number {
-  let x = 0;
-  let pass = s;
-  let left = N;
-  for (let i = 0; i < draws; i++, left--) {
-    if (rand() * left < pass) {
-      x++;
-      pass--;
-    }
+/** The index whose cumulative probability first reaches u (binary search). */
+function drawIndex(cdf: Float64Array, u: number): number {
+  let lo = 0;
+  let hi = cdf.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cdf[mid]! < u) lo = mid + 1;
+    else hi = mid;
   }
-  return x;
+  return lo;
+}
+
+/** Cumulative Binomial(n, p) probabilities: a resampled side of a task in one draw. */
+function binomialCdf(n: number, p: number, logFact: Float64Array): Float64Array {
+  const cdf = new Float64Array(n + 1);
+  let acc = 0;
+  for (let c = 0; c <= n; c++) {
+    const pr = p === 0 ? (c === 0 ? 1 : 0) : p === 1 ? (c === n ? 1 : 0) : Math.exp(logFact[n]! - logFact[c]! - logFact[n - c]! + c * Math.log(p) + (n - c) * Math.log1p(-p));
+    acc += pr;
+    cdf[c] = acc;
+  }
+  return cdf;
 }
 
 function bootstrapInterval(tasks: readonly TaskCounts[], o: typeof PAIRED_TEST_DEFAULTS): [number, number] {
   const rand = mulberry32(o.seed);
   const m = tasks.length;
-  const binom = (n: number, p: number) => {
-    let c = 0;
-    for (let i = 0; i < n; i++) if (rand() < p) c++;
-    return c;
-  };
+  const logFact = logFactorials(Math.max(...tasks.map((t) => Math.max(t.nA, t.nB))));
+  // A task's runs resampled with replacement: its passes are Binomial(n, c/n), drawn by inversion.
+  const cdfA = tasks.map((t) => binomialCdf(t.nA, t.cA / t.nA, logFact));
+  const cdfB = tasks.map((t) => binomialCdf(t.nB, t.cB / t.nB, logFact));
   const deltas = new Float64Array(o.resamples);
   for (let b = 0; b < o.resamples; b++) {
     let sum = 0;
     for (let i = 0; i < m; i++) {
-      const t = tasks[Math.floor(rand() * m)]!;
-      sum += binom(t.nB, t.cB / t.nB) / t.nB - binom(t.nA, t.cA / t.nA) / t.nA;
+      const j = Math.floor(rand() * m);
+      const t = tasks[j]!;
+      sum += drawIndex(cdfB[j]!, rand()) / t.nB - drawIndex(cdfA[j]!, rand()) / t.nA;
     }
     deltas[b] = sum / m;
   }

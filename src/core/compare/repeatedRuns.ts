@@ -9,13 +9,15 @@ import type {
 import { pairedRunsTest, PAIRED_TEST_DEFAULTS } from './pairedRunsTest';
 import { passAtK, passHatK } from './passAtK';
 import { REGRESSION_RULES, type Regression } from './versions';
+import { percentile } from '../util/percentile';
 
 /**
  * Two agent versions compared over repeated runs of the same tasks.
  *
  * A task is what the pair key names (versionGrouping.ts): the scenario the trace matched
- * ('scenario:<id>'), else its normalised first user input (case-folded, whitespace collapsed,
- * hashed: 'input:<hash>'). Every run of a task counts — nothing is reduced to "the latest run".
+ * ('scenario:<id>'), else its input text — the root's input; of a message list, its user
+ * messages (scenarioStore.ts inputText) — normalised (NFC, case-folded, whitespace collapsed)
+ * and hashed: 'input:<hash>'. Every run of a task counts — nothing is reduced to "the latest run".
  *
  * Criteria a run passes or fails:
  *   outcome  the trace ended without an error span (trace status) and, when a scenario matched,
@@ -48,13 +50,8 @@ export interface RunRecord {
 
 const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : null);
 
-/** The middle value; the mean of the two middle values when the count is even. */
-export function median(xs: readonly number[]): number | null {
-  if (!xs.length) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
-}
+/** The middle value; the mean of the two middle ones for an even count (percentile.ts, p = 0.5). */
+const median = (xs: readonly number[]) => percentile([...xs].sort((a, b) => a - b), 0.5);
 
 /** Whether the run passed every criterion it has a result for. */
 export const runPassed = (r: RunRecord) => Object.values(r.checks).every(Boolean);

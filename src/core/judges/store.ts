@@ -65,8 +65,9 @@ export class JudgeStore {
     return (this.r.prepare('SELECT * FROM judges ORDER BY id').all() as JudgeRow[]).map(rowToJudge);
   }
 
-  getJudge(id: string): JudgeRecord | null {
-    const r = this.r.prepare('SELECT * FROM judges WHERE id = ?').get(id) as JudgeRow | undefined;
+  /** `on`: the writer, to read back a row inside the write transaction that wrote it. */
+  getJudge(id: string, on: Database.Database = this.r): JudgeRecord | null {
+    const r = on.prepare('SELECT * FROM judges WHERE id = ?').get(id) as JudgeRow | undefined;
     return r ? rowToJudge(r) : null;
   }
 
@@ -98,9 +99,8 @@ export class JudgeStore {
         hash: spec.hash,
         now,
       });
-    // Read back through the writer: inside `exclusive` (a write transaction) the read connection
-    // does not see this row yet.
-    return rowToJudge(this.db.prepare('SELECT * FROM judges WHERE id = ?').get(spec.id) as JudgeRow);
+    // Through the writer: inside ws.exclusive (BEGIN IMMEDIATE) the reader cannot see this row yet.
+    return this.getJudge(spec.id, this.db)!;
   }
 
   deleteJudge(id: string): boolean {

@@ -279,7 +279,7 @@ export interface TaskVersionStats {
 }
 
 export interface TaskComparison {
-  /** The pair key: 'scenario:<id>' or 'input:<hash of the normalised first user input>'. */
+  /** The pair key: 'scenario:<id>' or 'input:<hash of the normalised input text>'. */
   task: string;
   label: string;
   scenarioId: string | null;

@@ -32,7 +32,7 @@ export function RepeatedRuns({
         <h2 className="cmp-h2 cmp-h2-row">
           Repeated runs{' '}
           <span className="dim">
-            · {r.tasks.length} task{r.tasks.length === 1 ? '' : 's'} run by both · a task is its scenario, else its normalised first user input
+            · {r.tasks.length} task{r.tasks.length === 1 ? '' : 's'} run by both · a task is its scenario, else its normalised input
           </span>
           <span className="spacer" />
           <label className="dim cmp-k">

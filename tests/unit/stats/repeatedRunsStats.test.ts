@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mcnemarExact } from '../../../src/core/compare/mcnemar';
 import { pairedRunsTest } from '../../../src/core/compare/pairedRunsTest';
 import { passAtK, passHatK } from '../../../src/core/compare/passAtK';
+import { compareRepeatedRuns, mostTellingPair, type RunRecord } from '../../../src/core/compare/repeatedRuns';
 
 describe('pass@k and pass^k (hand-computed)', () => {
   it('k = n: pass@n is "any run passed", pass^n is "every run passed"', () => {
@@ -141,5 +142,48 @@ describe('paired runs test (hand-computed)', () => {
     expect(x.ci[0]).toBeLessThanOrEqual(x.delta);
     expect(x.ci[1]).toBeGreaterThanOrEqual(x.delta);
     expect(x.ci[1]).toBeLessThan(0); // both tasks got worse in every resample's expectation
+  });
+});
+
+describe('repeated runs: tasks, the most telling pair', () => {
+  const run = (traceId: string, task: string, pass: boolean, durationMs: number, judge?: boolean): RunRecord => ({
+    traceId,
+    name: traceId,
+    task,
+    taskLabel: task,
+    scenarioId: null,
+    startMs: Number(traceId.replace(/\D/g, '')),
+    durationMs,
+    tokens: 10,
+    costUsd: null,
+    toolCalls: 1,
+    stepRatio: null,
+    solveRate: null,
+    checks: judge === undefined ? { outcome: pass } : { outcome: pass, tone: judge },
+  });
+
+  it('most telling pair: a regression first, else a fix, else the latest runs', () => {
+    const r = (id: string, pass: boolean) => ({ traceId: id, name: null, startMs: null, pass, failed: [] });
+    expect(mostTellingPair([r('a1', false), r('a2', true)], [r('b1', true), r('b2', false)])).toEqual({ a: 'a2', b: 'b2' });
+    expect(mostTellingPair([r('a1', false), r('a2', false)], [r('b1', false), r('b2', true)])).toEqual({ a: 'a1', b: 'b2' });
+    expect(mostTellingPair([r('a1', true), r('a2', true)], [r('b1', true), r('b2', true)])).toEqual({ a: 'a2', b: 'b2' });
+  });
+
+  it('one run a task on both sides: McNemar; a judge unknown on a run does not count against it', () => {
+    // t1 pass→fail, t2 pass→fail, t3 fail→pass, t4 pass→pass: McNemar (2, 1): p = 2·(1+3)/8 = 1.
+    const a = [run('a1', 't1', true, 10), run('a2', 't2', true, 10), run('a3', 't3', false, 10), run('a4', 't4', true, 10, true)];
+    const b = [run('b1', 't1', false, 20), run('b2', 't2', false, 20), run('b3', 't3', true, 20), run('b4', 't4', true, 20, false)];
+    const c = compareRepeatedRuns(a, b);
+    expect(c.k).toBe(1);
+    const all = c.criteria[0]!;
+    expect(all.criterion).toBe('all');
+    expect(all.method).toBe('mcnemar-exact');
+    // 'all' on t4: A passes outcome and tone, B fails tone → pass→fail too: McNemar (3, 1) = 2·(1+4)/16
+    expect(all.pValue).toBeCloseTo(10 / 16, 12);
+    const tone = c.criteria.find((x) => x.criterion === 'tone')!;
+    expect([tone.tasks, tone.passRateA, tone.passRateB]).toEqual([1, 1, 0]);
+    const outcome = c.criteria.find((x) => x.criterion === 'outcome')!;
+    expect(outcome.pValue).toBeCloseTo(1, 12);
+    expect(c.tasks.find((t) => t.task === 't4')!.b.runList[0]!.failed).toEqual(['tone']);
   });
 });
