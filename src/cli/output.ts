@@ -1,3 +1,5 @@
+import { terminalSafe } from './text';
+
 /**
  * stdout/stderr writers that respect back-pressure: `show` of a 1M-span trace must stream
  * instead of piling megabytes into the pipe buffer, and output must be complete before exit.
@@ -7,6 +9,10 @@ export interface Output {
   err(text: string): void;
 }
 
+/**
+ * Everything goes through terminalSafe: trace content (names, attributes, errors) is untrusted
+ * and must not drive the user's terminal (clear the screen, set the title, reverse text).
+ */
 export function processOutput(): Output {
   return streamOutput(process.stdout, process.stderr);
 }
@@ -20,7 +26,7 @@ export function streamOutput(stdout: NodeJS.WritableStream, stderr: NodeJS.Writa
   return {
     out: (text) =>
       new Promise((resolve, reject) => {
-        if (stdout.write(text)) return resolve();
+        if (stdout.write(terminalSafe(text))) return resolve();
         const onDrain = () => {
           stdout.removeListener('error', onError);
           resolve();
@@ -32,7 +38,7 @@ export function streamOutput(stdout: NodeJS.WritableStream, stderr: NodeJS.Writa
         stdout.once('drain', onDrain);
         stdout.once('error', onError);
       }),
-    err: (text) => void stderr.write(text),
+    err: (text) => void stderr.write(terminalSafe(text)),
   };
 }
 

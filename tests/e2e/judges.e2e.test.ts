@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, collectCspViolations, launchChromium, openPage, screenshot, type PageProblems } from './support/browser';
+import { appRulesInsideMonaco } from './support/monaco';
 import { CHROMIUM, FIXTURES, WEB_DIR } from './support/paths';
 import { startTestServer, type TestServer } from './support/server';
+import { importThroughUi } from './support/ui';
 
 // Phoenix agent turn 'pxi.turn' (trace id fixture-trace-1, 18 spans): the tool span s11
 // add_spans_to_dataset failed (status ERROR); 8 tool spans in all.
@@ -56,11 +58,12 @@ describe.skipIf(skip)('judges in Chromium: Monaco editor, live re-run, runs', ()
 
   beforeAll(async () => {
     srv = await startTestServer();
-    const out = await srv.server.backend.importPaths([PHOENIX]);
-    expect(out[0]!.ok).toBe(true);
     browser = await launchChromium();
     ({ page, problems } = await openPage(browser, srv.url));
-    await page.goto(`${srv.url}/#/judges`);
+    await page.goto(srv.url);
+    // The user's way in: the Import button's file input.
+    await importThroughUi(page, [PHOENIX], 1);
+    await page.getByTestId('tab-judges').click();
   });
 
   afterAll(async () => {
@@ -78,6 +81,16 @@ describe.skipIf(skip)('judges in Chromium: Monaco editor, live re-run, runs', ()
     await page.keyboard.insertText(text);
   }
 
+  /**
+   * Wait for the live re-run of the editor's text as it is now. Waiting for a status alone
+   * could be satisfied by an earlier text's result — e.g. the emptied editor's 'error' between
+   * select-all+Delete and the insert (the flaky wait of issue 12).
+   */
+  async function currentVerdict(): Promise<string> {
+    await page.locator('[data-testid=judge-preview][data-current=true]').waitFor({ timeout: 30_000 });
+    return (await page.getByTestId('verdict-status').textContent()) ?? '';
+  }
+
   it('creates a code judge in Monaco and re-runs it live on the trace', async () => {
     await page.getByTestId('tab-judges').waitFor();
     await page.getByTestId('new-judge-code').click();
@@ -86,7 +99,7 @@ describe.skipIf(skip)('judges in Chromium: Monaco editor, live re-run, runs', ()
     // The starter judge runs on the only trace as soon as the editor is up.
     await page.getByTestId('judge-trace-select').waitFor();
     expect(await page.getByTestId('judge-trace-select').inputValue()).toBe('fixture-trace-1');
-    await page.waitForFunction(() => document.querySelector('[data-testid=verdict-status]')?.textContent === 'fail', null, { timeout: 30_000 });
+    expect(await currentVerdict()).toBe('fail');
     expect(await page.getByTestId('preview-rationale').textContent()).toBe('1 tool call(s) failed');
     const link = page.getByTestId('evidence-link').first();
     expect(await link.getAttribute('href')).toBe('#/trace/fixture-trace-1/span/s11');
@@ -99,8 +112,8 @@ export default function (trace: Trace): JudgeResult {
   return { pass: tools.length === 8, rationale: 'tools: ' + tools.length, evidenceSpanIds: [trace.root!.spanId] };
 }
 `);
-    await page.waitForFunction(() => document.querySelector('[data-testid=preview-rationale]')?.textContent === 'tools: 8', null, { timeout: 30_000 });
-    expect(await page.getByTestId('verdict-status').textContent()).toBe('pass');
+    expect(await currentVerdict()).toBe('pass');
+    expect(await page.getByTestId('preview-rationale').textContent()).toBe('tools: 8');
     expect(await page.getByTestId('preview-logs').textContent()).toBe('tools 8');
     expect(await page.getByTestId('evidence-link').first().getAttribute('href')).toBe('#/trace/fixture-trace-1/span/s01');
     await screenshot(page, 'judges-editor');
@@ -115,7 +128,7 @@ export default function (trace: Trace) {
     // Monaco's TypeScript worker flags the unknown property (squiggle + marker).
     await page.locator('[data-testid=judge-source] .squiggly-error').first().waitFor({ timeout: 30_000 });
     // At runtime the same judge throws: an error, not a fail.
-    await page.waitForFunction(() => document.querySelector('[data-testid=verdict-status]')?.textContent === 'error', null, { timeout: 30_000 });
+    expect(await currentVerdict()).toBe('error');
     expect(await page.getByTestId('preview-error').textContent()).toMatch(/TypeError/);
   });
 
@@ -159,6 +172,62 @@ The user asked: {{ inputs }}
       null,
       { timeout: 30_000 },
     );
+  });
+
+  it('Monaco’s suggest widget, hover and parameter hints show their text; no app style rule reaches Monaco', async () => {
+    await page.getByTestId('judges-tab-judges').click();
+    await page.getByTestId('new-judge-code').click();
+    await page.locator('[data-testid=judge-editor][data-kind=code] [data-testid=judge-source][data-ready=true]').waitFor({ timeout: 30_000 });
+    await setEditorText(`import type { Trace } from 'tracedeck/judge';\nexport default function (trace: Trace) {\n  return trace`);
+    // Completion after "trace.": every row shows its label (an app ".main" rule once hid them).
+    await page.keyboard.type('.', { delay: 0 });
+    const rows = page.locator('.suggest-widget.visible .monaco-list-row');
+    await rows.first().waitFor({ timeout: 30_000 });
+    await page.locator('.suggest-widget.visible .monaco-list-row .label-name', { hasText: 'ancestors' }).first().waitFor({ timeout: 30_000 });
+    const labels = await page.$$eval('.suggest-widget.visible .monaco-list-row', (rs) =>
+      rs.map((r) => {
+        const label = r.querySelector('.label-name') as HTMLElement | null;
+        const box = label?.getBoundingClientRect();
+        const row = r.getBoundingClientRect();
+        return { text: label?.innerText ?? '', visible: !!box && box.width > 0 && box.height > 0 && box.top >= row.top - 1 && box.bottom <= row.bottom + 1 };
+      }),
+    );
+    expect(labels.length).toBeGreaterThan(5);
+    expect(labels.filter((l) => !l.text.trim() || !l.visible)).toEqual([]);
+    // The Trace members, alphabetically (the list shows the first ones).
+    expect(labels.map((l) => l.text)).toEqual(expect.arrayContaining(['ancestors', 'children', 'descendants', 'errors']));
+    expect(await appRulesInsideMonaco(page)).toEqual([]);
+    // The check sees an unscoped app rule: a sheet like the app's with the old `.main` rule.
+    await page.evaluate(() => {
+      const style = document.createElement('style');
+      style.id = 'e2e-unscoped';
+      style.textContent = '@scope (#root) to (.monaco-editor) { .x { color: red; } } .main { flex-direction: column; }';
+      document.head.append(style);
+    });
+    expect(await appRulesInsideMonaco(page)).toContain('.main → div.main');
+    await page.evaluate(() => document.getElementById('e2e-unscoped')?.remove());
+    await screenshot(page, 'monaco-suggest');
+    // Typing filters the list down to the member.
+    await page.keyboard.type('toolC', { delay: 0 });
+    await page.locator('.suggest-widget.visible .monaco-list-row .label-name', { hasText: 'toolCalls' }).first().waitFor({ timeout: 30_000 });
+
+    // Parameter hints inside "toolCalls(".
+    await page.keyboard.press('Escape');
+    await page.keyboard.type('alls(', { delay: 0 });
+    const hints = page.locator('.parameter-hints-widget.visible');
+    await hints.waitFor({ timeout: 30_000 });
+    expect(await hints.innerText()).toMatch(/toolCalls\(name\?: TextPattern\)/);
+    expect(await appRulesInsideMonaco(page)).toEqual([]);
+    await screenshot(page, 'monaco-parameter-hints');
+
+    // Hover over the type name "Trace" on line 1: its declaration and docs.
+    await page.keyboard.press('Escape');
+    const token = page.locator('[data-testid=judge-source] .view-line span span', { hasText: /^Trace$/ }).first();
+    await token.hover();
+    const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'interface Trace' });
+    await hover.first().waitFor({ timeout: 30_000 });
+    expect(await appRulesInsideMonaco(page)).toEqual([]);
+    await screenshot(page, 'monaco-hover');
   });
 
   it('loaded nothing from outside the app and broke no CSP rule', async () => {

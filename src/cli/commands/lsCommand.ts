@@ -1,8 +1,9 @@
-import { FORMAT_IDS, SPAN_STATUSES, TRACE_SORT_FIELDS, type TraceQuery } from '../../shared/api';
+import { FORMAT_IDS, SPAN_STATUSES } from '../../core/model/types';
+import { TRACE_SORT_FIELDS, type TraceQuery } from '../../core/model/query';
 import { intOption, listOption, oneOf, parseCommandArgs } from '../args';
 import { EXIT, UsageError } from '../exitCodes';
 import { toJson, traceSummaryJson } from '../jsonShapes';
-import { withBackend } from '../openBackend';
+import { withWorkspace } from '../openBackend';
 import type { Output } from '../output';
 import { formatDuration, formatTime, oneLine, table } from '../text';
 import { resolveWorkspacePath } from '../workspacePath';
@@ -43,9 +44,9 @@ export async function lsCommand(argv: string[], io: Output): Promise<number> {
   };
   for (const k of Object.keys(query) as (keyof TraceQuery)[]) if (query[k] === undefined) delete query[k];
 
-  const { rows, total } = await withBackend(resolveWorkspacePath(values.workspace), (b) =>
-    b.call('listTraces', query),
-  );
+  // Straight to the workspace (the backend's listTraces is this same call): every option was
+  // checked above, and `ls` starts without loading the API schemas and handlers.
+  const { rows, total } = await withWorkspace(resolveWorkspacePath(values.workspace), async (ws) => ws.listTraces(query));
   if (values.json) {
     await io.out(toJson({ total, traces: rows.map(traceSummaryJson) }) + '\n');
     return EXIT.ok;

@@ -4,7 +4,7 @@ import { spanJson, toJson, traceMetaJson, traceSummaryJson } from '../jsonShapes
 import { withBackend } from '../openBackend';
 import { LineBuffer, type Output } from '../output';
 import { spanTreeLines } from '../spanTree';
-import { formatDuration, formatTime, oneLine } from '../text';
+import { formatCost, formatDuration, formatTime, oneLine } from '../text';
 import { resolveWorkspacePath } from '../workspacePath';
 
 export async function showCommand(argv: string[], io: Output): Promise<number> {
@@ -56,7 +56,7 @@ export async function showCommand(argv: string[], io: Output): Promise<number> {
     await buf.line(
       `Spans     ${summary.spanCount}    Errors ${summary.errorCount}    LLM calls ${summary.llmCalls}    ` +
         `Tool calls ${summary.toolCalls} (${summary.toolErrors} failed)    Tokens ${summary.inputTokens}/${summary.outputTokens}` +
-        (summary.costUsd !== null ? `    Cost $${summary.costUsd.toFixed(4)}` : ''),
+        (summary.costUsd !== null ? `    Cost ${formatCost(summary.costUsd)}` : ''),
     );
     const evals = ws.getRecordedEvaluations(traceId);
     for (const e of evals) {

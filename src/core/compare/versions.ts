@@ -1,5 +1,6 @@
-import type { VersionSummary } from '../model/compare';
+import type { VersionRegression, VersionSummary } from '../model/compare';
 import type { TraceSummary } from '../model/types';
+import { percentile } from '../util/percentile';
 
 /**
  * Agent versions side by side. A trace belongs to a version (service.version,
@@ -31,14 +32,12 @@ export interface PairDelta {
 }
 
 export interface Regression {
-  metric: 'tokens' | 'cost' | 'latency' | 'tool-failures' | 'errors' | 'correctness' | 'judges';
+  metric: VersionRegression['metric'];
   message: string;
   /** pair keys where the regression shows trace by trace (for tokens/latency) */
   pairKeys: string[];
 }
 
-const quantile = (sorted: number[], q: number) =>
-  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1)))]! : null;
 const mean = (xs: number[]) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : 0);
 const ratio = (b: number, a: number) => (a > 0 ? b / a : null);
 
@@ -61,8 +60,8 @@ export function summariseVersion(version: string, rows: VersionedTrace[]): Versi
       : null,
     meanTokens: mean(t.map((x) => x.inputTokens + x.outputTokens)),
     meanCostUsd: costs.length ? mean(costs) : null,
-    p50LatencyMs: quantile(lat, 0.5),
-    p95LatencyMs: quantile(lat, 0.95),
+    p50LatencyMs: percentile(lat, 0.5),
+    p95LatencyMs: percentile(lat, 0.95),
     meanLlmCalls: mean(t.map((x) => x.llmCalls)),
     meanToolCalls: mean(t.map((x) => x.toolCalls)),
     toolFailureRatio: toolCalls ? t.reduce((s, x) => s + x.toolErrors, 0) / toolCalls : null,
@@ -90,6 +89,8 @@ export const REGRESSION_RULES = {
   errorRateIncrease: 0.1,
   correctnessDrop: 0.1,
   judgeDrop: 0.1,
+  /** Drop of the mean per-task pass rate over repeated runs (all criteria), flagged with its p. */
+  passRateDrop: 0.1,
 };
 
 /**

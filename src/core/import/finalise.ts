@@ -34,6 +34,13 @@ export interface FinaliseArgs {
   file: string;
   importId: number;
   warn: (message: string) => void;
+  /**
+   * Every stored span of the trace was written by this import and none was repaired yet (replace
+   * mode: the writer cleared the trace first). Then the tree parents still equal the source
+   * parents, so the spans are read from the covering spans_skeleton index instead of the table
+   * (whose rows carry the bodies), and there are no earlier repairs to undo.
+   */
+  fresh?: boolean;
 }
 
 /**
@@ -43,11 +50,19 @@ export interface FinaliseArgs {
 export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
   // Repairs are recomputed from the source parents every time (idempotent): in merge mode a
   // parent that arrives in a later OTLP request re-links its children.
-  stmt(db, 'DELETE FROM spans WHERE trace_id = ? AND seq = -1').run(a.traceId);
-  const rows = stmt(
-    db,
-    `SELECT span_id, parent_id, seq, name, kind, status, start_ms, end_ms, input_tokens, output_tokens, cost_usd
-       FROM spans WHERE trace_id = ? ORDER BY seq`,
+  if (!a.fresh) stmt(db, 'DELETE FROM spans WHERE trace_id = ? AND seq = -1').run(a.traceId);
+  const rows = (
+    a.fresh
+      ? stmt(
+          db,
+          `SELECT span_id, tree_parent_id AS parent_id, seq, name, kind, status, start_ms, end_ms, input_tokens, output_tokens, cost_usd
+             FROM spans INDEXED BY spans_skeleton WHERE trace_id = ? ORDER BY seq`,
+        )
+      : stmt(
+          db,
+          `SELECT span_id, parent_id, seq, name, kind, status, start_ms, end_ms, input_tokens, output_tokens, cost_usd
+             FROM spans WHERE trace_id = ? ORDER BY seq`,
+        )
   ).all(a.traceId) as Skeleton[];
   const existing = stmt(db, 'SELECT imported_at, meta FROM traces WHERE id = ?').get(a.traceId) as
     | { imported_at: number; meta: string }
@@ -68,9 +83,11 @@ export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
   });
 
   // Rows are inserted with tree parent = source parent; only earlier repairs need undoing.
-  stmt(db, 'UPDATE spans SET tree_parent_id = parent_id WHERE trace_id = ? AND tree_parent_id IS NOT parent_id').run(
-    a.traceId,
-  );
+  if (!a.fresh) {
+    stmt(db, 'UPDATE spans SET tree_parent_id = parent_id WHERE trace_id = ? AND tree_parent_id IS NOT parent_id').run(
+      a.traceId,
+    );
+  }
   const setTreeParent = stmt(db, 'UPDATE spans SET tree_parent_id = ? WHERE trace_id = ? AND span_id = ?');
   for (const [i, parent] of repair.reparent) setTreeParent.run(parent, a.traceId, rows[i]!.span_id);
   for (const [i, old] of repair.cycleBroken) {

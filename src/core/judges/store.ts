@@ -219,7 +219,9 @@ export class JudgeStore {
     const rows = this.r
       .prepare(
         `SELECT id, run_id, judge_id, judge_hash, trace_id, model, status, score, rationale, evidence, error,
-                duration_ms, cached, created_at FROM verdicts ${w} ORDER BY id LIMIT ${limit} OFFSET ${offset}`,
+                duration_ms, cached, created_at,
+                (SELECT t.name FROM traces t WHERE t.id = verdicts.trace_id) AS trace_name
+           FROM verdicts ${w} ORDER BY id LIMIT ${limit} OFFSET ${offset}`,
       )
       .all(params) as VerdictRow[];
     const total = (this.r.prepare(`SELECT count(*) AS n FROM verdicts ${w}`).get(params) as { n: number }).n;
@@ -424,6 +426,8 @@ interface VerdictRow {
   duration_ms: number;
   cached: number;
   created_at: number;
+  /** listVerdicts only: the trace's name (null when the trace is gone). */
+  trace_name?: string | null;
 }
 
 function rowToVerdict(r: VerdictRow): VerdictRecord {
@@ -442,5 +446,6 @@ function rowToVerdict(r: VerdictRow): VerdictRecord {
     durationMs: r.duration_ms,
     cached: !!r.cached,
     createdAt: r.created_at,
+    ...(r.trace_name !== undefined ? { traceName: r.trace_name } : {}),
   };
 }

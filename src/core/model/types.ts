@@ -23,6 +23,12 @@ export const FORMAT_IDS = [
   'claude-code',
   'mlflow',
   'chrome-trace',
+  'jaeger-json',
+  'zipkin-json',
+  'swe-agent',
+  'gemini-cli',
+  'codex-cli',
+  'openhands',
 ] as const;
 export type FormatId = (typeof FORMAT_IDS)[number];
 

@@ -3,7 +3,8 @@ import type { JudgeInfo, JudgeKind, JudgePreview } from '../../shared/api';
 import { navigate } from '../app/router';
 import { useClient } from '../client/ClientContext';
 import { useDebounced } from '../util/useDebounced';
-import { MonacoEditor } from './MonacoEditor';
+import { ModelStatus } from './ModelStatus';
+import { adoptModelVersion, MonacoEditor } from './MonacoEditor';
 import { errorText, PreviewPanel } from './parts';
 import { judgesHash } from './routes';
 import { TracePicker } from './TracePicker';
@@ -13,6 +14,8 @@ interface Props {
   judge: JudgeInfo | null;
   kind: JudgeKind;
   initialSource: string;
+  /** Identifies `initialSource` for a new judge (a fresh starter text gets a fresh version). */
+  newVersion?: string;
   apiTypes: string;
   traceId: string | null;
   onTraceChange(id: string | null): void;
@@ -34,23 +37,49 @@ function templateOf(source: string): string {
  * the verdict on the chosen trace. Code judges re-run as you type (debounced, latest wins);
  * prompt judges re-render their prompt as you type and call the model only on request.
  */
-export function JudgeEditor({ judge, kind, initialSource, apiTypes, traceId, onTraceChange, onSaved, onDeleted }: Props) {
+export function JudgeEditor({ judge, kind, initialSource, newVersion, apiTypes, traceId, onTraceChange, onSaved, onDeleted }: Props) {
   const client = useClient();
-  const [source, setSource] = useState(initialSource);
+  // The editor's model owns the text; `source` follows it (onChange) for preview, dirty and save.
+  const [source, setSourceState] = useState(initialSource);
+  const sourceRef = useRef(initialSource);
+  const setSource = useCallback((text: string) => {
+    sourceRef.current = text;
+    setSourceState(text);
+  }, []);
+  // Which version of the stored document the model was loaded from. It moves on when the stored
+  // judge changes under the editor (imported from a folder: the model is reloaded) and when the
+  // user reverts; after the editor's own save the model is already that text, so it is adopted.
+  const ext = kind === 'code' ? 'ts' : 'md';
+  const modelPath = judge ? `/judges/${judge.id}.judge.${ext}` : `/judges/new/${kind}.judge.${ext}`;
+  const [docVersion, setDocVersion] = useState(judge ? judge.hash : `new:${newVersion ?? ''}`);
+  const ownSave = useRef<string | null>(null);
+  const reverts = useRef(0);
   const [id, setId] = useState(judge?.id ?? '');
   const [saving, setSaving] = useState(false);
   const [message, setMessage] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null);
   const [preview, setPreview] = useState<JudgePreview | null>(null);
+  // The text the shown preview was computed from: it is current only while that is the model's.
+  const [previewOf, setPreviewOf] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [prompt, setPrompt] = useState<{ text: string; error?: string } | null>(null);
   const seq = useRef(0);
 
+  const storedHash = judge?.hash;
   useEffect(() => {
-    setSource(initialSource);
-    setId(judge?.id ?? '');
-    setPreview(null);
+    if (storedHash === undefined) return;
+    if (storedHash === ownSave.current) {
+      adoptModelVersion(modelPath, storedHash);
+      setDocVersion(storedHash);
+    } else {
+      setDocVersion((v) => (v.split('#')[0] === storedHash ? v : storedHash));
+    }
+  }, [storedHash, modelPath]);
+
+  const revert = () => {
+    if (!judge) return;
+    setDocVersion(`${judge.hash}#revert${++reverts.current}`);
     setMessage(null);
-  }, [judge?.id, judge?.hash, initialSource]);
+  };
 
   const live = useDebounced(source, LIVE_DEBOUNCE_MS);
   const dirty = judge ? source !== judge.source : true;
@@ -64,11 +93,13 @@ export function JudgeEditor({ judge, kind, initialSource, apiTypes, traceId, onT
       (p) => {
         if (mine !== seq.current) return;
         setPreview(p);
+        setPreviewOf(live);
         setBusy(false);
       },
       (e: unknown) => {
         if (mine !== seq.current) return;
         setPreview({ status: 'error', rationale: '', evidenceSpanIds: [], error: errorText(e), model: null, diagnostics: [], durationMs: 0, totalMs: 0 });
+        setPreviewOf(live);
         setBusy(false);
       },
     );
@@ -90,16 +121,21 @@ export function JudgeEditor({ judge, kind, initialSource, apiTypes, traceId, onT
   const runModel = useCallback(async () => {
     if (!traceId) return;
     const mine = ++seq.current;
+    const text = sourceRef.current;
     setBusy(true);
     try {
-      const p = await client.call('previewJudge', { traceId, kind, source });
-      if (mine === seq.current) setPreview(p);
+      const p = await client.call('previewJudge', { traceId, kind, source: text });
+      if (mine === seq.current) {
+        setPreview(p);
+        setPreviewOf(text);
+      }
     } catch (e) {
+      if (mine === seq.current) setPreviewOf(text);
       if (mine === seq.current) setPreview({ status: 'error', rationale: '', evidenceSpanIds: [], error: errorText(e), model: null, diagnostics: [], durationMs: 0, totalMs: 0 });
     } finally {
       if (mine === seq.current) setBusy(false);
     }
-  }, [client, kind, source, traceId]);
+  }, [client, kind, traceId]);
 
   const save = async () => {
     if (!ID_RE.test(id)) {
@@ -107,8 +143,11 @@ export function JudgeEditor({ judge, kind, initialSource, apiTypes, traceId, onT
       return;
     }
     setSaving(true);
+    // The model's text now, not the last render's.
+    const text = sourceRef.current;
     try {
-      const saved = await client.call('saveJudge', { id, kind, source });
+      const saved = await client.call('saveJudge', { id, kind, source: text });
+      if (judge && saved.id === judge.id) ownSave.current = saved.hash;
       setMessage({ tone: 'ok', text: `Saved ${saved.id}` });
       onSaved(saved);
       if (!judge || judge.id !== saved.id) navigate(judgesHash({ page: 'judges', judgeId: saved.id, newKind: null }));
@@ -130,7 +169,7 @@ export function JudgeEditor({ judge, kind, initialSource, apiTypes, traceId, onT
     }
   };
 
-  const fileName = `${id || 'new-judge'}.judge.${kind === 'code' ? 'ts' : 'md'}`;
+  const fileName = `${id || 'new-judge'}.judge.${ext}`;
   return (
     <div className="jd-editor-page" data-testid="judge-editor" data-kind={kind}>
       <div className="jd-editor-bar">
@@ -158,6 +197,11 @@ export function JudgeEditor({ judge, kind, initialSource, apiTypes, traceId, onT
         <button type="button" className="button primary" onClick={() => void save()} disabled={saving || !dirty} data-testid="judge-save">
           Save
         </button>
+        {judge && dirty ? (
+          <button type="button" className="button ghost" onClick={revert} title="Replace the editor's text with the saved judge (undo with Ctrl+Z)" data-testid="judge-revert">
+            Revert
+          </button>
+        ) : null}
         {judge ? (
           <button type="button" className="button ghost" onClick={() => void remove()}>
             Delete
@@ -167,9 +211,10 @@ export function JudgeEditor({ judge, kind, initialSource, apiTypes, traceId, onT
       <div className="jd-split">
         <div className="jd-split-main">
           <MonacoEditor
-            path={`/judges/${fileName}`}
+            path={modelPath}
             language={kind === 'code' ? 'typescript' : 'markdown'}
-            value={source}
+            value={judge ? judge.source : initialSource}
+            version={docVersion}
             onChange={setSource}
             apiTypes={kind === 'code' ? apiTypes : undefined}
             markers={kind === 'code' ? preview?.diagnostics : undefined}
@@ -181,6 +226,7 @@ export function JudgeEditor({ judge, kind, initialSource, apiTypes, traceId, onT
             <span className="panel-title">Run on trace</span>
             <TracePicker traceId={traceId} onChange={onTraceChange} />
           </div>
+          {kind !== 'code' ? <ModelStatus /> : null}
           {kind !== 'code' ? (
             <div className="jd-row">
               <button type="button" className="button" onClick={() => void runModel()} disabled={!traceId || busy} data-testid="judge-run-model">
@@ -192,7 +238,7 @@ export function JudgeEditor({ judge, kind, initialSource, apiTypes, traceId, onT
           ) : (
             <div className="dim jd-hint">Re-runs as you type, isolated from the app (no files, no network).</div>
           )}
-          <PreviewPanel traceId={traceId} preview={preview} busy={busy} />
+          <PreviewPanel traceId={traceId} preview={preview} busy={busy} current={!busy && previewOf === source} />
           {kind !== 'code' && prompt ? (
             <details open className="jd-prompt">
               <summary>Rendered prompt</summary>

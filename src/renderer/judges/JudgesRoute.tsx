@@ -10,6 +10,9 @@ import { judgesHash, type JudgesView } from './routes';
 import { SettingsView } from './SettingsView';
 import './judges.css';
 
+/** Numbers each starter text fetched for a new judge, so a fresh one replaces an old draft. */
+let starterCount = 0;
+
 const KIND_LABEL: Record<JudgeKind, string> = { code: 'code', llm: 'LLM', agentic: 'agentic' };
 
 /** The judges area: judges with their editor, runs with their verdicts, endpoint settings. */
@@ -20,7 +23,7 @@ export function JudgesRoute({ view }: { view: JudgesView }) {
   const [apiTypes, setApiTypes] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [traceId, setTraceId] = useState<string | null>(null);
-  const [newSource, setNewSource] = useState<{ kind: JudgeKind; source: string } | null>(null);
+  const [newSource, setNewSource] = useState<{ kind: JudgeKind; source: string; version: string } | null>(null);
   const [dir, setDir] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
 
@@ -45,7 +48,7 @@ export function JudgesRoute({ view }: { view: JudgesView }) {
   useEffect(() => {
     if (!newKind) return;
     client.call('newJudgeSource', { kind: newKind, name: `New ${KIND_LABEL[newKind]} judge` }).then(
-      (r) => setNewSource({ kind: newKind, source: r.source }),
+      (r) => setNewSource({ kind: newKind, source: r.source, version: String(++starterCount) }),
       (e: unknown) => setError(errorText(e)),
     );
   }, [client, newKind]);
@@ -151,6 +154,7 @@ export function JudgesRoute({ view }: { view: JudgesView }) {
                 judge={null}
                 kind={newKind}
                 initialSource={newSource.source}
+                newVersion={newSource.version}
                 apiTypes={apiTypes}
                 traceId={traceId}
                 onTraceChange={setTraceId}

@@ -17,8 +17,16 @@ export interface EditorMarker {
 interface Props {
   /** Model URI path, e.g. `/judges/no-tool-errors.judge.ts` (decides the language service). */
   path: string;
-  language: 'typescript' | 'markdown';
+  language: 'typescript' | 'markdown' | 'json';
+  /**
+   * The text the model is loaded with: when the model for `path` is created, and when `version`
+   * differs from the version the model was last loaded at (the user reloaded it, or the stored
+   * document changed under it). At any other time it is ignored — the model is the source of truth.
+   */
   value: string;
+  /** Which version of the document `value` is (default: one version per path). */
+  version?: string;
+  /** Every change of the model's text, and the model's text when it is attached. */
   onChange(value: string): void;
   /** Extra markers (e.g. compile errors from the backend). */
   markers?: EditorMarker[];
@@ -29,16 +37,34 @@ interface Props {
 }
 
 /**
- * A Monaco editor bound to one model per path (undo history survives switching judges). The
- * value is controlled loosely: outside changes replace the model text only when they differ, so
- * typing never fights React.
+ * The document version each model was last loaded at, by model path. Models outlive the editor
+ * (one per path, so text and undo history survive switching judges); so does this record.
  */
-export function MonacoEditor({ path, language, value, onChange, markers, apiTypes, readOnly, testId }: Props) {
+const loadedVersion = new Map<string, string>();
+
+/**
+ * Record that the model at `path` now corresponds to `version` without touching its text — e.g.
+ * after the app saved the model's text itself, so the stored document caught up with the model.
+ */
+export function adoptModelVersion(path: string, version: string): void {
+  loadedVersion.set(path, version);
+}
+
+/**
+ * A Monaco editor bound to one model per path. While a document is open the model owns the text:
+ * the app follows `onDidChangeModelContent` and never writes a React value back into the model,
+ * because a value that lags the keyboard by one render would overwrite what was just typed (and
+ * move the caret). The model is (re)loaded only on open and when `version` changes; a reload is
+ * one undoable edit, so Ctrl+Z brings back the text it replaced.
+ */
+export function MonacoEditor({ path, language, value, version, onChange, markers, apiTypes, readOnly, testId }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const editor = useRef<import('monaco-editor').editor.IStandaloneCodeEditor | null>(null);
   const mon = useRef<Monaco | null>(null);
   const changeRef = useRef(onChange);
   changeRef.current = onChange;
+  const valueRef = useRef(value);
+  valueRef.current = value;
   const [error, setError] = useState<string | null>(null);
   const [ready, setReady] = useState(false);
 
@@ -64,7 +90,11 @@ export function MonacoEditor({ path, language, value, onChange, markers, apiType
           fixedOverflowWidgets: true,
         });
         editor.current = ed;
-        sub = ed.onDidChangeModelContent(() => changeRef.current(ed.getValue()));
+        // Read the text from the model that changed, at the moment it changed.
+        sub = ed.onDidChangeModelContent(() => {
+          const model = ed.getModel();
+          if (model) changeRef.current(model.getValue());
+        });
         setReady(true);
       },
       (e: unknown) => setError(`editor failed to load: ${(e as Error).message}`),
@@ -79,25 +109,32 @@ export function MonacoEditor({ path, language, value, onChange, markers, apiType
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  // Model per path.
+  // Attach the model for this path; load it when it is new or its document version moved on.
+  const want = version ?? '';
   useEffect(() => {
     const m = mon.current;
     const ed = editor.current;
     if (!ready || !m || !ed) return;
     const uri = m.Uri.parse(`file://${path}`);
     let model = m.editor.getModel(uri);
-    if (!model) model = m.editor.createModel(value, language, uri);
-    else if (model.getValue() !== value) model.setValue(value);
+    if (!model || model.isDisposed()) {
+      model = m.editor.createModel(valueRef.current, language, uri);
+      loadedVersion.set(path, want);
+    }
     if (ed.getModel() !== model) ed.setModel(model);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [ready, path, language]);
-
-  // Outside value changes (load, revert).
-  useEffect(() => {
-    const ed = editor.current;
-    const model = ed?.getModel();
-    if (model && model.getValue() !== value) model.setValue(value);
-  }, [value]);
+    if (loadedVersion.get(path) !== want) {
+      loadedVersion.set(path, want);
+      if (model.getValue() !== valueRef.current) {
+        // One undoable edit (setValue would drop the undo stack).
+        ed.pushUndoStop();
+        ed.executeEdits('reload', [{ range: model.getFullModelRange(), text: valueRef.current }]);
+        ed.pushUndoStop();
+        ed.setPosition({ lineNumber: 1, column: 1 });
+      }
+    }
+    // The app's copy of the text starts from the model's (it may hold edits from a previous visit).
+    changeRef.current(model.getValue());
+  }, [ready, path, language, want]);
 
   useEffect(() => {
     if (ready && apiTypes) void loadMonaco().then((m) => m.setJudgeApiTypes(apiTypes));
@@ -126,7 +163,7 @@ export function MonacoEditor({ path, language, value, onChange, markers, apiType
   }, [readOnly]);
 
   return (
-    <div className="jd-editor" data-testid={testId} data-ready={ready ? 'true' : 'false'}>
+    <div className="jd-editor" data-testid={testId} data-ready={ready ? 'true' : 'false'} data-path={path}>
       {error ? <div className="text-error pad">{error}</div> : null}
       {!ready && !error ? <div className="dim pad">Loading editor…</div> : null}
       <div ref={host} className="jd-editor-host" />

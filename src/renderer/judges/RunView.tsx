@@ -3,6 +3,7 @@ import type { JudgeRunView, VerdictDetail, VerdictRecord, VerdictStatus } from '
 import { traceHash } from '../app/router';
 import { useApiEvents, useClient } from '../client/ClientContext';
 import { downloadText, errorText, EvidenceLinks, Transcript, VerdictBadge } from './parts';
+import { formatDuration, formatScore } from '../util/format';
 
 const PAGE = 200;
 
@@ -169,7 +170,7 @@ export function RunView({ runId, onChanged }: { runId: number; onChanged(): void
             <th>score</th>
             <th>rationale / error</th>
             <th>evidence</th>
-            <th>ms</th>
+            <th>time</th>
           </tr>
         </thead>
         <tbody>
@@ -181,16 +182,16 @@ export function RunView({ runId, onChanged }: { runId: number; onChanged(): void
               </td>
               <td>{run.judges.find((j) => j.id === v.judgeId)?.name ?? v.judgeId}</td>
               <td>
-                <a className="mono" href={traceHash(v.traceId)} onClick={(e) => e.stopPropagation()}>
-                  {v.traceId.length > 20 ? `${v.traceId.slice(0, 20)}…` : v.traceId}
+                <a className="jd-trace-link" href={traceHash(v.traceId)} onClick={(e) => e.stopPropagation()} title={`trace ${v.traceId}`} data-testid="verdict-trace">
+                  {v.traceName || v.traceId}
                 </a>
               </td>
-              <td className="mono">{v.score ?? ''}</td>
+              <td className="mono">{v.score === null || v.score === undefined ? '' : formatScore(v.score)}</td>
               <td className={v.status === 'error' ? 'text-error jd-clip' : 'jd-clip'}>{v.status === 'error' ? v.error : v.rationale}</td>
               <td onClick={(e) => e.stopPropagation()}>
                 <EvidenceLinks traceId={v.traceId} spanIds={v.evidenceSpanIds} />
               </td>
-              <td className="mono">{v.durationMs.toFixed(1)}</td>
+              <td className="mono">{formatDuration(v.durationMs)}</td>
             </tr>
           ))}
         </tbody>

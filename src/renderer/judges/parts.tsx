@@ -1,5 +1,6 @@
 import type { JudgePreview, TranscriptEntry, VerdictStatus } from '../../shared/api';
 import { traceHash } from '../app/router';
+import { formatDuration, formatScore } from '../util/format';
 
 export function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -49,18 +50,31 @@ export function Transcript({ entries }: { entries: TranscriptEntry[] }) {
 }
 
 /** The live re-run result next to the editor. */
-export function PreviewPanel({ traceId, preview, busy }: { traceId: string | null; preview: JudgePreview | null; busy: boolean }) {
+export function PreviewPanel({
+  traceId,
+  preview,
+  busy,
+  current,
+}: {
+  traceId: string | null;
+  preview: JudgePreview | null;
+  busy: boolean;
+  /** The preview was computed from the editor's text as it is now (not an earlier text). */
+  current: boolean;
+}) {
   if (!traceId) return <div className="dim pad">Pick a trace to run the judge on.</div>;
   if (!preview) return <div className="dim pad">{busy ? 'Running…' : 'No result yet.'}</div>;
   return (
-    <div className="jd-preview" data-testid="judge-preview" aria-busy={busy}>
+    <div className="jd-preview" data-testid="judge-preview" aria-busy={busy} data-current={current ? 'true' : 'false'}>
       <div className="jd-preview-head">
         <VerdictBadge status={preview.status} />
-        {preview.score !== undefined ? <span className="mono">score {preview.score}</span> : null}
+        {preview.score !== undefined ? <span className="mono" data-testid="preview-score">
+            score {formatScore(preview.score)}
+          </span> : null}
         {preview.model ? <span className="mono dim">{preview.model}</span> : null}
         <span className="spacer" />
         <span className="mono dim" title="judge time / whole round trip">
-          {preview.durationMs.toFixed(1)} ms / {preview.totalMs.toFixed(0)} ms
+          {formatDuration(preview.durationMs)} / {formatDuration(preview.totalMs)}
         </span>
         {busy ? <span className="spinner" aria-hidden="true" /> : null}
       </div>

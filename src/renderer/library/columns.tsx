@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { TraceSummary } from '../../shared/api';
-import { baseName, formatCompact, formatCost, formatDuration, formatInteger, formatTimestamp } from '../util/format';
+import { baseName, formatCompact, formatCost, formatDuration, formatInteger, formatTimestamp, hasTokenUsage } from '../util/format';
 import type { TraceSortField } from './filters';
 import { StatusBadge } from './StatusBadge';
 
@@ -154,7 +154,7 @@ export const COLUMNS: Column[] = [
     sort: 'tokens',
     firstDir: 'desc',
     render: (t) =>
-      t.inputTokens || t.outputTokens ? (
+      hasTokenUsage(t.inputTokens, t.outputTokens) ? (
         <>
           {formatCompact(t.inputTokens)}
           <span className="dim"> / </span>
@@ -163,7 +163,7 @@ export const COLUMNS: Column[] = [
       ) : (
         <span className="dim">—</span>
       ),
-    tip: (t) => `${formatInteger(t.inputTokens)} in / ${formatInteger(t.outputTokens)} out`,
+    tip: (t) => (hasTokenUsage(t.inputTokens, t.outputTokens) ? `${formatInteger(t.inputTokens)} in / ${formatInteger(t.outputTokens)} out` : 'no token usage recorded'),
   },
   {
     id: 'cost',

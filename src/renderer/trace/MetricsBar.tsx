@@ -1,6 +1,5 @@
 import type { TraceMetrics, TraceSummary } from '../../shared/api';
-import { formatCompact, formatCost, formatInteger } from '../util/format';
-import { formatSpanDuration } from './timeline/timeFormat';
+import { formatCost, formatDuration, formatInteger, formatTokens, hasTokenUsage } from '../util/format';
 
 /** Operational metrics of the trace; until the analysis arrives, what the trace summary knows. */
 export function MetricsBar({ metrics, summary }: { metrics: TraceMetrics | null; summary: TraceSummary }) {
@@ -31,15 +30,15 @@ export function MetricsBar({ metrics, summary }: { metrics: TraceMetrics | null;
     },
     {
       label: 'Tokens',
-      value: `${formatCompact(inTok)} in · ${formatCompact(outTok)} out`,
-      title: `${formatInteger(inTok)} input / ${formatInteger(outTok)} output`,
+      value: formatTokens(inTok, outTok),
+      title: hasTokenUsage(inTok, outTok) ? `${formatInteger(inTok)} input / ${formatInteger(outTok)} output` : 'no token usage recorded',
       testId: 'metric-tokens',
     },
-    { label: 'Cost', value: cost === null ? '—' : formatCost(cost), testId: 'metric-cost' },
+    { label: 'Cost', value: formatCost(cost), testId: 'metric-cost' },
     {
       label: 'Latency',
-      value: latency === null ? '—' : formatSpanDuration(latency),
-      title: m ? `LLM time ${formatSpanDuration(m.llmTimeMs)} · tool time ${formatSpanDuration(m.toolTimeMs)}` : undefined,
+      value: formatDuration(latency),
+      title: m ? `LLM time ${formatDuration(m.llmTimeMs)} · tool time ${formatDuration(m.toolTimeMs)}` : undefined,
       testId: 'metric-latency',
     },
     { label: 'Spans', value: formatInteger(summary.spanCount), testId: 'metric-spans' },

@@ -3,8 +3,7 @@ import { KindIcon } from './kinds';
 import { STATUS_ERROR, durationOf, kindOf, nameOf, type CriticalRows, type TraceModel } from './model/traceModel';
 import { KEEP_CONTEXT, type VisibleRows } from './model/visibleRows';
 import { ROW_HEIGHT, type TimelineController } from './timeline/TimelineController';
-import { formatSpanDuration } from './timeline/timeFormat';
-import { formatCompact, formatCost } from '../util/format';
+import { formatCompact, formatCost, formatDuration } from '../util/format';
 
 /**
  * Tree and timeline share one vertical scroll: the tree's rows are DOM (virtualised: only the
@@ -224,7 +223,7 @@ const TreeRow = memo(function TreeRow(p: RowProps) {
         {hidden > 0 ? <span className="tv-badge hidden-count">+{formatCompact(hidden)}</span> : null}
         {isError ? <span className="tv-badge err">error</span> : null}
       </div>
-      <div className="tv-cell-num dur">{Number.isNaN(dur) ? '—' : formatSpanDuration(dur)}</div>
+      <div className="tv-cell-num dur">{Number.isNaN(dur) ? '—' : formatDuration(dur)}</div>
       <div className="tv-cell-num tok" title={hasTokens ? `${m.inputTokens[r]} in / ${m.outputTokens[r]} out` : undefined}>
         {hasTokens ? formatCompact(tokens) : ''}
       </div>

@@ -16,8 +16,9 @@ import { STATUS_ERROR, criticalRows, kindOf, nameOf, type TraceModel } from './m
 import { collapseFromDepth, computeVisibleRows, expandTo, initialCollapsed, toggleKind } from './model/visibleRows';
 import { TimelineController, rowsByStart } from './timeline/TimelineController';
 import { TimelineHeader } from './timeline/TimelineHeader';
-import { formatSpanDuration } from './timeline/timeFormat';
+import { formatDuration } from '../util/format';
 import { KeyHelp } from './KeyHelp';
+import { TrajectoryChip } from './TrajectoryChip';
 import { copyText } from './copy';
 import { OPEN_MARK, RENDERED_MARK } from './marks';
 
@@ -510,9 +511,7 @@ export function TraceView({ traceId, data, model: m, initialSpanId, routeSpanId,
           <span>{formatTimestamp(s.startMs)}</span>
         </span>
         <span className="spacer" />
-        <a className="link-button" href={`#/trace/${encodeURIComponent(traceId)}/trajectory`} data-testid="trajectory-link" title="Compare with the scenario's ideal trajectory">
-          Trajectory
-        </a>
+        <TrajectoryChip traceId={traceId} traceName={s.name} />
         <span className="mono dim tv-trace-id" title="Trace id">
           {traceId}
         </span>
@@ -691,8 +690,8 @@ function HoverCard({ model: m, row: r, x, y, onPath }: { model: TraceModel; row:
     <div className="tv-hover" style={{ left, top: y + 16 }} role="tooltip">
       <div className="tv-hover-name">{nameOf(m, r)}</div>
       <div className="dim">
-        {KIND_LABELS[kindOf(m, r)]} · {Number.isNaN(dur) ? 'open' : formatSpanDuration(dur)} · starts +
-        {formatSpanDuration(m.start[r]! - m.startMs)}
+        {KIND_LABELS[kindOf(m, r)]} · {Number.isNaN(dur) ? 'open' : formatDuration(dur)} · starts +
+        {formatDuration(m.start[r]! - m.startMs)}
       </div>
       {m.status[r] === STATUS_ERROR ? <div className="text-error">error</div> : null}
       {onPath ? <div className="tv-hover-critical">on the critical path</div> : null}

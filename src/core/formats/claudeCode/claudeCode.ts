@@ -3,7 +3,7 @@ import type { Span, TraceMeta } from '../../model/types';
 import type { FormatImporter } from '../types';
 import { asString } from '../common/json';
 import { ImportError } from '../../util/errors';
-import { readTranscript, type CcLine } from './lines';
+import { readJsonLines as readTranscript, type JsonLine as CcLine } from '../common/jsonLines';
 import { findSessionDir, inlineSubagents, progressTranscripts } from './subagents';
 import { buildTranscript, promptTitle } from './transcript';
 
@@ -19,6 +19,10 @@ export const claudeCodeImporter: FormatImporter = {
   id: 'claude-code',
   label: 'Claude Code session',
   extensions: ['jsonl'],
+  signature: {
+    tokens: ['parentUuid', 'sessionId', 'isSidechain', 'userType', 'uuid', 'leafUuid', 'file-history-snapshot', 'summary', 'user', 'assistant'],
+    requires: 'JSON Lines of user/assistant entries with sessionId and parentUuid',
+  },
 
   sniff(name, head) {
     const text = head.toString('utf8');

@@ -2,7 +2,7 @@ import { readUsage, type UsageKeyTable } from '../common/usage';
 import type { Message, Span, SpanEvent, Usage } from '../../model/types';
 import { asNumber, asString, isRecord, toText } from '../common/json';
 import { normaliseMessage } from '../common/messages';
-import type { CcLine } from './lines';
+import type { JsonLine as CcLine } from '../common/jsonLines';
 
 type Json = Record<string, unknown>;
 

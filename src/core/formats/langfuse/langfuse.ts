@@ -18,6 +18,10 @@ export const langfuseImporter: FormatImporter = {
   id: 'langfuse',
   label: 'Langfuse trace export',
   extensions: ['json'],
+  signature: {
+    tokens: ['trace', 'observations', 'scores', 'projectId', 'GENERATION', 'SPAN', 'EVENT'],
+    requires: 'an object {trace, observations}',
+  },
   sniff(_name, head) {
     const text = utf8(head);
     if (!/^\s*[[{]/.test(text)) return 0;

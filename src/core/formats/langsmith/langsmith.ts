@@ -18,6 +18,10 @@ export const langsmithImporter: FormatImporter = {
   id: 'langsmith',
   label: 'LangSmith runs',
   extensions: ['json', 'jsonl'],
+  signature: {
+    tokens: ['post', 'patch', 'runs', 'run_type', 'dotted_order', 'parent_run_id', 'child_runs', 'inputs', 'outputs'],
+    requires: 'LangSmith runs with an id and dotted_order ({post, patch}, {runs}, a run list or run operations)',
+  },
   sniff(_name, head) {
     const text = utf8(head);
     if (!/^\s*[[{]/.test(text)) return 0;

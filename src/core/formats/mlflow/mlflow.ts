@@ -20,6 +20,10 @@ export const mlflowImporter: FormatImporter = {
   id: 'mlflow',
   label: 'MLflow trace',
   extensions: ['json'],
+  signature: {
+    tokens: ['info', 'data', 'request_id', 'request_metadata', 'trace_location', 'execution_time_ms', 'mlflow.spanType', 'span_id'],
+    requires: 'an object {info, data: {spans}}',
+  },
   sniff(_name, head) {
     const text = utf8(head);
     if (!/^\s*[[{]/.test(text)) return 0;

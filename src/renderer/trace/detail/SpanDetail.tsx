@@ -1,9 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { Span } from '../../../shared/api';
-import { formatCompact, formatCost, formatTimestamp } from '../../util/format';
+import { formatCompact, formatCost, formatDuration, formatTimestamp, formatTokens } from '../../util/format';
 import { KIND_LABELS, KindIcon } from '../kinds';
 import { STATUS_ERROR, STATUS_OK, kindOf, nameOf, type TraceModel } from '../model/traceModel';
-import { formatSpanDuration } from '../timeline/timeFormat';
 import { copyText } from '../copy';
 import { Conversation } from './Conversation';
 import { JsonView } from './JsonView';
@@ -89,11 +88,11 @@ export function SpanDetail(p: SpanDetailProps) {
           </div>
           <div>
             <dt>Duration</dt>
-            <dd>{Number.isNaN(dur) ? 'open' : formatSpanDuration(dur)}</dd>
+            <dd>{Number.isNaN(dur) ? 'open' : formatDuration(dur)}</dd>
           </div>
           <div>
             <dt>Start</dt>
-            <dd title={formatTimestamp(m.t0 + m.start[r]!)}>+{formatSpanDuration(m.start[r]! - m.startMs)}</dd>
+            <dd title={formatTimestamp(m.t0 + m.start[r]!)}>+{formatDuration(m.start[r]! - m.startMs)}</dd>
           </div>
           {span?.model ? (
             <div className="span2">
@@ -108,7 +107,7 @@ export function SpanDetail(p: SpanDetailProps) {
             <div className="span2">
               <dt>Tokens</dt>
               <dd>
-                {formatCompact(u.inputTokens)} in · {formatCompact(u.outputTokens)} out
+                {formatTokens(u.inputTokens, u.outputTokens)}
                 {u.cacheReadTokens ? <span className="dim"> · {formatCompact(u.cacheReadTokens)} cached</span> : null}
                 {u.reasoningTokens ? <span className="dim"> · {formatCompact(u.reasoningTokens)} reasoning</span> : null}
               </dd>

@@ -5,7 +5,8 @@ import { SPAN_KINDS } from '../../../shared/api';
 import { CRITICAL_COLOR, ERROR_COLOR, KIND_COLORS } from '../kinds';
 import { STATUS_ERROR, nameOf, type CriticalRows, type TraceModel } from '../model/traceModel';
 import { KEEP_CONTEXT, type VisibleRows } from '../model/visibleRows';
-import { durationTicks, formatSpanDuration, formatTick } from './timeFormat';
+import { formatDuration } from '../../util/format';
+import { durationTicks, formatTick } from './timeFormat';
 
 /**
  * Imperative renderer of the timeline: span bars (canvas), time axis, minimap, zoom/pan. Kept
@@ -499,7 +500,7 @@ export class TimelineController {
 
   private drawLabel(ctx: CanvasRenderingContext2D, th: Theme, r: number, bx: number, bw: number, y: number, W: number): void {
     const m = this.state!.model;
-    const dur = Number.isNaN(m.end[r]!) ? 'open' : formatSpanDuration(m.end[r]! - m.start[r]!);
+    const dur = Number.isNaN(m.end[r]!) ? 'open' : formatDuration(m.end[r]! - m.start[r]!);
     const label = `${dur}  ${nameOf(m, r)}`;
     const tw = ctx.measureText(label).width;
     const cy = y + ROW_HEIGHT / 2;

@@ -25,20 +25,6 @@ function decimals(step: number): number {
   return Math.min(6, Math.ceil(-Math.log10(step) - 1e-9));
 }
 
-/** Span durations in bars and labels: short, 3 significant digits. */
-export function formatSpanDuration(ms: number): string {
-  if (!Number.isFinite(ms)) return '';
-  if (ms < 0.001) return '0µs';
-  if (ms < 1) return `${(ms * 1000).toPrecision(3).replace(/\.?0+$/, '')}µs`;
-  if (ms < 1000) return `${ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0)}ms`;
-  const s = ms / 1000;
-  if (s < 60) return `${s < 10 ? s.toFixed(2) : s.toFixed(1)}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${Math.round(s - m * 60)}s`;
-  const h = Math.floor(m / 60);
-  return `${h}h ${m - h * 60}m`;
-}
-
 const NICE_STEPS_MS = [
   1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000,
   15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 10_800_000,

@@ -1,0 +1,18 @@
+import { basename } from 'node:path';
+import type { Page } from 'playwright-core';
+
+/**
+ * Import files the way a user does: through the app's own file input (the Import button's
+ * picker), then wait until every file's import finished well and the library counts `traces`.
+ */
+export async function importThroughUi(page: Page, files: string[], traces: number): Promise<void> {
+  await page.getByTestId('import-input').setInputFiles(files);
+  for (const f of files) {
+    await page.locator(`.import-item[data-import-file="${basename(f)}"] .import-icon.good`).waitFor({ timeout: 60_000 });
+  }
+  await page.waitForFunction(
+    (n) => document.querySelector('[data-testid=trace-count]')?.textContent?.trim().startsWith(`${n} trace`),
+    traces,
+    { timeout: 30_000 },
+  );
+}
