@@ -93,6 +93,7 @@ export function createBackend(opts: BackendOptions): Backend {
       return { summary, meta, spans: ws.getSpanSummaries(traceId), evaluations: ws.getRecordedEvaluations(traceId) };
     },
     getSpan: ({ traceId, spanId }) => ws.getSpan(traceId, spanId),
+    getRecordedEvaluations: ({ traceId }) => ws.getRecordedEvaluations(traceId),
     deleteTrace: async ({ traceId }) => {
       // Through the write queue: a delete issued while an import holds its transaction open on
       // the same connection would otherwise join (and roll back with) that import.

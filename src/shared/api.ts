@@ -43,6 +43,8 @@ export const ApiInputSchemas = {
   listTraces: TraceQuerySchema,
   getTrace: z.object({ traceId: id }).strict(),
   getSpan: z.object({ traceId: id, spanId: id }).strict(),
+  /** Scores / feedback / annotations / assessments recorded in the trace's file. */
+  getRecordedEvaluations: z.object({ traceId: id }).strict(),
   deleteTrace: z.object({ traceId: id }).strict(),
   listImports: z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
   /** Import files already on this machine (desktop file dialog / drop, CLI). */
@@ -108,6 +110,7 @@ export interface ApiOutputs extends TraceViewOutputs, CompareOutputs, LabelOutpu
   listTraces: { rows: TraceSummary[]; total: number };
   getTrace: TraceDetail | null;
   getSpan: Span | null;
+  getRecordedEvaluations: RecordedEvaluation[];
   deleteTrace: { deleted: boolean };
   listImports: ImportRecordDto[];
   importPaths: ImportOutcome[];

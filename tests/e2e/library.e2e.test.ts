@@ -44,7 +44,7 @@ async function gridRows(page: Page): Promise<string[][]> {
   );
 }
 
-const COL = { name: 0, format: 1, start: 2, duration: 3, status: 4, spans: 5, llm: 6, tools: 7, tokens: 8, cost: 9, source: 10 };
+const COL = { name: 0, format: 1, start: 2, duration: 3, status: 4, spans: 5, llm: 6, tools: 7, toolErrors: 8, evals: 9, tokens: 10, cost: 11, source: 12 };
 
 async function traceCount(page: Page): Promise<string> {
   return (await page.getByTestId('trace-count').textContent())?.trim() ?? '';
@@ -88,7 +88,7 @@ describe.skipIf(skip)('library view in Chromium (browser mode)', () => {
     await page.locator('.empty-state').getByText(endpoint).waitFor();
   });
 
-  it('imports a file through the file input and lists it with 18 spans and an error badge', async () => {
+  it('imports a file through the file input and lists it with 18 spans and its failed tool call', async () => {
     await page.getByTestId('import-input').setInputFiles(PHOENIX);
     const item = page.locator(`.import-item[data-import-file="${PHOENIX_NAME}"]`);
     await item.locator('.import-icon.good').waitFor({ timeout: 30_000 });
@@ -101,12 +101,13 @@ describe.skipIf(skip)('library view in Chromium (browser mode)', () => {
     expect(row[COL.spans]).toBe('18');
     expect(row[COL.llm]).toBe('9');
     // 8 tool calls, one of them failed
-    expect(row[COL.tools]).toMatch(/^8\s*✕1$/);
+    expect(row[COL.tools]).toBe('8');
+    expect(row[COL.toolErrors]).toBe('✕1');
     expect(row[COL.duration]).toBe('35.0s');
     expect(row[COL.source]).toBe(PHOENIX_NAME);
     expect(row[COL.format]).toBe('openinference');
-    expect(row[COL.status]).toMatch(/^error/);
-    await page.locator('.trace-row .badge-error').first().waitFor();
+    // The AGENT root s01 says OK: the failed tool call does not make a failed run.
+    expect(row[COL.status]).toBe('ok');
   });
 
   it('sorts by spans through the header (server-side) and filters by text', async () => {

@@ -94,6 +94,20 @@ export function LibraryFilters({ value, onChange, formats, textRef, onLeave }: P
         Has tool errors
       </label>
 
+      <label className="field" title="Scores, feedback and assessments recorded in the imported files">
+        <span className="field-label">Recorded evals</span>
+        <select
+          className="control small"
+          aria-label="Recorded evaluations"
+          value={value.recordedEval}
+          onChange={(e) => set('recordedEval', e.target.value as LibraryFilterState['recordedEval'])}
+        >
+          <option value="any">any</option>
+          <option value="fail">some fail</option>
+          <option value="pass">all pass</option>
+        </select>
+      </label>
+
       <FormatPicker formats={formats} value={value.formats} onChange={(f) => set('formats', f)} />
 
       {numberField('minDuration', 'Dur ≥', '1.5s', 'Minimum duration: 250ms, 1.5s, 2m, 1h (bare number = seconds)')}

@@ -130,6 +130,23 @@ export const COLUMNS: Column[] = [
       ),
   },
   {
+    id: 'evals',
+    label: 'Evals',
+    title: 'Evaluations recorded in the file (scores, feedback, assessments): pass / fail',
+    width: '70px',
+    align: 'right',
+    sort: 'evalFail',
+    firstDir: 'desc',
+    render: (t) =>
+      t.evalPass + t.evalFail === 0 ? (
+        <span className="dim">—</span>
+      ) : (
+        <span title={`${t.evalPass} pass, ${t.evalFail} fail`}>
+          <span className="eval-pass">✓{t.evalPass}</span> {t.evalFail > 0 ? <span className="tool-errors">✕{t.evalFail}</span> : <span className="dim">✕0</span>}
+        </span>
+      ),
+  },
+  {
     id: 'tokens',
     label: 'Tokens in / out',
     title: 'Input / output tokens',

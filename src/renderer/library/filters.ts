@@ -11,6 +11,8 @@ export interface LibraryFilterState {
   status: StatusFilter;
   /** Only traces where some tool call failed (independent of the run's outcome). */
   toolErrors: boolean;
+  /** Evaluations recorded in the file: 'any' (no filter), 'fail', 'pass'. */
+  recordedEval: 'any' | 'pass' | 'fail';
   formats: FormatId[];
   minDuration: string;
   minSpans: string;
@@ -32,6 +34,7 @@ export const EMPTY_FILTERS: LibraryFilterState = {
   text: '',
   status: 'any',
   toolErrors: false,
+  recordedEval: 'any',
   formats: [],
   minDuration: '',
   minSpans: '',
@@ -85,6 +88,7 @@ export function toTraceQuery(f: LibraryFilterState, s: SortState): TraceQuery {
   if (f.status === 'error') q.status = ['error'];
   else if (f.status === 'ok') q.status = ['ok', 'unset'];
   if (f.toolErrors) q.hasToolErrors = true;
+  if (f.recordedEval !== 'any') q.recordedEval = f.recordedEval;
   if (f.formats.length) q.formats = [...f.formats];
   const minDurationMs = parseDurationInput(f.minDuration);
   if (minDurationMs !== undefined) q.minDurationMs = minDurationMs;
@@ -106,6 +110,7 @@ export function activeFilterCount(f: LibraryFilterState): number {
   if (f.text.trim()) n++;
   if (f.status !== 'any') n++;
   if (f.toolErrors) n++;
+  if (f.recordedEval !== 'any') n++;
   if (f.formats.length) n++;
   for (const k of ['minDuration', 'minSpans', 'minTokens', 'minToolCalls'] as const) {
     if (f[k].trim()) n++;

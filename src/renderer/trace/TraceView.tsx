@@ -7,6 +7,7 @@ import { formatTimestamp } from '../util/format';
 import { KIND_LABELS } from './kinds';
 import { MetricsBar } from './MetricsBar';
 import { RootCausePanel } from './RootCausePanel';
+import { RecordedEvaluationsPanel } from './RecordedEvaluationsPanel';
 import { SpanTree } from './SpanTree';
 import { SpanDetail } from './detail/SpanDetail';
 import { FilterBar } from './filter/FilterBar';
@@ -548,6 +549,13 @@ export function TraceView({ traceId, data, model: m, initialSpanId, routeSpanId,
           </button>
         </div>
       </div>
+      <RecordedEvaluationsPanel
+        traceId={traceId}
+        onSelectSpan={(id) => {
+          const r = m.rowOf.get(id);
+          if (r !== undefined) select(r);
+        }}
+      />
       <div className="tv-toolbar">
         <FilterBar
           ref={filterInput}

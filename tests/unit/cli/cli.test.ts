@@ -103,6 +103,8 @@ describe('tracedeck CLI', { timeout: 90_000 }, () => {
       'traceId', 'name', 'format', 'sourceFile', 'service', 'version', 'status', 'startMs', 'endMs', 'durationMs',
       'spanCount', 'errorCount', 'llmCalls', 'toolCalls', 'toolErrors', 'inputTokens', 'outputTokens', 'costUsd',
       'importedAt',
+      'evalPass',
+      'evalFail',
     ]);
     const counts = out.traces.map((t) => t.spanCount as number);
     expect(counts).toEqual([...counts].sort((a, b) => b - a));
@@ -129,7 +131,7 @@ describe('tracedeck CLI', { timeout: 90_000 }, () => {
     };
     // Streamed output is byte-identical to one JSON.stringify(…, null, 2).
     expect(r.stdout).toBe(JSON.stringify(out, null, 2) + '\n');
-    expect(Object.keys(out)).toEqual(['summary', 'meta', 'spans']);
+    expect(Object.keys(out)).toEqual(['summary', 'meta', 'evaluations', 'spans']);
     expect(out.summary.traceId).toBe(LANGFUSE_TRACE);
     expect(out.spans.map((s) => s.spanId).sort()).toEqual([
       '1dc6768109615657',
