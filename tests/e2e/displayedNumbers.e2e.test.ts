@@ -74,6 +74,11 @@ describe.skipIf(skip)('displayed numbers agree across views (UI only)', () => {
       return cut;
     });
     expect(overflow).toBe(false);
+    // No numeric cell is cut with an ellipsis.
+    const cut = await page.$$eval('.trace-grid [role=row][data-trace-index] .num', (cs) =>
+      cs.filter((c) => (c as HTMLElement).scrollWidth > (c as HTMLElement).clientWidth).map((c) => `${c.className}: ${c.textContent}`),
+    );
+    expect(cut).toEqual([]);
     await screenshot(page, 'numbers-library');
   });
 

@@ -146,7 +146,8 @@ export const COLUMNS: Column[] = [
     id: 'cost',
     label: 'Cost',
     title: 'Recorded cost (USD)',
-    width: '70px',
+    // "$0.000323": three significant digits of a small cost.
+    width: '88px',
     align: 'right',
     sort: 'cost',
     firstDir: 'desc',
