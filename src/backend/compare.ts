@@ -3,7 +3,8 @@ import type { Workspace } from '../core/store/workspace';
 import { traceRowToSummary, type TraceRow } from '../core/store/rows';
 import { alignTrajectory, type TrajectoryResult } from '../core/trajectory/align';
 import { observedTrajectory } from '../core/trajectory/observed';
-import { ScenarioSchema, type Scenario } from '../core/trajectory/scenario';
+import { checkScenarioText, scenarioJsonSchema, ScenarioSchema, type Scenario } from '../core/trajectory/scenario';
+import { scenarioFromTrace } from '../core/trajectory/fromTrace';
 import {
   matchScenario,
   readTraceFacts,
@@ -15,8 +16,11 @@ import { diffRunVerdicts } from '../core/compare/runDiff';
 import type { VerdictDiff } from '../core/compare/verdictDiff';
 import { groupByVersion, traceKeys, type TraceKeys, type VersionGroupBy } from '../core/compare/versionGrouping';
 import { compareVersions, REGRESSION_RULES, summariseVersion, type VersionedTrace } from '../core/compare/versions';
+import { compareRepeatedRuns, OUTCOME_CRITERION, passRateRegression, type RunRecord } from '../core/compare/repeatedRuns';
+import { versionVerdictDiff } from '../core/compare/versionVerdictDiff';
 import type { RunVerdict, VerdictSource } from '../core/compare/verdictSource';
 import { sqliteVerdictSource } from '../core/compare/sqliteVerdictSource';
+import { combinedVerdictSource, recordedVerdictSource } from '../core/compare/recordedVerdicts';
 import type {
   ApiInput,
   CompareOutputs,
@@ -53,7 +57,8 @@ const TRAJECTORY_CACHE = 5000;
 
 export function compareHandlers(ws: Workspace, opts: CompareOptions = {}): CompareHandlers {
   const store = new ScenarioStore(ws.db, ws.readDb);
-  const verdicts = opts.verdicts ?? sqliteVerdictSource(ws.readDb);
+  // Tracedeck's judge runs, and next to them the evaluations recorded in the imported files.
+  const verdicts = opts.verdicts ?? combinedVerdictSource(sqliteVerdictSource(ws.readDb), recordedVerdictSource(ws.readDb));
   const trajectories = new Map<string, TrajectoryResult>();
 
   const scenarios = () => store.list();
@@ -87,7 +92,8 @@ export function compareHandlers(ws: Workspace, opts: CompareOptions = {}): Compa
       groupBy,
       stored.map((s) => s.scenario),
     );
-    return { stored, keys, ...groupByVersion(keys) };
+    const inputs = new Map(facts.map((f) => [f.traceId, f.inputText]));
+    return { stored, keys, inputs, ...groupByVersion(keys) };
   };
 
   /** Traces of one version as compareVersions wants them: trajectory and judge facts attached. */
@@ -211,6 +217,34 @@ export function compareHandlers(ws: Workspace, opts: CompareOptions = {}): Compa
     },
     deleteScenario: async ({ id }) => ({ deleted: await ws.exclusive(async () => store.delete(id)) }),
     loadScenarios: ({ paths }) => ws.exclusive(async () => store.loadPaths(paths)),
+    importScenarioFiles: ({ files }) => ws.exclusive(async () => store.importTexts(files)),
+    scenarioJsonSchema: () => scenarioJsonSchema(),
+    checkScenario: ({ text }) => {
+      const r = checkScenarioText(text);
+      return { issues: r.ok ? [] : r.issues };
+    },
+    saveScenarioText: async ({ text, previousId }) => {
+      const r = checkScenarioText(text);
+      if (!r.ok) return { scenario: null, issues: r.issues };
+      const prev = previousId ? store.get(previousId) : null;
+      if (r.scenario.id !== previousId && store.get(r.scenario.id))
+        return { scenario: null, issues: [{ path: 'id', message: `a scenario '${r.scenario.id}' exists already` }] };
+      await ws.exclusive(async () => store.replace(r.scenario, previousId ?? null, prev?.sourceFile ?? null));
+      return { scenario: scenarioInfo(store.get(r.scenario.id)!), issues: [] };
+    },
+    scenarioFromTrace: async ({ traceId, ...opts }) => {
+      const facts = readTraceFacts(ws.readDb, [traceId])[0];
+      if (!facts) throw new ApiError('not-found', `trace '${traceId}' not found`);
+      if (store.get(opts.id)) throw new ApiError('bad-input', `a scenario '${opts.id}' exists already`);
+      let s: Scenario;
+      try {
+        s = scenarioFromTrace(ws.getSpans(traceId), facts, opts);
+      } catch (e) {
+        throw new ApiError('bad-input', (e as Error).message);
+      }
+      await ws.exclusive(async () => store.save(s));
+      return scenarioInfo(store.get(s.id)!);
+    },
 
     getTrajectory: ({ traceId, scenarioId }) => {
       const all = scenarios();
@@ -271,14 +305,14 @@ export function compareHandlers(ws: Workspace, opts: CompareOptions = {}): Compa
       if (!ka) throw new ApiError('not-found', `no traces of version '${a}'`);
       if (!kb) throw new ApiError('not-found', `no traces of version '${b}'`);
       const pairOf = new Map([...ka, ...kb].map((k) => [k.traceId, k.pairKey]));
-      // Verdicts in trace start order, so the latest run of a task stands for it.
+      // Verdicts in trace start order: every run of a task counts, the first of each kind shows a flip.
       const order = (ks: TraceKeys[]) => {
         const rank = new Map(ks.map((k, i) => [k.traceId, i]));
         return verdicts.latestVerdicts(ks.map((k) => k.traceId)).sort((x, y) => rank.get(x.traceId)! - rank.get(y.traceId)!);
       };
       const va = order(ka);
       const vb = order(kb);
-      const { diff } = diffRunVerdicts(va, vb, { pairBy: 'pair', pairKeyOf: (id) => pairOf.get(id) ?? null });
+      const diff = versionVerdictDiff(va, vb, (id) => pairOf.get(id) ?? null);
       return diffView(started, { id: a, label: a }, { id: b, label: b }, 'pair', diff, { a: va.length, b: vb.length }, page);
     },
 
@@ -291,8 +325,8 @@ export function compareHandlers(ws: Workspace, opts: CompareOptions = {}): Compa
       return { groupBy, versions, ungrouped: ungrouped.length };
     },
 
-    compareVersions: ({ groupBy, a, b }) => {
-      const { stored, groups } = keyed(groupBy);
+    compareVersions: ({ groupBy, a, b, k }) => {
+      const { stored, groups, inputs } = keyed(groupBy);
       const ka = groups.get(a);
       const kb = groups.get(b);
       if (!ka) throw new ApiError('not-found', `no traces of version '${a}'`);
@@ -327,12 +361,16 @@ export function compareHandlers(ws: Workspace, opts: CompareOptions = {}): Compa
       });
       const keysA = new Set(ra.flatMap((r) => (r.pairKey ? [r.pairKey] : [])));
       const keysB = new Set(rb.flatMap((r) => (r.pairKey ? [r.pairKey] : [])));
+      const runs = (rows: typeof ra) => rows.flatMap((r) => (r.pairKey ? [runRecord(r, r.pairKey, inputs.get(r.trace.traceId) ?? '', latest)] : []));
+      const repeated = compareRepeatedRuns(runs(ra), runs(rb), { k });
+      const headline = passRateRegression(repeated);
       return {
         groupBy,
         a: summaryDto(a, ra),
         b: summaryDto(b, rb),
         pairs,
-        regressions: [...cmp.regressions, ...pairLevelRegressions(cmp.pairs, cmp.regressions)],
+        regressions: [...(headline ? [headline] : []), ...cmp.regressions, ...pairLevelRegressions(cmp.pairs, cmp.regressions)],
+        repeated,
         unpairedA: [...keysA].filter((k) => !keysB.has(k)).length,
         unpairedB: [...keysB].filter((k) => !keysA.has(k)).length,
       };
@@ -379,6 +417,42 @@ export function compareHandlers(ws: Workspace, opts: CompareOptions = {}): Compa
   };
 }
 
+/**
+ * One run as the repeated-runs comparison reads it. Outcome: no error span, and the trajectory
+ * satisfies its scenario when one matched; judges: their latest pass/fail (errors are unknown).
+ */
+function runRecord(
+  r: VersionedTrace & { trajectory: TrajectoryResult | null; scenarioId: string | null },
+  task: string,
+  input: string,
+  latest: Map<string, RunVerdict[]>,
+): RunRecord {
+  const t = r.trace;
+  const checks: Record<string, boolean> = { [OUTCOME_CRITERION]: t.status !== 'error' && (r.trajectory ? r.trajectory.metrics.correct : true) };
+  for (const v of latest.get(t.traceId) ?? []) if (v.status !== 'error') checks[v.judge] = v.status === 'pass';
+  return {
+    traceId: t.traceId,
+    name: t.name,
+    task,
+    taskLabel: r.scenarioId ?? taskInputLabel(input),
+    scenarioId: r.scenarioId,
+    startMs: t.startMs,
+    durationMs: t.durationMs,
+    tokens: t.inputTokens + t.outputTokens,
+    costUsd: t.costUsd,
+    toolCalls: t.toolCalls,
+    stepRatio: r.trajectory ? r.trajectory.metrics.stepRatio : null,
+    solveRate: r.trajectory ? r.trajectory.metrics.solveRate : null,
+    checks,
+  };
+}
+
+/** A task named by its input: the first 80 characters, whitespace collapsed. */
+function taskInputLabel(input: string): string {
+  const s = input.replace(/\s+/g, ' ').trim();
+  return s.length > 80 ? `${s.slice(0, 79)}…` : s || '(no input)';
+}
+
 function pairTrajectory(t: TrajectoryResult | null): PairTrajectory | null {
   if (!t) return null;
   const m = t.metrics;
@@ -411,6 +485,7 @@ export function scenarioInfo(s: StoredScenario): ScenarioInfo {
     expectations: sc.expectations ?? null,
     matchAttribute: sc.match.attribute,
     inputContains: sc.match.inputContains ?? null,
+    matchTag: sc.match.tag ?? null,
     idealSteps: sc.ideal.steps.length,
     idealToolCalls: sc.ideal.steps.reduce((n, st) => n + st.calls.length, 0),
     latencySeconds: sc.ideal.latencySeconds ?? null,

@@ -1,6 +1,6 @@
 import type { FormatId } from '../core/model/types';
 import { IMPORTERS } from '../core/formats/registry';
-import type { ImportRecord, Workspace } from '../core/store/workspace';
+import { WorkspaceBusyError, type ImportRecord, type Workspace } from '../core/store/workspace';
 import type { ApiInput, ApiMethod, ApiOutputs, ImportOutcome, ImportRecordDto } from '../shared/api';
 import { ApiError } from './apiError';
 import { ApiEventEmitter } from './events';
@@ -47,7 +47,7 @@ export interface Backend {
   importPaths(
     paths: readonly (string | ImportRequest)[],
     onProgress?: ImportProgressFn,
-    opts?: { format?: FormatId; force?: boolean },
+    opts?: { format?: FormatId; force?: boolean; keepBoth?: boolean },
   ): Promise<ImportOutcome[]>;
   /** Store one OTLP/HTTP export request body (already un-gzipped or not: both work). */
   ingestOtlp(body: Buffer, format: OtlpBodyFormat): Promise<OtlpIngestResult>;
@@ -55,6 +55,11 @@ export interface Backend {
   setOtlpEndpoint(url: string | null): void;
   /** Prepare the trace view of big traces now and persist it (the CLI after an import). */
   prepareTraceViews(traceIds: string[]): Promise<void>;
+  /**
+   * Release what the backend owns besides the workspace: judge runs are cancelled and recorded,
+   * the judge preview process stops. The owner closes the workspace afterwards.
+   */
+  close(): Promise<void>;
 }
 
 type Handlers = { [M in ApiMethod]: (input: ApiInput<M>) => ApiOutputs[M] | Promise<ApiOutputs[M]> };
@@ -68,12 +73,15 @@ export function createBackend(opts: BackendOptions): Backend {
   const importPaths: Backend['importPaths'] = (paths, onProgress, o = {}) =>
     runImports(
       ws,
-      paths.map((p) => (typeof p === 'string' ? { path: p, format: o.format, force: o.force } : { ...o, ...p })),
+      paths.map((p) =>
+        typeof p === 'string' ? { path: p, format: o.format, force: o.force, keepBoth: o.keepBoth } : { ...o, ...p },
+      ),
       events,
       onProgress,
     );
 
   const traceView = createTraceView(ws, events);
+  const { close: closeJudges, ...judgeMethods } = judgeHandlers(ws, events, { secrets: opts.secrets });
   const handlers: Handlers = {
     appInfo: () => ({ version, mode: opts.mode, workspacePath: ws.path, otlpEndpoint }),
     formats: () => IMPORTERS.map((i) => ({ id: i.id, label: i.label, extensions: [...i.extensions] })),
@@ -82,7 +90,7 @@ export function createBackend(opts: BackendOptions): Backend {
       const t = ws.getTrace(traceId);
       if (!t) return null;
       const { meta, ...summary } = t;
-      return { summary, meta, spans: ws.getSpanSummaries(traceId) };
+      return { summary, meta, spans: ws.getSpanSummaries(traceId), evaluations: ws.getRecordedEvaluations(traceId) };
     },
     getSpan: ({ traceId, spanId }) => ws.getSpan(traceId, spanId),
     deleteTrace: async ({ traceId }) => {
@@ -93,11 +101,12 @@ export function createBackend(opts: BackendOptions): Backend {
       return { deleted };
     },
     listImports: ({ limit }) => ws.listImports(limit ?? 100).map(importRecordToDto),
-    importPaths: ({ paths }) => importPaths(paths),
+    // Paths typed into an API call: errors must not reveal which paths exist (importFile).
+    importPaths: ({ paths }) => importPaths(paths.map((path) => ({ path, untrustedPath: true }))),
     ...traceView.handlers,
     ...compareHandlers(ws),
     ...labelHandlers(ws),
-    ...judgeHandlers(ws, events, { secrets: opts.secrets }),
+    ...judgeMethods,
   };
 
   const call = async <M extends ApiMethod>(method: M, rawInput: unknown): Promise<ApiOutputs[M]> => {
@@ -105,7 +114,7 @@ export function createBackend(opts: BackendOptions): Backend {
     try {
       return await (handlers[method] as (i: ApiInput<M>) => ApiOutputs[M] | Promise<ApiOutputs[M]>)(input);
     } catch (e) {
-      if (e instanceof ApiError) throw e;
+      if (e instanceof ApiError || e instanceof WorkspaceBusyError) throw e;
       throw new ApiError('failed', `${method} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   };
@@ -122,6 +131,7 @@ export function createBackend(opts: BackendOptions): Backend {
       otlpEndpoint = url;
     },
     prepareTraceViews: (ids) => traceView.prepare(ids),
+    close: () => closeJudges(),
   };
 }
 

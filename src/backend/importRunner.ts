@@ -11,6 +11,10 @@ export interface ImportRequest {
   displayName?: string;
   format?: FormatId;
   force?: boolean;
+  /** The path came from the API (see ImportOptions.untrustedPath). */
+  untrustedPath?: boolean;
+  /** Keep a stored trace that another file also holds (see ImportOptions.keepBoth). */
+  keepBoth?: boolean;
 }
 
 export interface ImportProgress {
@@ -20,6 +24,9 @@ export interface ImportProgress {
 }
 
 export type ImportProgressFn = (p: ImportProgress) => void;
+
+/** How long a file import waits for another process's write lock before failing. */
+const FILE_IMPORT_LOCK_WAIT_MS = 30 * 60_000;
 
 /** Progress events are for eyes, not bookkeeping: a few per second per file is plenty. */
 const PROGRESS_INTERVAL_MS = 100;
@@ -53,6 +60,10 @@ export async function runImports(
         format: req.format,
         force: req.force,
         displayName: req.displayName,
+        untrustedPath: req.untrustedPath,
+        keepBoth: req.keepBoth,
+        // The user waits on a progress bar: a file queues behind another process's import.
+        lockWaitMs: FILE_IMPORT_LOCK_WAIT_MS,
         onProgress: progress,
       });
       outcome = successOutcome(result);

@@ -9,10 +9,12 @@ import { renderTemplate, templateVariables, TEMPLATE_VARIABLES } from '../core/j
 import { runLlmJudge, type LlmRunContext } from '../core/judges/llmJudge';
 import { gateFailures, runJudges } from '../core/judges/runs';
 import { JudgeSandbox } from '../core/judges/sandbox/pool';
+import { bindKeyToBaseUrl, sameBaseUrl } from '../core/judges/keyBinding';
 import { apiKeyStatus, envSecretStore, type SecretStore } from '../core/judges/secrets';
 import { JudgeStore, type RunRecord } from '../core/judges/store';
 import { createTrace, decodeTraceWire } from '../core/judges/traceAccess';
 import { TraceLoader } from '../core/judges/traceWire';
+import { modelConfigProblem } from '../core/model/judges';
 import type { Workspace } from '../core/store/workspace';
 import type { ApiInput, JudgeOutputs, JudgePreview, JudgeRunView } from '../shared/api';
 import { ApiError } from './apiError';
@@ -27,7 +29,7 @@ import type { ApiEventEmitter } from './events';
 type JudgeMethod = keyof JudgeOutputs;
 export type JudgeHandlers = {
   [M in JudgeMethod]: (input: ApiInput<M>) => JudgeOutputs[M] | Promise<JudgeOutputs[M]>;
-};
+} & { close(): Promise<void> };
 
 export interface JudgeHandlerOptions {
   /** Where the LLM API key comes from (default: TRACEDECK_LLM_API_KEY). */
@@ -41,11 +43,13 @@ const MIME: Record<VerdictExportFormat, string> = { json: 'application/json', cs
 
 export function judgeHandlers(ws: Workspace, events: ApiEventEmitter, opts: JudgeHandlerOptions = {}): JudgeHandlers {
   const store = new JudgeStore(ws);
-  const secrets = opts.secrets ?? envSecretStore();
+  const secrets = bindKeyToBaseUrl(opts.secrets ?? envSecretStore());
   const active = new Map<number, AbortController>();
   const loader = new TraceLoader(ws);
   // Runs left 'running' by a previous process are over.
-  void ws.exclusive(async () => store.markStaleRuns());
+  // A courtesy: when another process holds the write lock (or the workspace is read-only), skip
+  // it rather than wait — a waiting timer would keep a short CLI command from exiting.
+  void ws.exclusive(async () => store.markStaleRuns(), { what: 'marking stale judge runs', lockWaitMs: 0 }).catch(() => undefined);
 
   const view = (run: RunRecord): JudgeRunView => ({ ...run, gateFailures: gateFailures(store, run), active: active.has(run.id) });
   const write = <T>(fn: () => T): Promise<T> => ws.exclusive(async () => fn());
@@ -157,6 +161,10 @@ export function judgeHandlers(ws: Workspace, events: ApiEventEmitter, opts: Judg
       const message = e.message.replace(/^[^:]*: /, '');
       return { status: 'error', rationale: '', evidenceSpanIds: [], error: message, model: null, diagnostics: [], durationMs: 0, totalMs: performance.now() - t0 };
     }
+    const problem = modelConfigProblem(store.getLlmSettings(), !!secrets.getApiKey());
+    if (problem) {
+      return { status: 'error', rationale: '', evidenceSpanIds: [], error: problem, model: null, diagnostics: [], durationMs: 0, totalMs: performance.now() - t0 };
+    }
     const trace = createTrace(decodeTraceWire(traceText(traceId)));
     const ctx = llmContext();
     const out = kind === 'agentic' ? await runAgenticJudge(spec, trace, ctx) : await runLlmJudge(spec, trace, ctx);
@@ -176,7 +184,21 @@ export function judgeHandlers(ws: Workspace, events: ApiEventEmitter, opts: Judg
     return p;
   };
 
+  let closing = false;
+  const runsInFlight = new Set<Promise<unknown>>();
+  /** Shutdown: cancel runs, wait for them to record what they have, stop the preview worker. */
+  const close = async (): Promise<void> => {
+    closing = true;
+    for (const c of active.values()) c.abort();
+    await Promise.allSettled([...runsInFlight]);
+    const sb = sandbox;
+    sandbox = null;
+    if (sb) await sb.close();
+    texts.clear();
+  };
+
   return {
+    close,
     listJudges: () => store.listJudges(),
     getJudge: ({ id }) => store.getJudge(id),
     saveJudge: async ({ id, kind, source }) => {
@@ -201,7 +223,11 @@ export function judgeHandlers(ws: Workspace, events: ApiEventEmitter, opts: Judg
     exportJudgesDir: ({ dir, ids }) => {
       const all = store.listJudges();
       const chosen = ids ? all.filter((j) => ids.includes(j.id)) : all;
-      return { written: writeJudgesDir(dir, chosen) };
+      try {
+        return { written: writeJudgesDir(dir, chosen) };
+      } catch (e) {
+        return badInput(e);
+      }
     },
     judgeApiTypes: () => ({ moduleName: 'tracedeck/judge', dts: JUDGE_API_DTS }),
     previewJudge: ({ traceId, kind, source, timeoutMs }) =>
@@ -221,10 +247,13 @@ export function judgeHandlers(ws: Workspace, events: ApiEventEmitter, opts: Judg
         return j;
       });
       const needsModel = judges.some((j) => j.kind !== 'code');
+      const problem = needsModel ? modelConfigProblem(store.getLlmSettings(), !!secrets.getApiKey()) : null;
+      if (problem) throw new ApiError('bad-input', problem);
+      if (closing) throw new ApiError('failed', 'the workspace is closing');
       const controller = new AbortController();
       return new Promise<{ runId: number; total: number }>((resolve, reject) => {
         let started = false;
-        runJudges(ws, {
+        const done = runJudges(ws, {
           judges,
           selection,
           name,
@@ -247,6 +276,8 @@ export function judgeHandlers(ws: Workspace, events: ApiEventEmitter, opts: Judg
             if (!started) reject(e);
           },
         );
+        runsInFlight.add(done);
+        void done.finally(() => runsInFlight.delete(done)).catch(() => undefined);
       });
     },
     cancelJudgeRun: ({ runId }) => {
@@ -273,10 +304,12 @@ export function judgeHandlers(ws: Workspace, events: ApiEventEmitter, opts: Judg
       return { fileName: `judge-run-${runId}.${ext}`, mimeType: MIME[format], content: exportRun(store, runId, format) };
     },
     getLlmSettings: () => ({ settings: store.getLlmSettings(), apiKey: apiKeyStatus(secrets) }),
-    setLlmSettings: async ({ settings }) => ({
-      settings: await write(() => store.setLlmSettings(settings)),
-      apiKey: apiKeyStatus(secrets),
-    }),
+    setLlmSettings: async ({ settings }) => {
+      const before = store.getLlmSettings().baseUrl;
+      const saved = await write(() => store.setLlmSettings(settings));
+      if (!sameBaseUrl(before, saved.baseUrl)) secrets.baseUrlChanged();
+      return { settings: saved, apiKey: apiKeyStatus(secrets) };
+    },
     setLlmApiKey: ({ apiKey }) => {
       if (!secrets.writable || !secrets.setApiKey) {
         throw new ApiError('bad-input', 'the API key cannot be stored here: set the TRACEDECK_LLM_API_KEY environment variable');

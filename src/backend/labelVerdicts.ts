@@ -1,6 +1,17 @@
 import type { JudgeVerdictRow, JudgeVerdictStatus } from '../core/labels/report';
 import type { Workspace } from '../core/store/workspace';
 import type { AlignmentVerdictSource } from './labels';
+import { recordedAlignmentJudges, RECORDED_PREFIX } from '../core/compare/recordedVerdicts';
+
+/** Tracedeck's judges, then the evaluation names recorded in imported files (`recorded:<name>`). */
+export function workspaceAlignmentVerdicts(ws: Workspace): AlignmentVerdictSource {
+  const judges = workspaceJudgeVerdicts(ws);
+  const recorded = recordedAlignmentJudges(ws.readDb);
+  return {
+    listJudges: () => [...judges.listJudges(), ...recorded.listJudges()],
+    latestVerdicts: (id) => (id.startsWith(RECORDED_PREFIX) ? recorded.latestVerdicts(id) : judges.latestVerdicts(id)),
+  };
+}
 
 /**
  * The judges' latest verdicts for the alignment report, read from the judges' tables (migration 4,

@@ -5,7 +5,7 @@ import { traceDigest } from '../core/labels/traceDigest';
 import type { Workspace } from '../core/store/workspace';
 import type { AlignmentJudge, ApiInput, LabelItem, LabelOutputs, QueueSpec } from '../shared/api';
 import { ApiError } from './apiError';
-import { workspaceJudgeVerdicts } from './labelVerdicts';
+import { workspaceAlignmentVerdicts } from './labelVerdicts';
 
 /**
  * Handlers of labels, failure modes, the labelling queue and the alignment report
@@ -33,7 +33,7 @@ export interface LabelHandlerOptions {
 export function labelHandlers(ws: Workspace, opts: LabelHandlerOptions = {}): LabelHandlers {
   const reader = new LabelStore(ws.readDb);
   const writer = new LabelStore(ws.db);
-  const verdicts = opts.verdicts ?? workspaceJudgeVerdicts(ws);
+  const verdicts = opts.verdicts ?? workspaceAlignmentVerdicts(ws);
   const write = <T>(fn: () => T): Promise<T> => ws.exclusive(async () => fn());
 
   // The order is recomputed only when the set of traces changes (count and last import time),

@@ -10,6 +10,12 @@ export type OtlpBodyFormat = 'otlp-json' | 'otlp-proto';
 /** Name recorded as the source of live OTLP spans (imports list, trace "source file"). */
 export const OTLP_RECEIVER_SOURCE = 'otlp-receiver';
 
+/**
+ * How long a request waits for another process's write lock before the receiver answers 503 +
+ * Retry-After (the exporter then retries): well inside the exporters' 10 s default timeout.
+ */
+export const OTLP_LOCK_WAIT_MS = 2000;
+
 export interface OtlpIngestResult {
   traceIds: string[];
   spanCount: number;
@@ -37,7 +43,12 @@ export async function ingestOtlp(
       ? decodeOtlpJsonRequest(body, OTLP_RECEIVER_SOURCE)
       : decodeOtlpProtoRequest(body, OTLP_RECEIVER_SOURCE);
   if (countSpans(decoded) === 0) return { traceIds: [], spanCount: 0, warnings: [] };
-  const r = await importBuffer(ws, OTLP_RECEIVER_SOURCE, body, { mode: 'merge', format, force: true });
+  const r = await importBuffer(ws, OTLP_RECEIVER_SOURCE, body, {
+    mode: 'merge',
+    format,
+    force: true,
+    lockWaitMs: OTLP_LOCK_WAIT_MS,
+  });
   if (r.traceIds.length > 0) events.send({ type: 'traces-changed', traceIds: r.traceIds, reason: 'otlp' });
   return { traceIds: r.traceIds, spanCount: r.spanCount, warnings: r.warnings };
 }

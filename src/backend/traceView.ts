@@ -151,6 +151,20 @@ export function createTraceView(ws: Workspace, events?: ApiEventEmitter): TraceV
   // Opening a 100k-span trace right after importing it is the common path: prepare its columns,
   // analysis and text index while the user is still looking at the library.
   let warming = Promise.resolve();
+  /** Queues background work on a trace, one trace at a time, after `delayMs`. */
+  const warm = (traceId: string, delayMs: number, work: () => Promise<void> | void): void => {
+    warming = warming
+      .then(async () => {
+        // Unref'd: a CLI import must exit at once, not wait for this; it closes the workspace.
+        await new Promise((r) => setTimeout(r, delayMs).unref?.());
+        if (ws.db.open) await work();
+      })
+      .catch(() => undefined);
+  };
+  const warmTextIndex = async (traceId: string): Promise<void> => {
+    const e = ws.db.open ? entry(traceId) : null;
+    if (e) await textIndex.ensure(traceId, e.fingerprint);
+  };
   events?.subscribe((ev) => {
     if (ev.type !== 'traces-changed') return;
     for (const traceId of ev.traceIds) {
@@ -158,16 +172,11 @@ export function createTraceView(ws: Workspace, events?: ApiEventEmitter): TraceV
         cache.delete(traceId);
         continue;
       }
-      warming = warming
-        .then(async () => {
-          // Unref'd: a CLI import must exit at once, not wait for this; it closes the workspace.
-          await new Promise((r) => setTimeout(r, 300).unref?.());
-          if (!prepareOne(traceId)) return;
-          await new Promise((r) => setImmediate(r));
-          const e = ws.db.open ? entry(traceId) : null;
-          if (e) await textIndex.ensure(traceId, e.fingerprint);
-        })
-        .catch(() => undefined);
+      warm(traceId, 300, async () => {
+        if (!prepareOne(traceId)) return;
+        await new Promise((r) => setImmediate(r));
+        await warmTextIndex(traceId);
+      });
     }
   });
 
@@ -183,6 +192,12 @@ export function createTraceView(ws: Workspace, events?: ApiEventEmitter): TraceV
       if (!t || !e) return null;
       const { meta, ...summary } = t;
       const data: TraceViewData = { summary, meta, columns: columnsOf(traceId, e) };
+      // A big trace imported elsewhere (`tracedeck import`, another server) has no text index
+      // yet: build it in the background once the view is on screen, so the first search finds
+      // it ready instead of starting seconds of indexing after the user's last key.
+      if (data.columns.n >= WARM_MIN_SPANS && !textIndex.isReady(traceId, e.fingerprint)) {
+        warm(traceId, 1000, () => warmTextIndex(traceId));
+      }
       return data;
     },
 

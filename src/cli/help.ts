@@ -3,7 +3,7 @@
 export const MAIN_HELP = `tracedeck — import, list and inspect AI-agent traces (offline)
 
 Usage:
-  tracedeck import FILE... [--workspace PATH] [--format ID] [--force] [--json]
+  tracedeck import FILE... [--workspace PATH] [--format ID] [--force] [--keep-both] [--json]
   tracedeck ls [--workspace PATH] [--json] [--sort FIELD] [--dir asc|desc] [--limit N]
                [--offset N] [--text T] [--status S] [--format F]
   tracedeck show TRACE_ID [--workspace PATH] [--json]
@@ -12,6 +12,7 @@ Usage:
   tracedeck diff RUN_A RUN_B [--workspace PATH] [--json] [--pair-by auto|trace|pair]
                  [--judge ID] [--flips N] [--fail-on-regression]
   tracedeck trajectory TRACE_ID [--scenario FILE|DIR] [--workspace PATH] [--json]
+  tracedeck scenarios import FILE|DIR... | ls | show ID | rm ID...  [--workspace PATH] [--json]
   tracedeck labels export [--format json|csv] [--out FILE] [--workspace PATH]
   tracedeck labels import FILE... [--workspace PATH]
   tracedeck align --judge ID [--split train|dev|test|all] [--json] [--workspace PATH]
@@ -23,19 +24,25 @@ Usage:
 Workspace: --workspace, else $TRACEDECK_WORKSPACE, else
   ~/.local/share/tracedeck/workspace.tracedeck (or $XDG_DATA_HOME/tracedeck/…).
 
-Exit codes: 0 ok, 1 failed (e.g. a file did not import), 2 usage error, 3 trace not found.
+Exit codes: 0 ok, 1 failed (e.g. a file did not import), 2 usage error, 3 trace (or run,
+scenario) not found.
 Details and --json shapes: docs/cli.md
 `;
 
 export const COMMAND_HELP: Record<string, string> = {
-  import: `Usage: tracedeck import FILE... [--workspace PATH] [--format ID] [--force] [--json]
+  import: `Usage: tracedeck import FILE... [--workspace PATH] [--format ID] [--force] [--keep-both] [--json]
 
 Imports each file in its own transaction; a file that fails is reported (stderr, naming the
 file and the position) and the others still go in. Re-importing unchanged bytes is a no-op.
 
   --format ID   skip detection (ids: tracedeck formats)
   --force       import again even if these exact bytes were imported before
+  --keep-both   a trace id already stored from a different file: keep that trace and store
+                this file's copy as ID#2 (default: replace it, with a warning naming both files)
   --json        print the outcomes as JSON (docs/cli.md)
+
+Another process writing the workspace (the server, another import) makes this one wait, saying
+so on stderr; a damaged workspace is open read-only and the import fails naming it.
 
 Exit: 0 all imported, 1 any file failed, 2 usage error.
 `,
@@ -84,29 +91,55 @@ Exit: 0 ok, 1 TPR/TNR or θ cannot be computed (a class is missing, TPR + TNR �
 unlabelled; the report still prints), 2 usage error, 3 the judge has no verdicts here.
 `,
   diff: `Usage: tracedeck diff RUN_A RUN_B [--workspace PATH] [--json] [--pair-by auto|trace|pair]
-                      [--judge ID] [--flips N] [--fail-on-regression]
+                      [--judge ID] [--flips N] [--fail-on-regression] [--alpha P]
+       tracedeck diff --versions V1 V2 [--by attribute|version|tag|import] [--key K] [--k N]
+                      [--workspace PATH] [--json] [--fail-on-regression] [--alpha P]
 
 Diffs the verdicts of two judge runs: per judge the pass rates over the verdicts paired in both
 runs, the delta and McNemar's exact p-value, and the flips (pass→fail, fail→pass, new-error,
 error-fixed) with the rationale before and after.
 
+With --versions, compares agent version V2 against V1 over every run of every task (a task =
+its scenario, else its normalised first user input): per criterion (all, run outcome, each
+judge) the mean per-task pass rate, Δ with a 95% bootstrap interval, the paired permutation
+test's p (McNemar exact when every task ran once a side), pass@k / pass^k, flaky tasks; then
+each task, and the tasks only one version ran.
+
   --pair-by      trace: the same trace judged twice; pair: traces of the same scenario (or the
-                 same input), e.g. two agent versions; auto (default): trace if the runs share one
+                 same input); auto (default): trace if the runs share one
   --judge ID     list only this judge's flips
   --flips N      flips to list (default 50; with --json 10000)
-  --fail-on-regression   exit 1 when a judge's pass rate drops with p < 0.05 or verdicts newly error
+  --by, --key    how traces are grouped into versions (default: attribute gen_ai.agent.version)
+  --k N          k of pass@k / pass^k (default: the fewest runs a paired task has)
+  --fail-on-regression   exit 1 when a pass rate drops with p < alpha or verdicts newly error;
+                 the output ends with "gate: passed|failed — <reason>"
+  --alpha P      the gate's significance threshold (default 0.05)
 
-Exit: 0 ok, 1 regression (with --fail-on-regression), 2 usage error, 3 run not found.
+Exit: 0 ok, 1 regression (with --fail-on-regression), 2 usage error, 3 run or version not found.
 `,
   trajectory: `Usage: tracedeck trajectory TRACE_ID [--scenario FILE|DIR] [--workspace PATH] [--json]
 
 Aligns the trace's tool calls with a scenario's ideal trajectory: FILE, a *.scenario.json; DIR,
-the one of its *.scenario.json files the trace matches (by id attribute or input); without
+the one of its *.scenario.json files the trace matches (by id attribute, tag or input); without
 --scenario, the workspace scenario the trace matches. Files are read, the workspace is unchanged.
 Prints each call as matched / missing / extra / out-of-order / could-be-parallel and the metrics:
 correctness, step ratio, tool-call ratio, latency ratio, solve rate.
 
 Exit: 0 ok, 1 no scenario / bad scenario file, 2 usage error, 3 trace not found.
+`,
+  scenarios: `Usage: tracedeck scenarios import FILE|DIR... [--json] [--workspace PATH]
+       tracedeck scenarios ls [--json] [--workspace PATH]
+       tracedeck scenarios show ID [--workspace PATH]
+       tracedeck scenarios rm ID... [--json] [--workspace PATH]
+
+The workspace's scenarios: tasks with their ideal trajectory, which \`tracedeck trajectory\`, the
+app's Trajectory page and the versions comparison use. import: *.scenario.json files, or folders
+holding them; every valid file is saved (an existing id is replaced), each invalid one is
+reported naming the file and the field. ls: id, name, ideal steps and calls, match mode and how
+the scenario attaches to traces (id attribute, then tag, then input). show: the stored scenario
+as scenario JSON. rm: delete.
+
+Exit: 0 ok, 1 a file did not import, 2 usage error, 3 scenario not found (show, rm).
 `,
   judge: `Usage: tracedeck judge run --judges DIR [--traces FILTER | --trace-id ID... ] [--sample N [--seed S]]
                            [--name RUN] [--json] [--junit FILE] [--concurrency N] [--no-cache]

@@ -39,6 +39,8 @@ export function traceSummaryJson(t: TraceSummary) {
     outputTokens: t.outputTokens,
     costUsd: t.costUsd,
     importedAt: t.importedAt,
+    evalPass: t.evalPass,
+    evalFail: t.evalFail,
   };
 }
 

@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { ApiError } from '../backend/apiError';
+import { terminalSafe } from './text';
 import { errorMessage } from '../core/util/errors';
 import { CliExit, EXIT, UsageError } from './exitCodes';
 import { COMMAND_HELP, MAIN_HELP } from './help';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   align: async () => (await import('./commands/alignCommand')).alignCommand,
   diff: async () => (await import('./commands/diffCommand')).diffCommand,
   trajectory: async () => (await import('./commands/trajectoryCommand')).trajectoryCommand,
+  scenarios: async () => (await import('./commands/scenariosCommand')).scenariosCommand,
   judge: async () => (await import('./commands/judgeCommand')).judgeCommand,
   runs: async () => (await import('./commands/runsCommand')).runsCommand,
 };
@@ -65,17 +67,30 @@ export async function main(argv: string[], io: Output = processOutput()): Promis
 
 // Run when executed (bin/tracedeck, `npm run tracedeck`), not when imported by tests.
 if (isEntryPoint()) {
+  let settled = false;
   // `tracedeck show --json ID | head`: a reader that leaves early is not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
+    if (e.code === 'EPIPE') {
+      settled = true;
+      process.exit(0);
+    }
     throw e;
+  });
+  // Until the command settles, the exit code says it did not: if the event loop ran dry while a
+  // command still waited (a bug, a lost worker), the process must not exit 0 (a CI gate would
+  // pass on nothing).
+  process.exitCode = EXIT.failed;
+  process.on('exit', () => {
+    if (!settled) process.stderr.write('tracedeck: stopped before the command finished (nothing left to wait for): failed\n');
   });
   main(process.argv.slice(2)).then(
     (code) => {
+      settled = true;
       process.exitCode = code;
     },
     (e: unknown) => {
-      process.stderr.write(`tracedeck: ${errorMessage(e)}\n`);
+      settled = true;
+      process.stderr.write(terminalSafe(`tracedeck: ${errorMessage(e)}\n`));
       process.exitCode = EXIT.failed;
     },
   );

@@ -1,3 +1,5 @@
+import { terminalSafe } from './text';
+
 /**
  * stdout/stderr writers that respect back-pressure: `show` of a 1M-span trace must stream
  * instead of piling megabytes into the pipe buffer, and output must be complete before exit.
@@ -7,17 +9,36 @@ export interface Output {
   err(text: string): void;
 }
 
+/**
+ * Everything goes through terminalSafe: trace content (names, attributes, errors) is untrusted
+ * and must not drive the user's terminal (clear the screen, set the title, reverse text).
+ */
 export function processOutput(): Output {
+  return streamOutput(process.stdout, process.stderr);
+}
+
+/**
+ * Writes to `stdout`, waiting for 'drain' when its buffer is full. Each wait adds a 'drain' and an
+ * 'error' listener and removes both when either fires: leaving the unused one behind piled up a
+ * listener per blocked write (MaxListenersExceededWarning on `show --json | cat`).
+ */
+export function streamOutput(stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Output {
   return {
     out: (text) =>
       new Promise((resolve, reject) => {
-        if (process.stdout.write(text)) resolve();
-        else {
-          process.stdout.once('drain', resolve);
-          process.stdout.once('error', reject);
-        }
+        if (stdout.write(terminalSafe(text))) return resolve();
+        const onDrain = () => {
+          stdout.removeListener('error', onError);
+          resolve();
+        };
+        const onError = (e: Error) => {
+          stdout.removeListener('drain', onDrain);
+          reject(e);
+        };
+        stdout.once('drain', onDrain);
+        stdout.once('error', onError);
       }),
-    err: (text) => void process.stderr.write(text),
+    err: (text) => void stderr.write(terminalSafe(text)),
   };
 }
 

@@ -110,8 +110,9 @@ app.on('will-quit', (event) => {
   void (async () => {
     unregisterIpc?.();
     await receiver?.close().catch(() => undefined);
+    await backend?.close().catch(() => undefined);
     // Let an import in flight finish its transaction before closing the database.
-    await workspace?.exclusive(async () => undefined).catch(() => undefined);
+    await workspace?.whenIdle().catch(() => undefined);
     workspace?.close();
     app.exit(0);
   })();

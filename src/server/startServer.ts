@@ -14,6 +14,7 @@ import { handleRpc } from './routes/rpc';
 import { handleStatic } from './routes/static';
 import { handleUpload, UPLOAD_LIMIT } from './routes/upload';
 import { setSecurityHeaders } from './securityHeaders';
+import { createSessionAuth, TOKEN_PARAM, UNAUTHORIZED_MESSAGE } from './sessionAuth';
 
 export interface ServerOptions {
   /** Open (and on close, close) this workspace with a browser-mode backend… */
@@ -36,10 +37,18 @@ export interface ServerOptions {
   sseKeepAliveMs?: number;
   /** Upload body limit in bytes (default 4 GiB). */
   uploadLimit?: number;
+  /** The secret /api callers must know (default: a fresh random one per server). */
+  secret?: string;
 }
 
 export interface RunningServer {
+  /** The bare origin, e.g. http://127.0.0.1:4318 (the API refuses requests without the secret). */
   url: string;
+  /** The address to open in a browser: `${url}/?token=SECRET`, exchanged for a session cookie. */
+  openUrl: string;
+  /** The per-server secret (see sessionAuth.ts): cookie `cookieName`, or `Authorization: Bearer`. */
+  secret: string;
+  cookieName: string;
   port: number;
   /** …/v1/traces, or null when the receiver is off. */
   otlpEndpoint: string | null;
@@ -66,6 +75,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   let port = 0;
   const guard = createRequestGuard(host, () => port);
+  const auth = createSessionAuth(() => port, opts.secret);
   const streams = new Set<() => void>();
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -77,6 +87,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     if ((isApi || path === OTLP_PATH) && !guard.originAllowed(req))
       return sendError(res, 403, 'bad-input', 'cross-origin requests are not allowed');
     if (isApi && opts.api === false) throw new HttpError(404, 'not-found', 'this server only receives OTLP traces');
+    // Every API and SSE call needs the secret; the OTLP receiver and the static UI bundle do not
+    // (the bundle is the same public code as the repository's build and holds no trace data).
+    if (isApi && !auth.authorized(req)) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="tracedeck"');
+      return sendError(res, 401, 'bad-input', UNAUTHORIZED_MESSAGE);
+    }
+    if (!isApi && path !== OTLP_PATH && url.searchParams.has(TOKEN_PARAM) && auth.exchangeToken(req, res, url)) return;
 
     if (path.startsWith(RPC_PATH)) return handleRpc(req, res, backend, path.slice(RPC_PATH.length));
     if (path === UPLOAD_PATH) return handleUpload(req, res, backend, url.searchParams, opts.uploadLimit ?? UPLOAD_LIMIT);
@@ -125,6 +142,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   let closed: Promise<void> | null = null;
   return {
     url,
+    openUrl: `${url}/?${TOKEN_PARAM}=${auth.secret}`,
+    secret: auth.secret,
+    cookieName: auth.cookieName(),
     port,
     otlpEndpoint,
     backend,
@@ -134,14 +154,21 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         for (const end of streams) end();
         streams.clear();
         await new Promise<void>((resolve) => {
-          server.close(() => resolve());
+          // Give requests in flight (an OTLP batch, an upload) a moment, then cut them. The timer
+          // is not unref'd: close() is awaited, so the process must live until it is done.
+          const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+          server.close(() => {
+            clearTimeout(cut);
+            resolve();
+          });
           server.closeIdleConnections();
-          // Give requests in flight (an OTLP batch, an upload) a moment, then cut them.
-          setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS).unref();
         });
+        // What the backend owns (judge runs, the preview process) stops with the server it
+        // was made for; a backend passed in belongs to its owner (the desktop app closes it).
+        if (!opts.backend) await backend.close();
         // Let the write queue drain (an import in flight) before closing the database.
         if (ownWorkspace) {
-          await ownWorkspace.exclusive(async () => undefined);
+          await ownWorkspace.whenIdle();
           ownWorkspace.close();
         }
         backend.setOtlpEndpoint(null);

@@ -7,7 +7,7 @@
  * below on the backend side of both transports: the renderer is untrusted.
  */
 import { z } from 'zod';
-import type { FormatId, ImportRecord, Span, SpanSummary, TraceMeta, TraceSummary } from '../core/model/types';
+import type { FormatId, ImportRecord, RecordedEvaluation, Span, SpanSummary, TraceMeta, TraceSummary } from '../core/model/types';
 import type { TraceQuery } from '../core/model/query';
 import { TraceQuerySchema } from './traceQuerySchema';
 import { TraceViewInputSchemas, type TraceViewOutputs } from './traceView';
@@ -15,7 +15,7 @@ import { CompareInputSchemas, type CompareOutputs } from './compare';
 import { LabelInputSchemas, type LabelOutputs } from './labels';
 import { JudgeInputSchemas, type JudgeApiEvent, type JudgeOutputs } from './judges';
 
-export type { FormatId, Span, SpanSummary, TraceMeta, TraceSummary, TraceQuery };
+export type { FormatId, RecordedEvaluation, Span, SpanSummary, TraceMeta, TraceSummary, TraceQuery };
 export type {
   SpanKind,
   SpanStatus,
@@ -78,6 +78,8 @@ export interface TraceDetail {
   summary: TraceSummary;
   meta: Omit<TraceMeta, 'traceId'>;
   spans: SpanSummary[];
+  /** Scores / feedback / annotations / assessments recorded in the trace's file. */
+  evaluations: RecordedEvaluation[];
 }
 
 export interface ImportOutcome {

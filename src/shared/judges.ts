@@ -19,7 +19,7 @@ import type {
 } from '../core/model/judges';
 
 export type * from '../core/model/judges';
-export { JUDGE_KINDS, VERDICT_STATUSES, JUDGE_RUN_STATUSES } from '../core/model/judges';
+export { JUDGE_KINDS, VERDICT_STATUSES, JUDGE_RUN_STATUSES, modelConfigProblem } from '../core/model/judges';
 
 const traceId = z.string().min(1).max(4096);
 const judgeId = z

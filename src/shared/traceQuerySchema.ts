@@ -21,6 +21,8 @@ export const TraceQuerySchema = z
     minTokens: finite.optional(),
     minToolCalls: finite.optional(),
     hasErrors: z.boolean().optional(),
+    hasToolErrors: z.boolean().optional(),
+    recordedEval: z.enum(['any', 'pass', 'fail']).optional(),
     sort: z.enum(TRACE_SORT_FIELDS).optional(),
     dir: z.enum(['asc', 'desc']).optional(),
     limit: z.number().int().min(1).max(5000).optional(),

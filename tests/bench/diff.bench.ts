@@ -41,8 +41,9 @@ export const diffBench: Bench = {
   name: 'diff',
   description: 'verdict diff of two 100k-verdict judge runs vs reading them and building the Maps only',
   async run(ctx: BenchContext): Promise<BenchOutcome> {
-    const n = Number(ctx.options.verdicts ?? 100_000);
-    const repeat = Number(ctx.options.repeat ?? 5);
+    const quick = ctx.options.quick === 'true';
+    const n = Number(ctx.options.verdicts ?? (quick ? 5_000 : 100_000));
+    const repeat = Number(ctx.options.repeat ?? (quick ? 1 : 5));
     const ws = Workspace.open(join(ctx.tmpDir, 'diff-bench.tracedeck'));
     try {
       ctx.log(`diff: writing 2 × ${n} verdicts …`);

@@ -40,7 +40,7 @@ export const importBench: Bench = {
   name: 'import',
   description: 'OTLP/JSON import vs read + JSON.parse (throughput, peak RSS)',
   async run(ctx: BenchContext): Promise<BenchOutcome> {
-    const sizes = (ctx.options.sizes ?? DEFAULT_SIZES.join(',')).split(',').filter(Boolean);
+    const sizes = (ctx.options.sizes ?? (ctx.options.quick === 'true' ? '10k' : DEFAULT_SIZES.join(','))).split(',').filter(Boolean);
     const rows: ImportBenchRow[] = [];
     for (const label of sizes) {
       const spans = parseSize(label);

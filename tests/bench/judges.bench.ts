@@ -156,10 +156,11 @@ export const judgesBench: Bench = {
   name: 'judges',
   description: 'code judge over 10k stored traces (isolated) and live re-run on a 10k-span trace',
   async run(ctx: BenchContext): Promise<BenchOutcome> {
-    const nTraces = Number(ctx.options.traces ?? 10_000);
+    const quick = ctx.options.quick === 'true';
+    const nTraces = Number(ctx.options.traces ?? (quick ? 500 : 10_000));
     const perTrace = Number(ctx.options['spans-per-trace'] ?? 20);
-    const liveSpans = Number(ctx.options['live-spans'] ?? 10_000);
-    const repeat = Number(ctx.options.repeat ?? 15);
+    const liveSpans = Number(ctx.options['live-spans'] ?? (quick ? 1_000 : 10_000));
+    const repeat = Number(ctx.options.repeat ?? (quick ? 3 : 15));
     let ok = true;
 
     const judgeSource = readFileSync(join(REPO_ROOT, 'judges/no-tool-errors.judge.ts'), 'utf8');

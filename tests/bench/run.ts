@@ -1,23 +1,31 @@
 /**
- * `npm run bench [-- --only=import --sizes=10k,100k --keep]`
+ * `npm run bench [-- --quick] [-- --only=peers,cli --sizes=10k,100k --keep]`
  *
  * Runs every bench module in BENCHES, prints each one's table (Tracedeck's figure next to its
- * baseline), and writes bench-results/latest.json (gitignored). A later bench (trace view
- * render, judges, diff) is a module implementing `Bench` (types.ts) added to the list below.
+ * baseline, measured in the same run), and writes bench-results/latest.json (gitignored) and
+ * this run's report, bench-results/report.md (commit, date, machine, load average before and
+ * after, medians with min–max; the one from the last full run is committed).
+ * `--quick` (or TRACEDECK_BENCH_QUICK=1) runs every bench on small inputs with one repetition:
+ * a smoke run that the benches still work, not figures to quote.
  * Exit code 1 when a bench reports a failed or wrong measurement.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { cpus, hostname, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { importBench } from './importBench';
 import { diffBench } from './diff.bench';
 import { traceViewBench } from './traceView.bench';
 import { judgesBench } from './judges.bench';
+import { concurrencyBench } from './concurrency.bench';
+import { peersBench } from './peers.bench';
+import { cliBench } from './cli.bench';
+import { loadAverage } from './procs';
 import { REPO_ROOT } from './spawnChild';
 import { renderBenchReportMarkdown, writeBenchReport } from './report';
 import type { Bench, BenchTable } from './types';
 
-const BENCHES: Bench[] = [importBench, diffBench, traceViewBench, judgesBench];
+const BENCHES: Bench[] = [cliBench, peersBench, importBench, traceViewBench, diffBench, judgesBench, concurrencyBench];
 
 function parseArgs(argv: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -40,6 +48,7 @@ function printTable(t: BenchTable): void {
 
 async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
+  if (process.env.TRACEDECK_BENCH_QUICK === '1') options.quick = 'true';
   const only = options.only?.split(',');
   const benches = BENCHES.filter((b) => !only || only.includes(b.name));
   if (benches.length === 0) {
@@ -51,6 +60,15 @@ async function main(): Promise<number> {
     node: process.version,
     cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
     memoryGiB: Math.round(totalmem() / 2 ** 30),
+    host: hostname(),
+  };
+  const run = {
+    commit: gitDescribe(),
+    startedAt: new Date().toISOString(),
+    loadBefore: loadAverage(),
+    quick: options.quick === 'true',
+    benches: benches.map((b) => b.name),
+    argv: process.argv.slice(2).join(' '),
   };
   console.log(`Tracedeck benchmarks — Node ${machine.node}, ${machine.cpus}, ${machine.memoryGiB} GiB`);
 
@@ -63,6 +81,8 @@ async function main(): Promise<number> {
     previous = {};
   }
   const results: Record<string, unknown> = { ...(previous.results ?? {}) };
+  // This run's results alone make its report: figures from an older run never mix in.
+  const thisRun: Record<string, unknown> = {};
   let ok = true;
   try {
     for (const bench of benches) {
@@ -71,7 +91,7 @@ async function main(): Promise<number> {
       try {
         const outcome = await bench.run({ tmpDir, options, log: (m) => console.error(`  ${m}`) });
         for (const t of outcome.tables) printTable(t);
-        results[bench.name] = {
+        results[bench.name] = thisRun[bench.name] = {
           at: new Date().toISOString(),
           machine,
           ok: outcome.ok,
@@ -83,7 +103,7 @@ async function main(): Promise<number> {
       } catch (e) {
         ok = false;
         console.error(`bench ${bench.name} failed:`, e);
-        results[bench.name] = { at: new Date().toISOString(), machine, ok: false, error: String(e) };
+        results[bench.name] = thisRun[bench.name] = { at: new Date().toISOString(), machine, ok: false, error: String(e) };
       }
     }
   } finally {
@@ -93,10 +113,26 @@ async function main(): Promise<number> {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(outFile, `${JSON.stringify({ results }, null, 2)}\n`);
   console.log(`\nresults written to ${outFile}${ok ? '' : ' (with problems: see notes above)'}`);
-  // The combined report (every bench's figures vs baseline and target): report.json + report.md.
-  const report = writeBenchReport(outDir, results as Parameters<typeof writeBenchReport>[1]);
+  // This run's report (every bench's figures vs baseline and target): report.json + report.md.
+  const report = writeBenchReport(outDir, thisRun as Parameters<typeof writeBenchReport>[1], {
+    ...run,
+    finishedAt: new Date().toISOString(),
+    loadAfter: loadAverage(),
+  });
   console.log(`\n${renderBenchReportMarkdown(report)}report written to ${join(outDir, 'report.md')} and report.json`);
   return ok ? 0 : 1;
+}
+
+function gitDescribe(): string {
+  try {
+    const sha = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: REPO_ROOT, encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.trim() && !l.endsWith('bench-results/report.md')).length;
+    return dirty ? `${sha} + uncommitted changes` : sha;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
 }
 
 main().then(

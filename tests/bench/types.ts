@@ -1,3 +1,5 @@
+import type { Stat } from './stats';
+
 /**
  * What a benchmark module provides to tests/bench/run.ts. Each bench measures Tracedeck and a
  * baseline under the same conditions and reports both side by side (import vs JSON.parse; later:
@@ -49,6 +51,10 @@ export interface BenchFigure {
   /** What the issue asks for: `ours` (or the ours÷baseline ratio) compared with `value`. */
   target?: { on: 'ours' | 'ratio'; op: '<' | '<=' | '>' | '>='; value: number };
   note?: string;
+  /** `ours` as median (min–max) over the repetitions, when it is one. */
+  stat?: Stat;
+  /** `baseline` as median (min–max) over the repetitions, when it is one. */
+  baselineStat?: Stat;
 }
 
 export interface Bench {

@@ -23,13 +23,13 @@ import { startTestServer, type TestServer } from './support/server';
  * real server. Data: two "agent versions" of the real Phoenix agent turn (see
  * tests/helpers/phoenixVariants.ts) — v2.0 skips the failed add_spans_to_dataset call and the
  * look-up after it but burns three times the tokens — plus a second task (same turn, another
- * input) in both versions, the example scenario, and two judge runs written through the judges
- * store, one per version.
+ * input) in both versions, the example scenario (imported through the app's file input), and
+ * two judge runs written through the judges store, one per version.
  */
 const skip = !chromiumAvailable();
 if (skip) console.warn(`[e2e] compare tests skipped: no Chromium at ${CHROMIUM}`);
 
-const SCENARIOS = resolve(REPO, 'scenarios');
+const SCENARIO_FILE = resolve(REPO, 'scenarios/phoenix-save-trace-to-dataset.scenario.json');
 const OTHER_INPUT = 'Please put this trace in the golden_examples dataset';
 const DROP_V2 = ['s10', 's11', 's12', 's13'];
 
@@ -63,7 +63,6 @@ describe.skipIf(skip)('compare views in Chromium (browser mode)', () => {
     ];
     const out = await b.importPaths(files);
     expect(out.every((o) => o.ok)).toBe(true);
-    expect((await b.call('loadScenarios', { paths: [SCENARIOS] })).loaded.map((l) => l.id)).toEqual(['save-trace-to-dataset']);
 
     // Two judge runs, one per version, as the judge runner stores them.
     const ws = b.workspace;
@@ -102,6 +101,12 @@ describe.skipIf(skip)('compare views in Chromium (browser mode)', () => {
     browser = await launchChromium();
     ({ page, problems } = await openPage(browser, srv.url));
     await page.goto(`${srv.url}/`);
+    // The example scenario comes in the way a user brings it: the app's own file input.
+    await page.getByTestId('import-input').setInputFiles(SCENARIO_FILE);
+    const item = page.locator('.import-item[data-import-file="phoenix-save-trace-to-dataset.scenario.json"]');
+    await item.locator('.import-icon.good').waitFor({ timeout: 30_000 });
+    await expect(item.textContent()).resolves.toContain('save-trace-to-dataset');
+    await page.getByRole('button', { name: 'Close imports panel' }).click();
   });
 
   afterAll(async () => {

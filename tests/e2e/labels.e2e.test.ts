@@ -56,7 +56,7 @@ if (skip) console.warn(`[e2e] labels tests skipped: no Chromium at ${CHROMIUM}`)
 async function rpc<T>(srv: TestServer, method: string, input: unknown): Promise<T> {
   const res = await fetch(`${srv.url}/api/rpc/${method}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...srv.authHeaders },
     body: JSON.stringify(input),
   });
   const body = (await res.json()) as T & { error?: { message: string } };

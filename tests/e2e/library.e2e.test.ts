@@ -161,6 +161,7 @@ describe.skipIf(skip)('library view in Chromium (browser mode)', () => {
     // Verbatim: the same bytes uploaded directly get the same message from the backend.
     const res = await fetch(`${srv.url}/api/upload?name=${encodeURIComponent(BAD_NAME)}`, {
       method: 'POST',
+      headers: srv.authHeaders,
       body: readFileSync(bad),
     });
     const outcome = (await res.json()) as { ok: boolean; error?: string };

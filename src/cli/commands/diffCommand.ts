@@ -1,18 +1,24 @@
 import { ApiError } from '../../backend/apiError';
+import { DEFAULT_ALPHA, gateLine, regressionGate, type GateResult } from '../../core/compare/regressionGate';
+import { formatP } from '../../core/compare/repeatedRuns';
 import type { VerdictDiffView } from '../../shared/api';
+import { printVersions, versionsDiff } from './diffVersions';
 import { intOption, oneOf, parseCommandArgs } from '../args';
 import { CliExit, EXIT, UsageError } from '../exitCodes';
 import { toJson } from '../jsonShapes';
 import { withBackend } from '../openBackend';
 import { LineBuffer, type Output } from '../output';
-import { oneLine, table } from '../text';
+import { oneLine, pct, pp, table } from '../text';
 import { resolveWorkspacePath } from '../workspacePath';
 
-/** A judge's drop counts as a regression at this McNemar p-value (--fail-on-regression). */
-const ALPHA = 0.05;
 const TEXT_FLIPS = 50;
 const MAX_FLIPS = 10_000;
 
+/**
+ * `tracedeck diff RUN_A RUN_B`: two judge runs. `tracedeck diff --versions V1 V2`: two agent
+ * versions over every run of each task (diffVersions.ts). With --fail-on-regression both end
+ * with the gate line (regressionGate.ts) and exit 1 when it fails.
+ */
 export async function diffCommand(argv: string[], io: Output): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
     workspace: { type: 'string' },
@@ -21,46 +27,77 @@ export async function diffCommand(argv: string[], io: Output): Promise<number> {
     judge: { type: 'string' },
     flips: { type: 'string' },
     'fail-on-regression': { type: 'boolean' },
+    alpha: { type: 'string' },
+    versions: { type: 'boolean' },
+    by: { type: 'string' },
+    key: { type: 'string' },
+    k: { type: 'string' },
   });
-  if (positionals.length !== 2) throw new UsageError('diff needs two judge run ids: RUN_A RUN_B (see `tracedeck judge runs`)');
+  const alpha = alphaOption(values.alpha);
+  const gate = values['fail-on-regression'] ?? false;
+  if (values.versions) {
+    if (positionals.length !== 2) throw new UsageError('diff --versions needs two versions: V1 V2 (see the Versions view or `tracedeck ls`)');
+    const [a, b] = positionals as [string, string];
+    const by = oneOf('by', values.by, ['attribute', 'version', 'tag', 'import'] as const) ?? 'attribute';
+    const groupBy =
+      by === 'attribute'
+        ? { by, key: values.key || 'gen_ai.agent.version' }
+        : by === 'tag'
+          ? values.key
+            ? { by, key: values.key }
+            : { by }
+          : { by };
+    const k = intOption('k', values.k, 1, 10_000);
+    const v = await withBackend(resolveWorkspacePath(values.workspace), (be) => notFoundExits(() => versionsDiff(be, groupBy, a, b, k, alpha)));
+    if (values.json) await io.out(toJson({ ...v.comparison, verdictDiff: v.verdictDiff, gate: v.gate }) + '\n');
+    else await printVersions(v, gate, io);
+    return gate && !v.gate.passed ? EXIT.failed : EXIT.ok;
+  }
+  if (positionals.length !== 2) throw new UsageError('diff needs two judge run ids: RUN_A RUN_B (see `tracedeck judge runs`), or --versions V1 V2');
   const [runA, runB] = positionals as [string, string];
   const pairBy = oneOf('pair-by', values['pair-by'], ['auto', 'trace', 'pair'] as const);
   const limit = intOption('flips', values.flips, 0, MAX_FLIPS) ?? (values.json ? MAX_FLIPS : TEXT_FLIPS);
 
-  const d = await withBackend(resolveWorkspacePath(values.workspace), async (b) => {
-    try {
-      return await b.call('diffRuns', { runA, runB, pairBy, judge: values.judge, limit });
-    } catch (e) {
-      if (e instanceof ApiError && e.code === 'not-found') throw new CliExit(EXIT.notFound, e.message);
-      throw e;
-    }
-  });
+  const d = await withBackend(resolveWorkspacePath(values.workspace), (b) =>
+    notFoundExits(() => b.call('diffRuns', { runA, runB, pairBy, judge: values.judge, limit })),
+  );
 
-  const regressions = regressionsOf(d);
+  const g = runsGate(d, alpha);
   if (values.json) {
-    await io.out(toJson({ ...d, regressions }) + '\n');
+    await io.out(toJson({ ...d, regressions: g.failures, gate: g }) + '\n');
   } else {
-    await printDiff(d, regressions, io);
+    await printDiff(d, g, gate, io);
   }
-  return values['fail-on-regression'] && regressions.length ? EXIT.failed : EXIT.ok;
+  return gate && !g.passed ? EXIT.failed : EXIT.ok;
 }
 
-/** What --fail-on-regression fails on: a significant drop of a judge, or verdicts newly erroring. */
-function regressionsOf(d: VerdictDiffView): string[] {
-  const out: string[] = [];
-  for (const j of d.judges) {
-    if (j.delta !== null && j.delta < 0 && j.mcnemar.pValue < ALPHA)
-      out.push(`${j.judge}: pass rate ${pct(j.passRateA)} → ${pct(j.passRateB)} (p = ${pval(j.mcnemar.pValue)})`);
+export async function notFoundExits<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof ApiError && e.code === 'not-found') throw new CliExit(EXIT.notFound, e.message);
+    throw e;
   }
-  if (d.flipCounts['new-error'] > 0) out.push(`${d.flipCounts['new-error']} verdict(s) newly erroring`);
-  return out;
 }
 
-const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
-const pp = (x: number | null) => (x === null ? '-' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} pp`);
-const pval = (p: number) => (p < 0.001 ? p.toExponential(1) : p.toFixed(3));
+function alphaOption(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_ALPHA;
+  const x = Number(raw);
+  if (!Number.isFinite(x) || x <= 0 || x >= 1) throw new UsageError(`--alpha must be a number between 0 and 1 (got '${raw}')`);
+  return x;
+}
 
-async function printDiff(d: VerdictDiffView, regressions: string[], io: Output): Promise<void> {
+/** Runs: a judge whose pass rate dropped with McNemar p < alpha, or verdicts newly erroring. */
+function runsGate(d: VerdictDiffView, alpha: number): GateResult {
+  return regressionGate(
+    d.judges.map((j) => ({ name: j.judge, passRateA: j.passRateA, passRateB: j.passRateB, delta: j.delta, pValue: j.mcnemar.pValue })),
+    d.flipCounts['new-error'],
+    alpha,
+  );
+}
+
+
+async function printDiff(d: VerdictDiffView, g: GateResult, withGate: boolean, io: Output): Promise<void> {
   const buf = new LineBuffer(io);
   await buf.line(`Verdict diff  ${oneLine(d.a.label, 80)}  →  ${oneLine(d.b.label, 80)}`);
   await buf.line(
@@ -73,7 +110,7 @@ async function printDiff(d: VerdictDiffView, regressions: string[], io: Output):
     pct(j.passRateA),
     pct(j.passRateB),
     pp(j.delta),
-    pval(j.mcnemar.pValue),
+    formatP(j.mcnemar.pValue),
     String(j.mcnemar.passToFail),
     String(j.mcnemar.failToPass),
     `${j.errorsA}/${j.errorsB}`,
@@ -102,10 +139,14 @@ async function printDiff(d: VerdictDiffView, regressions: string[], io: Output):
     await buf.line(`      before (${f.before.status}): ${oneLine(f.before.rationale || '-', 200)}`);
     await buf.line(`      after  (${f.after.status}): ${oneLine(f.after.rationale || '-', 200)}`);
   }
-  if (regressions.length) {
+  if (g.failures.length) {
     await buf.line('');
     await buf.line('Regressions:');
-    for (const r of regressions) await buf.line(`  ${r}`);
+    for (const r of g.failures) await buf.line(`  ${r}`);
+  }
+  if (withGate) {
+    await buf.line('');
+    await buf.line(gateLine(g));
   }
   await buf.flush();
 }

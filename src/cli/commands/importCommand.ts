@@ -14,6 +14,7 @@ export async function importCommand(argv: string[], io: Output): Promise<number>
     workspace: { type: 'string' },
     format: { type: 'string' },
     force: { type: 'boolean' },
+    'keep-both': { type: 'boolean' },
     json: { type: 'boolean' },
   });
   if (positionals.length === 0) throw new UsageError('import needs at least one FILE');
@@ -25,7 +26,7 @@ export async function importCommand(argv: string[], io: Output): Promise<number>
     const done = await b.importPaths(
       positionals.map((p) => resolve(p)),
       undefined,
-      { format, force: values.force },
+      { format, force: values.force, keepBoth: values['keep-both'] },
     );
     // The app prepares big traces in the background after an import; a CLI process exits at
     // once, so it does that work here, and opening a 100k-span trace later is fast.

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { writeFileSafely } from '../../core/util/safeWrite';
 import { resolve } from 'node:path';
 import { loadJudgesDir } from '../../core/judges/judgeFiles';
 import { runJudges, type RunResult } from '../../core/judges/runs';
@@ -6,7 +6,7 @@ import { envSecretStore } from '../../core/judges/secrets';
 import { JudgeStore } from '../../core/judges/store';
 import type { TraceSelection } from '../../core/judges/traceWire';
 import type { JudgeSpec } from '../../core/judges/types';
-import type { VerdictRecord } from '../../core/model/judges';
+import { modelConfigProblem, type VerdictRecord } from '../../core/model/judges';
 import type { TraceQuery } from '../../core/model/query';
 import { FORMAT_IDS, SPAN_STATUSES, type FormatId, type SpanStatus } from '../../core/model/types';
 import { intOption, parseCommandArgs } from '../args';
@@ -67,15 +67,27 @@ async function judgeRun(argv: string[], io: Output): Promise<number> {
   const { result, verdicts } = await withBackend(resolveWorkspacePath(values.workspace), async (b) => {
     const ws = b.workspace;
     const store = new JudgeStore(ws);
-    // The folder is the source of truth for this run; the workspace keeps a copy for the app.
-    await ws.exclusive(async () => {
-      for (const j of loaded) store.upsert(j);
-    });
     const needsModel = loaded.some((j) => j.kind !== 'code');
     const settings = store.getLlmSettings();
     if (values['base-url']) settings.baseUrl = values['base-url'];
     if (values.model) settings.model = values.model;
+    const apiKey = envSecretStore().getApiKey();
+    // Checked before anything runs: one clear line, not a failed request per trace and judge.
+    const problem = needsModel ? modelConfigProblem(settings, !!apiKey) : null;
+    if (problem) {
+      const which = loaded.filter((j) => j.kind !== 'code').map((j) => j.id);
+      throw new CliExit(EXIT.usage, `${problem} (needed by ${which.length === 1 ? 'judge' : 'judges'} ${which.join(', ')})`);
+    }
+    // The folder is the source of truth for this run; the workspace keeps a copy for the app.
+    await ws.exclusive(async () => {
+      for (const j of loaded) store.upsert(j);
+    });
     const progress = process.stderr.isTTY && !values.json ? progressPrinter() : undefined;
+    // Ctrl+C / SIGTERM (a CI job cancelled) ends the run as 'cancelled' and the gate says so.
+    const controller = new AbortController();
+    const stop = () => controller.abort();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
     let result: RunResult;
     try {
       result = await runJudges(ws, {
@@ -85,19 +97,57 @@ async function judgeRun(argv: string[], io: Output): Promise<number> {
         concurrency,
         useCache: !values['no-cache'],
         sandbox: timeoutMs ? { timeoutMs } : undefined,
-        llm: needsModel ? { settings, apiKey: envSecretStore().getApiKey() } : undefined,
+        llm: needsModel ? { settings, apiKey } : undefined,
         onProgress: progress,
+        signal: controller.signal,
       });
     } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
       if (progress) process.stderr.write('\r\x1b[K');
     }
     return { result, verdicts: [...store.iterateVerdicts(result.run.id)] };
   });
 
-  if (values.junit) writeFileSync(values.junit, junitXml(result.run, verdicts));
-  if (values.json) await io.out(toJson(runJson(result, verdicts)) + '\n');
-  else await printRun(result, verdicts, io);
-  return result.gateFailures.length ? EXIT.failed : EXIT.ok;
+  if (values.junit) writeFileSafely(values.junit, junitXml(result.run, verdicts));
+  const gate = gateOutcome(result, verdicts);
+  if (values.json) {
+    await io.out(toJson({ ...runJson(result, verdicts), gate }) + '\n');
+    // stdout stays one JSON document; the gate line goes where a person reading CI logs sees it.
+    io.err(gate.line + '\n');
+  } else await printRun(result, verdicts, gate, io);
+  return gate.passed ? EXIT.ok : EXIT.failed;
+}
+
+export interface GateOutcome {
+  passed: boolean;
+  /** The last line of every judge run: `Gate passed: …` or `GATE FAILED: …`. */
+  line: string;
+}
+
+/**
+ * The CI gate passes only when the run finished, every selected trace has a verdict from every
+ * judge, and no gating judge failed or errored. Anything else fails it, saying why: an audit saw
+ * "Gate passed." after a run that failed with 0 of 1 verdicts.
+ */
+export function gateOutcome(result: RunResult, verdicts: readonly VerdictRecord[]): GateOutcome {
+  const r = result.run;
+  const have = new Set(verdicts.map((v) => `${v.judgeId}\u0000${v.traceId}`)).size;
+  const counts = `${have} of ${r.total} verdicts`;
+  if (r.status !== 'done') {
+    const why = r.status === 'failed' ? `the run failed${r.error ? `: ${oneLine(r.error, 200)}` : ''}` : `the run was ${r.status}`;
+    return { passed: false, line: `GATE FAILED: ${why} (${counts})` };
+  }
+  if (have < r.total || r.done < r.total) {
+    return { passed: false, line: `GATE FAILED: only ${counts}: not every trace was judged by every judge` };
+  }
+  if (result.gateFailures.length) {
+    return {
+      passed: false,
+      line: `GATE FAILED: ${result.gateFailures.map((g) => `${oneLine(g.name, 80)} (${g.failed} fail, ${g.errored} error)`).join(', ')}`,
+    };
+  }
+  return { passed: true, line: `Gate passed: ${counts}, no gating judge failed.` };
 }
 
 function loadJudgesOrExit(dir: string): JudgeSpec[] {
@@ -187,12 +237,16 @@ export function parseTraceFilter(raw: string): TraceQuery {
         if (v !== 'true' && v !== 'false') throw new UsageError(`--traces errors: 'true' or 'false', got '${v}'`);
         q.hasErrors = v === 'true';
         break;
+      case 'tool-errors':
+        if (v !== 'true' && v !== 'false') throw new UsageError(`--traces tool-errors: 'true' or 'false', got '${v}'`);
+        q.hasToolErrors = v === 'true';
+        break;
       case 'limit':
         q.limit = num(k, v);
         break;
       default:
         throw new UsageError(
-          `--traces: unknown key '${k}' (text, status, format, service, version, since, until, min-duration, max-duration, min-spans, max-spans, min-tokens, min-tool-calls, errors, limit)`,
+          `--traces: unknown key '${k}' (text, status, format, service, version, since, until, min-duration, max-duration, min-spans, max-spans, min-tokens, min-tool-calls, errors, tool-errors, limit)`,
         );
     }
   }
@@ -256,7 +310,7 @@ function runJson(result: RunResult, verdicts: VerdictRecord[]) {
 
 const SHOW_FAILURES = 20;
 
-async function printRun(result: RunResult, verdicts: VerdictRecord[], io: Output): Promise<void> {
+async function printRun(result: RunResult, verdicts: VerdictRecord[], gate: GateOutcome, io: Output): Promise<void> {
   const buf = new LineBuffer(io);
   const r = result.run;
   await buf.line(`Judge run #${r.id} "${oneLine(r.name, 80)}": ${r.status}, ${r.done}/${r.total} verdicts (${r.cached} cached)`);
@@ -277,11 +331,7 @@ async function printRun(result: RunResult, verdicts: VerdictRecord[], io: Output
     }
   }
   await buf.line('');
-  if (result.gateFailures.length) {
-    await buf.line(
-      `GATE FAILED: ${result.gateFailures.map((g) => `${g.name} (${g.failed} fail, ${g.errored} error)`).join(', ')}`,
-    );
-  } else await buf.line('Gate passed.');
+  await buf.line(gate.line);
   await buf.flush();
 }
 

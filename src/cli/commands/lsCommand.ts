@@ -1,8 +1,9 @@
-import { FORMAT_IDS, SPAN_STATUSES, TRACE_SORT_FIELDS, type TraceQuery } from '../../shared/api';
+import { FORMAT_IDS, SPAN_STATUSES } from '../../core/model/types';
+import { TRACE_SORT_FIELDS, type TraceQuery } from '../../core/model/query';
 import { intOption, listOption, oneOf, parseCommandArgs } from '../args';
 import { EXIT, UsageError } from '../exitCodes';
 import { toJson, traceSummaryJson } from '../jsonShapes';
-import { withBackend } from '../openBackend';
+import { withWorkspace } from '../openBackend';
 import type { Output } from '../output';
 import { formatDuration, formatTime, oneLine, table } from '../text';
 import { resolveWorkspacePath } from '../workspacePath';
@@ -20,12 +21,21 @@ export async function lsCommand(argv: string[], io: Output): Promise<number> {
     text: { type: 'string' },
     status: { type: 'string', multiple: true },
     format: { type: 'string', multiple: true },
+    failed: { type: 'boolean' },
+    'tool-errors': { type: 'boolean' },
+    evals: { type: 'string' },
   });
   if (positionals.length > 0)
     throw new UsageError(`ls takes no arguments (got '${positionals[0]}'); use --text to search`);
+  const status = listOption('status', values.status, SPAN_STATUSES);
+  if (values.failed && status && !status.includes('error'))
+    throw new UsageError(`--failed selects status error; it contradicts --status ${status.join(',')}`);
   const query: TraceQuery = {
     text: values.text,
-    status: listOption('status', values.status, SPAN_STATUSES),
+    // --failed: the run failed (trace status); --tool-errors: some tool call failed, whatever the outcome.
+    status: values.failed ? ['error'] : status,
+    hasToolErrors: values['tool-errors'] ? true : undefined,
+    recordedEval: oneOf('evals', values.evals, ['any', 'pass', 'fail'] as const),
     formats: listOption('format', values.format, FORMAT_IDS),
     sort: oneOf('sort', values.sort, TRACE_SORT_FIELDS),
     dir: oneOf('dir', values.dir, ['asc', 'desc'] as const),
@@ -34,9 +44,9 @@ export async function lsCommand(argv: string[], io: Output): Promise<number> {
   };
   for (const k of Object.keys(query) as (keyof TraceQuery)[]) if (query[k] === undefined) delete query[k];
 
-  const { rows, total } = await withBackend(resolveWorkspacePath(values.workspace), (b) =>
-    b.call('listTraces', query),
-  );
+  // Straight to the workspace (the backend's listTraces is this same call): every option was
+  // checked above, and `ls` starts without loading the API schemas and handlers.
+  const { rows, total } = await withWorkspace(resolveWorkspacePath(values.workspace), async (ws) => ws.listTraces(query));
   if (values.json) {
     await io.out(toJson({ total, traces: rows.map(traceSummaryJson) }) + '\n');
     return EXIT.ok;
@@ -46,19 +56,20 @@ export async function lsCommand(argv: string[], io: Output): Promise<number> {
     return EXIT.ok;
   }
   const lines = table(
-    ['TRACE ID', 'START', 'DURATION', 'SPANS', 'ERRORS', 'TOKENS', 'STATUS', 'FORMAT', 'NAME'],
+    ['TRACE ID', 'START', 'DURATION', 'SPANS', 'ERRORS', 'TOOL ERR', 'TOKENS', 'STATUS', 'FORMAT', 'NAME'],
     rows.map((t) => [
       t.traceId,
       formatTime(t.startMs),
       formatDuration(t.durationMs),
       String(t.spanCount),
       String(t.errorCount),
+      String(t.toolErrors),
       String(t.inputTokens + t.outputTokens),
       t.status,
       t.format,
       oneLine(t.name, 60),
     ]),
-    new Set([2, 3, 4, 5]),
+    new Set([2, 3, 4, 5, 6]),
   );
   lines.push(`${rows.length} of ${total} trace${total === 1 ? '' : 's'}`);
   await io.out(lines.join('\n') + '\n');

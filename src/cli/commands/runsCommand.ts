@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { writeFileSafely } from '../../core/util/safeWrite';
 import { ApiError } from '../../backend/apiError';
 import { intOption, oneOf, parseCommandArgs } from '../args';
 import { CliExit, EXIT, UsageError } from '../exitCodes';
@@ -90,7 +90,7 @@ async function runsExport(argv: string[], io: Output): Promise<number> {
       throw e;
     }
   });
-  if (values.out) writeFileSync(values.out, res.content);
+  if (values.out) writeFileSafely(values.out, res.content);
   else await io.out(res.content.endsWith('\n') ? res.content : res.content + '\n');
   return EXIT.ok;
 }

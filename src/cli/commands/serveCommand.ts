@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startServer } from '../../server/startServer';
+import { DEFAULT_STATIC_DIR, startServer } from '../../server/startServer';
 import { intOption, parseCommandArgs } from '../args';
 import { CliExit, EXIT, UsageError } from '../exitCodes';
 import type { Output } from '../output';
@@ -10,7 +9,8 @@ import { resolveWorkspacePath } from '../workspacePath';
 
 /** The OTLP/HTTP default port: exporters work with no endpoint configuration at all. */
 export const DEFAULT_PORT = 4318;
-const WEB_DIR = fileURLToPath(new URL('../../../out/web', import.meta.url));
+// One definition of where the web build lives (right from src/ under tsx and from the bundled out/cli).
+const WEB_DIR = DEFAULT_STATIC_DIR;
 
 export async function serveCommand(argv: string[], io: Output): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
@@ -39,7 +39,8 @@ export async function serveCommand(argv: string[], io: Output): Promise<number> 
     throw new CliExit(EXIT.failed, `cannot start the server: ${why}`);
   }
 
-  const lines = [`Tracedeck ${packageVersion()} serving ${workspacePath}`, `  UI:    ${server.url}/`];
+  // The UI address carries the server's secret: without it the API answers 401 (sessionAuth.ts).
+  const lines = [`Tracedeck ${packageVersion()} serving ${workspacePath}`, `  UI:    ${server.openUrl}`];
   if (server.otlpEndpoint)
     lines.push(
       `  OTLP:  ${server.otlpEndpoint}  (protobuf or JSON)`,
@@ -49,7 +50,7 @@ export async function serveCommand(argv: string[], io: Output): Promise<number> 
   if (!server.webUiBuilt)
     io.err(`note: ${join(WEB_DIR, 'index.html')} is missing: build the web UI with \`npm run build:web\`; the API and OTLP receiver work meanwhile.\n`);
   await io.out('Press Ctrl+C to stop.\n');
-  if (!values['no-open'] && server.webUiBuilt) openBrowser(`${server.url}/`);
+  if (!values['no-open'] && server.webUiBuilt) openBrowser(server.openUrl);
 
   await new Promise<void>((resolve) => {
     const stop = () => {
@@ -61,7 +62,13 @@ export async function serveCommand(argv: string[], io: Output): Promise<number> 
     process.on('SIGTERM', stop);
   });
   io.err('stopping…\n');
+  // A second Ctrl+C does not wait for the orderly close.
+  const force = () => process.exit(EXIT.failed);
+  process.once('SIGINT', force);
+  process.once('SIGTERM', force);
   await server.close();
+  process.off('SIGINT', force);
+  process.off('SIGTERM', force);
   return EXIT.ok;
 }
 

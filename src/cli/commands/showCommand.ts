@@ -28,6 +28,7 @@ export async function showCommand(argv: string[], io: Output): Promise<number> {
       await buf.line('{');
       await buf.line(`  "summary": ${indent(toJson(traceSummaryJson(summary)))},`);
       await buf.line(`  "meta": ${indent(toJson(traceMetaJson(meta)))},`);
+      await buf.line(`  "evaluations": ${indent(toJson(ws.getRecordedEvaluations(traceId)))},`);
       // Each span is written once the next one is known, so its comma can end its last line.
       let pending: string | null = null;
       for (const span of ws.iterateSpans(traceId)) {
@@ -57,6 +58,11 @@ export async function showCommand(argv: string[], io: Output): Promise<number> {
         `Tool calls ${summary.toolCalls} (${summary.toolErrors} failed)    Tokens ${summary.inputTokens}/${summary.outputTokens}` +
         (summary.costUsd !== null ? `    Cost ${formatCost(summary.costUsd)}` : ''),
     );
+    const evals = ws.getRecordedEvaluations(traceId);
+    for (const e of evals) {
+      const verdict = e.pass === null ? '-' : e.pass ? 'pass' : 'fail';
+      await buf.line(`Eval      ${oneLine(e.name, 60)} = ${oneLine(JSON.stringify(e.value) ?? 'null', 40)} (${verdict}, ${e.source})`);
+    }
     await buf.line('');
     for (const line of spanTreeLines(ws.getSpanSummaries(traceId))) await buf.line(line);
     await buf.flush();

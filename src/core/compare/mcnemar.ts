@@ -15,11 +15,17 @@ function logChoose(n: number, k: number, logFact: Float64Array): number {
   return logFact[n]! - logFact[k]! - logFact[n - k]!;
 }
 
+/** ln(i!) for i = 0..n: binomials of large counts in log space (also the paired runs test). */
+export function logFactorials(n: number): Float64Array {
+  const logFact = new Float64Array(n + 1);
+  for (let i = 2; i <= n; i++) logFact[i] = logFact[i - 1]! + Math.log(i);
+  return logFact;
+}
+
 export function mcnemarExact(passToFail: number, failToPass: number): McNemarResult {
   const n = passToFail + failToPass;
   if (n === 0) return { passToFail, failToPass, pValue: 1 };
-  const logFact = new Float64Array(n + 1);
-  for (let i = 2; i <= n; i++) logFact[i] = logFact[i - 1]! + Math.log(i);
+  const logFact = logFactorials(n);
   const k = Math.min(passToFail, failToPass);
   const log2n = n * Math.LN2;
   // sum_{i=0..k} C(n,i) / 2^n, accumulated with log-sum-exp to avoid underflow

@@ -9,7 +9,8 @@ export type PairBy = 'auto' | 'trace' | 'pair';
  * same judges). `auto` picks 'trace' when the runs share any trace.
  *
  * In pair mode a side may hold several traces of one task; the last one given (callers pass
- * verdicts in trace start order, so the latest run) stands for the task, as in compareVersions.
+ * verdicts in trace start order, so the latest run) stands for the task. Agent versions are
+ * diffed over every run instead (versionVerdictDiff.ts).
  */
 export function diffRunVerdicts(
   a: readonly RunVerdict[],

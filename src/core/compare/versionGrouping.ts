@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { Scenario } from '../trajectory/scenario';
-import { inputHash, lookupKey, matchScenario, type MatchedBy, type TraceFacts } from '../trajectory/scenarioStore';
+import { inputHash, lookupKey, matchScenario, tagSources, type MatchedBy, type TraceFacts } from '../trajectory/scenarioStore';
 
 /**
  * Which agent version a trace belongs to, and which task it ran (its pair key), so runs of the
@@ -49,10 +49,8 @@ export function versionKeyOf(f: TraceFacts, g: VersionGroupBy): string | null {
   }
 }
 
-/** Tags live in trace metadata (Langfuse, LangSmith, MLflow) or as OpenInference `tag.tags`. */
 function tagVersion(f: TraceFacts, key: string): string | null {
-  const sources = [f.metadata.tags, f.rootAttributes['tag.tags'], f.rootAttributes.tags];
-  for (const tags of sources) {
+  for (const tags of tagSources(f)) {
     if (Array.isArray(tags)) {
       for (const t of tags) {
         const s = scalar(t);

@@ -1,4 +1,4 @@
-import type { VersionSummary } from '../model/compare';
+import type { VersionRegression, VersionSummary } from '../model/compare';
 import type { TraceSummary } from '../model/types';
 import { percentile } from '../util/percentile';
 
@@ -32,7 +32,7 @@ export interface PairDelta {
 }
 
 export interface Regression {
-  metric: 'tokens' | 'cost' | 'latency' | 'tool-failures' | 'errors' | 'correctness' | 'judges';
+  metric: VersionRegression['metric'];
   message: string;
   /** pair keys where the regression shows trace by trace (for tokens/latency) */
   pairKeys: string[];
@@ -89,6 +89,8 @@ export const REGRESSION_RULES = {
   errorRateIncrease: 0.1,
   correctnessDrop: 0.1,
   judgeDrop: 0.1,
+  /** Drop of the mean per-task pass rate over repeated runs (all criteria), flagged with its p. */
+  passRateDrop: 0.1,
 };
 
 /**

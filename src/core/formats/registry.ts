@@ -10,6 +10,12 @@ import { mlflowImporter } from './mlflow/mlflow';
 import { inspectImporter } from './inspect/inspect';
 import { claudeCodeImporter } from './claudeCode/claudeCode';
 import { chromeTraceImporter } from './chromeTrace/chromeTrace';
+import { jaegerImporter } from './jaeger/jaeger';
+import { zipkinImporter } from './zipkin/zipkin';
+import { sweAgentImporter } from './sweAgent/sweAgent';
+import { geminiCliImporter } from './geminiCli/geminiCli';
+import { codexCliImporter } from './codexCli/codexCli';
+import { openHandsImporter } from './openhands/openhands';
 
 /** Every importer. Detection asks each one; the most confident wins, ties go to list order. */
 export const IMPORTERS: readonly FormatImporter[] = [
@@ -23,6 +29,12 @@ export const IMPORTERS: readonly FormatImporter[] = [
   inspectImporter,
   claudeCodeImporter,
   chromeTraceImporter,
+  jaegerImporter,
+  zipkinImporter,
+  sweAgentImporter,
+  geminiCliImporter,
+  codexCliImporter,
+  openHandsImporter,
 ];
 
 /** A sniff below this is a guess too weak to act on. */

@@ -40,4 +40,10 @@ export interface FormatImporter {
   sniff(name: string, head: Buffer): number;
   /** Parse and emit. Throw ImportError (with position) for input that cannot be read. */
   parse(source: ImportSource, sink: ImportSink): Promise<void>;
+  /**
+   * What the format is known by, to tell a user whose file was refused which importer came
+   * closest: `tokens` are keys and `type` values typical of the format, `requires` what the
+   * importer needs to accept a file (shape.ts).
+   */
+  signature?: { tokens: string[]; requires: string };
 }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { FormatId, SpanStatus, TraceMeta } from '../model/types';
+import { writeRecordedEvaluations } from './recordedEvaluations';
 import { repairTree, topologicalOrder } from './repair';
 
 interface Skeleton {
@@ -33,6 +34,13 @@ export interface FinaliseArgs {
   file: string;
   importId: number;
   warn: (message: string) => void;
+  /**
+   * Every stored span of the trace was written by this import and none was repaired yet (replace
+   * mode: the writer cleared the trace first). Then the tree parents still equal the source
+   * parents, so the spans are read from the covering spans_skeleton index instead of the table
+   * (whose rows carry the bodies), and there are no earlier repairs to undo.
+   */
+  fresh?: boolean;
 }
 
 /**
@@ -42,17 +50,26 @@ export interface FinaliseArgs {
 export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
   // Repairs are recomputed from the source parents every time (idempotent): in merge mode a
   // parent that arrives in a later OTLP request re-links its children.
-  stmt(db, 'DELETE FROM spans WHERE trace_id = ? AND seq = -1').run(a.traceId);
-  const rows = stmt(
-    db,
-    `SELECT span_id, parent_id, seq, name, kind, status, start_ms, end_ms, input_tokens, output_tokens, cost_usd
-       FROM spans WHERE trace_id = ? ORDER BY seq`,
+  if (!a.fresh) stmt(db, 'DELETE FROM spans WHERE trace_id = ? AND seq = -1').run(a.traceId);
+  const rows = (
+    a.fresh
+      ? stmt(
+          db,
+          `SELECT span_id, tree_parent_id AS parent_id, seq, name, kind, status, start_ms, end_ms, input_tokens, output_tokens, cost_usd
+             FROM spans INDEXED BY spans_skeleton WHERE trace_id = ? ORDER BY seq`,
+        )
+      : stmt(
+          db,
+          `SELECT span_id, parent_id, seq, name, kind, status, start_ms, end_ms, input_tokens, output_tokens, cost_usd
+             FROM spans WHERE trace_id = ? ORDER BY seq`,
+        )
   ).all(a.traceId) as Skeleton[];
   const existing = stmt(db, 'SELECT imported_at, meta FROM traces WHERE id = ?').get(a.traceId) as
     | { imported_at: number; meta: string }
     | undefined;
   if (rows.length === 0) {
     stmt(db, 'DELETE FROM traces WHERE id = ?').run(a.traceId);
+    stmt(db, 'DELETE FROM recorded_evaluations WHERE trace_id = ?').run(a.traceId);
     if (a.meta) a.warn(`trace ${a.traceId} has no spans: not stored`);
     return 0;
   }
@@ -62,12 +79,15 @@ export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
     parents: rows.map((r) => r.parent_id),
     starts: rows.map((r) => r.start_ms),
     ends: rows.map((r) => r.end_ms),
+    orphanParent: a.meta?.orphanParent,
   });
 
   // Rows are inserted with tree parent = source parent; only earlier repairs need undoing.
-  stmt(db, 'UPDATE spans SET tree_parent_id = parent_id WHERE trace_id = ? AND tree_parent_id IS NOT parent_id').run(
-    a.traceId,
-  );
+  if (!a.fresh) {
+    stmt(db, 'UPDATE spans SET tree_parent_id = parent_id WHERE trace_id = ? AND tree_parent_id IS NOT parent_id').run(
+      a.traceId,
+    );
+  }
   const setTreeParent = stmt(db, 'UPDATE spans SET tree_parent_id = ? WHERE trace_id = ? AND span_id = ?');
   for (const [i, parent] of repair.reparent) setTreeParent.run(parent, a.traceId, rows[i]!.span_id);
   for (const [i, old] of repair.cycleBroken) {
@@ -76,7 +96,11 @@ export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
   if (repair.missingParent.size > 0) {
     a.warn(
       `trace ${a.traceId}: ${repair.missingParent.size} span(s) name a parent that is not in the trace` +
-        (repair.syntheticRoot ? '; attached to a synthetic root' : '; shown as root'),
+        (repair.adoptedBy !== null
+          ? `; attached to the trace root ${repair.adoptedBy}`
+          : repair.syntheticRoot
+            ? '; attached to a synthetic root'
+            : '; shown as root'),
     );
   }
   if (repair.syntheticRoot) {
@@ -125,14 +149,32 @@ export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
   let inTok = 0;
   let outTok = 0;
   let cost: number | null = null;
-  let anyOk = false;
+  // The trace status is the run's outcome, not "some span failed": a failed tool call the agent
+  // recovered from is counted in errors / toolErrors, not here. An importer that knows the outcome
+  // (Inspect sample error, Claude Code API error …) states it in meta.status; otherwise the true
+  // roots decide (spans without a source parent; orphans only when there is no true root).
+  let rootErr = false;
+  let rootOk = false;
+  let orphanErr = false;
+  let orphanOk = false;
+  let trueRoots = 0;
   let rootName: string | null = null;
   for (let i = 0; i < n; i++) {
     const r = rows[i]!;
     start = Math.min(start, r.start_ms);
     end = Math.max(end, r.end_ms ?? r.start_ms);
     if (r.status === 'error') errors++;
-    if (r.status === 'ok') anyOk = true;
+    if (repair.parentIndex[i]! < 0) {
+      const isTrueRoot = !repair.missingParent.has(i) && !repair.cycleBroken.has(i);
+      if (isTrueRoot) {
+        trueRoots++;
+        if (r.status === 'error') rootErr = true;
+        if (r.status === 'ok') rootOk = true;
+      } else {
+        if (r.status === 'error') orphanErr = true;
+        if (r.status === 'ok') orphanOk = true;
+      }
+    }
     if (r.kind === 'llm' && !llmBelow[i]) llm++;
     if (r.kind === 'tool') {
       tools++;
@@ -145,14 +187,23 @@ export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
     }
     if (rootName === null && repair.parentIndex[i] === -1) rootName = r.name;
   }
-  const status: SpanStatus = errors > 0 ? 'error' : anyOk ? 'ok' : 'unset';
   // Merge-mode batches often carry no trace meta: keep what an earlier batch stored.
   const m: Partial<TraceMeta> | undefined = a.meta ?? (existing ? JSON.parse(existing.meta) : undefined);
+  const [anyErr, anyOk] = trueRoots > 0 ? [rootErr, rootOk] : [orphanErr, orphanOk];
+  const status: SpanStatus = m?.status ?? (anyErr ? 'error' : anyOk ? 'ok' : 'unset');
+  // A batch without meta (OTLP merge mode) keeps the evaluations an earlier batch stored.
+  if (a.meta) writeRecordedEvaluations(db, a.traceId, a.meta.evaluations ?? []);
+  const evals = stmt(
+    db,
+    'SELECT coalesce(sum(pass = 1), 0) AS p, coalesce(sum(pass = 0), 0) AS f FROM recorded_evaluations WHERE trace_id = ?',
+  ).get(a.traceId) as { p: number; f: number };
   const metaJson = JSON.stringify({
     name: m?.name,
     service: m?.service,
     version: m?.version,
     sessionId: m?.sessionId,
+    status: m?.status,
+    statusMessage: m?.statusMessage,
     input: m?.input,
     output: m?.output,
     metadata: m?.metadata ?? {},
@@ -161,8 +212,8 @@ export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
     db,
     `INSERT OR REPLACE INTO traces (id, name, format, source_file, import_id, service, version, session_id,
        start_ms, end_ms, duration_ms, status, span_count, error_count, llm_calls, tool_calls, tool_errors,
-       input_tokens, output_tokens, cost_usd, imported_at, meta)
-     VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+       input_tokens, output_tokens, cost_usd, imported_at, meta, eval_pass, eval_fail)
+     VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
   ).run(
     a.traceId,
     m?.name ?? rootName ?? rows[0]!.name,
@@ -186,6 +237,8 @@ export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
     cost,
     existing?.imported_at ?? Date.now(),
     metaJson,
+    evals.p,
+    evals.f,
   );
   return n;
 }

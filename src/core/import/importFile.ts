@@ -1,7 +1,9 @@
 import type { FormatId } from '../model/types';
 import type { FormatImporter, ImportSource } from '../formats/types';
-import { detectFormat, importerById } from '../formats/registry';
-import type { Workspace } from '../store/workspace';
+import { detectFormat, importerById, IMPORTERS, sniffAll } from '../formats/registry';
+import { refusalDetail } from '../formats/shape';
+import { clashWarning, openStaging, publishStaged, recordTouched, removeStaging, type TraceIdClash } from '../store/staging';
+import { WorkspaceReadOnlyError, type Workspace } from '../store/workspace';
 import { ImportError, errorMessage } from '../util/errors';
 import { bufferSource, fileSource, hashBuffer, hashFile, type ProgressFn } from './source';
 import { ImportWriter, type WriteMode } from './writer';
@@ -15,7 +17,19 @@ export interface ImportOptions {
   mode?: WriteMode;
   /** Name to record instead of the path (uploads keep the user's file name). */
   displayName?: string;
+  /** A stored trace with the same id from a different file is kept; this file's copy gets a new id. */
+  keepBoth?: boolean;
+  /** How long to wait for another process's write lock (default: the workspace's). */
+  lockWaitMs?: number;
+  /**
+   * The path came from an API caller, not the user's own command line or file dialog: a file
+   * that cannot be opened or is not a trace gets one message that does not tell whether the
+   * path exists, is readable or is a directory (the API must not be a file-system probe).
+   */
+  untrustedPath?: boolean;
 }
+
+export const OPAQUE_REJECTION = 'cannot import: no readable trace file at this path (missing, not readable, or not a trace format)';
 
 export interface ImportResult {
   source: string;
@@ -26,6 +40,8 @@ export interface ImportResult {
   warnings: string[];
   /** True when these exact bytes were imported before and their traces are still stored. */
   unchanged: boolean;
+  /** Stored traces another file also held: replaced, or kept beside this copy (keepBoth). */
+  clashes?: TraceIdClash[];
 }
 
 export async function importFile(ws: Workspace, path: string, opts: ImportOptions = {}): Promise<ImportResult> {
@@ -37,7 +53,8 @@ export async function importFile(ws: Workspace, path: string, opts: ImportOption
     hash = await hashFile(path);
   } catch (e) {
     // Unreadable file or corrupt gzip: still a failed attempt the import history should show.
-    throw recordRejected(ws, name, null, e instanceof ImportError ? e : new ImportError(name, errorMessage(e)));
+    const err = e instanceof ImportError ? e : new ImportError(name, errorMessage(e));
+    throw await recordRejected(ws, name, null, opts.untrustedPath ? new ImportError(name, OPAQUE_REJECTION) : err);
   }
   return runImport(ws, { ...source, name }, hash, opts);
 }
@@ -52,84 +69,181 @@ export async function importBuffer(
 }
 
 /** A file refused before anything was written: one 'failed' row in the import history. */
-function recordRejected(ws: Workspace, source: string, hash: string | null, err: ImportError): ImportError {
+async function recordRejected(ws: Workspace, source: string, hash: string | null, err: ImportError): Promise<ImportError> {
+  if (ws.damaged) return err; // read-only: the error itself is the record
   const now = Date.now();
-  ws.db
-    .prepare(
-      `INSERT INTO imports (source, content_hash, started_at, finished_at, status, error) VALUES (?, ?, ?, ?, 'failed', ?)`,
-    )
-    .run(source, hash, now, now, err.message);
+  await ws.exclusive(
+    async () =>
+      ws.db
+        .prepare(
+          `INSERT INTO imports (source, content_hash, started_at, finished_at, status, error) VALUES (?, ?, ?, ?, 'failed', ?)`,
+        )
+        .run(source, hash, now, now, err.message),
+    { what: `import of ${source}`, lockWaitMs: WAIT_FOR_RECORD_MS },
+  ).catch(() => undefined); // the history row is a courtesy; the error is what the user must see
   return err;
 }
+
+/** A history row for a refused file is not worth a long wait. */
+const WAIT_FOR_RECORD_MS = 2000;
 
 function pickImporter(source: ImportSource, format?: FormatId): FormatImporter {
   if (format) return importerById(format);
   const found = detectFormat(source.name, source.head);
   if (!found) {
     if (source.size === 0) throw new ImportError(source.name, 'file is empty');
-    throw new ImportError(
-      source.name,
-      'unknown trace format: not OTLP (JSON/protobuf), OpenInference/Phoenix, Langfuse, LangSmith, Inspect AI, ' +
-        'Claude Code, MLflow, OTel-JS spans or Chrome trace events',
-    );
+    const guess = sniffAll(source.name, source.head)[0];
+    throw new ImportError(source.name, refusalDetail(source.head, IMPORTERS, guess && guess.confidence > 0 ? guess.importer : undefined));
   }
   return found.importer;
 }
 
 /**
- * One file = one transaction. The import row is committed first as 'running' (so a crash leaves
- * a record), then every span goes in inside BEGIN … COMMIT; any error rolls back everything the
- * file wrote, and stored traces stay exactly as they were.
+ * One file = all or nothing, and never a long write lock:
+ * - replace mode (files): the import row is committed first as 'running' (so a crash leaves a
+ *   record); the file is parsed, repaired and aggregated into a private staging database with
+ *   no lock on the workspace; then one short transaction swaps its traces in (store/staging.ts).
+ *   Any error drops the staging file, and stored traces stay exactly as they were.
+ * - merge mode (live OTLP requests, small): parsed straight into one write transaction, since
+ *   merging needs the stored spans.
  */
 async function runImport(ws: Workspace, source: ImportSource, hash: string, opts: ImportOptions): Promise<ImportResult> {
-  return ws.exclusive(async () => {
-    const db = ws.db;
-    let importer: FormatImporter;
-    try {
-      importer = pickImporter(source, opts.format);
-    } catch (e) {
-      throw recordRejected(ws, source.name, hash, e instanceof ImportError ? e : new ImportError(source.name, errorMessage(e)));
+  if (ws.damaged) {
+    const readOnly = new WorkspaceReadOnlyError(ws.path, ws.damaged);
+    throw opts.mode === 'merge' ? readOnly : new ImportError(source.name, readOnly.message);
+  }
+  let importer: FormatImporter;
+  try {
+    importer = pickImporter(source, opts.format);
+  } catch (e) {
+    const err = e instanceof ImportError ? e : new ImportError(source.name, errorMessage(e));
+    throw await recordRejected(ws, source.name, hash, opts.untrustedPath ? new ImportError(source.name, OPAQUE_REJECTION) : err);
+  }
+  const what = `import of ${source.name}`;
+  if (opts.mode === 'merge') return mergeImport(ws, source, importer, opts, what);
+
+  if (!opts.force) {
+    const prev = ws.findCompletedImport(hash);
+    if (prev) {
+      // Same bytes, traces still stored: nothing to do, and nothing worth a history row.
+      return {
+        source: source.name,
+        format: importer.id,
+        importId: prev.id,
+        traceIds: ws.traceIdsOfImport(prev.id),
+        spanCount: prev.spanCount,
+        warnings: [],
+        unchanged: true,
+      };
     }
-    if (!opts.force && opts.mode !== 'merge') {
-      const prev = ws.findCompletedImport(hash);
-      if (prev) {
-        // Same bytes, traces still stored: nothing to do, and nothing worth a history row.
-        const ids = db.prepare('SELECT id FROM traces WHERE import_id = ?').all(prev.id) as { id: string }[];
-        return {
-          source: source.name,
-          format: importer.id,
-          importId: prev.id,
-          traceIds: ids.map((r) => r.id),
-          spanCount: prev.spanCount,
-          warnings: [],
-          unchanged: true,
-        };
-      }
-    }
-    // Committed before the transaction opens, so a crash mid-file still leaves a record.
-    const importId = Number(
-      db
-        .prepare(`INSERT INTO imports (source, content_hash, format, started_at, status) VALUES (?, ?, ?, ?, 'running')`)
-        .run(source.name, hash, importer.id, Date.now()).lastInsertRowid,
-    );
-    const fail = (err: ImportError) => {
-      db.prepare(`UPDATE imports SET status = 'failed', finished_at = ?, error = ? WHERE id = ?`).run(
-        Date.now(),
-        err.message,
-        importId,
-      );
-      return err;
-    };
-    const writer = new ImportWriter(db, source.name, importer.id, importId, opts.mode ?? 'replace');
-    db.exec('BEGIN IMMEDIATE');
+  }
+  // Committed before staging, so a crash mid-file still leaves a record.
+  const importId = await ws.exclusive(
+    async () =>
+      Number(
+        ws.db
+          .prepare(`INSERT INTO imports (source, content_hash, format, started_at, status) VALUES (?, ?, ?, ?, 'running')`)
+          .run(source.name, hash, importer.id, Date.now()).lastInsertRowid,
+      ),
+    { what, lockWaitMs: opts.lockWaitMs },
+  ).catch((e: unknown) => {
+    throw new ImportError(source.name, errorMessage(e));
+  });
+  const stagingPath = ws.stagingPath(importId);
+  let staging: ReturnType<typeof openStaging> | null = null;
+  try {
+    let writer: ImportWriter;
     try {
+      staging = openStaging(stagingPath);
+      writer = new ImportWriter(staging, source.name, importer.id, importId, 'replace');
+      staging.exec('BEGIN');
       await importer.parse(source, writer);
+      const traceIds = writer.finish();
+      if (traceIds.length === 0) throw new ImportError(source.name, `no spans found (read as ${importer.label})`);
+      recordTouched(staging, writer.touchedTraceIds());
+      staging.exec('COMMIT');
+    } catch (e) {
+      throw e instanceof ImportError
+        ? e
+        : new ImportError(source.name, `${importer.label} import failed: ${errorMessage(withStagingName(stagingPath, e))}`);
+    } finally {
+      staging?.close();
+      staging = null;
+    }
+    const published = await publishStaged(ws, {
+      stagingPath,
+      importId,
+      file: source.name,
+      keepBoth: opts.keepBoth ?? false,
+      spanCount: writer.spanCount,
+      warnings: () => [...writer.warnings],
+      what,
+      lockWaitMs: opts.lockWaitMs,
+    }).catch((e: unknown) => {
+      throw new ImportError(source.name, errorMessage(e));
+    });
+    const warnings = [...writer.warnings];
+    for (const c of published.clashes) warnings.push(clashWarning(source.name, c, opts.keepBoth ?? false));
+    return {
+      source: source.name,
+      format: importer.id,
+      importId,
+      traceIds: published.traceIds,
+      spanCount: writer.spanCount,
+      warnings,
+      unchanged: false,
+      clashes: published.clashes,
+    };
+  } catch (e) {
+    const err = e instanceof ImportError ? e : new ImportError(source.name, errorMessage(e));
+    await markFailed(ws, importId, err);
+    throw err;
+  } finally {
+    removeStaging(stagingPath);
+  }
+}
+
+async function markFailed(ws: Workspace, importId: number, err: ImportError): Promise<void> {
+  await ws
+    .exclusive(
+      async () =>
+        ws.db
+          .prepare(`UPDATE imports SET status = 'failed', finished_at = ?, error = ? WHERE id = ?`)
+          .run(Date.now(), err.message, importId),
+      { what: `import of ${err.file}`, lockWaitMs: WAIT_FOR_RECORD_MS },
+    )
+    // Not recorded now (the lock stayed busy): the row stays 'running', and the next open of the
+    // workspace marks it interrupted. The user sees this error either way.
+    .catch(() => undefined);
+}
+
+/** Live OTLP: the request's spans merge into stored traces inside one write transaction. */
+async function mergeImport(
+  ws: Workspace,
+  source: ImportSource,
+  importer: FormatImporter,
+  opts: ImportOptions,
+  what: string,
+): Promise<ImportResult> {
+  return ws.exclusive(
+    async () => {
+      const db = ws.db;
+      const importId = Number(
+        db
+          .prepare(`INSERT INTO imports (source, content_hash, format, started_at, status) VALUES (?, NULL, ?, ?, 'running')`)
+          .run(source.name, importer.id, Date.now()).lastInsertRowid,
+      );
+      const writer = new ImportWriter(db, source.name, importer.id, importId, 'merge');
+      try {
+        await importer.parse(source, writer);
+      } catch (e) {
+        throw e instanceof ImportError ? e : new ImportError(source.name, `${importer.label} import failed: ${errorMessage(e)}`);
+      }
       const traceIds = writer.finish();
       if (traceIds.length === 0) throw new ImportError(source.name, `no spans found (read as ${importer.label})`);
       db.prepare(
         `UPDATE imports SET status = 'ok', finished_at = ?, trace_count = ?, span_count = ?, warnings = ? WHERE id = ?`,
       ).run(Date.now(), traceIds.length, writer.spanCount, JSON.stringify(writer.warnings), importId);
-      db.exec('COMMIT');
       return {
         source: source.name,
         format: importer.id,
@@ -139,11 +253,15 @@ async function runImport(ws: Workspace, source: ImportSource, hash: string, opts
         warnings: writer.warnings,
         unchanged: false,
       };
-    } catch (e) {
-      if (db.inTransaction) db.exec('ROLLBACK');
-      throw fail(
-        e instanceof ImportError ? e : new ImportError(source.name, `${importer.label} import failed: ${errorMessage(e)}`),
-      );
-    }
-  });
+    },
+    { what, lockWaitMs: opts.lockWaitMs },
+  );
+}
+
+/** Errors of the staging file (e.g. disk full) name it and say it is a temporary copy. */
+function withStagingName(path: string, e: unknown): unknown {
+  const code = (e as { code?: string }).code ?? '';
+  if (!(e instanceof Error) || !code.startsWith('SQLITE_')) return e;
+  const full = code === 'SQLITE_FULL' ? ' (the disk is full: free space and import again)' : '';
+  return new Error(`${e.message}${full} while writing the import's staging copy ${path}`);
 }

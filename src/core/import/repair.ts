@@ -15,12 +15,19 @@ export interface RepairInput {
   parents: (string | null)[];
   starts: number[];
   ends: (number | null)[];
+  /**
+   * Span id that adopts spans whose parent is missing, when the source has one root that stands for
+   * the whole trace (a Langfuse trace object): orphans hang under it instead of a synthetic root.
+   */
+  orphanParent?: string;
 }
 
 export interface RepairResult {
   /** New parent per span index (only the ones that changed). */
   reparent: Map<number, string | null>;
   missingParent: Map<number, string>;
+  /** The span that adopted the spans with a missing parent (input.orphanParent), if it did. */
+  adoptedBy: string | null;
   cycleBroken: Map<number, string>;
   /** Set when a synthetic root must be added; its id and time range. */
   syntheticRoot: { id: string; startMs: number; endMs: number } | null;
@@ -38,6 +45,8 @@ export function repairTree(input: RepairInput): RepairResult {
   const parentIndex = new Int32Array(n);
   const missingParent = new Map<number, string>();
   const reparent = new Map<number, string | null>();
+  const adoptive = input.orphanParent === undefined ? undefined : index.get(input.orphanParent);
+  const adoptOk = adoptive !== undefined && !input.parents[adoptive];
   for (let i = 0; i < n; i++) {
     const p = input.parents[i];
     if (p === null || p === undefined || p === '') {
@@ -46,9 +55,14 @@ export function repairTree(input: RepairInput): RepairResult {
     }
     const pi = index.get(p);
     if (pi === undefined || pi === i) {
-      parentIndex[i] = -1;
       missingParent.set(i, p);
-      reparent.set(i, null);
+      if (adoptOk && adoptive !== i) {
+        parentIndex[i] = adoptive!;
+        reparent.set(i, input.ids[adoptive!]!);
+      } else {
+        parentIndex[i] = -1;
+        reparent.set(i, null);
+      }
     } else parentIndex[i] = pi;
   }
 
@@ -95,7 +109,8 @@ export function repairTree(input: RepairInput): RepairResult {
       }
     }
   }
-  return { reparent, missingParent, cycleBroken, syntheticRoot, parentIndex };
+  const adoptedBy = adoptOk && missingParent.size > 0 ? input.orphanParent! : null;
+  return { reparent, missingParent, adoptedBy, cycleBroken, syntheticRoot, parentIndex };
 }
 
 /**

@@ -158,6 +158,11 @@ export class ImportWriter implements ImportSink {
     return ids;
   }
 
+  /** Every trace id this import named (also those that ended up with no spans). */
+  touchedTraceIds(): Iterable<string> {
+    return this.seen.keys();
+  }
+
   /** Repairs and aggregates for every trace this import touched. Returns their ids. */
   finish(): string[] {
     if (this.droppedWarnings) this.warnings.push(`${this.file}: … and ${this.droppedWarnings} more warnings`);
@@ -170,6 +175,7 @@ export class ImportWriter implements ImportSink {
         file: this.file,
         importId: this.importId,
         warn: (m) => this.warn(m),
+        fresh: this.mode === 'replace',
       });
       if (spans > 0) traceIds.push(traceId);
     }

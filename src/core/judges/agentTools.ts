@@ -1,7 +1,7 @@
-import vm from 'node:vm';
 import type { ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { Span, Trace } from './traceApi';
 import { asText, clip } from './llm/render';
+import { TraceSearcher, type SearchField } from './traceSearch';
 
 /**
  * Tools an agentic judge gets over one trace. Every answer is JSON text with a size bound, so a
@@ -65,34 +65,109 @@ function fn(name: string, description: string, properties: Record<string, unknow
   };
 }
 
-/** Run one (non-final) tool. Bad arguments come back as an error object the model can read. */
-export function runAgentTool(trace: Trace, name: string, rawArgs: string): string {
-  let args: Record<string, unknown>;
-  try {
-    args = rawArgs ? (JSON.parse(rawArgs) as Record<string, unknown>) : {};
-    if (!args || typeof args !== 'object') throw new Error('arguments must be a JSON object');
-  } catch (e) {
-    return JSON.stringify({ error: `invalid arguments: ${(e as Error).message}` });
-  }
-  try {
-    switch (name) {
-      case 'get_trace_info':
-        return JSON.stringify(traceInfo(trace));
-      case 'get_root_span':
-        return JSON.stringify(rootSpan(trace));
-      case 'get_span':
-        return JSON.stringify(getSpan(trace, args));
-      case 'list_spans':
-        return JSON.stringify(listSpans(trace, args));
-      case 'search_trace':
-        return JSON.stringify(searchTrace(trace, args));
-      case 'get_timing_report':
-        return JSON.stringify(timingReport(trace));
-      default:
-        return JSON.stringify({ error: `unknown tool '${clip(name, 80)}'` });
+/** Tool calls run per model turn; the rest of a turn's calls are answered with an error. */
+export const MAX_TOOL_CALLS_PER_TURN = 10;
+/** Tool calls run per judge on one trace; past it every call is answered with an error. */
+export const MAX_TOOL_CALLS_PER_JUDGE = 60;
+/** Time one search may take, and all searches of one judge together. */
+export const SEARCH_TIMEOUT_MS = 1000;
+export const SEARCH_BUDGET_MS = 5000;
+
+/**
+ * The tools of one agentic judge on one trace. Tool calls are bounded per turn and per judge,
+ * and searches run off the main thread with a time budget (traceSearch.ts): the model's requests
+ * are steered by trace text, which is untrusted.
+ */
+export class AgentToolbox {
+  private calls = 0;
+  private searchMs = 0;
+  private searcher: TraceSearcher | null = null;
+
+  constructor(private readonly trace: Trace) {}
+
+  /** Answers for one turn's tool calls, in order (every call gets an answer, as the API requires). */
+  async runTurn(calls: readonly { name: string; arguments: string }[]): Promise<string[]> {
+    const out: string[] = [];
+    for (let i = 0; i < calls.length; i++) {
+      if (i >= MAX_TOOL_CALLS_PER_TURN) {
+        out.push(JSON.stringify({ error: `skipped: at most ${MAX_TOOL_CALLS_PER_TURN} tool calls are run per turn` }));
+      } else out.push(await this.run(calls[i]!.name, calls[i]!.arguments));
     }
-  } catch (e) {
-    return JSON.stringify({ error: (e as Error).message });
+    return out;
+  }
+
+  /** Run one (non-final) tool. Bad arguments come back as an error object the model can read. */
+  async run(name: string, rawArgs: string): Promise<string> {
+    if (++this.calls > MAX_TOOL_CALLS_PER_JUDGE) {
+      return JSON.stringify({ error: `tool call limit reached (${MAX_TOOL_CALLS_PER_JUDGE} per judge): submit your verdict now` });
+    }
+    let args: Record<string, unknown>;
+    try {
+      args = rawArgs ? (JSON.parse(rawArgs) as Record<string, unknown>) : {};
+      if (!args || typeof args !== 'object') throw new Error('arguments must be a JSON object');
+    } catch (e) {
+      return JSON.stringify({ error: `invalid arguments: ${(e as Error).message}` });
+    }
+    const trace = this.trace;
+    try {
+      switch (name) {
+        case 'get_trace_info':
+          return JSON.stringify(traceInfo(trace));
+        case 'get_root_span':
+          return JSON.stringify(rootSpan(trace));
+        case 'get_span':
+          return JSON.stringify(getSpan(trace, args));
+        case 'list_spans':
+          return JSON.stringify(listSpans(trace, args));
+        case 'search_trace':
+          return JSON.stringify(await this.search(args));
+        case 'get_timing_report':
+          return JSON.stringify(timingReport(trace));
+        default:
+          return JSON.stringify({ error: `unknown tool '${clip(name, 80)}'` });
+      }
+    } catch (e) {
+      return JSON.stringify({ error: (e as Error).message });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.searcher?.close();
+    this.searcher = null;
+  }
+
+  private async search(args: Record<string, unknown>) {
+    const pattern = String(args.pattern ?? '');
+    if (!pattern) return { error: 'pattern is empty' };
+    if (pattern.length > 500) return { error: 'pattern longer than 500 characters' };
+    const flags = args.case_insensitive ? 'i' : '';
+    try {
+      new RegExp(pattern, flags);
+    } catch (e) {
+      return { error: `invalid regular expression: ${(e as Error).message}` };
+    }
+    const left = SEARCH_BUDGET_MS - this.searchMs;
+    if (left <= 0) return { error: `search time budget used up (${SEARCH_BUDGET_MS} ms per judge): use list_spans and get_span` };
+    const max = Math.min(50, Math.max(1, Math.floor(Number(args.max_results ?? 20)) || 20));
+    this.searcher ??= new TraceSearcher(() => searchFields(this.trace));
+    const limit = Math.min(SEARCH_TIMEOUT_MS, left);
+    const t0 = performance.now();
+    const r = await this.searcher.search(pattern, flags, max, limit);
+    // A stopped search is charged its limit, so the budget counts whole stopped searches.
+    this.searchMs += !r.ok && r.timedOut ? limit : Math.min(limit, performance.now() - t0);
+    if (r.ok) return { pattern, matches: r.hits.length, hits: r.hits };
+    if (r.timedOut) return { error: `search stopped after ${limit} ms: simplify the pattern` };
+    return { error: r.error };
+  }
+}
+
+/** One tool call on its own toolbox (tests, one-off calls). */
+export async function runAgentTool(trace: Trace, name: string, rawArgs: string): Promise<string> {
+  const box = new AgentToolbox(trace);
+  try {
+    return await box.run(name, rawArgs);
+  } finally {
+    await box.close();
   }
 }
 
@@ -175,25 +250,11 @@ function listSpans(trace: Trace, args: Record<string, unknown>) {
   return { total: spans.length, offset, next_offset: offset + limit < spans.length ? offset + limit : null, spans: page.map(summary) };
 }
 
-const SEARCH_TIMEOUT_MS = 1000;
 const MAX_FIELD_CHARS = 50_000;
 
-/**
- * The pattern comes from the model: a catastrophic-backtracking regex must not hang the app, so
- * the search runs in a vm context with a timeout (V8 regexps are interruptible).
- */
-function searchTrace(trace: Trace, args: Record<string, unknown>) {
-  const pattern = String(args.pattern ?? '');
-  if (!pattern) return { error: 'pattern is empty' };
-  if (pattern.length > 500) return { error: 'pattern longer than 500 characters' };
-  const flags = args.case_insensitive ? 'i' : '';
-  try {
-    new RegExp(pattern, flags);
-  } catch (e) {
-    return { error: `invalid regular expression: ${(e as Error).message}` };
-  }
-  const max = Math.min(50, Math.max(1, Math.floor(Number(args.max_results ?? 20)) || 20));
-  const fields: [string, string, string][] = [];
+/** The text a search looks at: names, io, messages, tool arguments/results, attributes. */
+function searchFields(trace: Trace): SearchField[] {
+  const fields: SearchField[] = [];
   for (const s of trace.spans) {
     const add = (field: string, v: unknown) => {
       if (v === undefined || v === null || v === '') return;
@@ -210,28 +271,7 @@ function searchTrace(trace: Trace, args: Record<string, unknown>) {
     }
     for (const k of Object.keys(s.attributes)) add(`attribute:${k}`, s.attributes[k]);
   }
-  const code = `(() => {
-    const re = new RegExp(pattern, flags);
-    const hits = [];
-    for (const [spanId, field, text] of fields) {
-      const m = re.exec(text);
-      if (!m) continue;
-      const from = Math.max(0, m.index - 60);
-      hits.push({ spanId, field, snippet: (from > 0 ? '…' : '') + text.slice(from, from + 200) + (from + 200 < text.length ? '…' : '') });
-      if (hits.length >= max) break;
-    }
-    return JSON.stringify(hits);
-  })()`;
-  try {
-    const json = vm.runInNewContext(code, { pattern, flags, fields, max }, { timeout: SEARCH_TIMEOUT_MS }) as string;
-    const hits = JSON.parse(json) as unknown[];
-    return { pattern, matches: hits.length, hits };
-  } catch (e) {
-    if ((e as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
-      return { error: `search stopped after ${SEARCH_TIMEOUT_MS} ms: simplify the pattern` };
-    }
-    throw e;
-  }
+  return fields;
 }
 
 function timingReport(trace: Trace) {

@@ -1,5 +1,5 @@
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { AGENT_TOOLS, runAgentTool, SUBMIT_VERDICT } from './agentTools';
+import { AGENT_TOOLS, AgentToolbox, SUBMIT_VERDICT } from './agentTools';
 import { renderTemplate } from './llm/render';
 import { MalformedOutputError, parseVerdictText, verdictFromObject, type ParsedVerdict } from './llm/verdictJson';
 import { errorText, type LlmRunContext } from './llmJudge';
@@ -36,6 +36,7 @@ export async function runAgenticJudge(spec: JudgeSpec, trace: Trace, ctx: LlmRun
     usage,
   });
 
+  const tools = new AgentToolbox(trace);
   try {
     const task = renderTemplate(spec.template ?? '', trace, { maxTraceChars: 20_000 });
     const messages: ChatCompletionMessageParam[] = [
@@ -85,9 +86,13 @@ export async function runAgenticJudge(spec: JudgeSpec, trace: Trace, ctx: LlmRun
           continue;
         }
       }
+      // A verdict in the turn ends the judge; the other calls are answered in one bounded batch.
+      const submit = calls.find((c) => c.function.name === SUBMIT_VERDICT);
+      const others = calls.filter((c) => c.function.name !== SUBMIT_VERDICT);
+      const answers = await tools.runTurn(others.map((c) => ({ name: c.function.name, arguments: c.function.arguments })));
       for (const call of calls) {
         const name = call.function.name;
-        if (name === SUBMIT_VERDICT) {
+        if (call === submit) {
           let v: ParsedVerdict | null = null;
           try {
             v = verdictFromObject(JSON.parse(call.function.arguments || '{}'));
@@ -100,7 +105,10 @@ export async function runAgenticJudge(spec: JudgeSpec, trace: Trace, ctx: LlmRun
           transcript.push({ role: 'tool', toolCallId: call.id, name, content: err });
           continue;
         }
-        const result = runAgentTool(trace, name, call.function.arguments);
+        const result =
+          name === SUBMIT_VERDICT
+            ? JSON.stringify({ error: `${SUBMIT_VERDICT} may be called once per turn` })
+            : answers[others.indexOf(call)]!;
         messages.push({ role: 'tool', tool_call_id: call.id, content: result });
         transcript.push({
           role: 'tool',
@@ -113,6 +121,8 @@ export async function runAgenticJudge(spec: JudgeSpec, trace: Trace, ctx: LlmRun
     return finish({ status: 'error', error: `no verdict after ${maxIterations} iterations (iteration limit)` });
   } catch (e) {
     return finish({ status: 'error', error: errorText(e) });
+  } finally {
+    await tools.close();
   }
 
   function done(v: ParsedVerdict): VerdictOutcome {

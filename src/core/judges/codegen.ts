@@ -1,6 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import ts from 'typescript';
+import type TS from 'typescript';
+import { lazyModule } from '../util/lazyModule';
+
+/** Loaded on first use (see lazyModule). */
+const typescript = lazyModule<typeof TS>('typescript');
 
 /**
  * Builds the two artifacts derived from traceApi.ts / traceAccess.ts: the JS the code-judge
@@ -23,6 +27,7 @@ export interface JudgeApiArtifacts {
 }
 
 export function buildJudgeApiArtifacts(root: string): JudgeApiArtifacts {
+  const ts = typescript();
   const apiSrc = readFileSync(join(root, 'src/core/judges/traceApi.ts'), 'utf8');
   const accessSrc = readFileSync(join(root, 'src/core/judges/traceAccess.ts'), 'utf8');
 

@@ -1,4 +1,8 @@
-import ts from 'typescript';
+import type TS from 'typescript';
+import { lazyModule } from '../util/lazyModule';
+
+/** Loaded on first use (see lazyModule). */
+const typescript = lazyModule<typeof TS>('typescript');
 
 export interface JudgeDiagnostic {
   /** 1-based */
@@ -20,6 +24,7 @@ export interface CompiledSource {
  * would under tsx. Type-only imports of 'tracedeck/judge' vanish here.
  */
 export function compileJudgeSource(source: string, fileName = 'judge.ts'): CompiledSource {
+  const ts = typescript();
   const out = ts.transpileModule(source, {
     compilerOptions: {
       module: ts.ModuleKind.CommonJS,

@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { writeFileSafely } from '../util/safeWrite';
 import { join } from 'node:path';
-import ts from 'typescript';
+import type TS from 'typescript';
+import { lazyModule } from '../util/lazyModule';
+
+/** Loaded on first use (see lazyModule). */
+const typescript = lazyModule<typeof TS>('typescript');
 import { templateVariables, TEMPLATE_VARIABLES } from './llm/render';
 import { JUDGE_KINDS, type JudgeKind, type JudgeSpec } from './types';
 
@@ -83,6 +88,7 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim
 
 /** `export const meta = {…}` and/or the object literal passed to `export default defineJudge({…})`. */
 export function readCodeMeta(file: string, source: string): Record<string, unknown> {
+  const ts = typescript();
   const sf = ts.createSourceFile(file, source, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
   const meta: Record<string, unknown> = {};
   for (const st of sf.statements) {
@@ -104,14 +110,16 @@ export function readCodeMeta(file: string, source: string): Record<string, unkno
   return meta;
 }
 
-function unwrap(e: ts.Expression): ts.Expression {
+function unwrap(e: TS.Expression): TS.Expression {
+  const ts = typescript();
   while (ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isParenthesizedExpression(e) || ts.isTypeAssertionExpression(e)) {
     e = e.expression;
   }
   return e;
 }
 
-function literalObject(e: ts.Expression): Record<string, unknown> {
+function literalObject(e: TS.Expression): Record<string, unknown> {
+  const ts = typescript();
   e = unwrap(e);
   const out: Record<string, unknown> = {};
   if (!ts.isObjectLiteralExpression(e)) return out;
@@ -125,7 +133,8 @@ function literalObject(e: ts.Expression): Record<string, unknown> {
   return out;
 }
 
-function literalValue(e: ts.Expression): unknown {
+function literalValue(e: TS.Expression): unknown {
+  const ts = typescript();
   e = unwrap(e);
   if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return e.text;
   if (ts.isNumericLiteral(e)) return Number(e.text);
@@ -256,12 +265,24 @@ export function loadJudgesDir(dir: string): LoadedJudges {
   return { judges, errors };
 }
 
-/** Write judges as files into `dir` (created if missing); returns the paths written. */
+/**
+ * Write judges as files into `dir` (created if missing); returns the paths written. Each file is
+ * written whole through a temporary file, and a symbolic link at a judge's file name is refused
+ * (JudgeFileError naming the file), never followed.
+ */
 export function writeJudgesDir(dir: string, judges: readonly JudgeSpec[]): string[] {
-  mkdirSync(dir, { recursive: true });
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new JudgeFileError(dir, `cannot create judges folder: ${(e as Error).message}`);
+  }
   return judges.map((j) => {
     const p = join(dir, judgeFileName(j.id, j.kind));
-    writeFileSync(p, j.source);
+    try {
+      writeFileSafely(p, j.source);
+    } catch (e) {
+      throw new JudgeFileError(p, (e as Error).message.replace(`${p}: `, ''));
+    }
     return p;
   });
 }

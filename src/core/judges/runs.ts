@@ -9,7 +9,7 @@ import { JudgeStore, type NewVerdict, type RunJudgeRef, type RunRecord } from '.
 import { createTrace } from './traceAccess';
 import type { Trace } from './traceApi';
 import { selectTraceIds, TraceLoader, type TraceSelection } from './traceWire';
-import type { JudgeRunProgress } from '../model/judges';
+import { modelConfigProblem, type JudgeRunProgress } from '../model/judges';
 import type { JudgeSpec, LlmSettings, VerdictOutcome } from './types';
 
 export type RunProgress = JudgeRunProgress;
@@ -165,11 +165,21 @@ export async function runJudges(ws: Workspace, opts: RunJudgesOptions): Promise<
       // Trace-major: each chunk of traces is read once and given to every code judge.
       const ids = unionInOrder(traceIds, judges.map((j) => new Set(pending.get(j.id)!)));
       const chunk = sandbox.options.batchSize * workers;
+      // Traces read ahead are bounded by count and by characters (each trace text is bounded
+      // too, wireLimits.ts), so big traces are read a few at a time.
+      const chunkChars = sandbox.options.batchChars * workers;
       const inFlight = new Set<Promise<unknown>>();
-      for (let i = 0; i < ids.length && !opts.signal?.aborted; i += chunk) {
-        const part = ids.slice(i, i + chunk);
+      for (let i = 0; i < ids.length && !opts.signal?.aborted; ) {
         const texts = new Map<string, string | null>();
-        for (const id of part) texts.set(id, loader.wireText(id));
+        let chars = 0;
+        const part: string[] = [];
+        while (i < ids.length && part.length < chunk && (part.length === 0 || chars < chunkChars)) {
+          const id = ids[i++]!;
+          const text = loader.wireText(id);
+          texts.set(id, text);
+          part.push(id);
+          chars += text?.length ?? 0;
+        }
         for (const j of judges) {
           const todo = new Set(pending.get(j.id)!);
           const mine = part.filter((id) => todo.has(id));
@@ -201,8 +211,11 @@ export async function runJudges(ws: Workspace, opts: RunJudgesOptions): Promise<
   // ---- LLM and agentic judges: async with a concurrency limit ---------------------------------
 
   async function runModelJudges(judges: JudgeSpec[]): Promise<void> {
-    if (!opts.llm) {
-      for (const j of judges) for (const id of pending.get(j.id)!) record(j, id, errorOutcome('no LLM endpoint configured', modelOf(j)), false);
+    // Not configured: one error per verdict and no request (an endpoint that will refuse every
+    // call would otherwise be asked, with retries, for each trace and judge).
+    const problem = !opts.llm ? 'no LLM endpoint configured' : opts.llm.client ? null : modelConfigProblem(opts.llm.settings, !!apiKey);
+    if (problem || !opts.llm) {
+      for (const j of judges) for (const id of pending.get(j.id)!) record(j, id, errorOutcome(problem ?? 'no LLM endpoint configured', modelOf(j)), false);
       return;
     }
     const client = opts.llm.client ?? createChatClient({ settings: opts.llm.settings, apiKey });

@@ -1,7 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { Workspace } from '../store/workspace';
 import type { TraceQuery } from '../model/query';
+import { mulberry32 } from '../util/random';
 import { decodeTraceWire, type TraceData } from './traceAccess';
+import { capTraceMeta, capWireSpan, WIRE_LIMITS } from './wireLimits';
 
 /**
  * Reads traces for judges in the wire form (traceAccess.ts `TraceWire`), built by string
@@ -15,6 +17,8 @@ export class TraceLoader {
   private readonly db: Database.Database;
   private readonly traceStmt: Database.Statement;
   private readonly spansStmt: Database.Statement;
+  private readonly sizeStmt: Database.Statement;
+  private readonly rowsStmt: Database.Statement;
 
   constructor(ws: Workspace) {
     this.db = ws.readDb;
@@ -36,12 +40,30 @@ export class TraceLoader {
            FROM spans WHERE trace_id = ?`,
       )
       .pluck(true);
+    // octet_length reads the stored size without loading the text: cheap even for huge bodies.
+    this.sizeStmt = this.db.prepare(
+      `SELECT coalesce(max(octet_length(body)), 0) AS maxBody, coalesce(sum(octet_length(body)), 0) AS totalBody,
+              count(*) AS n FROM spans WHERE trace_id = ?`,
+    );
+    this.rowsStmt = this.db.prepare(
+      `SELECT '[' || json_quote(span_id) || ',' || json_quote(tree_parent_id) || ',' || json_quote(name) || ','
+              || json_quote(kind) || ',' || json_quote(status) || ',' || json_quote(start_ms) || ','
+              || json_quote(end_ms) || ',' || json_quote(model) || ','
+              || CASE WHEN parent_id IS NOT NULL AND parent_id IS NOT tree_parent_id THEN json_quote(parent_id) ELSE 'null' END
+              || ',' AS head, body
+         FROM spans WHERE trace_id = ? ORDER BY seq`,
+    );
   }
 
   /** Nothing to release (kept so callers need not know the connection is shared). */
   close(): void {}
 
-  /** The trace as wire JSON text, or null when it is not stored. */
+  /**
+   * The trace as wire JSON text, or null when it is not stored. Its size is bounded
+   * (wireLimits.ts): long values are cut with a marker, and past the trace budget span bodies
+   * are left out with a marker, so a judge of any trace costs bounded memory here and in the
+   * sandbox.
+   */
   wireText(traceId: string): string | null {
     const t = this.traceStmt.get(traceId) as TraceRowLite | undefined;
     if (!t) return null;
@@ -72,13 +94,30 @@ export class TraceLoader {
       ',"errorCount":' +
       J(t.error_count) +
       ',"m":' +
-      (t.meta || '{}') +
+      capTraceMeta(t.meta || '{}') +
       '},"spans":' +
-      (this.spansStmt.get(traceId) as string) +
+      this.spansText(traceId) +
       '}';
     // Batches are joined with NUL; JSON.stringify escapes it, so only foreign text could hold one.
     if (out.includes('\u0000')) out = JSON.stringify(JSON.parse(out));
     return out;
+  }
+
+  /** Fast path in SQL when no body can hold an over-long value; else span by span, capped. */
+  private spansText(traceId: string): string {
+    const size = this.sizeStmt.get(traceId) as { maxBody: number; totalBody: number; n: number };
+    // Bytes bound characters from above; a span's summary columns take well under 1 KiB.
+    if (size.maxBody <= WIRE_LIMITS.valueChars && size.totalBody + size.n * 1024 <= WIRE_LIMITS.traceChars) {
+      return this.spansStmt.get(traceId) as string;
+    }
+    const parts: string[] = [];
+    let used = 0;
+    for (const row of this.rowsStmt.iterate(traceId) as IterableIterator<{ head: string; body: string | null }>) {
+      const body = capWireSpan(row.body, used);
+      used += row.head.length + body.length + 2;
+      parts.push(row.head + body + ']');
+    }
+    return '[' + parts.join(',') + ']';
   }
 
   /** Decoded for in-process use (agentic tools, template rendering, the bench baseline). */
@@ -153,14 +192,7 @@ function queryIds(ws: Workspace, q: TraceQuery): string[] {
 export function sample<T>(items: readonly T[], size: number, seed: number): T[] {
   const a = items.slice();
   const n = Math.min(Math.max(0, Math.floor(size)), a.length);
-  let s = seed >>> 0;
-  const rand = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = mulberry32(seed);
   for (let i = 0; i < n; i++) {
     const j = i + Math.floor(rand() * (a.length - i));
     [a[i], a[j]] = [a[j]!, a[i]!];

@@ -6,8 +6,10 @@ import type { TraceSummary } from './types';
  * mirror field for field), the UI reaches them through src/shared/api.ts.
  */
 
-export type TrajectoryMatchMode = 'strict' | 'unordered' | 'subset' | 'superset';
-export type ArgMatchModeName = 'exact' | 'ignore' | 'subset' | 'superset';
+export const TRAJECTORY_MATCH_MODES = ['strict', 'unordered', 'subset', 'superset'] as const;
+export type TrajectoryMatchMode = (typeof TRAJECTORY_MATCH_MODES)[number];
+export const ARG_MATCH_MODES = ['exact', 'ignore', 'subset', 'superset'] as const;
+export type ArgMatchModeName = (typeof ARG_MATCH_MODES)[number];
 /** A mode, or dotted argument keys that must be equal. */
 export type ArgMatchSetting = ArgMatchModeName | string[];
 export type AlignmentStatus = 'matched' | 'missing' | 'extra' | 'out-of-order' | 'could-be-parallel';
@@ -21,6 +23,8 @@ export interface ScenarioInfo {
   expectations: unknown;
   matchAttribute: string;
   inputContains: string | null;
+  /** Traces carrying this tag attach to the scenario (see matchScenario). */
+  matchTag: string | null;
   idealSteps: number;
   idealToolCalls: number;
   latencySeconds: number | null;
@@ -75,7 +79,7 @@ export interface TrajectoryView {
   traceId: string;
   scenario: ScenarioInfo;
   /** How the scenario was chosen: named by the caller, or matched by id attribute / input. */
-  matchedBy: 'explicit' | 'attribute' | 'input';
+  matchedBy: 'explicit' | 'attribute' | 'tag' | 'input';
   mode: TrajectoryMatchMode;
   rows: TrajectoryRow[];
   metrics: TrajectoryMetrics;
@@ -111,6 +115,17 @@ export interface JudgeDelta {
   errorsB: number;
   onlyInA: number;
   onlyInB: number;
+  /**
+   * Version diffs only (repeated runs, src/core/compare/versionVerdictDiff.ts): paired = tasks,
+   * pass rates are means over tasks, mcnemar counts tasks whose rate fell / rose and carries the
+   * paired runs test's p-value; this adds the test used, the Δ interval and the runs counted.
+   */
+  test?: {
+    method: 'mcnemar-exact' | 'permutation-exact' | 'permutation-monte-carlo';
+    ci: [number, number];
+    runsA: number;
+    runsB: number;
+  } | null;
 }
 
 export interface FlipSide {
@@ -212,7 +227,7 @@ export interface VersionPair {
 }
 
 export interface VersionRegression {
-  metric: 'tokens' | 'cost' | 'latency' | 'tool-failures' | 'errors' | 'correctness' | 'judges';
+  metric: 'tokens' | 'cost' | 'latency' | 'tool-failures' | 'errors' | 'correctness' | 'judges' | 'pass-rate';
   message: string;
   pairKeys: string[];
 }
@@ -226,6 +241,98 @@ export interface VersionComparison {
   /** Pair keys present only on one side. */
   unpairedA: number;
   unpairedB: number;
+  /** Every run of every task, per task and per criterion (src/core/compare/repeatedRuns.ts). */
+  repeated: RepeatedRunsComparison;
+}
+
+// ---- repeated runs -----------------------------------------------------------------------------
+
+/** One run (trace) of a task: passed = every criterion known for it passed. */
+export interface TaskRun {
+  traceId: string;
+  name: string | null;
+  startMs: number | null;
+  pass: boolean;
+  /** Criteria the run failed ('outcome', judge names). */
+  failed: string[];
+}
+
+/** One task under one version: its k runs and what they add up to. */
+export interface TaskVersionStats {
+  runs: number;
+  passes: number;
+  passRate: number;
+  /** Unbiased estimators over the runs (src/core/compare/passAtK.ts); null when runs < k. */
+  passAtK: number | null;
+  passHatK: number | null;
+  /** Mixed outcomes within this version. */
+  flaky: boolean;
+  medianLatencyMs: number | null;
+  meanTokens: number;
+  meanCostUsd: number | null;
+  meanToolCalls: number;
+  /** Means over runs that matched a scenario; null when none did. */
+  meanStepRatio: number | null;
+  meanSolveRate: number | null;
+  /** Runs in start order. */
+  runList: TaskRun[];
+}
+
+export interface TaskComparison {
+  /** The pair key: 'scenario:<id>' or 'input:<hash of the normalised first user input>'. */
+  task: string;
+  label: string;
+  scenarioId: string | null;
+  a: TaskVersionStats;
+  b: TaskVersionStats;
+  /** B − A pass rate. */
+  delta: number;
+  /** Runs passed / judged per criterion on each side (null: no result on that side). */
+  criteria: { criterion: string; a: { n: number; c: number } | null; b: { n: number; c: number } | null }[];
+  /** The default side-by-side: a failing B run beside a passing A run when there is one. */
+  telling: { a: string; b: string };
+}
+
+/** One criterion ('all', 'outcome' or a judge) over the paired tasks. */
+export interface CriterionComparison {
+  criterion: string;
+  tasks: number;
+  runsA: number;
+  runsB: number;
+  /** Means over tasks of the per-task value (null: no paired task has a result). */
+  passRateA: number | null;
+  passRateB: number | null;
+  passAtKA: number | null;
+  passAtKB: number | null;
+  passHatKA: number | null;
+  passHatKB: number | null;
+  flakyA: number;
+  flakyB: number;
+  /** Mean per-task B − A pass rate, its bootstrap interval and the paired test's p-value. */
+  delta: number | null;
+  ci: [number, number] | null;
+  pValue: number | null;
+  method: 'mcnemar-exact' | 'permutation-exact' | 'permutation-monte-carlo' | null;
+}
+
+export interface UnpairedTask {
+  task: string;
+  label: string;
+  runs: number;
+  passes: number;
+  traceIds: string[];
+}
+
+export interface RepeatedRunsComparison {
+  /** k of pass@k / pass^k, and the largest k every paired task has runs for. */
+  k: number;
+  maxK: number;
+  /** 'all' first, then 'outcome', then each judge. */
+  criteria: CriterionComparison[];
+  /** Paired tasks, the largest pass-rate drop first. */
+  tasks: TaskComparison[];
+  onlyInA: UnpairedTask[];
+  onlyInB: UnpairedTask[];
 }
 
 /** Two traces put side by side (usually one pair of a version comparison). */
@@ -243,6 +350,15 @@ export interface PairComparison {
     rationaleB: string | null;
   }[];
 }
+
+/** One problem with a scenario text: the field's dotted path ('' for the whole document). */
+export interface ScenarioIssue {
+  path: string;
+  message: string;
+}
+
+/** How a scenario made from a trace attaches to traces (see matchScenario). */
+export type ScenarioAttach = 'input' | 'tag' | 'attribute';
 
 export interface ScenarioLoadResult {
   loaded: { id: string; file: string }[];

@@ -162,3 +162,30 @@ export interface JudgePreview {
   durationMs: number;
   totalMs: number;
 }
+
+/**
+ * Why LLM and agentic judges cannot run with these settings, or null when they can. Checked
+ * before any model call (CLI, runs, previews) and shown in the UI, so a missing key is one clear
+ * message instead of a request per trace to an endpoint that will refuse it. A loopback or
+ * private-network base URL (Ollama, vLLM, llama.cpp) needs no key.
+ */
+export function modelConfigProblem(settings: Pick<LlmSettings, 'baseUrl' | 'model'>, apiKeyPresent: boolean): string | null {
+  if (!settings.model || !settings.model.trim()) return 'model not configured: no model name is set (Model settings, or --model)';
+  let host: string;
+  try {
+    host = new URL(settings.baseUrl).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  } catch {
+    return `model not configured: the base URL '${settings.baseUrl.slice(0, 200)}' is not a URL (Model settings, or --base-url)`;
+  }
+  if (apiKeyPresent || isLocalHost(host)) return null;
+  return `model not configured: no API key for ${settings.baseUrl.slice(0, 200)}: set TRACEDECK_LLM_API_KEY (or the key in Model settings), or point the base URL at a local server`;
+}
+
+function isLocalHost(host: string): boolean {
+  if (host === 'localhost' || host.endsWith('.localhost') || host === '::1' || host.endsWith('.local')) return true;
+  const m = /^(\d+)\.(\d+)\.\d+\.\d+$/.exec(host);
+  if (!m) return false;
+  const a = Number(m[1]);
+  const b = Number(m[2]);
+  return a === 127 || a === 10 || (a === 192 && b === 168) || (a === 172 && b >= 16 && b <= 31);
+}

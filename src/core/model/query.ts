@@ -17,7 +17,15 @@ export interface TraceQuery {
   maxSpans?: number;
   minTokens?: number;
   minToolCalls?: number;
+  /** Some span has status error (tool failures included); not the same as a failed run. */
   hasErrors?: boolean;
+  /** Some tool call failed (whatever the run's outcome). */
+  hasToolErrors?: boolean;
+  /**
+   * Evaluations recorded in the file: 'any' = the trace has one with a verdict, 'fail' = one fails,
+   * 'pass' = some pass and none fails.
+   */
+  recordedEval?: 'any' | 'pass' | 'fail';
   sort?: TraceSortField;
   dir?: 'asc' | 'desc';
   limit?: number;
@@ -30,6 +38,8 @@ export const TRACE_SORT_FIELDS = [
   'duration',
   'spans',
   'errors',
+  'toolErrors',
+  'evalFail',
   'tokens',
   'toolCalls',
   'llmCalls',

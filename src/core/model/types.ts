@@ -1,3 +1,7 @@
+import type { RecordedEvaluationInput } from './evaluations';
+
+export type { RecordedEvaluation, RecordedEvaluationInput } from './evaluations';
+
 // The normalised trace model. Every importer maps its format onto these types, the store persists
 // them, and the contract (src/shared/api.ts) mirrors the parts the UI sees. Times are epoch
 // milliseconds as float64 (sub-ms precision kept; ns would overflow 2^53).
@@ -19,6 +23,12 @@ export const FORMAT_IDS = [
   'claude-code',
   'mlflow',
   'chrome-trace',
+  'jaeger-json',
+  'zipkin-json',
+  'swe-agent',
+  'gemini-cli',
+  'codex-cli',
+  'openhands',
 ] as const;
 export type FormatId = (typeof FORMAT_IDS)[number];
 
@@ -111,6 +121,21 @@ export interface TraceMeta {
   /** agent version (service.version, gen_ai.agent.version, tag…) */
   version?: string;
   sessionId?: string;
+  /**
+   * The run's outcome as the source states it (an Inspect sample error, a session that ended on an
+   * API error …). When absent the trace status is its root span's status. Never derived from
+   * failed tool calls or error spans below the root: those are counted separately.
+   */
+  status?: SpanStatus;
+  /** Why the run failed, when the source says. */
+  statusMessage?: string;
+  /**
+   * A span standing for the whole trace (Langfuse's trace object): spans whose parent is missing
+   * from the file hang under it (with the repair warning) instead of under a synthetic root.
+   */
+  orphanParent?: string;
+  /** Scores, feedback, annotations and assessments recorded in the file for this trace. */
+  evaluations?: RecordedEvaluationInput[];
   input?: unknown;
   output?: unknown;
   /** Free-form facts worth keeping (scores, tags, eval ids, sample ids …). */
@@ -128,12 +153,17 @@ export interface TraceSummary {
   startMs: number | null;
   endMs: number | null;
   durationMs: number | null;
+  /** The run's outcome (TraceMeta.status, else the root span's status); not "a span failed". */
   status: SpanStatus;
   spanCount: number;
+  /** Spans with status error anywhere in the trace (tool failures included). */
   errorCount: number;
   llmCalls: number;
   toolCalls: number;
   toolErrors: number;
+  /** Recorded evaluations (from the file) that pass / fail by the documented mapping. */
+  evalPass: number;
+  evalFail: number;
   inputTokens: number;
   outputTokens: number;
   costUsd: number | null;

@@ -20,6 +20,8 @@ export interface TraceRow {
   llm_calls: number;
   tool_calls: number;
   tool_errors: number;
+  eval_pass: number;
+  eval_fail: number;
   input_tokens: number;
   output_tokens: number;
   cost_usd: number | null;
@@ -63,6 +65,8 @@ export function traceRowToSummary(r: TraceRow): TraceSummary {
     llmCalls: r.llm_calls,
     toolCalls: r.tool_calls,
     toolErrors: r.tool_errors,
+    evalPass: r.eval_pass,
+    evalFail: r.eval_fail,
     inputTokens: r.input_tokens,
     outputTokens: r.output_tokens,
     costUsd: r.cost_usd,

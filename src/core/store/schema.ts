@@ -203,6 +203,28 @@ export const MIGRATIONS: readonly string[] = [
     analysis TEXT
   );
   `,
+  // 6: evaluations recorded in the imported files (Langfuse scores, LangSmith feedback, Inspect
+  // scores, Phoenix annotations, MLflow assessments), replaced with their trace on re-import;
+  // traces get their pass / fail counts for the library's columns and filters.
+  `
+  CREATE TABLE recorded_evaluations (
+    id INTEGER PRIMARY KEY,
+    trace_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,                -- order in the file
+    name TEXT NOT NULL,
+    source TEXT NOT NULL,
+    value TEXT,                          -- JSON
+    pass INTEGER,                        -- 1 pass, 0 fail, NULL no verdict
+    comment TEXT,
+    span_id TEXT,
+    author TEXT,
+    time_ms REAL
+  );
+  CREATE INDEX recorded_evaluations_trace ON recorded_evaluations(trace_id, seq);
+  CREATE INDEX recorded_evaluations_name ON recorded_evaluations(name);
+  ALTER TABLE traces ADD COLUMN eval_pass INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE traces ADD COLUMN eval_fail INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

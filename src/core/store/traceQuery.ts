@@ -10,6 +10,8 @@ const TRACE_SORT_COLUMNS: Record<TraceSortField, string> = {
   duration: 'duration_ms',
   spans: 'span_count',
   errors: 'error_count',
+  toolErrors: 'tool_errors',
+  evalFail: 'eval_fail',
   tokens: '(input_tokens + output_tokens)',
   toolCalls: 'tool_calls',
   llmCalls: 'llm_calls',
@@ -56,6 +58,10 @@ export function buildTraceListQuery(q: TraceQuery): { sql: string; countSql: str
     }
   }
   if (q.hasErrors !== undefined) where.push(q.hasErrors ? 'error_count > 0' : 'error_count = 0');
+  if (q.recordedEval === 'any') where.push('(eval_pass + eval_fail) > 0');
+  else if (q.recordedEval === 'fail') where.push('eval_fail > 0');
+  else if (q.recordedEval === 'pass') where.push('eval_pass > 0 AND eval_fail = 0');
+  if (q.hasToolErrors !== undefined) where.push(q.hasToolErrors ? 'tool_errors > 0' : 'tool_errors = 0');
 
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const col = TRACE_SORT_COLUMNS[q.sort ?? 'start'] ?? TRACE_SORT_COLUMNS.start;

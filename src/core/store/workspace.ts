@@ -1,62 +1,135 @@
 import Database from 'better-sqlite3';
-import type { ImportRecord, Span, SpanSummary, TraceMeta, TraceSummary } from '../model/types';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import type { ImportRecord, RecordedEvaluation, Span, SpanSummary, TraceMeta, TraceSummary } from '../model/types';
 
 export type { ImportRecord } from '../model/types';
-import { migrate } from './schema';
+import { migrate, MIGRATIONS } from './schema';
 import { spanRowToSpan, spanRowToSummary, traceRowToSummary, type SpanRow, type TraceRow } from './rows';
 import { buildTraceListQuery, type TraceQuery } from './traceQuery';
 
 
+export interface WorkspaceOptions {
+  /**
+   * How long a writer waits for another process's write lock before giving up with
+   * WorkspaceBusyError (default 5 s). The wait is asynchronous: the event loop stays free.
+   */
+  lockWaitMs?: number;
+  /** Told once per write that had to wait (the CLI prints it): names the workspace and the work. */
+  onLockWait?: (message: string) => void;
+}
+
+/** Another process holds the workspace's write lock for longer than the writer would wait. */
+export class WorkspaceBusyError extends Error {
+  constructor(
+    readonly workspacePath: string,
+    what: string,
+  ) {
+    super(`workspace ${workspacePath} is busy: another process is writing it (${what} not done); try again in a moment`);
+    this.name = 'WorkspaceBusyError';
+  }
+}
+
+/** The workspace failed its integrity check on open: it is open read-only. */
+export class WorkspaceReadOnlyError extends Error {
+  constructor(
+    readonly workspacePath: string,
+    readonly reason: string,
+  ) {
+    super(
+      `workspace ${workspacePath} is damaged (${reason}) and open read-only: nothing can be written to it; ` +
+        'export what you need or repair a copy (`sqlite3 FILE .recover | sqlite3 NEW.tracedeck`)',
+    );
+    this.name = 'WorkspaceReadOnlyError';
+  }
+}
+
+const DEFAULT_LOCK_WAIT_MS = 5000;
+const STAGING_MARK = '.staging-';
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const isBusy = (e: unknown) => {
+  const code = (e as { code?: string }).code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT' || code === 'SQLITE_LOCKED';
+};
+
 /**
- * One workspace = one SQLite file (WAL). Two connections: `db` writes (imports hold a
- * transaction on it for a whole file), `reader` serves queries, so the UI keeps reading the last
- * committed state while a long import runs and never sees a half-imported trace.
+ * One workspace = one SQLite file (WAL). Two connections: `db` writes, `reader` serves queries,
+ * so the UI keeps reading the last committed state while an import runs and never sees a
+ * half-imported trace.
+ *
+ * Writers (this process's and other processes') take SQLite's write lock only briefly: a file
+ * import parses into a private staging database and publishes in one short transaction
+ * (importFile.ts, staging.ts). Waiting for the lock never blocks the event loop: the writer
+ * connection has busy_timeout 0 and `exclusive` retries BEGIN IMMEDIATE on a timer, giving up
+ * with WorkspaceBusyError after `lockWaitMs` (the server answers 503 + Retry-After).
  */
 export class Workspace {
   readonly path: string;
   readonly db: Database.Database;
   private readonly reader: Database.Database;
   private writeQueue: Promise<unknown> = Promise.resolve();
+  private readonly lockWaitMs: number;
+  private readonly onLockWait?: (message: string) => void;
+  /** Why the workspace is read-only (quick_check failed), or null when it is writable. */
+  readonly damaged: string | null;
 
-  private constructor(path: string) {
+  private constructor(path: string, opts: WorkspaceOptions) {
     this.path = path;
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('foreign_keys = ON');
-    // A whole file is one transaction: a larger page cache keeps its B-tree pages in memory
-    // instead of spilling to the WAL mid-import. Bounded (64 MiB), so memory targets hold.
-    this.db.pragma('cache_size = -65536');
-    migrate(this.db);
+    this.lockWaitMs = opts.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
+    this.onLockWait = opts.onLockWait;
+    this.damaged = path === ':memory:' ? null : checkIntegrity(path);
+    if (this.damaged) {
+      // Read-only connections only: a damaged file must not take a single write more.
+      this.db = withWorkspaceErrors(path, () => new Database(path, { readonly: true, fileMustExist: true }));
+      this.reader = this.db;
+      const version = this.db.pragma('user_version', { simple: true }) as number;
+      if (version < MIGRATIONS.length)
+        throw new Error(`workspace ${path} is damaged (${this.damaged}) and too old to open read-only; repair a copy (\`sqlite3 FILE .recover | sqlite3 NEW.tracedeck\`)`);
+      return;
+    }
+    this.db = withWorkspaceErrors(path, () => new Database(path));
+    withWorkspaceErrors(path, () => {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('foreign_keys = ON');
+      // Publishing a staged import copies a whole file's rows in one transaction: a larger page
+      // cache keeps its B-tree pages in memory. Bounded (64 MiB), so memory targets hold.
+      this.db.pragma('cache_size = -65536');
+      migrate(this.db);
+    });
+    // From here on no statement waits on the main thread for another process's lock.
+    this.db.pragma('busy_timeout = 0');
     this.recoverInterruptedImports();
     this.reader = path === ':memory:' ? this.db : new Database(path, { readonly: true });
   }
 
   /**
-   * A process killed mid-import leaves its import row 'running' (the row is committed before the
-   * file's transaction; SQLite rolls that transaction back on the next open). Mark such rows
-   * 'interrupted' so the history says what happened. Skipped while another process holds the
-   * write lock: its 'running' row may be live. Returns how many rows were marked.
+   * A process killed mid-import leaves its import row 'running' (committed before the file was
+   * staged) and its staging file. Mark such rows 'interrupted' so the history says what happened,
+   * and delete staging files of processes that are gone. Rows of a live importer (its staging
+   * file's process runs, or it holds the write lock) are left alone. Returns how many rows were
+   * marked.
    */
   recoverInterruptedImports(): number {
-    const busyTimeout = this.db.pragma('busy_timeout', { simple: true }) as number;
-    this.db.pragma('busy_timeout = 0');
+    if (this.damaged) return 0;
+    const live = this.cleanStaleStaging();
     try {
       this.db.exec('BEGIN IMMEDIATE');
     } catch (e) {
-      if ((e as { code?: string }).code === 'SQLITE_BUSY') return 0;
+      if (isBusy(e)) return 0;
       throw e;
-    } finally {
-      this.db.pragma(`busy_timeout = ${busyTimeout}`);
     }
     try {
-      const changes = this.db
-        .prepare(
-          `UPDATE imports SET status = 'interrupted', finished_at = coalesce(finished_at, ?),
-             error = coalesce(error, source || ': import interrupted (the process stopped); nothing from this file was stored, import it again')
-           WHERE status = 'running'`,
-        )
-        .run(Date.now()).changes;
+      const running = this.db.prepare(`SELECT id FROM imports WHERE status = 'running'`).all() as { id: number }[];
+      const mark = this.db.prepare(
+        `UPDATE imports SET status = 'interrupted', finished_at = coalesce(finished_at, ?),
+           error = coalesce(error, source || ': import interrupted (the process stopped); nothing from this file was stored, import it again')
+         WHERE id = ? AND status = 'running'`,
+      );
+      let changes = 0;
+      for (const { id } of running) if (!live.has(id)) changes += mark.run(Date.now(), id).changes;
       this.db.exec('COMMIT');
       return changes;
     } catch (e) {
@@ -65,8 +138,39 @@ export class Workspace {
     }
   }
 
-  static open(path: string): Workspace {
-    return new Workspace(path);
+  /**
+   * Where import `importId` of this process stages its rows: beside the workspace (same disk,
+   * so publishing copies within one file system), named so recovery can tell whose it is.
+   */
+  stagingPath(importId: number): string {
+    const base = this.path === ':memory:' ? join(tmpdir(), `tracedeck-memory-${process.pid}`) : this.path;
+    return `${base}${STAGING_MARK}${process.pid}-${importId}`;
+  }
+
+  /** Deletes staging files of dead processes; returns the import ids of live ones. */
+  private cleanStaleStaging(): Set<number> {
+    const live = new Set<number>();
+    if (this.path === ':memory:') return live;
+    const dir = dirname(this.path);
+    const prefix = basename(this.path) + STAGING_MARK;
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return live;
+    }
+    for (const name of names) {
+      if (!name.startsWith(prefix)) continue;
+      const m = /^(\d+)-(\d+)(?:-wal|-shm|-journal)?$/.exec(name.slice(prefix.length));
+      if (!m) continue;
+      if (processAlive(Number(m[1]))) live.add(Number(m[2]));
+      else rmSync(join(dir, name), { force: true });
+    }
+    return live;
+  }
+
+  static open(path: string, opts: WorkspaceOptions = {}): Workspace {
+    return new Workspace(path, opts);
   }
 
   /**
@@ -83,13 +187,82 @@ export class Workspace {
   }
 
   /**
-   * Run writers one at a time. An import spans many awaits (streamed chunks) inside one SQLite
-   * transaction; two interleaved imports on the same connection would share it.
+   * Run `fn` as one write transaction: writers of this process one at a time (a writer may await
+   * inside its transaction; two interleaved on the same connection would share it), and the
+   * SQLite write lock taken without blocking the event loop (see the class comment). `what`
+   * names the work in wait messages and WorkspaceBusyError; `lockWaitMs` overrides the default.
+   * Throws WorkspaceReadOnlyError on a damaged workspace.
    */
-  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+  exclusive<T>(fn: () => Promise<T>, o: { what?: string; lockWaitMs?: number } = {}): Promise<T> {
+    return this.serial(async () => {
+      await this.beginWrite(o.what ?? 'a write', o.lockWaitMs ?? this.lockWaitMs);
+      try {
+        const result = await fn();
+        withWorkspaceErrors(this.path, () => this.db.exec('COMMIT'));
+        return result;
+      } catch (e) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw withWorkspaceName(this.path, e);
+      }
+    });
+  }
+
+  /**
+   * Publish an import staged in `stagingPath` (see staging.ts): ATTACH must happen outside any
+   * transaction, so it runs in this process's writer queue before the write transaction opens.
+   */
+  withAttached<T>(alias: string, file: string, fn: () => T, o: { what?: string; lockWaitMs?: number } = {}): Promise<T> {
+    return this.serial(async () => {
+      this.db.prepare(`ATTACH DATABASE ? AS ${alias}`).run(file);
+      try {
+        await this.beginWrite(o.what ?? 'a write', o.lockWaitMs ?? this.lockWaitMs);
+        try {
+          const result = fn();
+          withWorkspaceErrors(this.path, () => this.db.exec('COMMIT'));
+          return result;
+        } catch (e) {
+          if (this.db.inTransaction) this.db.exec('ROLLBACK');
+          throw withWorkspaceName(this.path, e);
+        }
+      } finally {
+        this.db.exec(`DETACH DATABASE ${alias}`);
+      }
+    });
+  }
+
+  /** Resolves once every queued writer of this process is done (close, shutdown). */
+  whenIdle(): Promise<void> {
+    return this.writeQueue.then(() => undefined);
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.writeQueue.then(fn, fn);
     this.writeQueue = run.catch(() => undefined);
     return run;
+  }
+
+  /** BEGIN IMMEDIATE, retried on a timer while another process holds the lock. */
+  private async beginWrite(what: string, waitMs: number): Promise<void> {
+    if (this.damaged) throw new WorkspaceReadOnlyError(this.path, this.damaged);
+    const start = Date.now();
+    let delay = 2;
+    let told = false;
+    for (;;) {
+      try {
+        this.db.exec('BEGIN IMMEDIATE');
+        return;
+      } catch (e) {
+        if (!isBusy(e)) throw withWorkspaceName(this.path, e);
+      }
+      const waited = Date.now() - start;
+      if (waited >= waitMs) throw new WorkspaceBusyError(this.path, what);
+      if (!told && waited >= 250 && this.onLockWait) {
+        told = true;
+        this.onLockWait(`${what}: waiting for another process to finish writing workspace ${this.path} …`);
+      }
+      await sleep(Math.min(delay, Math.max(1, waitMs - waited)));
+      delay = Math.min(delay * 2, 50);
+    }
   }
 
   // ---- queries -------------------------------------------------------------------------------
@@ -105,6 +278,30 @@ export class Workspace {
     const row = this.reader.prepare('SELECT * FROM traces WHERE id = ?').get(traceId) as TraceRow | undefined;
     if (!row) return null;
     return { ...traceRowToSummary(row), meta: JSON.parse(row.meta) };
+  }
+
+  /** The evaluations recorded in the trace's file, in file order. */
+  getRecordedEvaluations(traceId: string): RecordedEvaluation[] {
+    const rows = this.reader
+      .prepare('SELECT name, source, value, pass, comment, span_id, author, time_ms FROM recorded_evaluations WHERE trace_id = ? ORDER BY seq')
+      .all(traceId) as {
+      name: string;
+      source: string;
+      value: string | null;
+      pass: number | null;
+      comment: string | null;
+      span_id: string | null;
+      author: string | null;
+      time_ms: number | null;
+    }[];
+    return rows.map((r) => {
+      const e: RecordedEvaluation = { name: r.name, source: r.source, value: r.value === null ? null : JSON.parse(r.value), pass: r.pass === null ? null : r.pass === 1 };
+      if (r.comment !== null) e.comment = r.comment;
+      if (r.span_id !== null) e.spanId = r.span_id;
+      if (r.author !== null) e.author = r.author;
+      if (r.time_ms !== null) e.timeMs = r.time_ms;
+      return e;
+    });
   }
 
   /** Span summaries in source order: what a tree/timeline of 100k spans needs, no bodies. */
@@ -163,16 +360,78 @@ export class Workspace {
     return stored.n === rec.traceCount ? rec : null;
   }
 
+  traceIdsOfImport(importId: number): string[] {
+    return (this.reader.prepare('SELECT id FROM traces WHERE import_id = ?').all(importId) as { id: string }[]).map((r) => r.id);
+  }
+
+  /** Call inside `exclusive`. */
   deleteTrace(traceId: string): boolean {
-    const tx = this.db.transaction(() => {
-      this.db.prepare('DELETE FROM spans WHERE trace_id = ?').run(traceId);
-      return this.db.prepare('DELETE FROM traces WHERE id = ?').run(traceId).changes > 0;
-    });
-    return tx();
+    this.db.prepare('DELETE FROM spans WHERE trace_id = ?').run(traceId);
+    this.db.prepare('DELETE FROM recorded_evaluations WHERE trace_id = ?').run(traceId);
+    return this.db.prepare('DELETE FROM traces WHERE id = ?').run(traceId).changes > 0;
   }
 
   integrityCheck(): string {
     return this.db.pragma('integrity_check', { simple: true }) as string;
+  }
+}
+
+/** PRAGMA quick_check on a separate read-only connection: null when fine, else what it found. */
+function checkIntegrity(path: string): string | null {
+  if (!existsSync(path)) return null; // a new workspace
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    const rows = db.pragma('quick_check(5)', { simple: false }) as { quick_check: string }[];
+    const found = rows.map((r) => r.quick_check);
+    return found.length === 1 && found[0] === 'ok' ? null : found.join('; ').slice(0, 500);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') return (e as Error).message;
+    if (isBusy(e)) return null; // cannot check right now; the open below says more if it must
+    throw withWorkspaceName(path, e);
+  } finally {
+    db?.close();
+  }
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * SQLite says "database or disk is full" / "database is locked" / "unable to open database file"
+ * without saying which file: the user must learn it is the workspace, and which one.
+ */
+export function withWorkspaceName(path: string, e: unknown): unknown {
+  if (!(e instanceof Error) || e instanceof WorkspaceBusyError || e instanceof WorkspaceReadOnlyError) return e;
+  if (e.message.includes(path)) return e;
+  const code = (e as { code?: string }).code ?? '';
+  if (!code.startsWith('SQLITE_')) return e;
+  const hint =
+    code === 'SQLITE_FULL'
+      ? ' (the disk holding it is full: free space and try again; nothing from this write was stored)'
+      : isBusy(e)
+        ? ' (another process is writing it; try again in a moment)'
+        : code === 'SQLITE_READONLY'
+          ? ' (it cannot be written: check the file\'s permissions)'
+          : '';
+  const wrapped = new Error(`workspace ${path}: ${e.message}${hint}`, { cause: e });
+  (wrapped as { code?: string }).code = code;
+  return wrapped;
+}
+
+function withWorkspaceErrors<T>(path: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw withWorkspaceName(path, e);
   }
 }
 

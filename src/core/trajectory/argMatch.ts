@@ -3,8 +3,10 @@
  * overrides (a mode, or a list of dotted keys that must be equal).
  */
 
-export const ARG_MATCH_MODES = ['exact', 'ignore', 'subset', 'superset'] as const;
-export type ArgMatchMode = (typeof ARG_MATCH_MODES)[number];
+import { ARG_MATCH_MODES, type ArgMatchModeName } from '../model/compare';
+
+export { ARG_MATCH_MODES };
+export type ArgMatchMode = ArgMatchModeName;
 export type ArgMatchOverride = ArgMatchMode | string[];
 
 export function deepEqual(a: unknown, b: unknown): boolean {

@@ -2,13 +2,19 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
+import type { ScenarioLoadResult } from '../model/compare';
 import { parseScenario, ScenarioSchema, type Scenario } from './scenario';
 
 /**
- * Scenarios in the workspace (migration 3) and the matching of traces to them. A trace matches
- * a scenario by an id attribute (the scenario's `match.attribute`, default 'scenario.id', on the
- * root span or in the trace's metadata) or, failing that, by its input text: the scenario's
- * `match.inputContains`, else its `input` when that is text (normalised equality).
+ * Scenarios in the workspace (migration 3) and the matching of traces to them. The rule, in
+ * order (the first that applies wins; documented in scenarios/README.md):
+ *   1. id attribute: the trace's root span attribute or metadata key `match.attribute` (default
+ *      'scenario.id') equals the scenario id;
+ *   2. tag: the trace carries the tag `match.tag` (trace metadata `tags`, or a `tag.tags` / `tags`
+ *      root attribute; for a key → value tag map, `key` or `key:value`); several scenarios
+ *      matching by tag → the smallest id;
+ *   3. input: the trace's input text contains `match.inputContains`, else equals the scenario's
+ *      `input` (case and whitespace ignored); the longest matched text wins, then the smallest id.
  */
 
 export interface StoredScenario {
@@ -56,24 +62,43 @@ export class ScenarioStore {
    * recursive). All valid files are saved in one transaction; invalid ones are reported by file
    * and field and do not stop the others.
    */
-  loadPaths(paths: readonly string[]): { loaded: { id: string; file: string }[]; errors: { file: string; message: string }[] } {
-    const files: string[] = [];
+  loadPaths(paths: readonly string[]): ScenarioImportResult {
+    const files: { name: string; text: string }[] = [];
     const errors: { file: string; message: string }[] = [];
     for (const p of paths) {
       try {
         if (statSync(p).isDirectory()) {
-          for (const name of readdirSync(p).sort()) if (name.endsWith(SCENARIO_FILE_SUFFIX)) files.push(join(p, name));
-        } else files.push(p);
+          for (const name of readdirSync(p).sort()) if (name.endsWith(SCENARIO_FILE_SUFFIX)) files.push({ name: join(p, name), text: '' });
+        } else files.push({ name: p, text: '' });
       } catch (e) {
         errors.push({ file: p, message: `${p}: ${(e as Error).message}` });
       }
     }
-    const parsed: { scenario: Scenario; file: string }[] = [];
-    for (const file of files) {
+    for (const f of files) {
       try {
-        parsed.push({ scenario: readScenarioFile(file), file });
+        f.text = readFileSync(f.name, 'utf8');
       } catch (e) {
-        errors.push({ file, message: (e as Error).message });
+        errors.push({ file: f.name, message: `${f.name}: ${(e as Error).message}` });
+        f.name = '';
+      }
+    }
+    const r = this.importTexts(files.filter((f) => f.name));
+    return { loaded: r.loaded, errors: [...errors, ...r.errors] };
+  }
+
+  /**
+   * Import scenario files given as text (the UI's file picker and drop, which read the file in
+   * the page). Valid ones are saved in one transaction; each invalid one is reported naming the
+   * file and the field, and does not stop the others. `name` is kept as the source file.
+   */
+  importTexts(files: readonly { name: string; text: string }[]): ScenarioImportResult {
+    const parsed: { scenario: Scenario; file: string }[] = [];
+    const errors: { file: string; message: string }[] = [];
+    for (const f of files) {
+      try {
+        parsed.push({ scenario: parseScenario(f.name, f.text), file: f.name });
+      } catch (e) {
+        errors.push({ file: f.name, message: (e as Error).message });
       }
     }
     this.db.transaction(() => {
@@ -81,7 +106,18 @@ export class ScenarioStore {
     })();
     return { loaded: parsed.map((p) => ({ id: p.scenario.id, file: p.file })), errors };
   }
+
+  /** Save a scenario edited in place; when its id changed, the old one goes in the same transaction. */
+  replace(scenario: Scenario, previousId: string | null, sourceFile: string | null): void {
+    this.db.transaction(() => {
+      if (previousId && previousId !== scenario.id) this.delete(previousId);
+      this.save(scenario, sourceFile);
+    })();
+  }
 }
+
+/** Scenarios saved (id, source file) and files rejected (with a message naming file and field). */
+export type ScenarioImportResult = ScenarioLoadResult;
 
 interface ScenarioRow {
   id: string;
@@ -237,7 +273,27 @@ export function lookupKey(obj: Record<string, unknown>, key: string): unknown {
   return cur;
 }
 
-export type MatchedBy = 'attribute' | 'input';
+/**
+ * Where a trace's tags live: trace metadata `tags` (Langfuse, LangSmith, MLflow) or the
+ * OpenInference `tag.tags` / plain `tags` root attribute. Lists or key → value maps.
+ */
+export function tagSources(f: TraceFacts): unknown[] {
+  return [f.metadata.tags, f.rootAttributes['tag.tags'], f.rootAttributes.tags];
+}
+
+/** Does the trace carry this tag? A list element equal to it, or a map's `key` / `key:value`. */
+export function hasTag(f: TraceFacts, tag: string): boolean {
+  for (const tags of tagSources(f)) {
+    if (Array.isArray(tags)) {
+      if (tags.some((t) => (typeof t === 'string' || typeof t === 'number') && String(t) === tag)) return true;
+    } else if (isRecord(tags)) {
+      for (const [k, v] of Object.entries(tags)) if (k === tag || `${k}:${String(v)}` === tag) return true;
+    }
+  }
+  return false;
+}
+
+export type MatchedBy = 'attribute' | 'tag' | 'input';
 
 export interface ScenarioMatch {
   scenario: Scenario;
@@ -245,14 +301,18 @@ export interface ScenarioMatch {
 }
 
 /**
- * Which scenario a trace belongs to. An id attribute wins over input text; among input matches
- * the longest matched text wins (the most specific scenario), then the scenario id.
+ * Which scenario a trace belongs to (the rule is in this file's header): id attribute, then tag,
+ * then input text; among input matches the longest matched text wins (the most specific
+ * scenario), then the scenario id.
  */
 export function matchScenario(scenarios: readonly Scenario[], facts: TraceFacts): ScenarioMatch | null {
   for (const s of scenarios) {
     const v = lookupKey(facts.rootAttributes, s.match.attribute) ?? lookupKey(facts.metadata, s.match.attribute);
     if (v !== undefined && v !== null && String(v) === s.id) return { scenario: s, matchedBy: 'attribute' };
   }
+  let byTag: Scenario | null = null;
+  for (const s of scenarios) if (s.match.tag && hasTag(facts, s.match.tag) && (!byTag || s.id < byTag.id)) byTag = s;
+  if (byTag) return { scenario: byTag, matchedBy: 'tag' };
   const input = normaliseInput(facts.inputText);
   if (!input) return null;
   let best: { s: Scenario; len: number } | null = null;

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppInfo } from '../../shared/api';
 import { useApiEvents, useClient } from '../client/ClientContext';
 import { ImportDropZone } from '../library/ImportDropZone';
@@ -9,6 +9,9 @@ import { TraceViewRoute } from '../trace/TraceViewRoute';
 import { CompareRouteView, isCompareRoute } from '../compare/CompareRouteView';
 import { LabelsRoute } from '../labels/LabelsRoute';
 import { JudgesRoute } from '../judges/JudgesRoute';
+import { ScenariosRoute } from '../scenarios/ScenariosRoute';
+import { ScenarioImportProvider, type ScenarioImports } from '../scenarios/ScenarioImportContext';
+import { isScenarioFile } from '../scenarios/readScenarioFiles';
 import { StatusBar } from './StatusBar';
 import { TopBar } from './TopBar';
 import { useRoute } from './router';
@@ -38,7 +41,20 @@ export function App() {
     seenJobs.current = jobCount;
   }, [jobCount]);
 
-  const startFiles = useCallback((files: File[]) => void imports.importFiles(files), [imports]);
+  // *.scenario.json files among picked or dropped files are scenarios, the rest trace files.
+  const startFiles = useCallback(
+    (files: File[]) => {
+      const scenarioFiles = files.filter(isScenarioFile);
+      const traceFiles = files.filter((f) => !isScenarioFile(f));
+      if (scenarioFiles.length) void imports.importScenarioFiles(scenarioFiles);
+      if (traceFiles.length) void imports.importFiles(traceFiles);
+    },
+    [imports],
+  );
+  const scenarioImports = useMemo<ScenarioImports>(
+    () => ({ importFiles: imports.importScenarioFiles, version: imports.scenarioVersion }),
+    [imports.importScenarioFiles, imports.scenarioVersion],
+  );
 
   const onImportClick = useCallback(() => {
     if (imports.importViaDialog) {
@@ -49,49 +65,52 @@ export function App() {
   }, [imports]);
 
   return (
-    <div className="app">
-      <TopBar
-        route={route}
-        importing={imports.busy}
-        onImport={onImportClick}
-        importsCount={imports.jobs.length}
-        onToggleImports={() => setPanelOpen((o) => !o)}
-      />
-      <input
-        ref={fileInput}
-        type="file"
-        multiple
-        hidden
-        data-testid="import-input"
-        onChange={(e) => {
-          const files = Array.from(e.currentTarget.files ?? []);
-          e.currentTarget.value = ''; // picking the same file again must fire change again
-          if (files.length) startFiles(files);
-        }}
-      />
-      <main className="main">
-        <LibraryView
-          active={route.name === 'library'}
-          appInfo={info}
-          importVersion={importVersion}
-          onImportClick={onImportClick}
+    <ScenarioImportProvider value={scenarioImports}>
+      <div className="app">
+        <TopBar
+          route={route}
+          importing={imports.busy}
+          onImport={onImportClick}
+          importsCount={imports.jobs.length}
+          onToggleImports={() => setPanelOpen((o) => !o)}
         />
-        {route.name === 'trace' ? <TraceViewRoute key={route.traceId} traceId={route.traceId} spanId={route.spanId} /> : null}
-        {route.name === 'labels' ? <LabelsRoute view={route.view} /> : null}
-        {route.name === 'judges' ? <JudgesRoute view={route.view} /> : null}
-        {isCompareRoute(route) ? <CompareRouteView route={route} /> : null}
-        {route.name === 'not-found' ? (
-          <div className="empty-state">
-            <div className="empty-title">Nothing here</div>
-            <div className="mono dim">{route.hash}</div>
-          </div>
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          hidden
+          data-testid="import-input"
+          onChange={(e) => {
+            const files = Array.from(e.currentTarget.files ?? []);
+            e.currentTarget.value = ''; // picking the same file again must fire change again
+            if (files.length) startFiles(files);
+          }}
+        />
+        <main className="main">
+          <LibraryView
+            active={route.name === 'library'}
+            appInfo={info}
+            importVersion={importVersion}
+            onImportClick={onImportClick}
+          />
+          {route.name === 'trace' ? <TraceViewRoute key={route.traceId} traceId={route.traceId} spanId={route.spanId} /> : null}
+          {route.name === 'labels' ? <LabelsRoute view={route.view} /> : null}
+          {route.name === 'judges' ? <JudgesRoute view={route.view} /> : null}
+          {route.name === 'scenarios' ? <ScenariosRoute view={route.view} /> : null}
+          {isCompareRoute(route) ? <CompareRouteView route={route} /> : null}
+          {route.name === 'not-found' ? (
+            <div className="empty-state">
+              <div className="empty-title">Nothing here</div>
+              <div className="mono dim">{route.hash}</div>
+            </div>
+          ) : null}
+        </main>
+        {panelOpen && imports.jobs.length ? (
+          <ImportProgress jobs={imports.jobs} onClear={imports.clear} onClose={() => setPanelOpen(false)} />
         ) : null}
-      </main>
-      {panelOpen && imports.jobs.length ? (
-        <ImportProgress jobs={imports.jobs} onClear={imports.clear} onClose={() => setPanelOpen(false)} />
-      ) : null}
-      <StatusBar info={info} error={infoError} />
-      <ImportDropZone onFiles={startFiles} />
-    </div>
+        <StatusBar info={info} error={infoError} />
+        <ImportDropZone onFiles={startFiles} />
+      </div>
+    </ScenarioImportProvider>
   );
 }

@@ -46,6 +46,15 @@ export function TopBar({ route, importing, onImport, importsCount, onToggleImpor
         </button>
         <button
           type="button"
+          className={`tab${route.name === 'scenarios' || route.name === 'trajectory' ? ' on' : ''}`}
+          aria-current={route.name === 'scenarios' ? 'page' : undefined}
+          data-testid="tab-scenarios"
+          onClick={() => navigate('#/scenarios')}
+        >
+          Scenarios
+        </button>
+        <button
+          type="button"
           className={`tab${route.name === 'versions' || route.name === 'compare-pair' ? ' on' : ''}`}
           aria-current={route.name === 'versions' ? 'page' : undefined}
           data-testid="tab-versions"

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { parseCompareRoute, type CompareRoute } from '../compare/routes';
 import { parseLabelsPath, type LabelsView } from '../labels/routes';
 import { parseJudgesPath, type JudgesView } from '../judges/routes';
+import { parseScenariosPath, type ScenariosView } from '../scenarios/routes';
 
 export type Route =
   | { name: 'library' }
@@ -9,7 +10,8 @@ export type Route =
   | { name: 'not-found'; hash: string }
   | CompareRoute
   | { name: 'labels'; view: LabelsView }
-  | { name: 'judges'; view: JudgesView };
+  | { name: 'judges'; view: JudgesView }
+  | { name: 'scenarios'; view: ScenariosView };
 
 function decode(s: string): string | null {
   try {
@@ -29,6 +31,8 @@ export function parseRoute(hash: string): Route {
   if (labels) return { name: 'labels', view: labels };
   const judges = parseJudgesPath(path);
   if (judges) return { name: 'judges', view: judges };
+  const scenarios = parseScenariosPath(path);
+  if (scenarios) return { name: 'scenarios', view: scenarios };
   const parts = path.split('/');
   // ['', 'trace', id] or ['', 'trace', id, 'span', spanId]
   if (parts[0] === '' && parts[1] === 'trace' && parts[2]) {

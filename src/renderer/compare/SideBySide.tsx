@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { PairComparison, TraceSummary, TraceViewData } from '../../shared/api';
+import type { PairComparison, TaskRun, TraceSummary, TraceViewData, VersionComparison } from '../../shared/api';
 import { useClient } from '../client/ClientContext';
 import { navigate, traceHash } from '../app/router';
 import { SpanTree } from '../trace/SpanTree';
@@ -10,7 +10,7 @@ import { TimelineHeader } from '../trace/timeline/TimelineHeader';
 import { formatCompact, formatCost, formatDuration, formatTimestamp } from '../util/format';
 import { num, ratio } from './format';
 import { ErrorBox, TraceLink, useCall, VerdictPill } from './parts';
-import { trajectoryHash, type CompareRoute } from './routes';
+import { comparePairHash, trajectoryHash, type CompareRoute, type PairTaskContext } from './routes';
 import '../trace/traceView.css';
 import './compare.css';
 
@@ -72,9 +72,51 @@ export function SideBySide({ route }: { route: PairRoute }) {
         </span>
       </header>
       {load.state === 'error' ? <ErrorBox message={load.message} /> : null}
+      {route.task ? <RunPickers ctx={route.task} a={route.a} b={route.b} /> : null}
       {facts?.state === 'ok' && facts.data ? <PairFacts p={facts.data} /> : null}
       {load.state === 'loading' ? <div className="dim pad">Loading traces…</div> : null}
       {load.state === 'ok' ? <Panes data={load.data} /> : null}
+    </div>
+  );
+}
+
+/**
+ * Which run of A and which of B, when the pair is one task's runs under two versions: every run
+ * of the task on each side, marked passed / failed, the shown ones selected.
+ */
+function RunPickers({ ctx, a, b }: { ctx: PairTaskContext; a: string; b: string }) {
+  const client = useClient();
+  const cmp = useCall<VersionComparison>(
+    () => client.call('compareVersions', { groupBy: ctx.groupBy, a: ctx.a, b: ctx.b }),
+    [client, JSON.stringify(ctx.groupBy), ctx.a, ctx.b],
+  );
+  if (cmp?.state === 'error') return <ErrorBox message={cmp.message} />;
+  if (cmp?.state !== 'ok') return null;
+  const task = cmp.data.repeated.tasks.find((t) => t.task === ctx.task);
+  if (!task) return <div className="dim pad">That task no longer runs under both {ctx.a} and {ctx.b}.</div>;
+  const option = (r: TaskRun, i: number) => (
+    <option key={r.traceId} value={r.traceId}>
+      run {i + 1} · {r.pass ? 'passed' : `failed (${r.failed.join(', ')})`} · {r.name ?? r.traceId}
+    </option>
+  );
+  return (
+    <div className="cmp-run-pickers" data-testid="run-pickers">
+      <span className="dim">Task</span> <span className="strong">{task.label}</span>
+      <label>
+        <span className="cmp-side-label">A</span> {ctx.a}{' '}
+        <select className="cmp-select" data-testid="pick-run-A" value={a} onChange={(e) => navigate(comparePairHash(e.currentTarget.value, b, ctx))}>
+          {task.a.runList.map(option)}
+        </select>
+      </label>
+      <label>
+        <span className="cmp-side-label">B</span> {ctx.b}{' '}
+        <select className="cmp-select" data-testid="pick-run-B" value={b} onChange={(e) => navigate(comparePairHash(a, e.currentTarget.value, ctx))}>
+          {task.b.runList.map(option)}
+        </select>
+      </label>
+      <span className="dim">
+        {task.a.passes}/{task.a.runs} → {task.b.passes}/{task.b.runs} passed
+      </span>
     </div>
   );
 }

@@ -5,7 +5,7 @@ import { navigate } from '../app/router';
 import { formatInteger } from '../util/format';
 import { pct, pp, pValue, stars, taskLabel } from './format';
 import { ErrorBox, GroupByPicker, TraceLink, useCall, VerdictPill } from './parts';
-import { comparePairHash, diffRunsHash, diffVersionsHash, DEFAULT_GROUP_BY, type CompareRoute } from './routes';
+import { comparePairHash, diffRunsHash, diffVersionsHash, DEFAULT_GROUP_BY, type CompareRoute, type PairTaskContext } from './routes';
 import './compare.css';
 
 type DiffRoute = Extract<CompareRoute, { name: 'diff' }>;
@@ -112,6 +112,7 @@ export function VerdictDiffView({ route }: { route: DiffRoute }) {
         {diff?.state === 'ok' ? (
           <DiffBody
             diff={diff.data}
+            versions={route.mode === 'versions' && route.a && route.b ? { groupBy, a: route.a, b: route.b } : null}
             judge={judge}
             kind={kind}
             onJudge={(j) => {
@@ -132,6 +133,8 @@ export function VerdictDiffView({ route }: { route: DiffRoute }) {
 
 function DiffBody(p: {
   diff: Diff;
+  /** Set when two agent versions are diffed: side by side then offers the task's other runs. */
+  versions: Omit<PairTaskContext, 'task'> | null;
   judge: string | null;
   kind: FlipKind | null;
   onJudge(j: string | null): void;
@@ -139,6 +142,7 @@ function DiffBody(p: {
   onMore(): void;
 }) {
   const d = p.diff;
+  const byTask = d.judges.some((j) => j.test);
   const total = useMemo(() => Object.values(d.flipCounts).reduce((s, n) => s + n, 0), [d.flipCounts]);
   return (
     <>
@@ -153,20 +157,29 @@ function DiffBody(p: {
       </div>
 
       <section className="cmp-section">
-        <h2 className="cmp-h2">Judges</h2>
+        <h2 className="cmp-h2">
+          Judges{byTask ? <span className="dim"> · every run of each task counts; pass rates are means over tasks</span> : null}
+        </h2>
         <table className="cmp-table" data-testid="judge-table">
           <thead>
             <tr>
               <th>Judge</th>
-              <th className="num">Paired</th>
+              {/* Version diffs count every run of each task: tasks, means of per-task rates, the paired runs test. */}
+              <th className="num">{byTask ? 'Tasks' : 'Paired'}</th>
               <th className="num">Pass A</th>
               <th className="num">Pass B</th>
               <th className="num">Δ pass rate</th>
-              <th className="num" title="McNemar's exact test over the paired verdicts that changed">
-                p (McNemar)
-              </th>
-              <th className="num">pass→fail</th>
-              <th className="num">fail→pass</th>
+              {byTask ? (
+                <th className="num" title="Paired permutation test over tasks using every run (McNemar exact when every task ran once a side)">
+                  p (paired runs)
+                </th>
+              ) : (
+                <th className="num" title="McNemar's exact test over the paired verdicts that changed">
+                  p (McNemar)
+                </th>
+              )}
+              <th className="num">{byTask ? 'tasks fell' : 'pass→fail'}</th>
+              <th className="num">{byTask ? 'tasks rose' : 'fail→pass'}</th>
               <th className="num">Errors A / B</th>
               <th className="num">Only A / B</th>
             </tr>
@@ -207,7 +220,7 @@ function DiffBody(p: {
         </div>
         <div className="cmp-flips" data-testid="flips">
           {d.flips.map((f, i) => (
-            <FlipCard key={`${f.judge}\u0000${f.pairKey}\u0000${i}`} f={f} />
+            <FlipCard key={`${f.judge}\u0000${f.pairKey}\u0000${i}`} f={f} ctx={p.versions ? { ...p.versions, task: f.pairKey } : null} />
           ))}
         </div>
         {d.flips.length < d.flipsTotal ? (
@@ -250,7 +263,7 @@ function JudgeRow({ j, selected, onClick }: { j: JudgeDelta; selected: boolean; 
 const kindClass = (k: FlipKind) =>
   k === 'pass→fail' ? 'regress' : k === 'fail→pass' ? 'improve' : k === 'new-error' ? 'new-error' : 'error-fixed';
 
-function FlipCard({ f }: { f: FlipDto }) {
+function FlipCard({ f, ctx }: { f: FlipDto; ctx: PairTaskContext | null }) {
   const same = f.before.traceId === f.after.traceId;
   return (
     <article className={`cmp-flip kind-${kindClass(f.kind)}`} data-kind={f.kind}>
@@ -262,7 +275,7 @@ function FlipCard({ f }: { f: FlipDto }) {
         </span>
         <span className="spacer" />
         {!same ? (
-          <a className="cmp-link" href={comparePairHash(f.before.traceId, f.after.traceId)}>
+          <a className="cmp-link" href={comparePairHash(f.before.traceId, f.after.traceId, ctx)}>
             side by side →
           </a>
         ) : null}

@@ -1,9 +1,11 @@
-import type { VersionComparison, VersionPair, VersionSummaryDto } from '../../shared/api';
+import { useState } from 'react';
+import type { VersionComparison, VersionGroupByDto, VersionPair, VersionSummaryDto } from '../../shared/api';
 import { useClient } from '../client/ClientContext';
 import { navigate } from '../app/router';
 import { formatCompact, formatCost, formatDuration } from '../util/format';
 import { num, pct, ratio, signed, taskLabel } from './format';
 import { ErrorBox, GroupByPicker, TraceLink, useCall, VerdictPill } from './parts';
+import { RepeatedRuns } from './RepeatedRuns';
 import { comparePairHash, diffVersionsHash, groupByLabel, versionsHash, type CompareRoute } from './routes';
 import './compare.css';
 
@@ -12,15 +14,19 @@ type VersionsRoute = Extract<CompareRoute, { name: 'versions' }>;
 /**
  * Agent versions side by side: one summary row per version (traces grouped by a version key),
  * then version B against baseline A — regressions flagged even when every judge still passes,
- * and the traces of the same task paired, each pair opening the two traces side by side.
+ * every run of each task (RepeatedRuns.tsx), and the latest run of each task paired for
+ * pair-level flags, each pair opening the two traces side by side.
  */
 export function VersionsView({ route }: { route: VersionsRoute }) {
   const client = useClient();
   const g = route.groupBy;
+  const [k, setK] = useState<number | undefined>(undefined);
   const list = useCall(() => client.call('listVersions', { groupBy: g }), [client, JSON.stringify(g)]);
   const cmp = useCall<VersionComparison>(
-    route.a && route.b && route.a !== route.b ? () => client.call('compareVersions', { groupBy: g, a: route.a!, b: route.b! }) : null,
-    [client, JSON.stringify(g), route.a, route.b],
+    route.a && route.b && route.a !== route.b
+      ? () => client.call('compareVersions', { groupBy: g, a: route.a!, b: route.b!, ...(k ? { k } : {}) })
+      : null,
+    [client, JSON.stringify(g), route.a, route.b, k],
   );
   const versions = list?.state === 'ok' ? list.data.versions : [];
   const pick = (a: string | null, b: string | null) => navigate(versionsHash(g, a, b));
@@ -59,7 +65,7 @@ export function VersionsView({ route }: { route: VersionsRoute }) {
           </section>
         ) : null}
         {cmp?.state === 'error' ? <ErrorBox message={cmp.message} /> : null}
-        {cmp?.state === 'ok' ? <Comparison c={cmp.data} /> : null}
+        {cmp?.state === 'ok' ? <Comparison c={cmp.data} groupBy={g} onK={setK} /> : null}
       </div>
     </div>
   );
@@ -142,7 +148,7 @@ function SummaryTable({
   );
 }
 
-function Comparison({ c }: { c: VersionComparison }) {
+function Comparison({ c, groupBy, onK }: { c: VersionComparison; groupBy: VersionGroupByDto; onK(k: number): void }) {
   return (
     <>
       <section className="cmp-section">
@@ -154,7 +160,7 @@ function Comparison({ c }: { c: VersionComparison }) {
             {c.regressions.map((r) => (
               <li key={r.metric}>
                 <span className="cmp-flag">{r.metric}</span> {r.message}
-                {r.pairKeys.length ? <span className="dim"> · {r.pairKeys.length} pair{r.pairKeys.length > 1 ? 's' : ''}</span> : null}
+                {r.pairKeys.length ? <span className="dim"> · {r.pairKeys.length} task{r.pairKeys.length > 1 ? 's' : ''}</span> : null}
               </li>
             ))}
           </ul>
@@ -164,9 +170,13 @@ function Comparison({ c }: { c: VersionComparison }) {
           </div>
         )}
       </section>
+      <RepeatedRuns r={c.repeated} a={c.a.version} b={c.b.version} groupBy={groupBy} onK={onK} />
       <section className="cmp-section">
         <h2 className="cmp-h2">
-          Pairs <span className="dim">(same scenario, else same input) · {c.pairs.length} paired · {c.unpairedA} only in A · {c.unpairedB} only in B</span>
+          Latest run of each task{' '}
+          <span className="dim">
+            · pair-level flags · {c.pairs.length} task{c.pairs.length === 1 ? '' : 's'} in both · {c.unpairedA} only in A · {c.unpairedB} only in B
+          </span>
         </h2>
         <table className="cmp-table" data-testid="pairs-table">
           <thead>

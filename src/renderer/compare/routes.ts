@@ -6,6 +6,8 @@ import type { VersionGroupByDto } from '../../shared/api';
  *   #/diff?by=attribute&key=K&a=V1&b=V2             verdict diff of two agent versions
  *   #/versions?by=attribute&key=K&a=V1&b=V2         versions table, comparison of A and B
  *   #/compare?a=TRACE&b=TRACE                       two traces side by side
+ *   #/compare?a=T&b=T&by=…&va=V1&vb=V2&task=KEY      … as runs of one task under two versions
+ *                                                   (pickers for which run of A and of B)
  *   #/trace/:traceId/trajectory[?scenario=ID]       a trace's trajectory against a scenario
  * Ids travel URI-encoded in the fragment of our own document only.
  */
@@ -13,8 +15,16 @@ export type CompareRoute =
   | { name: 'diff'; mode: 'runs'; a: string | null; b: string | null }
   | { name: 'diff'; mode: 'versions'; groupBy: VersionGroupByDto; a: string | null; b: string | null }
   | { name: 'versions'; groupBy: VersionGroupByDto; a: string | null; b: string | null }
-  | { name: 'compare-pair'; a: string; b: string }
+  | { name: 'compare-pair'; a: string; b: string; task: PairTaskContext | null }
   | { name: 'trajectory'; traceId: string; scenarioId: string | null };
+
+/** Where a side-by-side pair came from: one task's runs under versions a and b. */
+export interface PairTaskContext {
+  groupBy: VersionGroupByDto;
+  a: string;
+  b: string;
+  task: string;
+}
 
 export const DEFAULT_GROUP_BY: VersionGroupByDto = { by: 'attribute', key: 'gen_ai.agent.version' };
 
@@ -54,7 +64,13 @@ export function parseCompareRoute(path: string): CompareRoute | null {
     return g ? { name: 'diff', mode: 'versions', groupBy: g, a, b } : { name: 'diff', mode: 'runs', a, b };
   }
   if (base === '/versions') return { name: 'versions', groupBy: groupByOf(q) ?? DEFAULT_GROUP_BY, a, b };
-  if (base === '/compare' && a && b) return { name: 'compare-pair', a, b };
+  if (base === '/compare' && a && b) {
+    const g = groupByOf(q);
+    const va = q.get('va');
+    const vb = q.get('vb');
+    const task = q.get('task');
+    return { name: 'compare-pair', a, b, task: g && va && vb && task ? { groupBy: g, a: va, b: vb, task } : null };
+  }
   const parts = base.split('/');
   if (parts.length === 4 && parts[0] === '' && parts[1] === 'trace' && parts[2] && parts[3] === 'trajectory') {
     const traceId = decode(parts[2]);
@@ -77,7 +93,8 @@ export const diffVersionsHash = (g: VersionGroupByDto, a?: string | null, b?: st
   `#/diff${query({ ...groupParams(g), a, b })}`;
 export const versionsHash = (g: VersionGroupByDto, a?: string | null, b?: string | null) =>
   `#/versions${query({ ...groupParams(g), a, b })}`;
-export const comparePairHash = (a: string, b: string) => `#/compare${query({ a, b })}`;
+export const comparePairHash = (a: string, b: string, ctx?: PairTaskContext | null) =>
+  `#/compare${query({ a, b, ...(ctx ? { ...groupParams(ctx.groupBy), va: ctx.a, vb: ctx.b, task: ctx.task } : {}) })}`;
 export const trajectoryHash = (traceId: string, scenarioId?: string | null) =>
   `#/trace/${encodeURIComponent(traceId)}/trajectory${query({ scenario: scenarioId })}`;
 

@@ -3,6 +3,7 @@ import type { JudgeInfo, JudgeKind, JudgePreview } from '../../shared/api';
 import { navigate } from '../app/router';
 import { useClient } from '../client/ClientContext';
 import { useDebounced } from '../util/useDebounced';
+import { ModelStatus } from './ModelStatus';
 import { adoptModelVersion, MonacoEditor } from './MonacoEditor';
 import { errorText, PreviewPanel } from './parts';
 import { judgesHash } from './routes';
@@ -225,6 +226,7 @@ export function JudgeEditor({ judge, kind, initialSource, newVersion, apiTypes, 
             <span className="panel-title">Run on trace</span>
             <TracePicker traceId={traceId} onChange={onTraceChange} />
           </div>
+          {kind !== 'code' ? <ModelStatus /> : null}
           {kind !== 'code' ? (
             <div className="jd-row">
               <button type="button" className="button" onClick={() => void runModel()} disabled={!traceId || busy} data-testid="judge-run-model">

@@ -17,7 +17,7 @@ export interface EditorMarker {
 interface Props {
   /** Model URI path, e.g. `/judges/no-tool-errors.judge.ts` (decides the language service). */
   path: string;
-  language: 'typescript' | 'markdown';
+  language: 'typescript' | 'markdown' | 'json';
   /**
    * The text the model is loaded with: when the model for `path` is created, and when `version`
    * differs from the version the model was last loaded at (the user reloaded it, or the stored

@@ -11,12 +11,15 @@
 import * as monaco from 'monaco-editor';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import TsWorker from 'monaco-editor/language/typescript/ts.worker?worker';
+import JsonWorker from 'monaco-editor/language/json/json.worker?worker';
 
 export type Monaco = typeof monaco;
 
 self.MonacoEnvironment = {
   getWorker(_id: string, label: string): Worker {
-    return label === 'typescript' || label === 'javascript' ? new TsWorker() : new EditorWorker();
+    if (label === 'typescript' || label === 'javascript') return new TsWorker();
+    if (label === 'json') return new JsonWorker();
+    return new EditorWorker();
   },
 };
 
@@ -43,6 +46,28 @@ export function setJudgeApiTypes(dts: string): void {
   apiLib?.dispose();
   apiLib = ts.typescriptDefaults.addExtraLib(dts, 'file:///node_modules/@types/tracedeck-judge/index.d.ts');
   apiDts = dts;
+}
+
+/** Models whose path ends like this get the scenario schema (see setScenarioJsonSchema). */
+export const SCENARIO_MODEL_SUFFIX = '.scenario.json';
+let scenarioSchemaJson = '';
+
+/**
+ * Install the scenario JSON Schema (derived on the backend from its zod schema) for every
+ * `*.scenario.json` model: completion of keys and enum values, hover docs, and squiggles on the
+ * offending field. Schemas are never fetched from anywhere.
+ */
+export function setScenarioJsonSchema(schema: Record<string, unknown>): void {
+  const json = JSON.stringify(schema);
+  if (json === scenarioSchemaJson) return;
+  scenarioSchemaJson = json;
+  monaco.json.jsonDefaults.setDiagnosticsOptions({
+    validate: true,
+    allowComments: false,
+    enableSchemaRequest: false,
+    schemaValidation: 'error',
+    schemas: [{ uri: 'tracedeck:scenario.schema.json', fileMatch: [`*${SCENARIO_MODEL_SUFFIX}`], schema }],
+  });
 }
 
 const TEMPLATE_VARS: [string, string][] = [

@@ -53,7 +53,7 @@ export function ImportDropZone({ onFiles }: { onFiles(files: File[]): void }) {
   return (
     <div className="drop-overlay" aria-hidden="true">
       <div className="drop-card">
-        <div className="drop-title">Drop trace files to import</div>
+        <div className="drop-title">Drop trace files (or *.scenario.json scenarios) to import</div>
         <div className="dim">
           OTLP JSON/protobuf · OpenInference · Langfuse · LangSmith · Inspect AI · Claude Code · MLflow · Chrome trace
         </div>

@@ -1,5 +1,6 @@
 import type { ImportOutcome } from '../../shared/api';
 import { navigate, traceHash } from '../app/router';
+import { scenarioHash } from '../scenarios/routes';
 import { formatBytes, formatInteger } from '../util/format';
 import type { ImportJob } from './useImports';
 
@@ -60,6 +61,21 @@ function OutcomeLine({ o }: { o: ImportOutcome }) {
   );
 }
 
+function ScenarioLine({ s }: { s: NonNullable<ImportJob['scenario']> }) {
+  if ('error' in s) return <pre className="import-error">{s.error}</pre>;
+  return (
+    <div className="import-ok">
+      <span className="format-tag">scenario</span>
+      <span className="mono">{s.id}</span>
+      <button type="button" className="link-button" onClick={() => navigate(scenarioHash(s.id))}>
+        Open
+      </button>
+    </div>
+  );
+}
+
+const jobFailed = (j: ImportJob) => j.outcomes.some((o) => !o.ok) || (!!j.scenario && 'error' in j.scenario);
+
 interface Props {
   jobs: ImportJob[];
   onClear(): void;
@@ -68,7 +84,7 @@ interface Props {
 
 /** The Imports panel: one row per file, progress while running, outcomes once finished. */
 export function ImportProgress({ jobs, onClear, onClose }: Props) {
-  const failed = jobs.filter((j) => j.outcomes.some((o) => !o.ok)).length;
+  const failed = jobs.filter(jobFailed).length;
   const running = jobs.filter((j) => j.phase !== 'done').length;
   return (
     <section className="panel import-panel" aria-label="Imports">
@@ -90,7 +106,7 @@ export function ImportProgress({ jobs, onClear, onClose }: Props) {
       </header>
       <ul className="import-list">
         {jobs.map((j) => {
-          const bad = j.outcomes.some((o) => !o.ok);
+          const bad = jobFailed(j);
           return (
             <li key={j.id} className={`import-item${bad ? ' failed' : ''}`} data-import-file={j.file}>
               <span className={`import-icon ${j.phase !== 'done' ? 'running' : bad ? 'bad' : 'good'}`} aria-hidden="true">
@@ -104,6 +120,7 @@ export function ImportProgress({ jobs, onClear, onClose }: Props) {
                 {j.outcomes.map((o, i) => (
                   <OutcomeLine key={i} o={o} />
                 ))}
+                {j.scenario ? <ScenarioLine s={j.scenario} /> : null}
               </div>
             </li>
           );

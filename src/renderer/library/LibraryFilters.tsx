@@ -14,9 +14,9 @@ interface Props {
 }
 
 const STATUS_OPTIONS: { id: StatusFilter; label: string }[] = [
-  { id: 'any', label: 'All' },
-  { id: 'error', label: 'Errors' },
-  { id: 'ok', label: 'No errors' },
+  { id: 'any', label: 'All runs' },
+  { id: 'error', label: 'Failed runs' },
+  { id: 'ok', label: 'Not failed' },
 ];
 
 export function LibraryFilters({ value, onChange, formats, textRef, onLeave }: Props) {
@@ -74,7 +74,7 @@ export function LibraryFilters({ value, onChange, formats, textRef, onLeave }: P
         </kbd>
       </div>
 
-      <div className="segmented" role="radiogroup" aria-label="Status">
+      <div className="segmented" role="radiogroup" aria-label="Run outcome" title="The run's outcome as the source states it (not failed tool calls)">
         {STATUS_OPTIONS.map((o) => (
           <button
             key={o.id}
@@ -88,6 +88,11 @@ export function LibraryFilters({ value, onChange, formats, textRef, onLeave }: P
           </button>
         ))}
       </div>
+
+      <label className="toggle-field" title="Traces where some tool call failed, whatever the run's outcome">
+        <input type="checkbox" checked={value.toolErrors} onChange={(e) => set('toolErrors', e.target.checked)} />
+        Has tool errors
+      </label>
 
       <FormatPicker formats={formats} value={value.formats} onChange={(f) => set('formats', f)} />
 

@@ -1,13 +1,15 @@
 import type { SpanStatus } from '../../shared/api';
 
+/** The run's outcome. Error spans below the root (failed tool calls …) do not make a run fail. */
 export function StatusBadge({ status, errors }: { status: SpanStatus; errors: number }) {
-  if (status === 'error' || errors > 0) {
+  const spans = errors > 0 ? ` · ${errors} span${errors === 1 ? '' : 's'} with status error` : '';
+  if (status === 'error') {
     return (
-      <span className="badge badge-error" title={`${errors} span${errors === 1 ? '' : 's'} with status error`}>
-        error{errors > 1 ? ` ${errors}` : ''}
+      <span className="badge badge-error" title={`The run failed${spans}`}>
+        failed
       </span>
     );
   }
-  if (status === 'ok') return <span className="badge badge-ok">ok</span>;
-  return <span className="badge badge-unset">unset</span>;
+  if (status === 'ok') return <span className="badge badge-ok" title={`The run succeeded${spans}`}>ok</span>;
+  return <span className="badge badge-unset" title={`The source states no outcome${spans}`}>unset</span>;
 }

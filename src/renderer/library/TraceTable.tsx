@@ -85,7 +85,7 @@ export function TraceTable({ pages, sort, onSort, selected, onSelect, onOpen, re
     rows.push(
       <div
         key={`r${i}`}
-        className={`trace-row${isSel ? ' selected' : ''}${t.status === 'error' || t.errorCount > 0 ? ' has-error' : ''}`}
+        className={`trace-row${isSel ? ' selected' : ''}${t.status === 'error' ? ' has-error' : ''}`}
         style={style}
         role="row"
         aria-rowindex={i + 2}

@@ -74,8 +74,8 @@ export const COLUMNS: Column[] = [
   },
   {
     id: 'status',
-    label: 'Status',
-    title: 'Trace status (error spans)',
+    label: 'Run',
+    title: "The run's outcome as the source states it",
     width: '84px',
     sort: 'status',
     firstDir: 'desc',
@@ -105,22 +105,29 @@ export const COLUMNS: Column[] = [
   {
     id: 'tools',
     label: 'Tools',
-    title: 'Tool calls (failed tool calls)',
-    width: '88px',
+    title: 'Tool calls',
+    width: '72px',
     align: 'right',
     sort: 'toolCalls',
     firstDir: 'desc',
-    render: (t) => (
-      <>
-        {formatInteger(t.toolCalls)}
-        {t.toolErrors > 0 ? (
-          <span className="tool-errors" title={`${t.toolErrors} failed`}>
-            {' '}
-            ✕{t.toolErrors}
-          </span>
-        ) : null}
-      </>
-    ),
+    render: (t) => formatInteger(t.toolCalls),
+  },
+  {
+    id: 'toolErrors',
+    label: 'Tool err',
+    title: 'Failed tool calls (the run may still have succeeded)',
+    width: '70px',
+    align: 'right',
+    sort: 'toolErrors',
+    firstDir: 'desc',
+    render: (t) =>
+      t.toolErrors > 0 ? (
+        <span className="tool-errors" title={`${t.toolErrors} of ${t.toolCalls} tool calls failed`}>
+          ✕{formatInteger(t.toolErrors)}
+        </span>
+      ) : (
+        <span className="dim">0</span>
+      ),
   },
   {
     id: 'tokens',

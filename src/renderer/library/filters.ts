@@ -7,7 +7,10 @@ export type StatusFilter = 'any' | 'error' | 'ok';
 /** What the filter bar edits: raw input strings, so half-typed values never throw. */
 export interface LibraryFilterState {
   text: string;
+  /** The run's outcome: 'error' = failed runs. */
   status: StatusFilter;
+  /** Only traces where some tool call failed (independent of the run's outcome). */
+  toolErrors: boolean;
   formats: FormatId[];
   minDuration: string;
   minSpans: string;
@@ -28,6 +31,7 @@ export interface SortState {
 export const EMPTY_FILTERS: LibraryFilterState = {
   text: '',
   status: 'any',
+  toolErrors: false,
   formats: [],
   minDuration: '',
   minSpans: '',
@@ -80,6 +84,7 @@ export function toTraceQuery(f: LibraryFilterState, s: SortState): TraceQuery {
   if (text) q.text = text.slice(0, 1000);
   if (f.status === 'error') q.status = ['error'];
   else if (f.status === 'ok') q.status = ['ok', 'unset'];
+  if (f.toolErrors) q.hasToolErrors = true;
   if (f.formats.length) q.formats = [...f.formats];
   const minDurationMs = parseDurationInput(f.minDuration);
   if (minDurationMs !== undefined) q.minDurationMs = minDurationMs;
@@ -100,6 +105,7 @@ export function activeFilterCount(f: LibraryFilterState): number {
   let n = 0;
   if (f.text.trim()) n++;
   if (f.status !== 'any') n++;
+  if (f.toolErrors) n++;
   if (f.formats.length) n++;
   for (const k of ['minDuration', 'minSpans', 'minTokens', 'minToolCalls'] as const) {
     if (f[k].trim()) n++;

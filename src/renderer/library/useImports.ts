@@ -1,5 +1,6 @@
 import { useCallback, useRef, useState } from 'react';
-import type { ApiEvent, ImportOutcome, TracedeckClient } from '../../shared/api';
+import type { ApiEvent, ImportOutcome, ScenarioLoadResult, TracedeckClient } from '../../shared/api';
+import { readScenarioFiles } from '../scenarios/readScenarioFiles';
 import { baseName } from '../util/format';
 
 export type ImportPhase = 'queued' | 'uploading' | 'importing' | 'done';
@@ -12,12 +13,18 @@ export interface ImportJob {
   bytesDone: number;
   bytesTotal: number;
   outcomes: ImportOutcome[];
+  /** A scenario file (*.scenario.json): the scenario it saved, or why it was rejected. */
+  scenario?: { id: string } | { error: string };
 }
 
 export interface Imports {
   jobs: ImportJob[];
   busy: boolean;
   importFiles(files: File[]): Promise<void>;
+  /** Scenario files: one row each in the panel; resolves when saved (or rejected). */
+  importScenarioFiles(files: File[]): Promise<ScenarioLoadResult>;
+  /** Bumped whenever scenario files were imported: views listing scenarios reload on it. */
+  scenarioVersion: number;
   /** Desktop only (null in browser mode). */
   importViaDialog: (() => Promise<void>) | null;
   /** Feed backend events here (server-side read progress of the file being imported). */
@@ -86,6 +93,33 @@ export function useImports(client: TracedeckClient, onImported: () => void): Imp
     [client, patch, onImported],
   );
 
+  const [scenarioVersion, setScenarioVersion] = useState(0);
+  const importScenarioFiles = useCallback(
+    async (files: File[]): Promise<ScenarioLoadResult> => {
+      const fresh = files.map(
+        (f): ImportJob => ({ id: nextId++, file: f.name, phase: 'importing', bytesDone: 0, bytesTotal: f.size, outcomes: [] }),
+      );
+      setJobs((js) => [...fresh, ...js]);
+      const r = await readScenarioFiles(client, files);
+      // Results come back per file name, in the order given.
+      const loaded = [...r.loaded];
+      const errors = [...r.errors];
+      for (const job of fresh) {
+        const ok = loaded.findIndex((l) => l.file === job.file);
+        if (ok >= 0) {
+          patch(job.id, { phase: 'done', scenario: { id: loaded[ok]!.id } });
+          loaded.splice(ok, 1);
+          continue;
+        }
+        const bad = errors.findIndex((e) => e.file === job.file);
+        patch(job.id, { phase: 'done', scenario: { error: bad >= 0 ? errors.splice(bad, 1)[0]!.message : `${job.file}: not imported` } });
+      }
+      setScenarioVersion((v) => v + 1);
+      return r;
+    },
+    [client, patch],
+  );
+
   const dialog = client.openImportDialog;
   const importViaDialog = dialog
     ? async () => {
@@ -148,5 +182,5 @@ export function useImports(client: TracedeckClient, onImported: () => void): Imp
 
   const clear = useCallback(() => setJobs((js) => js.filter((j) => j.phase !== 'done')), []);
 
-  return { jobs, busy, importFiles, importViaDialog, onEvent, clear };
+  return { jobs, busy, importFiles, importScenarioFiles, scenarioVersion, importViaDialog, onEvent, clear };
 }

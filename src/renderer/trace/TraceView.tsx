@@ -17,6 +17,7 @@ import { TimelineController, rowsByStart } from './timeline/TimelineController';
 import { TimelineHeader } from './timeline/TimelineHeader';
 import { formatDuration } from '../util/format';
 import { KeyHelp } from './KeyHelp';
+import { TrajectoryChip } from './TrajectoryChip';
 import { copyText } from './copy';
 import { OPEN_MARK, RENDERED_MARK } from './marks';
 
@@ -509,9 +510,7 @@ export function TraceView({ traceId, data, model: m, initialSpanId, routeSpanId,
           <span>{formatTimestamp(s.startMs)}</span>
         </span>
         <span className="spacer" />
-        <a className="link-button" href={`#/trace/${encodeURIComponent(traceId)}/trajectory`} data-testid="trajectory-link" title="Compare with the scenario's ideal trajectory">
-          Trajectory
-        </a>
+        <TrajectoryChip traceId={traceId} traceName={s.name} />
         <span className="mono dim tv-trace-id" title="Trace id">
           {traceId}
         </span>

@@ -1,6 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { AlignmentStatus, ScenarioInfo, TrajectoryRow, TrajectoryView } from '../../shared/api';
 import { useClient } from '../client/ClientContext';
+import { FromTraceDialog } from '../scenarios/FromTraceDialog';
+import { ScenarioImportButton, useScenarioImports } from '../scenarios/ScenarioImportContext';
+import { scenarioHash } from '../scenarios/routes';
 import '../compare/compare.css';
 
 /**
@@ -16,6 +19,8 @@ export interface TrajectoryOverlayProps {
   onScenarioChange?(id: string | null): void;
   /** Clicking an observed call: select its span (defaults to opening it in the trace view). */
   onSelectSpan?(spanId: string): void;
+  /** The trace's name, proposed as the name of a scenario made from it. */
+  traceName?: string;
 }
 
 type Load = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ok'; trajectory: TrajectoryView | null; scenarios: number };
@@ -36,10 +41,19 @@ const STATUS_HELP: Record<AlignmentStatus, string> = {
 };
 const ORDER: AlignmentStatus[] = ['matched', 'missing', 'extra', 'out-of-order', 'could-be-parallel'];
 
-export function TrajectoryOverlay({ traceId, scenarioId, onScenarioChange, onSelectSpan }: TrajectoryOverlayProps) {
+const MATCHED_BY: Record<TrajectoryView['matchedBy'], (t: TrajectoryView) => string> = {
+  explicit: () => 'chosen',
+  attribute: (t) => `matched by ${t.scenario.matchAttribute}`,
+  tag: (t) => `matched by tag ${t.scenario.matchTag ?? ''}`,
+  input: () => 'matched by input',
+};
+
+export function TrajectoryOverlay({ traceId, scenarioId, onScenarioChange, onSelectSpan, traceName }: TrajectoryOverlayProps) {
   const client = useClient();
+  const { version } = useScenarioImports();
   const [load, setLoad] = useState<Load>({ state: 'loading' });
   const [scenarios, setScenarios] = useState<ScenarioInfo[]>([]);
+  const [dialog, setDialog] = useState(false);
 
   useEffect(() => {
     let live = true;
@@ -50,7 +64,7 @@ export function TrajectoryOverlay({ traceId, scenarioId, onScenarioChange, onSel
     return () => {
       live = false;
     };
-  }, [client]);
+  }, [client, version]);
 
   useEffect(() => {
     let live = true;
@@ -62,7 +76,7 @@ export function TrajectoryOverlay({ traceId, scenarioId, onScenarioChange, onSel
     return () => {
       live = false;
     };
-  }, [client, traceId, scenarioId]);
+  }, [client, traceId, scenarioId, version]);
 
   const t = load.state === 'ok' ? load.trajectory : null;
   const openSpan = onSelectSpan ?? ((id: string) => (window.location.hash = `#/trace/${encodeURIComponent(traceId)}/span/${encodeURIComponent(id)}`));
@@ -92,10 +106,18 @@ export function TrajectoryOverlay({ traceId, scenarioId, onScenarioChange, onSel
         </select>
         {t ? (
           <span className="dim">
-            {t.matchedBy === 'explicit' ? 'chosen' : `matched by ${t.matchedBy === 'attribute' ? `${t.scenario.matchAttribute}` : 'input'}`} · trajectory {t.mode} · arguments{' '}
-            {Array.isArray(t.scenario.argMatch) ? `keys ${t.scenario.argMatch.join(', ')}` : t.scenario.argMatch}
+            {MATCHED_BY[t.matchedBy](t)} · trajectory {t.mode} · arguments{' '}
+            {Array.isArray(t.scenario.argMatch) ? `keys ${t.scenario.argMatch.join(', ')}` : t.scenario.argMatch} ·{' '}
+            <a href={scenarioHash(t.scenario.id)} data-testid="trajectory-edit-scenario">
+              edit scenario
+            </a>
           </span>
         ) : null}
+        <span className="spacer" />
+        <ScenarioImportButton testId="trajectory-import" className="button ghost" />
+        <button type="button" className="button ghost" onClick={() => setDialog(true)} data-testid="trajectory-use-as-ideal">
+          Use this trace as the ideal trajectory…
+        </button>
       </div>
 
       {load.state === 'loading' ? <div className="dim pad">Aligning…</div> : null}
@@ -109,17 +131,19 @@ export function TrajectoryOverlay({ traceId, scenarioId, onScenarioChange, onSel
           <div className="empty-title">{load.scenarios === 0 ? 'No scenarios in this workspace' : 'No scenario matches this trace'}</div>
           <div className="dim">
             {load.scenarios === 0
-              ? 'Load *.scenario.json files (the scenarios/ folder) to compare traces with their ideal trajectory.'
-              : 'Pick one above, or give the trace a scenario.id attribute.'}
+              ? 'Import *.scenario.json files (button above, or drop them on the window), or use this trace as the ideal trajectory.'
+              : 'Pick one above; or attach the trace to a scenario by its scenario.id attribute, a tag (match.tag) or its input.'}
           </div>
         </div>
       ) : null}
       {t ? <TrajectoryBody t={t} onOpenSpan={openSpan} /> : null}
+      {dialog ? <FromTraceDialog traceId={traceId} traceName={traceName ?? ''} onClose={() => setDialog(false)} /> : null}
     </section>
   );
 }
 
-const r2 = (x: number | null) => (x === null ? '—' : Number.isFinite(x) ? x.toFixed(2) : '∞');
+/** A ratio to two decimals; '—' when unknown (no ideal latency), '∞' when the ideal has none. */
+export const ratioText = (x: number | null) => (x === null ? '—' : Number.isFinite(x) ? x.toFixed(2) : '∞');
 
 function TrajectoryBody({ t, onOpenSpan }: { t: TrajectoryView; onOpenSpan(id: string): void }) {
   const m = t.metrics;
@@ -133,19 +157,19 @@ function TrajectoryBody({ t, onOpenSpan }: { t: TrajectoryView; onOpenSpan(id: s
           <div className="l">{t.mode} match{m.failed ? ' · run failed' : ''}</div>
         </div>
         <div className="traj-metric" data-metric="step-ratio">
-          <div className="v">{r2(m.stepRatio)}</div>
+          <div className="v">{ratioText(m.stepRatio)}</div>
           <div className="l">
             step ratio · {m.observedSteps} / {m.idealSteps}
           </div>
         </div>
         <div className="traj-metric" data-metric="tool-call-ratio">
-          <div className="v">{r2(m.toolCallRatio)}</div>
+          <div className="v">{ratioText(m.toolCallRatio)}</div>
           <div className="l">
             tool-call ratio · {m.observedToolCalls} / {m.idealToolCalls}
           </div>
         </div>
         <div className="traj-metric" data-metric="latency-ratio">
-          <div className="v">{r2(m.latencyRatio)}</div>
+          <div className="v">{ratioText(m.latencyRatio)}</div>
           <div className="l">
             latency ratio · {m.observedSeconds.toFixed(1)} s / {m.idealSeconds === null ? '—' : `${m.idealSeconds} s`}
           </div>

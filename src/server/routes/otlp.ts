@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
 import type { Backend, OtlpBodyFormat } from '../../backend/handlers';
+import { WorkspaceBusyError, WorkspaceReadOnlyError } from '../../core/store/workspace';
 import { ImportError } from '../../core/util/errors';
 import { HttpError, mediaType, readBody } from '../http';
 
@@ -17,12 +18,16 @@ const inflateAsync = promisify(inflate);
 /** google.rpc.Status codes the spec asks for in a failure response. */
 const STATUS_INVALID_ARGUMENT = 3;
 const STATUS_INTERNAL = 13;
+const STATUS_UNAVAILABLE = 14;
+/** Seconds an exporter should wait before retrying a request refused as busy. */
+export const BUSY_RETRY_AFTER_S = 1;
 
 /**
  * POST /v1/traces — the OTLP/HTTP receiver (binary protobuf or JSON, optionally gzip/deflate).
  * Success answers an empty ExportTraceServiceResponse in the request's encoding; a body that
  * cannot be read answers 400 with a google.rpc.Status naming the problem, so the exporter logs
- * it instead of retrying.
+ * it instead of retrying. A workspace busy with another process's write (a CLI import
+ * publishing) answers 503 with Retry-After: exporters retry 503, where a 500 would lose the spans.
  */
 export async function handleOtlp(req: IncomingMessage, res: ServerResponse, backend: Backend): Promise<void> {
   if (req.method !== 'POST') {
@@ -60,6 +65,10 @@ export async function handleOtlp(req: IncomingMessage, res: ServerResponse, back
   try {
     await backend.ingestOtlp(body, format);
   } catch (e) {
+    if (e instanceof WorkspaceBusyError || e instanceof WorkspaceReadOnlyError) {
+      res.setHeader('Retry-After', String(BUSY_RETRY_AFTER_S));
+      return sendStatus(res, format, 503, STATUS_UNAVAILABLE, e.message);
+    }
     const bad = e instanceof ImportError;
     return sendStatus(
       res,

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, httpStatusOf, toApiErrorBody, type Backend } from '../../backend/handlers';
+import { WorkspaceBusyError } from '../../core/store/workspace';
 import { HttpError, readBody, sendJson } from '../http';
+import { BUSY_RETRY_AFTER_S } from './otlp';
 
 /** Big enough for the largest valid input (importPaths: 1000 paths × 4096 chars), no bigger. */
 export const RPC_BODY_LIMIT = 8 * 1024 * 1024;
@@ -33,7 +35,10 @@ export async function handleRpc(
     // getTrace/getSpan answer null for an unknown id: still a successful call.
     sendJson(res, 200, out ?? null);
   } catch (e) {
+    // Another process holds the workspace's write lock: retryable, and the message names the file.
+    if (e instanceof WorkspaceBusyError) res.setHeader('Retry-After', String(BUSY_RETRY_AFTER_S));
     const body = toApiErrorBody(e);
+    if (e instanceof WorkspaceBusyError) return sendJson(res, 503, body);
     sendJson(res, e instanceof ApiError ? httpStatusOf(e.code) : 500, body);
   }
 }

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 import { CHROMIUM, RESULTS_DIR } from './paths';
+import { sessionCookieFor } from './server';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -39,10 +40,21 @@ declare global {
 
 /**
  * A page that records problems. The CSP listener is installed by the harness (CDP init script,
- * not page script), so it sees violations from the very first byte.
+ * not page script), so it sees violations from the very first byte. The page's browser context
+ * holds the test server's session cookie (what opening `serve`'s printed address once gives a
+ * user), unless `authenticated: false`.
  */
-export async function openPage(browser: Browser, baseUrl: string): Promise<{ page: Page; problems: PageProblems }> {
+export async function openPage(
+  browser: Browser,
+  baseUrl: string,
+  opts: { authenticated?: boolean } = {},
+): Promise<{ page: Page; problems: PageProblems }> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 860 }, colorScheme: 'dark' });
+  const session = sessionCookieFor(new URL(baseUrl).origin);
+  if (session && opts.authenticated !== false)
+    await context.addCookies([
+      { name: session.name, value: session.value, url: new URL(baseUrl).origin, httpOnly: true, sameSite: 'Strict' },
+    ]);
   const page = await context.newPage();
   const problems: PageProblems = { consoleErrors: [], pageErrors: [], cspViolations: [], foreignRequests: [] };
   const origin = new URL(baseUrl).origin;

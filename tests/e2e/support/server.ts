@@ -4,8 +4,24 @@ import { join } from 'node:path';
 import { startServer, type RunningServer } from '../../../src/server';
 import { WEB_DIR } from './paths';
 
+/**
+ * The session cookie of each running test server, by origin: openPage gives it to the browser
+ * context, so tests behave as a user who opened the printed address once. Tests of the token
+ * exchange itself use `openPage(browser, url, { authenticated: false })`.
+ */
+const sessions = new Map<string, { name: string; value: string }>();
+
+export function sessionCookieFor(origin: string): { name: string; value: string } | undefined {
+  return sessions.get(origin);
+}
+
 export interface TestServer {
+  /** The bare origin: `page.goto(url + '/#/…')` works in pages from openPage (it holds the cookie). */
   url: string;
+  /** The address `tracedeck serve` prints: `${url}/?token=SECRET` (exchanged for the cookie). */
+  openUrl: string;
+  /** Headers that open the API to Node-side requests: `fetch(url + '/api/…', { headers: authHeaders })`. */
+  authHeaders: Record<string, string>;
   server: RunningServer;
   workspacePath: string;
   close(): Promise<void>;
@@ -28,11 +44,15 @@ export async function startTestServer(): Promise<TestServer> {
     sseKeepAliveMs: 1000,
   });
   if (!server.webUiBuilt) throw new Error(`no web UI in ${WEB_DIR}: globalSetup should have built it`);
+  sessions.set(new URL(server.url).origin, { name: server.cookieName, value: server.secret });
   return {
     url: server.url,
+    openUrl: server.openUrl,
+    authHeaders: { authorization: `Bearer ${server.secret}` },
     server,
     workspacePath,
     async close() {
+      sessions.delete(new URL(server.url).origin);
       await server.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -178,4 +178,32 @@ describe('big traces: background preparation, persisted columns, text index', ()
       t.cleanup();
     }
   });
+
+  it('opening a big trace imported without this backend (tracedeck import) builds its text index in the background', async () => {
+    const { tempWorkspace } = await import('../../helpers/tempWorkspace');
+    const { generateBigTrace, writeBigTraceOtlp } = await import('../../bench/bigTrace');
+    const { importFile } = await import('../../../src/core/import/importFile');
+    const { join } = await import('node:path');
+    const t = tempWorkspace();
+    try {
+      const trace = generateBigTrace({ spans: 11_000, seed: 9 });
+      const file = join(t.dir, 'big.json');
+      await writeBigTraceOtlp(file, trace);
+      // the core import sends no event: nothing prepares or indexes this trace
+      await importFile(t.ws, file);
+      const indexed = () =>
+        (t.ws.readDb.prepare('SELECT count(*) AS n FROM span_text_state WHERE trace_id = ? AND complete = 1').get(trace.traceId) as { n: number }).n;
+      const b = createBackend({ workspace: t.ws, mode: 'browser' });
+      expect(indexed()).toBe(0);
+      expect((await b.call('getTraceColumns', { traceId: trace.traceId }))!.columns.n).toBe(11_000);
+      // no search was made: the open alone starts the index
+      for (let i = 0; i < 300 && indexed() === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(indexed()).toBe(1);
+      const hit = await b.call('searchSpans', { traceId: trace.traceId, text: 'upstream timed out' });
+      expect(hit.indexed).toBe(true);
+      expect(hit.spanIds.length).toBe(trace.toolErrors);
+    } finally {
+      t.cleanup();
+    }
+  });
 });

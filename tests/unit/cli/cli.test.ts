@@ -190,21 +190,24 @@ describe('tracedeck CLI', { timeout: 90_000 }, () => {
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (c) => (stderr += c));
-    const url = await new Promise<string>((ok, fail) => {
+    const [url, token] = await new Promise<[string, string]>((ok, fail) => {
       const t = setTimeout(() => fail(new Error(`no URL printed: ${stdout} ${stderr}`)), 20_000);
       child.stdout.on('data', (c) => {
         stdout += c;
-        const m = /UI:\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout);
-        if (m) (clearTimeout(t), ok(m[1]!));
+        const m = /UI:\s+(http:\/\/127\.0\.0\.1:\d+)\/\?token=([A-Za-z0-9_-]{43})\n/.exec(stdout);
+        if (m) (clearTimeout(t), ok([m[1]!, m[2]!]));
       });
     });
     expect(stdout).toContain(`OTLP:  ${url}/v1/traces`);
-    const info = (await (await fetch(`${url}/api/rpc/appInfo`, { method: 'POST', body: '{}' })).json()) as {
+    // Without the printed token the API is closed.
+    expect((await fetch(`${url}/api/rpc/listTraces`, { method: 'POST', body: '{}' })).status).toBe(401);
+    const headers = { authorization: `Bearer ${token}` };
+    const info = (await (await fetch(`${url}/api/rpc/appInfo`, { method: 'POST', body: '{}', headers })).json()) as {
       mode: string;
       workspacePath: string;
     };
     expect(info).toMatchObject({ mode: 'browser', workspacePath: ws });
-    const list = (await (await fetch(`${url}/api/rpc/listTraces`, { method: 'POST', body: '{}' })).json()) as {
+    const list = (await (await fetch(`${url}/api/rpc/listTraces`, { method: 'POST', body: '{}', headers })).json()) as {
       total: number;
     };
     expect(list.total).toBe(3);

@@ -94,7 +94,8 @@ describe('tracedeck diff', () => {
       before: { traceId: 't0', status: 'pass', rationale: 'no failed tool calls' },
       after: { traceId: 't0', status: 'fail', rationale: 'search failed on t0' },
     });
-    expect(d.regressions).toEqual(['tools: pass rate 100.0% → 50.0% (p = 0.002)', '1 verdict(s) newly erroring']);
+    expect(d.regressions).toEqual(['tools: pass rate 100.0% → 50.0% (Δ −50.0 pp, p = 0.002 < 0.05)', '1 verdict(s) newly erroring']);
+    expect(d.gate).toMatchObject({ passed: false, alpha: 0.05 });
   });
 
   it('text output, --fail-on-regression, unknown run, usage', async () => {
@@ -105,13 +106,21 @@ describe('tracedeck diff', () => {
     expect(r.stdout).toContain('showing 2 of 11 (--flips N)');
     expect(r.stdout).toContain('      before (pass): no failed tool calls');
     expect(r.stdout).toContain('      after  (fail): search failed on t0');
-    expect((await tracedeck(['diff', '1', '2', '--workspace', ws, '--fail-on-regression'])).code).toBe(1);
-    // run 2 against itself: nothing changed
-    expect((await tracedeck(['diff', '2', '2', '--workspace', ws, '--fail-on-regression'])).code).toBe(0);
+    expect(r.stdout).not.toContain('gate:'); // a gate line only when gating
+    const failed = await tracedeck(['diff', '1', '2', '--workspace', ws, '--fail-on-regression']);
+    expect(failed.code).toBe(1);
+    // The last line says why: judge, Δ pass rate, p and the threshold.
+    expect(failed.stdout.trimEnd().split('\n').at(-1)).toBe(
+      'gate: failed — tools: pass rate 100.0% → 50.0% (Δ −50.0 pp, p = 0.002 < 0.05); 1 verdict(s) newly erroring',
+    );
+    // run 2 against itself: nothing changed ('answer' has only an error verdict: nothing paired)
+    const same = await tracedeck(['diff', '2', '2', '--workspace', ws, '--fail-on-regression']);
+    expect(same.code).toBe(0);
+    expect(same.stdout.trimEnd().split('\n').at(-1)).toBe('gate: passed — no pass rate dropped (2 compared, threshold p < 0.05)');
     const missing = await tracedeck(['diff', '1', '99', '--workspace', ws]);
     expect(missing.code).toBe(3);
     expect(missing.stderr).toContain("no judge run '99'");
     expect((await tracedeck(['diff', '1', '--workspace', ws])).code).toBe(2);
     expect((await tracedeck(['diff', '1', '2', '--pair-by', 'nope', '--workspace', ws])).code).toBe(2);
-  });
+  }, 180_000);
 });

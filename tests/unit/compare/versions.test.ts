@@ -19,6 +19,8 @@ function row(version: string, key: string, o: Partial<TraceSummary> & { correct?
     llmCalls: 2,
     toolCalls: 2,
     toolErrors: 0,
+    evalPass: 0,
+    evalFail: 0,
     inputTokens: 100,
     outputTokens: 0,
     costUsd: null,

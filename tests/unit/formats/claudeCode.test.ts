@@ -70,6 +70,9 @@ describe('Claude Code session: short transcript with rejected tool calls', () =>
     const { spans, summary } = await load(file);
     expect(summary.toolCalls).toBe(2);
     expect(summary.toolErrors).toBe(2);
+    // Two rejected tool calls, then the user ran /model: the session did not fail (no API error).
+    expect(summary.errorCount).toBe(2);
+    expect(summary.status).toBe('ok');
     const [bash, glob] = ofKind(spans, 'tool');
     expect(bash!.toolCall).toMatchObject({
       id: 'toolu_0116Hyi5v8ut7Ffb7d8qV1Sc',
@@ -97,7 +100,9 @@ describe('Claude Code session: short transcript with rejected tool calls', () =>
     expect(root.events.map((e) => e.name)).toEqual(['hook SessionStart:startup', 'hook SessionStart:startup']);
     const turn = spans.find((s) => s.sourceKind === 'turn')!;
     expect(turn.name).toBe('mix phx.server doesnt seem to start');
-    expect(turn.events.map((e) => e.name)).toEqual(['interrupted', 'system:local_command', 'system:local_command']);
+    // Lines 14-15: the local /model command and what it printed (colour codes dropped).
+    expect(turn.events.map((e) => e.name)).toEqual(['interrupted', 'command /model', 'command output']);
+    expect(turn.events[2]!.attributes).toEqual({ text: 'Kept model as Default (recommended)' });
     expect(ofKind(spans, 'tool').every((t) => t.parentId === turn.spanId)).toBe(true);
   });
 });
@@ -289,5 +294,20 @@ describe('Claude Code: bad lines', () => {
   it('refuses JSONL without any user or assistant line', async () => {
     const { run } = await importText('snap.jsonl', `${short[0]}\n`);
     await expect(run).rejects.toThrow(/no user or assistant lines/);
+  });
+});
+
+describe('Claude Code session opened by a bare slash command (/mcp), then the real prompt', () => {
+  const file = 'handmade-cc-bare-slash-command-then-prompt.jsonl';
+
+  it('names the turn and the trace after the prompt and keeps the command output as an event', async () => {
+    const { spans, summary } = await load(file);
+    const turns = spans.filter((s) => s.sourceKind === 'turn');
+    expect(turns).toHaveLength(1); // /mcp, its output and the prompt come before any model reply
+    expect(turns[0]!.name).toBe('mix phx.server doesnt seem to start');
+    expect(turns[0]!.attributes.command).toBe('/mcp');
+    expect(turns[0]!.events.map((e) => e.name)).toEqual(['command output', 'interrupted', 'command /model', 'command output']);
+    expect(turns[0]!.events[0]!.attributes).toEqual({ text: 'Reconnected to tidewave.' });
+    expect(summary.name).toBe('mix phx.server doesnt seem to start');
   });
 });

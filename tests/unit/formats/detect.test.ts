@@ -47,6 +47,18 @@ const CASES: [string, FormatId][] = [
   ['langsmith/langsmith-js-batch-post-patch-wrap-openai-stream.json', 'langsmith'],
   ['mlflow/handmade-mlflow2-trace.json', 'mlflow'],
   ['mlflow/handmade-mlflow3-trace.json', 'mlflow'],
+  ['jaeger-json/jaeger-ui-download-2992f2a5-follows-from.json', 'jaeger-json'],
+  ['jaeger-json/jaeger-ui-genai-test-trace.json', 'jaeger-json'],
+  ['zipkin-json/zipkin-lens-yelp.json', 'zipkin-json'],
+  ['zipkin-json/zipkin-lens-messaging-kafka.json', 'zipkin-json'],
+  ['swe-agent/6e44b9__sweagenttestrepo-1c2844.traj', 'swe-agent'],
+  ['swe-agent/marshmallow-code__marshmallow-1867.function-calling.traj', 'swe-agent'],
+  ['gemini-cli/session-2025-12-01T21-45-5b959dae.json', 'gemini-cli'],
+  ['gemini-cli/session-2026-01-16T11-01-file-ops-37b7abef.json', 'gemini-cli'],
+  ['codex-cli/rollout-2026-05-11T11-26-55-019e1625-789d-76c0-80ab-3724b5ddb799.jsonl', 'codex-cli'],
+  ['codex-cli/handmade-codex-legacy-rollout-2025-08-20.jsonl', 'codex-cli'],
+  ['openhands/openhands-replay-basic_gui_mode.json', 'openhands'],
+  ['openhands/openhands-replay-basic.json', 'openhands'],
 ];
 
 describe('format detection', () => {

@@ -261,6 +261,9 @@ describe('Inspect JSON log with messages only — tool call errors', () => {
     const { spans, summary } = trace(ws, '.../1/4');
     expect(summary.toolCalls).toBe(11);
     expect(summary.toolErrors).toBe(11);
+    // Log status "success", sample.error absent: 11 failed bash calls do not make a failed run.
+    expect(summary.status).toBe('ok');
+    expect(summary.errorCount).toBe(11);
     const tools = ofKind(spans, 'tool');
     expect(tools.map((t) => t.toolCall!.id)).toEqual(Array.from({ length: 11 }, (_, i) => `bash_${i + 1}`));
     expect(tools.every((t) => t.name === 'bash' && t.status === 'error' && t.toolCall!.isError)).toBe(true);
@@ -384,5 +387,32 @@ describe('Inspect: errors and hostile input', () => {
     delete doc.samples;
     const { run } = await importBytes('header-only.json', Buffer.from(JSON.stringify(doc)));
     await expect(run).rejects.toThrow(/holds no samples/);
+  });
+});
+
+describe('Inspect model call timing from the log', () => {
+  // Sample 1's solver call in the real log: timestamp 20:28:26.849005-04:00, completed
+  // 20:28:27.656435-04:00, working_time = output.time = 0.6834162082523108 s.
+  const file = 'inspect-security-guide-3samples.json';
+
+  it('spans timestamp → completed when the event is stamped at its start', async () => {
+    const { ws } = await load(file);
+    const llm = ofKind(ws.getSpans('jejv2PukU7Xq5AJrutaZi7'), 'llm')[0]!;
+    expect(llm.startMs).toBeCloseTo(iso('2025-05-13T00:28:26.849005Z'), 3);
+    expect(llm.endMs).toBeCloseTo(iso('2025-05-13T00:28:27.656435Z'), 3);
+  });
+
+  it('takes the start from completed − working time when the event is stamped at completion', async () => {
+    // The same log with the event stamped when the call returned (timestamp = completed), as
+    // Inspect writes events recorded after the call: the call must not show as 0 µs.
+    const doc = JSON.parse(readFileSync(fixture(`inspect-ai/${file}`), 'utf8'));
+    const ev = doc.samples[0].events.find((e: { event: string }) => e.event === 'model');
+    ev.timestamp = ev.completed;
+    const t = tempWorkspace();
+    cleanups.push(t.cleanup);
+    await importBuffer(t.ws, 'stamped-at-completion.json', Buffer.from(JSON.stringify(doc)));
+    const llm = ofKind(t.ws.getSpans('jejv2PukU7Xq5AJrutaZi7'), 'llm')[0]!;
+    expect(llm.endMs).toBeCloseTo(iso('2025-05-13T00:28:27.656435Z'), 3);
+    expect(llm.endMs! - llm.startMs).toBeCloseTo(683.4162082523108, 3);
   });
 });

@@ -336,3 +336,30 @@ describe('Langfuse edge cases', () => {
     expect((err as ImportError).line).toBeGreaterThan(1);
   });
 });
+
+describe('Langfuse export with an observation whose parent is missing', () => {
+  const file = 'handmade-langfuse-langgraph-parent-missing.trace.json';
+
+  it('hangs the orphans under the trace node (8 observations → 9 nodes), with the repair warning', async () => {
+    const { ws, result, cleanup } = await importFixture(`langfuse/${file}`);
+    cleanups.push(cleanup);
+    const traceId = 'e1fde3efec57ce8a69bafd3fb928a7eb';
+    expect(result.traceIds).toEqual([traceId]);
+    expect(result.warnings).toHaveLength(1);
+    expect(result.warnings[0]).toMatch(
+      new RegExp(`${file.replace(/\./g, '\\.')}: trace ${traceId}: 3 span\\(s\\) name a parent that is not in the trace; attached to the trace root ${traceId}$`),
+    );
+    const spans = ws.getSpans(traceId);
+    expect(spans).toHaveLength(9); // the trace + 8 observations; no tracedeck.root
+    expect(spans.some((s) => s.spanId.startsWith('tracedeck.root'))).toBe(false);
+    const byId = new Map(spans.map((s) => [s.spanId, s]));
+    expect(byId.get(traceId)!.parentId).toBeNull();
+    // agent, agent, tools named the removed LangGraph observation b024c7ee7680b708 as parent
+    for (const id of ['3b239b11cbb2ac0b', '98d3e02591797c04', 'c8a18a38a3a115cb']) {
+      expect(byId.get(id)!.parentId).toBe(traceId);
+      expect(byId.get(id)!.attributes['tracedeck.source_parent']).toBe('b024c7ee7680b708');
+    }
+    expect(byId.get('21441266a9f21251')!.parentId).toBe('c8a18a38a3a115cb');
+    expect(ws.getTrace(traceId)!.spanCount).toBe(9);
+  });
+});

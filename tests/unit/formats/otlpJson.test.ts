@@ -130,6 +130,57 @@ describe('OTLP/JSON shapes', () => {
     expect(ws.getTrace('0af7651916cd43dd8448eb211c80319c')!.service).toBe('svc');
   });
 
+  it('reads a JSON array of export requests (Python captures: base64 ids, enum names), pretty or not', async () => {
+    // What `json.dump([MessageToDict(req) for req in captured])` writes: protobuf's JSON mapping
+    // (ids base64 of the bytes, enums by name, int64 as strings), one request per export call.
+    const b64 = (hex: string) => Buffer.from(hex, 'hex').toString('base64');
+    const TRACE = '5b8efff798038103d269b633813fc60c';
+    const req = (service: string, spans: unknown[]) => ({
+      resourceSpans: [
+        {
+          resource: { attributes: [kv('service.name', str(service))] },
+          scopeSpans: [{ scope: { name: 'opentelemetry.instrumentation.openai_v2' }, spans }],
+        },
+      ],
+    });
+    const pySpan = (spanId: string, parent: string | undefined, name: string, code: string, kind: string) => ({
+      traceId: b64(TRACE),
+      spanId: b64(spanId),
+      ...(parent ? { parentSpanId: b64(parent) } : {}),
+      name,
+      kind,
+      startTimeUnixNano: '1544712660000000000',
+      endTimeUnixNano: '1544712661500000000',
+      attributes: [kv('gen_ai.operation.name', str(name.split(' ')[0]!))],
+      status: { code },
+    });
+    const doc = [
+      req('py-agent', [pySpan('eee19b7ec3c1b174', 'aaaaaaaaaaaaaaaa', 'chat gpt-4o', 'STATUS_CODE_OK', 'SPAN_KIND_CLIENT')]),
+      req('py-agent', [pySpan('aaaaaaaaaaaaaaaa', undefined, 'invoke_agent triage', 'STATUS_CODE_ERROR', 'SPAN_KIND_INTERNAL')]),
+    ];
+    for (const text of [JSON.stringify(doc, null, 2), JSON.stringify(doc)]) {
+      expect(otlpJsonImporter.sniff('captured.json', Buffer.from(text))).toBeGreaterThanOrEqual(0.9);
+      const t = tempWorkspace();
+      cleanups.push(t.cleanup);
+      // detected, not forced
+      const result = await importBuffer(t.ws, 'captured.json', Buffer.from(text));
+      expect(result.format).toBe('otlp-json');
+      expect(result.spanCount).toBe(2);
+      expect(result.traceIds).toEqual([TRACE]);
+      const spans = t.ws.getSpans(TRACE);
+      const chat = spans.find((s) => s.spanId === 'eee19b7ec3c1b174')!;
+      expect(chat.parentId).toBe('aaaaaaaaaaaaaaaa');
+      expect([chat.kind, chat.status, chat.sourceKind]).toEqual(['llm', 'ok', 'chat']);
+      expect(chat.endMs! - chat.startMs).toBe(1500);
+      const agent = spans.find((s) => s.spanId === 'aaaaaaaaaaaaaaaa')!;
+      expect([agent.kind, agent.status, agent.parentId]).toEqual(['agent', 'error', null]);
+      expect(t.ws.getTrace(TRACE)!.service).toBe('py-agent');
+    }
+    // forced, too (it used to say "no spans found")
+    const forced = await importText('captured.json', JSON.stringify(doc));
+    expect(forced.result.spanCount).toBe(2);
+  });
+
   it('reads old instrumentationLibrarySpans, base64 ids, string enums and every AnyValue kind', async () => {
     const doc = {
       resourceSpans: [
@@ -375,6 +426,8 @@ describe('otlpJsonImporter.sniff', () => {
     expect(otlpJsonImporter.sniff('x.json', Buffer.from('{"resourceSpans":[]}'))).toBeGreaterThanOrEqual(0.9);
     expect(otlpJsonImporter.sniff('x.json', Buffer.from('{"result":{"resourceSpans":[]}}'))).toBeGreaterThanOrEqual(0.9);
     expect(otlpJsonImporter.sniff('x.json', Buffer.from('[{"spanContext":{}}]'))).toBe(0);
+    expect(otlpJsonImporter.sniff('x.json', Buffer.from('[ {"resourceSpans":[]}]'))).toBeGreaterThanOrEqual(0.9);
+    expect(otlpJsonImporter.sniff('x.json', Buffer.from('[{"note":"resourceSpans": []}]'))).toBe(0);
     expect(otlpJsonImporter.sniff('x.json', Buffer.from('{"trace":{},"observations":[]}'))).toBe(0);
   });
 });

@@ -58,6 +58,14 @@ const SEEDS: { rel: string; format: FormatId; container: Container }[] = [
   { rel: 'langsmith/langsmith-js-batch-post-patch-wrap-openai-reasoning.json', format: 'langsmith', container: 'json' },
   { rel: 'mlflow/handmade-mlflow2-trace.json', format: 'mlflow', container: 'json' },
   { rel: 'mlflow/handmade-mlflow3-trace.json', format: 'mlflow', container: 'json' },
+  { rel: 'jaeger-json/jaeger-ui-download-2992f2a5-follows-from.json', format: 'jaeger-json', container: 'json' },
+  { rel: 'jaeger-json/jaeger-ui-genai-test-trace.json', format: 'jaeger-json', container: 'json' },
+  { rel: 'zipkin-json/zipkin-lens-yelp.json', format: 'zipkin-json', container: 'json' },
+  { rel: 'zipkin-json/zipkin-lens-messaging-kafka.json', format: 'zipkin-json', container: 'json' },
+  { rel: 'swe-agent/6e44b9__sweagenttestrepo-1c2844.traj', format: 'swe-agent', container: 'json' },
+  { rel: 'gemini-cli/session-2026-01-16T11-01-file-ops-37b7abef.json', format: 'gemini-cli', container: 'json' },
+  { rel: 'codex-cli/handmade-codex-legacy-rollout-2025-08-20.jsonl', format: 'codex-cli', container: 'jsonl' },
+  { rel: 'openhands/openhands-replay-basic.json', format: 'openhands', container: 'json' },
 ];
 
 interface Seed {

@@ -32,6 +32,50 @@ function writerFor(mode: 'replace' | 'merge' = 'replace') {
   return { ws: t.ws, writer: new ImportWriter(db, 'test.json', 'otlp-json', importId, mode) };
 }
 
+describe('ImportWriter: trace status is the run outcome', () => {
+  const finish = (meta: Parameters<ImportWriter['trace']>[0], spans: Partial<Span>[]) => {
+    const { ws, writer } = writerFor();
+    writer.trace(meta);
+    for (const s of spans) writer.span(span(s));
+    writer.finish();
+    return ws.getTrace('t1')!;
+  };
+
+  it('takes the root status, not an error span below it', () => {
+    const t = finish({ traceId: 't1' }, [
+      { spanId: 'root', status: 'unset' },
+      { spanId: 'tool', parentId: 'root', kind: 'tool', status: 'error' },
+    ]);
+    expect([t.status, t.errorCount, t.toolErrors]).toEqual(['unset', 1, 1]);
+  });
+
+  it('fails the run when the root failed', () => {
+    const t = finish({ traceId: 't1' }, [
+      { spanId: 'root', status: 'error' },
+      { spanId: 'llm', parentId: 'root', kind: 'llm', status: 'ok' },
+    ]);
+    expect([t.status, t.errorCount, t.toolErrors]).toEqual(['error', 1, 0]);
+  });
+
+  it('prefers the outcome the source states over the root span', () => {
+    const t = finish({ traceId: 't1', status: 'error', statusMessage: 'sample limit exceeded' }, [{ spanId: 'root', status: 'ok' }]);
+    expect(t.status).toBe('error');
+  });
+
+  it('uses orphans only when no span is a true root', () => {
+    const withRoot = finish({ traceId: 't1' }, [
+      { spanId: 'root', status: 'ok' },
+      { spanId: 'orphan', parentId: 'gone', status: 'error' },
+    ]);
+    expect(withRoot.status).toBe('ok');
+    const onlyOrphans = finish({ traceId: 't1' }, [
+      { spanId: 'a', parentId: 'gone', status: 'error' },
+      { spanId: 'b', parentId: 'gone', status: 'ok' },
+    ]);
+    expect(onlyOrphans.status).toBe('error');
+  });
+});
+
 describe('ImportWriter', () => {
   it('stores spans and computes trace aggregates without double-counting rolled-up usage', () => {
     const { ws, writer } = writerFor();
@@ -66,7 +110,8 @@ describe('ImportWriter', () => {
     expect(t.toolCalls).toBe(1);
     expect(t.toolErrors).toBe(1);
     expect(t.errorCount).toBe(1);
-    expect(t.status).toBe('error');
+    // The root says ok: a failed tool call is counted, it does not fail the run.
+    expect(t.status).toBe('ok');
     expect(t.inputTokens).toBe(107);
     expect(t.outputTokens).toBe(13);
     expect(t.costUsd).toBe(0.5);

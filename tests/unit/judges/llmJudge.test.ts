@@ -154,6 +154,18 @@ describe('LLM judges through the openai client', () => {
     expect(JSON.stringify(out)).not.toContain('SECRET0123456789');
   });
 
+  it('redacts the key when the server echoes it upper- or lower-cased (issue 11 item 10)', async () => {
+    // A proxy that normalises case echoes the key in capitals; the old split/join missed it.
+    const settings = await serve(() => ({
+      status: 401,
+      body: { error: { message: `key ${KEY.toUpperCase()} rejected; tried ${KEY.toLowerCase()}` } },
+    }));
+    const out = await runLlmJudge(judge, trace, ctx(settings));
+    expect(out.status).toBe('error');
+    expect(out.error).toMatch(/key \[redacted\] rejected; tried \[redacted\]/);
+    expect(JSON.stringify(out).toLowerCase()).not.toContain(KEY.toLowerCase());
+  });
+
   it('reports a refusal as an error', async () => {
     const settings = await serve([{ body: chat(null, { refusal: 'I cannot help with that.' }) }]);
     const out = await runLlmJudge(judge, trace, ctx(settings));

@@ -225,6 +225,28 @@ describe('isolation', () => {
     expect(ok(rs[2]!).pass).toBe(true);
   }, 60_000);
 
+  it('stops native memory outside the V8 heap: the whole judge process is limited (issue 11 item 6)', async () => {
+    // Each Intl.Segmenter holds about 6 KB of ICU memory and a few bytes of heap: 100,000 of
+    // them are about 650 MB resident while the heap stays near 16 MB, far under its 64 MB limit.
+    // The process limit (64 + 320 MB) stops it; before, the judge passed at ~700 MB RSS.
+    const rs = await run(
+      `export default function (trace: any) {
+         if (trace.id === 'segmenters') {
+           const keep: unknown[] = [];
+           for (let i = 0; i < 100_000; i++) keep.push(new Intl.Segmenter('en', { granularity: 'word' }));
+           return keep.length > 0;
+         }
+         return true;
+       }`,
+      [wire('a'), wire('segmenters'), wire('c')],
+      { timeoutMs: 120_000, memoryMb: 64 },
+    );
+    expect(ok(rs[0]!).pass).toBe(true);
+    expect(err(rs[1]!).kind).toBe('memory');
+    expect(err(rs[1]!).error).toMatch(/64 MB memory limit: its process used \d+ MB \(at most 384 MB with the runtime\)/);
+    expect(ok(rs[2]!).pass).toBe(true);
+  }, 180_000);
+
   it('survives a recursion bomb (stack overflow is an ordinary error)', async () => {
     const [r] = await run(`export default function f(t: any): any { return f(t); }`, [wire('a')]);
     expect(err(r!).error).toMatch(/RangeError: Maximum call stack/);

@@ -135,7 +135,8 @@ describe('IPC handlers of the main process (src/main/ipc.ts)', () => {
     if (res.ok) {
       const [outcome] = res.value as { ok: boolean; error?: string }[];
       expect(outcome!.ok).toBe(false);
-      expect(outcome!.error).toMatch(/^\/nonexistent\/trace\.json: file not found/);
+      // Paths typed into the API get one message whether or not they exist (no file-system probe).
+      expect(outcome!.error).toMatch(/^\/nonexistent\/trace\.json: cannot import: no readable trace file at this path/);
     }
   });
 

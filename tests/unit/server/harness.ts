@@ -14,6 +14,7 @@ export async function tempServer(opts: Partial<ServerOptions> = {}): Promise<{
 }> {
   const dir = mkdtempSync(join(tmpdir(), 'tracedeck-server-test-'));
   const server = await startServer({ workspacePath: join(dir, 'ws.tracedeck'), port: 0, staticDir: null, ...opts });
+  secrets.set(server.port, server.secret);
   return {
     server,
     dir,
@@ -27,10 +28,20 @@ export async function tempServer(opts: Partial<ServerOptions> = {}): Promise<{
       return { status: res.status, body: JSON.parse(res.body.toString('utf8')) };
     },
     stop: async () => {
+      secrets.delete(server.port);
       await server.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Each test server's secret by port, so requests authenticate unless a test says otherwise. */
+const secrets = new Map<number, string>();
+
+/** The Authorization header that opens a tempServer's API (empty for an unknown port). */
+export function authHeader(port: number): Record<string, string> {
+  const s = secrets.get(port);
+  return s ? { authorization: `Bearer ${s}` } : {};
 }
 
 export interface RawResponse {
@@ -41,11 +52,12 @@ export interface RawResponse {
 
 /**
  * A request with full control over the path and headers (fetch would normalise `..` and refuse
- * to set Host). Host defaults to 127.0.0.1:PORT like a browser's.
+ * to set Host). Host defaults to 127.0.0.1:PORT like a browser's. It carries the server's
+ * secret (Authorization: Bearer) unless `auth: false`.
  */
 export function raw(
   port: number,
-  o: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer },
+  o: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer; auth?: boolean },
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = request(
@@ -54,7 +66,7 @@ export function raw(
         port,
         method: o.method ?? 'GET',
         path: o.path,
-        headers: { host: `127.0.0.1:${port}`, ...o.headers },
+        headers: { host: `127.0.0.1:${port}`, ...(o.auth === false ? {} : authHeader(port)), ...o.headers },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -69,7 +81,7 @@ export function raw(
 }
 
 /** Subscribes to /api/events and collects parsed events until `close()`. */
-export function openEventStream(port: number): Promise<{
+export function openEventStream(port: number, o: { auth?: boolean } = {}): Promise<{
   events: ApiEvent[];
   comments: string[];
   waitFor: (pred: (e: ApiEvent) => boolean, timeoutMs?: number) => Promise<ApiEvent>;
@@ -79,7 +91,8 @@ export function openEventStream(port: number): Promise<{
     const events: ApiEvent[] = [];
     const comments: string[] = [];
     const waiters: { pred: (e: ApiEvent) => boolean; done: (e: ApiEvent) => void }[] = [];
-    const req = request({ host: '127.0.0.1', port, path: '/api/events', headers: { accept: 'text/event-stream' } }, (res) => {
+    const headers = { accept: 'text/event-stream', ...(o.auth === false ? {} : authHeader(port)) };
+    const req = request({ host: '127.0.0.1', port, path: '/api/events', headers }, (res) => {
       if (res.statusCode !== 200) return reject(new Error(`events answered ${res.statusCode}`));
       let buf = '';
       res.setEncoding('utf8');

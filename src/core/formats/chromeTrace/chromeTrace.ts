@@ -22,6 +22,10 @@ export const chromeTraceImporter: FormatImporter = {
   id: 'chrome-trace',
   label: 'Chrome trace events',
   extensions: ['json', 'gz'],
+  signature: {
+    tokens: ['traceEvents', 'ph', 'pid', 'tid', 'dur', 'displayTimeUnit', 'X', 'B', 'E'],
+    requires: 'trace events with a `ph` phase ({traceEvents: [...]} or an array of events)',
+  },
 
   sniff(name, head) {
     const text = head.toString('utf8');
@@ -39,6 +43,12 @@ export const chromeTraceImporter: FormatImporter = {
     const events = Array.isArray(doc) ? doc : isRecord(doc) ? doc.traceEvents : undefined;
     if (!Array.isArray(events)) {
       throw new ImportError(source.name, "not a Chrome trace: no 'traceEvents' array", { path: '$.traceEvents' });
+    }
+    // Forced with --format, any array would do otherwise: a trace has at least one event with a phase.
+    if (events.length > 0 && !events.some((e) => isRecord(e) && typeof e.ph === 'string')) {
+      throw new ImportError(source.name, `not a Chrome trace: none of the ${events.length} events is an object with a phase ('ph')`, {
+        path: Array.isArray(doc) ? '$[0]' : '$.traceEvents[0]',
+      });
     }
     const header: Json = isRecord(doc) ? { ...doc } : {};
     delete header.traceEvents;

@@ -3,7 +3,7 @@ import type { Span, TraceMeta } from '../../model/types';
 import type { FormatImporter } from '../types';
 import { asString } from '../common/json';
 import { ImportError } from '../../util/errors';
-import { readTranscript, type CcLine } from './lines';
+import { readJsonLines as readTranscript, type JsonLine as CcLine } from '../common/jsonLines';
 import { findSessionDir, inlineSubagents, progressTranscripts } from './subagents';
 import { buildTranscript, promptTitle } from './transcript';
 
@@ -19,6 +19,10 @@ export const claudeCodeImporter: FormatImporter = {
   id: 'claude-code',
   label: 'Claude Code session',
   extensions: ['jsonl'],
+  signature: {
+    tokens: ['parentUuid', 'sessionId', 'isSidechain', 'userType', 'uuid', 'leafUuid', 'file-history-snapshot', 'summary', 'user', 'assistant'],
+    requires: 'JSON Lines of user/assistant entries with sessionId and parentUuid',
+  },
 
   sniff(name, head) {
     const text = head.toString('utf8');
@@ -73,6 +77,9 @@ export const claudeCodeImporter: FormatImporter = {
       service: 'claude-code',
       version: asString(t.facts.version),
       sessionId,
+      // The run failed only when it ended on an API error; failed tool calls are counted apart.
+      status: t.endedOnApiError !== undefined ? 'error' : 'ok',
+      ...(t.endedOnApiError !== undefined ? { statusMessage: t.endedOnApiError } : {}),
       input: t.firstPrompt,
       output: t.lastAssistantText,
       metadata: {
@@ -92,7 +99,8 @@ export const claudeCodeImporter: FormatImporter = {
       name,
       kind: 'agent',
       sourceKind: isSubagentFile ? 'subagent' : 'session',
-      status: 'ok',
+      status: t.endedOnApiError !== undefined ? 'error' : 'ok',
+      ...(t.endedOnApiError !== undefined ? { statusMessage: t.endedOnApiError } : {}),
       startMs: start,
       endMs: t.lastTs ?? start,
       input: t.firstPrompt,

@@ -4,7 +4,7 @@ import type { Span } from '../../model/types';
 import type { ImportSource } from '../types';
 import { asString, isRecord } from '../common/json';
 import { isoToMs } from '../common/time';
-import { readTranscript, type CcLine } from './lines';
+import { readJsonLines as readTranscript, type JsonLine as CcLine } from '../common/jsonLines';
 import { buildTranscript, type TaskCall } from './transcript';
 
 /**

@@ -2,7 +2,7 @@ import { readUsage, type UsageKeyTable } from '../common/usage';
 import type { Message, Span, SpanEvent, Usage } from '../../model/types';
 import { asNumber, asString, isRecord, toText } from '../common/json';
 import { normaliseMessage } from '../common/messages';
-import type { CcLine } from './lines';
+import type { JsonLine as CcLine } from '../common/jsonLines';
 
 type Json = Record<string, unknown>;
 
@@ -39,8 +39,11 @@ export interface Transcript {
   containerEvents: SpanEvent[];
   firstTs?: number;
   lastTs?: number;
+  /** The first prompt the user typed (a bare slash command only when nothing else was typed). */
   firstPrompt?: string;
   lastAssistantText?: string;
+  /** Set when the transcript's last model reply is an API error: the run ended on it. */
+  endedOnApiError?: string;
   summary?: string;
   tasks: TaskCall[];
   models: string[];
@@ -72,6 +75,9 @@ export function buildTranscript(lines: readonly CcLine[], opts: TranscriptOption
   let pendingInput: Message[] = [];
   let prevTs: number | undefined;
   let lastWasPrompt = false;
+  // A turn opened by a slash command ("/mcp") is renamed after the first real prompt typed with it.
+  let turnNamedByPrompt = false;
+  let firstCommand: string | undefined;
 
   const parentId = () => turn?.spanId ?? opts.containerId;
   const eventsHere = (): SpanEvent[] => turn?.events ?? containerEvents;
@@ -161,8 +167,17 @@ export function buildTranscript(lines: readonly CcLine[], opts: TranscriptOption
         } else if (/^\[Request interrupted by user/.test(text.trim())) {
           pendingInput.push(msg);
           eventsHere().push({ name: 'interrupted', timeMs: ts, attributes: { text } });
+        } else if (COMMAND_OUTPUT.test(text)) {
+          // What a local slash command printed (/mcp, /model …): output shown to the user, not a prompt.
+          pendingInput.push(msg);
+          eventsHere().push({ name: 'command output', timeMs: ts, attributes: { text: commandOutputText(text) } });
         } else {
-          out.firstPrompt ??= text;
+          // A slash command with arguments ("/review fix the parser") carries the user's words; a
+          // bare one ("/mcp") does not, so the turn and trace are named after the next prompt.
+          const command = commandName(text);
+          const bare = command !== undefined && !commandArgs(text);
+          if (!bare) out.firstPrompt ??= text;
+          else firstCommand ??= text;
           if (opts.turns && !lastWasPrompt) {
             turn = {
               traceId: opts.traceId,
@@ -175,12 +190,17 @@ export function buildTranscript(lines: readonly CcLine[], opts: TranscriptOption
               startMs: ts ?? prevTs ?? 0,
               endMs: ts ?? prevTs ?? 0,
               input: text,
-              attributes: { line: line.lineNo },
+              attributes: { line: line.lineNo, ...(command !== undefined ? { command } : {}) },
               events: [],
             };
+            turnNamedByPrompt = !bare;
             spans.push(turn);
           } else if (turn && lastWasPrompt) {
             turn.input = `${toText(turn.input)}\n\n${text}`;
+            if (!bare && !turnNamedByPrompt) {
+              turn.name = promptTitle(text);
+              turnNamedByPrompt = true;
+            }
           }
           pendingInput.push(msg);
           lastWasPrompt = true;
@@ -196,6 +216,11 @@ export function buildTranscript(lines: readonly CcLine[], opts: TranscriptOption
         const hook = asString(data.hookName);
         target.push({ name: hook ? `hook ${hook}` : `progress:${asString(data.type) ?? '?'}`, timeMs: ts, attributes: data });
       }
+    } else if (type === 'system' && o.subtype === 'local_command' && typeof o.content === 'string') {
+      // Newer Claude Code writes local slash commands and their output as system lines.
+      const command = commandName(o.content);
+      if (command !== undefined) eventsHere().push({ name: `command ${command}`, timeMs: ts, attributes: omit(o, LINE_NOISE) });
+      else eventsHere().push({ name: 'command output', timeMs: ts, attributes: { text: commandOutputText(o.content) } });
     } else if (type === 'system') {
       eventsHere().push({ name: `system:${asString(o.subtype) ?? 'message'}`, timeMs: ts, attributes: omit(o, LINE_NOISE) });
     } else if (type === 'summary') {
@@ -205,7 +230,13 @@ export function buildTranscript(lines: readonly CcLine[], opts: TranscriptOption
     if (ts !== undefined) prevTs = ts;
   }
 
-  for (const acc of llms.values()) finishLlm(acc, out);
+  let last: LlmAcc | undefined;
+  for (const acc of llms.values()) {
+    finishLlm(acc, out);
+    last = acc;
+  }
+  if (last?.apiError) out.endedOnApiError = last.span.statusMessage ?? 'API error';
+  out.firstPrompt ??= firstCommand;
   out.models = [...models];
   return out;
 }
@@ -297,6 +328,26 @@ function finishLlm(acc: LlmAcc, out: Transcript): void {
     span.status = 'error';
     span.statusMessage = msg.content || 'API error';
   }
+}
+
+const COMMAND_OUTPUT = /^\s*<local-command-(stdout|stderr)>/;
+
+/** The slash command a prompt line runs ("/mcp"), or undefined for a typed prompt. */
+function commandName(text: string): string | undefined {
+  return /<command-name>([^<]*)<\/command-name>/.exec(text)?.[1]?.trim();
+}
+
+function commandArgs(text: string): string {
+  return /<command-args>([\s\S]*?)<\/command-args>/.exec(text)?.[1]?.trim() ?? '';
+}
+
+/** The text a local command printed, without its wrapper tags and terminal colour codes. */
+function commandOutputText(text: string): string {
+  return text
+    .replace(/<\/?local-command-(stdout|stderr)>/g, '')
+    // eslint-disable-next-line no-control-regex
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .trim();
 }
 
 /** A one-line title for a prompt: slash commands as `/name args`, tags dropped, 80 characters. */

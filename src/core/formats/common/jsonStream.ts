@@ -146,6 +146,10 @@ export class JsonStreamScanner {
   private line = 1; // line number at linePos
   private linePos = 0; // position in the current chunk up to which newlines are counted
   private lastNl = -1; // absolute offset of the last newline counted
+  // Next newline at or after linePos in the current chunk (buf.length when none, -1 unknown).
+  // Remembered so that asking for the line of every captured value costs nothing on a file
+  // with few newlines: an OTLP export on one line made each ask re-scan the rest of the chunk.
+  private nextNl = -1;
   private bomPos = 0;
 
   constructor(opts: JsonStreamOptions) {
@@ -184,6 +188,7 @@ export class JsonStreamScanner {
     this.countLinesTo(buf, len);
     this.base += len;
     this.linePos = 0;
+    this.nextNl = -1;
   }
 
   end(): void {
@@ -516,10 +521,18 @@ export class JsonStreamScanner {
   }
 
   private countLinesTo(buf: Buffer, pos: number): void {
-    for (let k = buf.indexOf(NL, this.linePos); k >= 0 && k < pos; k = buf.indexOf(NL, k + 1)) {
+    let k = this.nextNl;
+    if (k < this.linePos) {
+      k = buf.indexOf(NL, this.linePos);
+      if (k < 0) k = buf.length;
+    }
+    while (k < pos) {
       this.line++;
       this.lastNl = this.base + k;
+      k = buf.indexOf(NL, k + 1);
+      if (k < 0) k = buf.length;
     }
+    this.nextNl = k;
     this.linePos = Math.max(this.linePos, pos);
   }
 

@@ -23,11 +23,32 @@ export type Json = Record<string, unknown>;
 
 export const eventTime = (ev: Json): number | undefined => isoToMs(ev.timestamp);
 
+/** Seconds the event itself worked, as the log records it (working_time, or a model output's time). */
+function workSeconds(ev: Json): number | undefined {
+  return asNumber(ev.working_time) ?? (isRecord(ev.output) ? asNumber(ev.output.time) : undefined);
+}
+
+/**
+ * Start of an event that spans time (model, tool). Inspect usually stamps `timestamp` when the
+ * event begins, but an event written once the call returned carries `timestamp` at (or near)
+ * `completed` while its own working time says the call took longer: its start is then `completed`
+ * minus that working time, so a 586 ms model call does not show as 0 µs.
+ */
+export function eventStart(ev: Json): number | undefined {
+  const ts = eventTime(ev);
+  const completed = isoToMs(ev.completed);
+  const secs = workSeconds(ev);
+  if (ts !== undefined && completed !== undefined && secs !== undefined && secs > 0 && completed - ts < (secs * 1000) / 2) {
+    return completed - secs * 1000;
+  }
+  return ts;
+}
+
 /** End of an event that has one: `completed`, else start + working_time (s), else undefined. */
 export function eventEnd(ev: Json, start: number | undefined): number | undefined {
   const completed = isoToMs(ev.completed);
   if (completed !== undefined) return completed;
-  const secs = asNumber(ev.working_time) ?? (isRecord(ev.output) ? asNumber(ev.output.time) : undefined);
+  const secs = workSeconds(ev);
   return start !== undefined && secs !== undefined ? start + secs * 1000 : undefined;
 }
 

@@ -1,7 +1,7 @@
 import type { Message, Span, SpanEvent } from '../../model/types';
 import { asNumber, asString, isRecord, safeStringify, toText } from '../common/json';
 import { normaliseMessage } from '../common/messages';
-import { errorText, eventBody, eventEnd, eventTime, inspectUsage, shorten, type Json, type SampleContext } from './context';
+import { errorText, eventBody, eventEnd, eventStart, eventTime, inspectUsage, shorten, type Json, type SampleContext } from './context';
 
 /** Raw provider payloads (`model.call`) above this size are summarised, not stored: they repeat the whole history. */
 const MAX_CALL_JSON = 256 * 1024;
@@ -14,7 +14,7 @@ interface Placement {
 }
 
 function baseSpan(ctx: SampleContext, p: Placement, ev: Json, name: string): Span {
-  const start = eventTime(ev) ?? p.fallbackMs;
+  const start = eventStart(ev) ?? p.fallbackMs;
   return {
     traceId: ctx.traceId,
     spanId: p.id,

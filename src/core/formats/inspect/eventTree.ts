@@ -1,6 +1,6 @@
 import type { Span, SpanEvent, SpanKind } from '../../model/types';
 import { asString, isRecord } from '../common/json';
-import { eventEnd, eventTime, type Json, type SampleContext } from './context';
+import { eventEnd, eventStart, eventTime, type Json, type SampleContext } from './context';
 import {
   errorEventSpan,
   eventAsSpanEvent,
@@ -281,7 +281,7 @@ function recSpan(rec: Rec, ev: Json, ctx: SampleContext, fallbackMs: number): Sp
 
 function mergedToolSpan(rec: Rec, toolEv: Json, ctx: SampleContext, fallbackMs: number): Span {
   const span = toolEventSpan(toolEv, { id: rec.id, parentId: rec.parent, fallbackMs }, ctx);
-  const start = Math.min(rec.startMs ?? Infinity, eventTime(toolEv) ?? Infinity);
+  const start = Math.min(rec.startMs ?? Infinity, eventStart(toolEv) ?? Infinity);
   span.startMs = Number.isFinite(start) ? start : fallbackMs;
   const end = Math.max(rec.endMs ?? -Infinity, eventEnd(toolEv, eventTime(toolEv)) ?? -Infinity);
   span.endMs = Number.isFinite(end) ? end : null;
@@ -289,7 +289,7 @@ function mergedToolSpan(rec: Rec, toolEv: Json, ctx: SampleContext, fallbackMs: 
 }
 
 function subtaskSpan(ev: Json, place: { id: string; parentId: string; fallbackMs: number }, ctx: SampleContext): Span {
-  const start = eventTime(ev) ?? place.fallbackMs;
+  const start = eventStart(ev) ?? place.fallbackMs;
   const name = asString(ev.name) ?? 'subtask';
   return {
     traceId: ctx.traceId,

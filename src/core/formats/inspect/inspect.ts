@@ -12,6 +12,10 @@ export const inspectImporter: FormatImporter = {
   id: 'inspect-ai',
   label: 'Inspect AI eval log',
   extensions: ['eval', 'json'],
+  signature: {
+    tokens: ['eval', 'plan', 'results', 'stats', 'samples', 'reductions', 'eval_id', 'task'],
+    requires: 'an `eval` object (JSON log) or an .eval zip',
+  },
 
   sniff(name, head) {
     const isEvalName = /\.eval$/i.test(name);

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { Span, TraceMeta } from '../../model/types';
+import type { RecordedEvaluationInput, Span, TraceMeta } from '../../model/types';
 import type { ImportSink } from '../types';
 import { asNumber, asString, isRecord, toText } from '../common/json';
 import { isoToMs } from '../common/time';
@@ -96,6 +96,8 @@ export function emitSample(sample: Json, where: string, log: LogInfo, sink: Impo
       inspectVersion: isRecord(ev.packages) ? asString(ev.packages.inspect_ai) : undefined,
     }),
   };
+  const evaluations = inspectEvaluations(scores);
+  if (evaluations.length) meta.evaluations = evaluations;
   const taskVersion = asString(ev.task_version);
   if (taskVersion && taskVersion !== '0') meta.version = taskVersion;
   sink.trace(meta);
@@ -145,4 +147,24 @@ function completionOf(output: unknown): unknown {
 function dropUndefined(o: Json): Json {
   for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
   return o;
+}
+
+/**
+ * `sample.scores` ({scorer: {value, answer, explanation}}) as recorded evaluations. A scorer whose
+ * value is a dict of metrics gives one evaluation per metric, named `scorer/metric`.
+ */
+function inspectEvaluations(scores: unknown): RecordedEvaluationInput[] {
+  if (!isRecord(scores)) return [];
+  const out: RecordedEvaluationInput[] = [];
+  for (const [scorer, s] of Object.entries(scores)) {
+    if (!isRecord(s)) continue;
+    const comment = asString(s.explanation);
+    const values: [string, unknown][] = isRecord(s.value) ? Object.entries(s.value).map(([k, v]) => [`${scorer}/${k}`, v]) : [[scorer, s.value]];
+    for (const [name, value] of values) {
+      const e: RecordedEvaluationInput = { name, source: 'inspect', value: value ?? null, author: scorer };
+      if (comment) e.comment = comment;
+      out.push(e);
+    }
+  }
+  return out;
 }

@@ -1,4 +1,4 @@
-import type { Message, Span, SpanKind, ToolCall, TraceMeta, Usage } from '../../model/types';
+import type { Message, RecordedEvaluationInput, Span, SpanKind, ToolCall, TraceMeta, Usage } from '../../model/types';
 import type { FormatImporter, ImportSink, ImportSource } from '../types';
 import { asNumber, asString, isRecord, maybeJson, parseJsonText, utf8 } from '../common/json';
 import { normalisePrompt, normaliseReply } from '../common/messages';
@@ -18,6 +18,10 @@ export const langfuseImporter: FormatImporter = {
   id: 'langfuse',
   label: 'Langfuse trace export',
   extensions: ['json'],
+  signature: {
+    tokens: ['trace', 'observations', 'scores', 'projectId', 'GENERATION', 'SPAN', 'EVENT'],
+    requires: 'an object {trace, observations}',
+  },
   sniff(_name, head) {
     const text = utf8(head);
     if (!/^\s*[[{]/.test(text)) return 0;
@@ -79,7 +83,9 @@ function importTrace(source: ImportSource, sink: ImportSink, entry: ExportEntry)
   spans.unshift(traceRootSpan(source, entry, traceId, rootId, spans));
   demoteWrapperModelSpans(spans);
 
-  sink.trace(traceMeta(trace, traceId));
+  // In Langfuse the trace is the root of everything in it: an observation whose parent is not in
+  // the export hangs under the trace node (finalise reports the repair), as Langfuse shows it.
+  sink.trace({ ...traceMeta(trace, traceId), orphanParent: rootId });
   for (const s of spans) sink.span(s);
 }
 
@@ -249,7 +255,10 @@ function traceMeta(trace: Record<string, unknown>, traceId: string): TraceMeta {
   if (output !== null && output !== undefined) meta.output = output;
 
   const m = meta.metadata!;
-  if (Array.isArray(trace.scores) && trace.scores.length) m.scores = trace.scores.map(score);
+  if (Array.isArray(trace.scores) && trace.scores.length) {
+    m.scores = trace.scores.map(score);
+    meta.evaluations = trace.scores.filter(isRecord).flatMap(langfuseEvaluation);
+  }
   if (Array.isArray(trace.tags) && trace.tags.length) m.tags = trace.tags;
   for (const key of ['userId', 'release', 'version', 'environment', 'projectId', 'bookmarked', 'public'] as const) {
     if (trace[key] !== null && trace[key] !== undefined) m[key] = trace[key];
@@ -259,6 +268,25 @@ function traceMeta(trace: Record<string, unknown>, traceId: string): TraceMeta {
     if (Object.keys(user).length) m.metadata = user;
   }
   return meta;
+}
+
+/** A Langfuse score as a recorded evaluation: NUMERIC → number, BOOLEAN (stored 1/0) → boolean, CATEGORICAL → its string. */
+function langfuseEvaluation(s: Record<string, unknown>): RecordedEvaluationInput[] {
+  const name = asString(s.name);
+  if (!name) return [];
+  const dataType = asString(s.dataType);
+  const num = asNumber(s.value);
+  const value = dataType === 'BOOLEAN' && num !== undefined ? num !== 0 : dataType === 'CATEGORICAL' ? (asString(s.stringValue) ?? s.value) : (num ?? asString(s.stringValue) ?? null);
+  const e: RecordedEvaluationInput = { name, source: `langfuse${asString(s.source) ? `:${asString(s.source)}` : ''}`, value };
+  const comment = asString(s.comment);
+  if (comment) e.comment = comment;
+  const obs = asString(s.observationId);
+  if (obs) e.spanId = obs;
+  const author = asString(s.authorUserId) ?? asString(s.source);
+  if (author) e.author = author;
+  const t = isoToMs(s.timestamp);
+  if (t !== undefined) e.timeMs = t;
+  return [e];
 }
 
 function score(s: unknown): unknown {

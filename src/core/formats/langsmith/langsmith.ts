@@ -1,4 +1,4 @@
-import type { Span, SpanEvent, SpanKind, ToolCall, TraceMeta, Usage } from '../../model/types';
+import type { RecordedEvaluationInput, Span, SpanEvent, SpanKind, ToolCall, TraceMeta, Usage } from '../../model/types';
 import type { FormatImporter, ImportSink, ImportSource } from '../types';
 import { asNumber, asString, isRecord, maybeJson, parseJsonText, safeString, safeStringify, utf8 } from '../common/json';
 import { normalisePrompt, normaliseReply } from '../common/messages';
@@ -18,6 +18,10 @@ export const langsmithImporter: FormatImporter = {
   id: 'langsmith',
   label: 'LangSmith runs',
   extensions: ['json', 'jsonl'],
+  signature: {
+    tokens: ['post', 'patch', 'runs', 'run_type', 'dotted_order', 'parent_run_id', 'child_runs', 'inputs', 'outputs'],
+    requires: 'LangSmith runs with an id and dotted_order ({post, patch}, {runs}, a run list or run operations)',
+  },
   sniff(_name, head) {
     const text = utf8(head);
     if (!/^\s*[[{]/.test(text)) return 0;
@@ -430,7 +434,18 @@ function traceMeta(traceId: string, root: Run): TraceMeta {
   if (project) m.project = project;
   if (Array.isArray(root.tags) && root.tags.length) m.tags = root.tags;
   if (Object.keys(metadata).length) m.metadata = metadata;
-  if (root.feedback_stats) m.feedback = root.feedback_stats;
+  if (root.feedback_stats) {
+    m.feedback = root.feedback_stats;
+    // feedback_stats: {key: {n, avg, …}} — the run's feedback per key, averaged by LangSmith.
+    if (isRecord(root.feedback_stats)) {
+      const evaluations: RecordedEvaluationInput[] = [];
+      for (const [key, st] of Object.entries(root.feedback_stats)) {
+        const avg = isRecord(st) ? asNumber(st.avg) : undefined;
+        if (avg !== undefined) evaluations.push({ name: key, source: 'langsmith:feedback', value: avg });
+      }
+      if (evaluations.length) meta.evaluations = evaluations;
+    }
+  }
   return meta;
 }
 

@@ -1,5 +1,5 @@
 import { readUsage, type UsageKeyTable } from '../common/usage';
-import type { Message, Span, SpanEvent, SpanKind, SpanStatus, ToolCall, TraceMeta, Usage } from '../../model/types';
+import type { Message, RecordedEvaluationInput, Span, SpanEvent, SpanKind, SpanStatus, ToolCall, TraceMeta, Usage } from '../../model/types';
 import type { FormatImporter, ImportSink, ImportSource } from '../types';
 import { asNumber, asString, isRecord, maybeJson, parseJsonText, utf8 } from '../common/json';
 import { normaliseMessage, normalisePrompt, normaliseReply } from '../common/messages';
@@ -20,6 +20,10 @@ export const mlflowImporter: FormatImporter = {
   id: 'mlflow',
   label: 'MLflow trace',
   extensions: ['json'],
+  signature: {
+    tokens: ['info', 'data', 'request_id', 'request_metadata', 'trace_location', 'execution_time_ms', 'mlflow.spanType', 'span_id'],
+    requires: 'an object {info, data: {spans}}',
+  },
   sniff(_name, head) {
     const text = utf8(head);
     if (!/^\s*[[{]/.test(text)) return 0;
@@ -322,7 +326,11 @@ function traceMeta(info: Obj, traceId: string, data: Obj | undefined, spans: Spa
   for (const [k, v] of Object.entries(md)) if (k !== 'mlflow.traceInputs' && k !== 'mlflow.traceOutputs') rest[k] = v;
   if (Object.keys(rest).length) m.traceMetadata = rest;
   if (Object.keys(tags).length) m.tags = tags;
-  if (Array.isArray(info.assessments) && info.assessments.length) m.assessments = info.assessments;
+  if (Array.isArray(info.assessments) && info.assessments.length) {
+    m.assessments = info.assessments;
+    const evaluations = info.assessments.filter(isRecord).flatMap(mlflowEvaluation);
+    if (evaluations.length) meta.evaluations = evaluations;
+  }
   return meta;
 }
 
@@ -340,4 +348,24 @@ function artifactMeta(traceId: string, spans: Span[]): TraceMeta {
 function decodedText(v: unknown): unknown {
   if (v === undefined || v === null || v === '') return undefined;
   return maybeJson(v);
+}
+
+/**
+ * An MLflow 3 assessment as a recorded evaluation: feedback only (an expectation is ground truth,
+ * not a verdict), value from `feedback.value`, rationale as comment, source type and id as author.
+ */
+function mlflowEvaluation(a: Obj): RecordedEvaluationInput[] {
+  const name = asString(a.assessment_name) ?? asString(a.name);
+  if (!name || !isRecord(a.feedback)) return [];
+  const e: RecordedEvaluationInput = { name, source: 'mlflow', value: a.feedback.value ?? null };
+  const rationale = asString(a.rationale);
+  const error = isRecord(a.feedback.error) ? asString(a.feedback.error.error_message) : undefined;
+  if (rationale || error) e.comment = rationale ?? error;
+  if (isRecord(a.source)) {
+    const author = [asString(a.source.source_type), asString(a.source.source_id)].filter(Boolean).join(':');
+    if (author) e.author = author;
+  }
+  const t = isoToMs(a.create_time) ?? isoToMs(a.last_update_time);
+  if (t !== undefined) e.timeMs = t;
+  return [e];
 }

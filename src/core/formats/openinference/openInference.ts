@@ -172,6 +172,10 @@ export const openInferenceImporter: FormatImporter = {
   id: 'openinference',
   label: 'OpenInference / Phoenix spans',
   extensions: ['json', 'jsonl'],
+  signature: {
+    tokens: ['context', 'span_kind', 'parent_id', 'status_code', 'openinference.span.kind', 'llm.input_messages', 'input.value', 'gen_ai.operation.name'],
+    requires: 'Phoenix span objects {name, context: {trace_id, span_id}, span_kind, start_time, end_time} or a flat OpenInference / GenAI attribute map',
+  },
   sniff(_name, head) {
     const text = utf8(head).trimStart();
     const c = text[0];

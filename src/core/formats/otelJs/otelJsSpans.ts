@@ -136,6 +136,10 @@ export const otelJsSpansImporter: FormatImporter = {
   id: 'otel-js-spans',
   label: 'OpenTelemetry JS spans (JSON)',
   extensions: ['json'],
+  signature: {
+    tokens: ['spanContext', '_spanContext', 'parentSpanContext', 'instrumentationLibrary', 'instrumentationScope', 'parentSpanId', 'droppedAttributesCount'],
+    requires: 'a JSON array of OpenTelemetry JS ReadableSpan objects (spanContext, [seconds, nanoseconds] times)',
+  },
   sniff(_name, head) {
     const text = utf8(head).trimStart();
     if (!text.startsWith('[')) return 0;

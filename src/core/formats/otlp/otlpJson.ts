@@ -14,8 +14,10 @@ import {
 
 /**
  * OTLP/JSON traces: ExportTraceServiceRequest / TracesData, Jaeger API v3 `{"result": …}`,
- * pre-2021 `instrumentationLibrarySpans`, snake_case proto names, and the OTLP file exporter's
- * JSON Lines (one TracesData per line; a trace may continue on later lines).
+ * pre-2021 `instrumentationLibrarySpans`, snake_case proto names, the OTLP file exporter's
+ * JSON Lines (one TracesData per line; a trace may continue on later lines), and a JSON array of
+ * requests (what Python captures write: `json.dump([MessageToDict(req) …])`, base64 ids, enum
+ * names such as "STATUS_CODE_OK" — otlpSpan reads every id and enum spelling).
  *
  * Streams: the scanner hands over one span (or resource/scope) at a time, so a 150 MB export is
  * never one string or one object graph.
@@ -25,23 +27,28 @@ const RESOURCE = 0;
 const SCOPE = 1;
 const SPAN = 2;
 
-/** [pattern, role]. Roots: plain, Jaeger `result`-wrapped; containers: current, old, snake_case. */
+/** [pattern, role]. Roots: plain, Jaeger `result`-wrapped, array items; containers: current, old, snake_case. */
 const PATTERNS: [string, number][] = [];
-for (const root of ['', 'result.']) {
+for (const root of ['', 'result.', '[*].']) {
   PATTERNS.push([`${root}resourceSpans[*].resource`, RESOURCE]);
   PATTERNS.push([`${root}resourceSpans[*].scopeSpans[*].scope`, SCOPE]);
   PATTERNS.push([`${root}resourceSpans[*].scopeSpans[*].spans[*]`, SPAN]);
   PATTERNS.push([`${root}resourceSpans[*].instrumentationLibrarySpans[*].instrumentationLibrary`, SCOPE]);
   PATTERNS.push([`${root}resourceSpans[*].instrumentationLibrarySpans[*].spans[*]`, SPAN]);
 }
-PATTERNS.push(['resource_spans[*].resource', RESOURCE]);
-PATTERNS.push(['resource_spans[*].scope_spans[*].scope', SCOPE]);
-PATTERNS.push(['resource_spans[*].scope_spans[*].spans[*]', SPAN]);
+for (const root of ['', '[*].']) {
+  PATTERNS.push([`${root}resource_spans[*].resource`, RESOURCE]);
+  PATTERNS.push([`${root}resource_spans[*].scope_spans[*].scope`, SCOPE]);
+  PATTERNS.push([`${root}resource_spans[*].scope_spans[*].spans[*]`, SPAN]);
+}
 
-/** `doc:path-up-to-the-nth-index` — identifies the resourceSpans / scopeSpans element a value sits in. */
+/**
+ * `doc:path-up-to-the-nth-index` — identifies the resourceSpans / scopeSpans element a value sits
+ * in. In a top-level array the first index is the request's, so it does not count.
+ */
 function containerKey(v: JsonStreamValue, indices: number): string {
   let key = String(v.doc);
-  let seen = 0;
+  let seen = typeof v.path[0] === 'number' ? -1 : 0;
   for (const p of v.path) {
     key += `/${p}`;
     if (typeof p === 'number' && ++seen === indices) break;
@@ -134,20 +141,25 @@ export function decodeOtlpJsonRequest(body: unknown, name = 'OTLP/JSON request')
   throw new ImportError(name, 'not an OTLP traces request: no resourceSpans');
 }
 
-const FIRST_KEY = /^\{\s*"(resourceSpans|resource_spans)"\s*:/;
+const FIRST_KEY = /^\[?\s*\{\s*"(resourceSpans|resource_spans)"\s*:/;
 const JAEGER_RESULT = /^\{\s*"result"\s*:\s*\{\s*"resourceSpans"\s*:/;
 
 export const otlpJsonImporter: FormatImporter = {
   id: 'otlp-json',
   label: 'OTLP JSON',
   extensions: ['json', 'jsonl', 'otlp'],
+  signature: {
+    tokens: ['resourceSpans', 'resource_spans', 'scopeSpans', 'scope_spans', 'instrumentationLibrarySpans', 'startTimeUnixNano', 'traceId', 'spanId', 'parentSpanId'],
+    requires: 'a `resourceSpans` array at the top level (of the object, of each array item, or of each line)',
+  },
   sniff(_name, head) {
     const text = utf8(head).trimStart();
-    if (!text.startsWith('{')) return 0;
+    if (!text.startsWith('{') && !text.startsWith('[')) return 0;
     if (FIRST_KEY.test(text) || JAEGER_RESULT.test(text)) return 0.95;
     const hasResourceSpans = /"(resourceSpans|resource_spans)"\s*:\s*\[/.test(text);
     if (hasResourceSpans && /"(scopeSpans|scope_spans|instrumentationLibrarySpans)"\s*:/.test(text)) return 0.9;
-    return hasResourceSpans ? 0.6 : 0;
+    // A bare array mentioning resourceSpans somewhere is too weak a hint to claim it.
+    return hasResourceSpans && text.startsWith('{') ? 0.6 : 0;
   },
   async parse(source, sink) {
     await streamOtlpJson(source, sink);

@@ -1,4 +1,5 @@
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
+import { lazyModule } from '../../util/lazyModule';
 import type { FormatImporter, ImportSink } from '../types';
 import { ImportError } from '../../util/errors';
 import { normaliseOtlpObject, OtlpEmitter, readOtlpResource, readOtlpScope, type OtlpTracesRequest } from './otlpSpan';
@@ -12,6 +13,9 @@ import { normaliseOtlpObject, OtlpEmitter, readOtlpResource, readOtlpScope, type
  * collector) so nothing is fetched. Field 1000 of ResourceSpans is the deprecated
  * instrumentation_library_spans, wire-compatible with ScopeSpans.
  */
+/** Loaded on the first protobuf file or request (see lazyModule), not by every CLI start. */
+const protobufjs = lazyModule<typeof protobuf>('protobufjs');
+
 const PROTO_COMMON = `
 syntax = "proto3";
 package opentelemetry.proto.common.v1;
@@ -133,8 +137,9 @@ let types: Types | undefined;
 /** Built on first use: importing the registry should not pay for the proto parse. */
 function otlpTypes(): Types {
   if (types) return types;
-  const root = new protobuf.Root();
-  for (const src of [PROTO_COMMON, PROTO_RESOURCE, PROTO_TRACE, PROTO_COLLECTOR]) protobuf.parse(src, root);
+  const pb = protobufjs();
+  const root = new pb.Root();
+  for (const src of [PROTO_COMMON, PROTO_RESOURCE, PROTO_TRACE, PROTO_COLLECTOR]) pb.parse(src, root);
   root.resolveAll();
   types = {
     request: root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest'),
@@ -191,7 +196,7 @@ function eachLengthDelimited(
   end: number,
   fn: (f: FieldRange) => boolean | void,
 ): void {
-  const r = protobuf.Reader.create(buf);
+  const r = protobufjs().Reader.create(buf);
   r.pos = start;
   while (r.pos < end) {
     const tagPos = r.pos;

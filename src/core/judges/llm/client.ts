@@ -1,6 +1,10 @@
-import OpenAI from 'openai';
+import type OpenAIModule from 'openai';
+import { lazyModule } from '../../util/lazyModule';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import type { LlmSettings } from '../types';
+
+/** Loaded when the first chat client is made (see lazyModule): most CLI runs never call a model. */
+const openai = lazyModule<typeof OpenAIModule>('openai');
 
 /**
  * The one door to the model: the `openai` client pointed at any OpenAI-compatible base URL
@@ -44,6 +48,7 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
   const { settings } = opts;
   const key = opts.apiKey || '';
   const azure = !!settings.apiVersion;
+  const OpenAI = openai();
   const client = new OpenAI({
     // Local servers accept anything; the client refuses an empty key.
     apiKey: key || 'no-key',
@@ -87,6 +92,7 @@ const RETRY_AFTER_MAX_MS = 60_000;
 
 /** Exponential backoff with jitter, or what the server asked for (Retry-After), capped. */
 export function retryDelay(e: unknown, attempt: number, baseMs: number, capMs: number, random: () => number): number {
+  const OpenAI = openai();
   const headers = e instanceof OpenAI.APIError ? (e.headers as Headers | undefined) : undefined;
   const asked = headers ? retryAfterMs(headers) : null;
   // The server knows best how long to wait; a minute is the most we accept from it.
@@ -108,6 +114,7 @@ function retryAfterMs(h: Headers): number | null {
 
 function toLlmError(e: unknown, key: string, attempt: number): LlmError {
   if (e instanceof LlmError) return e;
+  const OpenAI = openai();
   if (e instanceof OpenAI.APIUserAbortError) return new LlmError('cancelled', null, false, attempt);
   if (e instanceof OpenAI.APIConnectionTimeoutError) return new LlmError(redact('request timed out', key), null, true, attempt);
   if (e instanceof OpenAI.APIConnectionError) {
@@ -126,7 +133,8 @@ function toLlmError(e: unknown, key: string, attempt: number): LlmError {
 /** Remove the key (and anything that looks like a bearer token) from text. */
 export function redact(text: string, key: string | null | undefined): string {
   let out = text;
-  if (key && key.length >= 4) out = out.split(key).join('[redacted]');
+  // Case-insensitive: servers echo keys upper- or lower-cased in error messages.
+  if (key && key.length >= 4) out = out.replace(new RegExp(key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), '[redacted]');
   return out.replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, '$1[redacted]').replace(/\bsk-[A-Za-z0-9_-]{8,}/g, 'sk-[redacted]');
 }
 

@@ -1,5 +1,5 @@
-import { Worker } from 'node:worker_threads';
 import type { NormalisedVerdict } from '../traceAccess';
+import { JudgeProcess } from './judgeProcess';
 import { JUDGE_PRELUDE_SOURCE, JUDGE_WORKER_SOURCE } from './workerSource';
 
 /** Outcome of one judge on one trace inside the sandbox. */
@@ -16,6 +16,13 @@ export interface SandboxOptions {
   timeoutMs?: number;
   /** Old-generation heap limit of each worker in MB (default 256). */
   memoryMb?: number;
+  /**
+   * Resident size limit of each judge process in MB, all memory counted (V8 heap, native
+   * memory such as ICU objects, the trace texts in transit). Default: memoryMb + 320.
+   */
+  processMemoryMb?: number;
+  /** Characters of trace text per worker message, at most (default 32 Mi): bounds memory in transit. */
+  batchChars?: number;
   /** Traces per worker message (default 64). */
   batchSize?: number;
   /** A timed vm run covers as many traces as fit in this many ms (default 50). */
@@ -43,6 +50,8 @@ interface Batch {
   /** The editor's live re-run: one trace the worker decodes once and keeps (by key). */
   preview?: { traceKey: string };
 }
+
+type Worker = JudgeProcess;
 
 interface Slot {
   worker: Worker | null;
@@ -76,6 +85,8 @@ export class JudgeSandbox {
       batchSize: Math.max(1, opts.batchSize ?? 64),
       sliceMs: opts.sliceMs ?? 50,
       graceMs: opts.graceMs ?? 2000,
+      processMemoryMb: opts.processMemoryMb ?? (opts.memoryMb ?? 256) + 320,
+      batchChars: Math.max(1, opts.batchChars ?? 32 * 1024 * 1024),
     };
     this.slots = Array.from({ length: this.opts.workers }, () => ({ worker: null, batch: null, lastHeard: 0, keptKey: null }));
   }
@@ -97,10 +108,18 @@ export class JudgeSandbox {
         onResult?.(i, r);
         if (--pending === 0) resolve(out);
       };
-      for (let i = 0; i < texts.length; i += this.opts.batchSize) {
-        const slice = texts.slice(i, i + this.opts.batchSize);
+      // Batches are bounded by count and by characters: big traces travel a few at a time.
+      for (let i = 0; i < texts.length; ) {
+        let end = i + 1;
+        let chars = texts[i]!.length;
+        while (end < texts.length && end - i < this.opts.batchSize && chars + texts[end]!.length <= this.opts.batchChars) {
+          chars += texts[end]!.length;
+          end++;
+        }
+        const slice = texts.slice(i, end);
         const sinks = slice.map((_, k) => sinkFor(i + k));
         this.enqueue(judge, slice, sinks, false);
+        i = end;
       }
       this.pump();
     });
@@ -151,6 +170,9 @@ export class JudgeSandbox {
       slot.batch = batch;
       slot.lastHeard = Date.now();
       const w = this.workerFor(slot);
+      // Busy workers keep the process alive (a CLI run must not end half-way because the event
+      // loop ran dry); idle ones do not (a server stops on close() without waiting for them).
+      w.ref();
       if (batch.preview) this.postPreview(slot, w, batch, false);
       else
         w.postMessage({
@@ -184,29 +206,22 @@ export class JudgeSandbox {
 
   private workerFor(slot: Slot): Worker {
     if (slot.worker) return slot.worker;
-    const w = new Worker(JUDGE_WORKER_SOURCE, {
-      eval: true,
+    // A worker thread in its own process (judgeProcess.ts): the process's whole memory is bounded,
+    // not only the V8 heap. The worker itself needs nothing from the host environment.
+    const w = new JudgeProcess({
+      source: JUDGE_WORKER_SOURCE,
       workerData: { prelude: JUDGE_PRELUDE_SOURCE },
-      // The worker itself needs nothing from the host environment.
-      env: {},
-      argv: [],
-      execArgv: [],
-      stdout: true,
-      stderr: true,
       resourceLimits: {
         maxOldGenerationSizeMb: this.opts.memoryMb,
         maxYoungGenerationSizeMb: Math.min(64, Math.max(8, Math.floor(this.opts.memoryMb / 8))),
         stackSizeMb: 4,
       },
+      rssLimitMb: this.opts.processMemoryMb,
     });
-    w.unref();
-    // Drain (and drop) anything written to the worker's stdio so it can never block on a pipe.
-    w.stdout.resume();
-    w.stderr.resume();
     slot.worker = w;
     slot.keptKey = null;
     w.on('message', (m: WorkerMessage) => this.onMessage(slot, w, m));
-    w.on('error', (e: Error & { code?: string }) => this.onCrash(slot, w, crashReason(e, this.opts.memoryMb)));
+    w.on('error', (e: Error & { code?: string }) => this.onCrash(slot, w, crashReason(e, this.opts.memoryMb, this.opts.processMemoryMb)));
     w.on('exit', (code) => this.onCrash(slot, w, { kind: 'crash', error: `judge worker exited (code ${code})` }));
     return w;
   }
@@ -231,6 +246,7 @@ export class JudgeSandbox {
       if (rest.length) this.queue.unshift({ id: this.nextId++, judge: b.judge, texts: rest, sinks, received: 0, isolated: b.isolated });
     } else if (m.type === 'done' || m.type === 'failed') {
       slot.batch = null;
+      w.unref();
       const error = m.type === 'failed' ? `judge runner failed: ${m.error}` : 'judge runner returned no verdict';
       for (let i = b.received; i < b.sinks.length; i++) b.sinks[i]!({ ok: false, error, kind: 'crash', durationMs: 0 });
       this.pump();
@@ -308,9 +324,12 @@ type WorkerMessage =
   | { type: 'done'; id: number }
   | { type: 'failed'; id: number; error: string };
 
-function crashReason(e: Error & { code?: string }, memoryMb: number): { kind: SandboxErrorKind; error: string } {
+function crashReason(e: Error & { code?: string }, memoryMb: number, processMemoryMb: number): { kind: SandboxErrorKind; error: string } {
   if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') {
     return { kind: 'memory', error: `stopped: the judge exceeded the ${memoryMb} MB memory limit` };
+  }
+  if (e.code === 'ERR_JUDGE_PROCESS_MEMORY') {
+    return { kind: 'memory', error: `stopped: the judge exceeded the ${memoryMb} MB memory limit: ${e.message} (at most ${processMemoryMb} MB with the runtime)` };
   }
   return { kind: 'crash', error: `judge worker crashed: ${e.message}` };
 }

@@ -1,9 +1,9 @@
-import { isRecord, parseJsonText, utf8 } from '../common/json';
-import { isoToMs } from '../common/time';
+import { isRecord, parseJsonText, utf8 } from './json';
+import { isoToMs } from './time';
 import { ImportError } from '../../util/errors';
 
-/** One JSONL line of a Claude Code transcript, with where it came from. */
-export interface CcLine {
+/** One line of a JSON Lines session log (Claude Code, Codex CLI …), with where it came from. */
+export interface JsonLine {
   o: Record<string, unknown>;
   lineNo: number;
   file: string;
@@ -11,13 +11,13 @@ export interface CcLine {
 }
 
 /**
- * Parse a transcript. A bad line is an error naming the file and line, except a cut-off last
- * line: Claude Code appends while it runs, so a live session often ends mid-line; that line is
- * skipped with a warning instead of losing the whole session.
+ * Parse a session log of one JSON object per line. A bad line is an error naming the file and
+ * line, except a cut-off last line: agents append while they run, so a live session often ends
+ * mid-line; that line is skipped with a warning instead of losing the whole session.
  */
-export function readTranscript(file: string, data: Buffer, warn: (m: string) => void): CcLine[] {
+export function readJsonLines(file: string, data: Buffer, warn: (m: string) => void): JsonLine[] {
   const text = utf8(data);
-  const out: CcLine[] = [];
+  const out: JsonLine[] = [];
   let lineNo = 0;
   let pos = 0;
   while (pos <= text.length) {
