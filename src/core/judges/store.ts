@@ -98,7 +98,9 @@ export class JudgeStore {
         hash: spec.hash,
         now,
       });
-    return this.getJudge(spec.id)!;
+    // Read back on the writing connection: inside an open write transaction the read connection
+    // does not see the row yet (saveJudge returned null, and the editor failed to save).
+    return rowToJudge(this.db.prepare('SELECT * FROM judges WHERE id = ?').get(spec.id) as JudgeRow);
   }
 
   deleteJudge(id: string): boolean {
