@@ -130,7 +130,8 @@ export class JudgeStore {
          VALUES (?, ?, 'running', ?, ?, ?, ?, ?)`,
       )
       .run(name, Date.now(), JSON.stringify(selection ?? {}), JSON.stringify(judges), model, total, process.pid);
-    return this.getRun(Number(info.lastInsertRowid))!;
+    // On the writing connection, like upsert: the read connection cannot see the row yet.
+    return rowToRun(this.db.prepare('SELECT * FROM judge_runs WHERE id = ?').get(Number(info.lastInsertRowid)) as RunRow);
   }
 
   updateRunProgress(id: number, c: { done: number; passed: number; failed: number; errored: number; cached: number }): void {
