@@ -27,7 +27,8 @@ export function workspaceJudgeVerdicts(ws: Workspace): AlignmentVerdictSource {
 
   const judgesStmt = db.prepare(
     `SELECT v.judge_id AS id, ${named ? 'coalesce(j.name, v.judge_id)' : 'v.judge_id'} AS name,
-            count(DISTINCT v.trace_id) AS verdicts
+            count(DISTINCT v.trace_id) AS verdicts,
+            count(DISTINCT CASE WHEN v.status != 'error' THEN v.trace_id END) AS decided
        FROM verdicts v ${named ? 'LEFT JOIN judges j ON j.id = v.judge_id' : ''}
       WHERE v.trace_id IN (SELECT id FROM traces)
       GROUP BY v.judge_id ORDER BY name, v.judge_id`,
@@ -42,7 +43,7 @@ export function workspaceJudgeVerdicts(ws: Workspace): AlignmentVerdictSource {
     .raw(true);
 
   return {
-    listJudges: () => judgesStmt.all() as { id: string; name: string; verdicts: number }[],
+    listJudges: () => judgesStmt.all() as { id: string; name: string; verdicts: number; decided: number }[],
     latestVerdicts: (judgeId) => {
       const rows = verdictsStmt.all(judgeId) as [string, JudgeVerdictStatus, string, string | null][];
       if (rows.length === 0) return null;

@@ -103,6 +103,10 @@ describe.skipIf(skip)('write and edit a judge and re-run it (UI only, typing at 
 
   async function save(id: string): Promise<void> {
     await page.getByTestId('judge-save').click();
+    await page.waitForFunction((h) => location.hash === h || document.querySelector('[data-testid=judge-message].text-error'), `#/judges/j/${id}`, { timeout: 15_000 });
+    // A refused save says why: show it rather than time out.
+    const refused = page.locator('[data-testid=judge-message].text-error');
+    if (await refused.count()) expect.fail(`save refused: ${await refused.textContent()}`);
     await page.waitForFunction((h) => location.hash === h, `#/judges/j/${id}`, { timeout: 15_000 });
     await page.waitForFunction(() => !document.querySelector('[data-testid=judge-editor] .jd-dirty'), null, { timeout: 15_000 });
   }
@@ -118,9 +122,16 @@ describe.skipIf(skip)('write and edit a judge and re-run it (UI only, typing at 
     await page.getByTestId('run-panel').waitFor();
     for (const box of await page.locator('[data-testid^=run-judge-]').all()) await box.setChecked(false);
     await page.getByTestId(`run-judge-${id}`).check();
-    const before = await page.locator('[data-testid=run-list] li').count();
+    const before = await page.evaluate(() => location.hash);
     await page.getByTestId('run-start').click();
-    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=run-list] li').length > n, before, { timeout: 30_000 });
+    // The new run opens in the run view (its own URL).
+    await page.waitForFunction(
+      (h) => (location.hash !== h && /\/\d+$/.test(location.hash)) || document.querySelector('[data-testid=run-panel] .text-error'),
+      before,
+      { timeout: 30_000 },
+    );
+    const refused = page.locator('[data-testid=run-panel] .text-error');
+    if (await refused.count()) expect.fail(`run refused: ${await refused.textContent()}`);
     await page.locator('[data-testid=run-view][data-status=done]').waitFor({ timeout: 60_000 });
     const counts = (await page.$$eval('[data-testid=run-counts] > span', (xs) => xs.map((x) => x.textContent).join(' | '))) ?? '';
     const n = (word: string) => Number(new RegExp(`(\\d+) ${word}`).exec(counts)?.[1] ?? NaN);

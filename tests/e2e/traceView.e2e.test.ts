@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,6 +14,7 @@ import {
 } from './support/browser';
 import { CHROMIUM, FIXTURES } from './support/paths';
 import { startTestServer, type TestServer } from './support/server';
+import { importThroughUi } from './support/ui';
 import { generateBigTrace, writeBigTraceOtlp } from '../bench/bigTrace';
 
 // Facts read from the fixture files:
@@ -67,6 +68,18 @@ async function treeRows(page: Page): Promise<TreeRow[]> {
       })
       .sort((a, b) => a.top - b.top)
       .map(({ top: _top, ...r }) => r),
+  );
+}
+
+/** Trace id of every library row, keyed by its source file's name. */
+async function libraryTraceIds(page: Page): Promise<Record<string, string>> {
+  return page.$$eval('.trace-grid [role=row][data-trace-index]', (rows) =>
+    Object.fromEntries(
+      rows.map((r) => [
+        (r.querySelector('.col-source')?.textContent ?? '').trim(),
+        /\ntrace (\S+)/.exec(r.querySelector('.col-name')?.getAttribute('title') ?? '')?.[1] ?? '',
+      ]),
+    ),
   );
 }
 
@@ -132,14 +145,18 @@ describe.skipIf(skip)('trace view in Chromium (browser mode)', () => {
     await writeBigTraceOtlp(bigPath, big);
     ids.big = big.traceId;
 
-    const outcomes = await srv.server.backend.importPaths([PHOENIX, INSPECT, CLAUDE, xss, bigPath]);
-    for (const o of outcomes) expect(o.ok, o.error).toBe(true);
-    ids.inspect = outcomes[1]!.traceIds[0]!;
-    ids.claude = outcomes[2]!.traceIds[0]!;
-    ids.xss = outcomes[3]!.traceIds[0]!;
-
     browser = await launchChromium();
     ({ page, problems } = await openPage(browser, srv.url));
+    // The user's way in: the Import button's file input, then the library.
+    await page.goto(srv.url);
+    await importThroughUi(page, [PHOENIX, INSPECT, CLAUDE, xss, bigPath], 5);
+    // Trace ids as the library shows them (the name cell's tooltip), by source file.
+    const bySource = await libraryTraceIds(page);
+    ids.inspect = bySource[basename(INSPECT)]!;
+    ids.claude = bySource[basename(CLAUDE)]!;
+    ids.xss = bySource['xss-otlp.json']!;
+    expect(bySource['big-otlp.json']).toBe(ids.big);
+    expect(bySource[basename(PHOENIX)]).toBe(PHOENIX_TRACE);
   });
 
   afterAll(async () => {
@@ -148,8 +165,15 @@ describe.skipIf(skip)('trace view in Chromium (browser mode)', () => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('Phoenix: the tree shows the 18 spans in order with kinds, depth and the one error', async () => {
-    await openTrace(page, srv.url, PHOENIX_TRACE);
+  it('Phoenix (opened from the library): the tree shows the 18 spans in order with kinds, depth and the one error', async () => {
+    // Open the file's trace the way a user does: click its row in the library.
+    await page.locator('.trace-grid [role=row]', { hasText: 'pxi.turn' }).click();
+    await page.waitForFunction(
+      (id) => document.querySelector('[data-testid=trace-view]')?.getAttribute('data-trace-id') === id,
+      PHOENIX_TRACE,
+      { timeout: 30_000 },
+    );
+    await page.locator('[data-testid=span-tree] [role=treeitem]').first().waitFor({ timeout: 30_000 });
     const rows = await treeRows(page);
     expect(rows.map((r) => r.id)).toEqual(Array.from({ length: 18 }, (_, i) => `s${String(i + 1).padStart(2, '0')}`));
     expect(rows[0]).toMatchObject({ name: 'pxi.turn', level: 1, kind: 'agent', error: false });

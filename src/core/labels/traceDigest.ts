@@ -1,4 +1,5 @@
-import type { DigestError, DigestToolCall, TraceDigest } from '../model/labels';
+import { asText, expectationsInMetadata } from '../judges/llm/render';
+import type { DigestError, DigestScore, DigestToolCall, TraceDigest } from '../model/labels';
 import type { Message, Span } from '../model/types';
 import { isRecord, maybeJson, toText } from '../formats/common/json';
 import { normalisePrompt, normaliseReply } from '../formats/common/messages';
@@ -56,7 +57,19 @@ export function traceDigest(ws: Workspace, traceId: string, limits = DIGEST_LIMI
     toolsTotal,
     errors,
     errorsTotal,
+    expected: clip(asText(expectationsInMetadata(meta.metadata ?? {})), limits.text) || null,
+    scores: scoresOf(meta.metadata?.scores, limits.toolText),
   };
+}
+
+/** Recorded scores, `{ name: value | { value, explanation, … } }` (Inspect's shape) or a list. */
+function scoresOf(v: unknown, max: number): DigestScore[] {
+  if (!isRecord(v)) return [];
+  return Object.entries(v).map(([name, s]) => {
+    const value = isRecord(s) && 'value' in s ? s.value : s;
+    const explanation = isRecord(s) && typeof s.explanation === 'string' && s.explanation ? clip(s.explanation, max) : null;
+    return { name, value: clip(toText(value), max), explanation };
+  });
 }
 
 function count(ws: Workspace, sql: string, traceId: string): number {

@@ -83,6 +83,16 @@ export interface TraceDigest {
   toolsTotal: number;
   errors: DigestError[];
   errorsTotal: number;
+  /** The reference answer the source recorded (Inspect `target`, `expected_output`, …), as text. */
+  expected: string | null;
+  /** Scores the source recorded (Inspect scorers): name, value and the scorer's explanation. */
+  scores: DigestScore[];
+}
+
+export interface DigestScore {
+  name: string;
+  value: string;
+  explanation: string | null;
 }
 
 export interface LabelItem {
@@ -112,6 +122,8 @@ export interface AlignmentJudge {
   name: string;
   /** Traces with a latest verdict from this judge. */
   verdicts: number;
+  /** Traces with a pass or fail (not error) verdict from it: 0 means nothing to align. */
+  decided?: number;
 }
 
 export interface AlignmentConfusion {

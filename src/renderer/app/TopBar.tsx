@@ -25,6 +25,7 @@ export function TopBar({ route, importing, onImport, importsCount, onToggleImpor
           className={`tab${route.name === 'library' ? ' on' : ''}`}
           aria-current={route.name === 'library' ? 'page' : undefined}
           onClick={() => navigate(LIBRARY_HASH)}
+          data-testid="tab-library"
         >
           Library
         </button>

@@ -27,7 +27,10 @@ export function AlignmentView() {
     client.call('alignmentJudges', {}).then(
       (js) => {
         setJudges(js);
-        setJudgeId((cur) => (js.some((j) => j.id === cur) ? cur : (js[0]?.id ?? '')));
+        // Remembered judge if it is still there; else the first with pass/fail verdicts (a judge
+        // whose verdicts are all errors has nothing to align with the labels).
+        const usable = (j: AlignmentJudge) => j.decided === undefined || j.decided > 0;
+        setJudgeId((cur) => (js.some((j) => j.id === cur) ? cur : ((js.find(usable) ?? js[0])?.id ?? '')));
       },
       (e: unknown) => setError(errorText(e)),
     );
@@ -76,6 +79,7 @@ export function AlignmentView() {
             {judges?.map((j) => (
               <option key={j.id} value={j.id}>
                 {j.name === j.id ? j.id : `${j.name} (${j.id})`} · {j.verdicts} verdicts
+                {j.decided === 0 ? ' (all errors)' : ''}
               </option>
             ))}
           </select>

@@ -6,7 +6,8 @@ import { formatTimestamp } from '../util/format';
 /** The compact, read-only summary a labeller judges from: task, answer, tool calls, errors. */
 export function TraceDigestView({ digest, metrics }: { digest: TraceDigest; metrics: TraceMetrics | null }) {
   const s = digest.summary;
-  const facts = [s.format, s.service, s.version ? `v${s.version}` : null, formatTimestamp(s.startMs)].filter(Boolean);
+  // Each fact once: a Claude Code trace's format and service are both "claude-code".
+  const facts = [...new Set([s.format, s.service, s.version ? `v${s.version}` : null, formatTimestamp(s.startMs)].filter((f): f is string => !!f))];
   return (
     <div className="lb-digest" data-testid="label-digest" data-trace-id={s.traceId}>
       <div className="lb-digest-head">
@@ -47,6 +48,28 @@ export function TraceDigestView({ digest, metrics }: { digest: TraceDigest; metr
             </pre>
           )}
         </section>
+        {digest.expected !== null ? (
+          <section className="lb-block">
+            <h3 className="lb-block-title">Expected (recorded target)</h3>
+            <pre className="lb-text" data-testid="label-expected">
+              {digest.expected}
+            </pre>
+          </section>
+        ) : null}
+        {digest.scores.length ? (
+          <section className="lb-block">
+            <h3 className="lb-block-title">Recorded scores</h3>
+            <dl className="lb-scores" data-testid="label-scores">
+              {digest.scores.map((sc) => (
+                <div key={sc.name} className="lb-score" data-testid="label-score">
+                  <dt className="mono">{sc.name}</dt>
+                  <dd className="mono">{sc.value}</dd>
+                  {sc.explanation ? <dd className="dim lb-score-why">{sc.explanation}</dd> : null}
+                </div>
+              ))}
+            </dl>
+          </section>
+        ) : null}
         <section className="lb-block">
           <h3 className="lb-block-title">
             Tool calls <span className="dim">{digest.toolsTotal}</span>

@@ -92,7 +92,10 @@ export function TraceTable({ pages, sort, onSort, selected, onSelect, onOpen, re
         aria-selected={isSel}
         data-trace-index={i}
         onMouseDown={() => onSelect(i)}
-        onClick={() => onOpen(t)}
+        onClick={() => {
+          suppressDoubleClickSelection();
+          onOpen(t);
+        }}
       >
         {COLUMNS.map((c) => (
           <div
@@ -154,4 +157,23 @@ export function TraceTable({ pages, sort, onSort, selected, onSelect, onOpen, re
       </div>
     </div>
   );
+}
+
+/**
+ * A click opens the trace at once, so the second click of a double-click lands on the trace
+ * view and would select the header text under the pointer. Cancel the text selection of that
+ * one follow-up press (a multi-click mousedown), and only of it.
+ */
+function suppressDoubleClickSelection(): void {
+  const onDown = (e: MouseEvent) => {
+    if (e.detail > 1) e.preventDefault();
+    done();
+  };
+  const done = () => {
+    window.removeEventListener('mousedown', onDown, true);
+    clearTimeout(timer);
+  };
+  window.addEventListener('mousedown', onDown, true);
+  // A later press is a new click, not the second half of this one.
+  const timer = setTimeout(done, 800);
 }

@@ -79,7 +79,11 @@ const EXPECTATION_KEYS = [
 
 /** Reference answers the source recorded (Inspect `target`, MLflow expectation assessments, …). */
 export function expectationsOf(trace: Trace): unknown {
-  const md = trace.info.metadata || {};
+  return expectationsInMetadata(trace.info.metadata || {});
+}
+
+/** The reference answers among a trace's recorded metadata ('' when there are none). */
+export function expectationsInMetadata(md: Record<string, unknown>): unknown {
   const found: Record<string, unknown> = {};
   for (const k of EXPECTATION_KEYS) if (present(md[k])) found[k] = md[k];
   const assessments = md.assessments;
