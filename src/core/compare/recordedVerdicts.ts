@@ -93,6 +93,8 @@ export function recordedAlignmentJudges(db: Database.Database) {
         id: `${RECORDED_PREFIX}${r.name}`,
         name: `${r.name} (recorded)`,
         verdicts: r.verdicts,
+        // Only pass / fail evaluations are listed, so every one is decided.
+        decided: r.verdicts,
       })),
     latestVerdicts: (judgeId: string): { judge: { id: string; name: string }; verdicts: JudgeVerdictRow[] } | null => {
       if (!verdictsStmt || !judgeId.startsWith(RECORDED_PREFIX)) return null;

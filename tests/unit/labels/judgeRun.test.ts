@@ -50,7 +50,12 @@ afterAll(() => cleanup?.());
 
 describe('alignment report over verdicts of a real judge run', () => {
   it('lists the judge and aligns its latest verdicts with the labels (hand-computed)', async () => {
-    expect(await b.call('alignmentJudges', {})).toEqual([{ id: 'answer-match', name: 'Answer matches target', verdicts: 10, decided: 10 }]);
+    // The judge, then the file's own recorded scorer: every one of the 10 samples has a `match`
+    // score of C or I (a pass / fail each).
+    expect(await b.call('alignmentJudges', {})).toEqual([
+      { id: 'answer-match', name: 'Answer matches target', verdicts: 10, decided: 10 },
+      { id: 'recorded:match', name: 'match (recorded)', verdicts: 10, decided: 10 },
+    ]);
 
     // Human: pass 1, 2, 7 (7 judged acceptable: disagrees with the judge), fail 3, 4 (4: a bare
     // "No" the human rejects: disagrees), defer 5; 6, 8, 9, 10 unlabelled.
