@@ -103,11 +103,11 @@ describe('recorded evaluations as a verdict source', () => {
     await ready;
     const a = recordedAlignmentJudges(ws.readDb);
     expect(a.listJudges()).toEqual([
-      { id: 'recorded:correctness', name: 'correctness (recorded)', verdicts: 1 },
-      { id: 'recorded:hallucination', name: 'hallucination (recorded)', verdicts: 2 },
-      { id: 'recorded:model_graded_fact', name: 'model_graded_fact (recorded)', verdicts: 3 },
-      { id: 'recorded:task_completed', name: 'task_completed (recorded)', verdicts: 1 },
-      { id: 'recorded:toxicity', name: 'toxicity (recorded)', verdicts: 2 },
+      { id: 'recorded:correctness', name: 'correctness (recorded)', verdicts: 1, decided: 1 },
+      { id: 'recorded:hallucination', name: 'hallucination (recorded)', verdicts: 2, decided: 2 },
+      { id: 'recorded:model_graded_fact', name: 'model_graded_fact (recorded)', verdicts: 3, decided: 3 },
+      { id: 'recorded:task_completed', name: 'task_completed (recorded)', verdicts: 1, decided: 1 },
+      { id: 'recorded:toxicity', name: 'toxicity (recorded)', verdicts: 2, decided: 2 },
     ]);
     expect(a.latestVerdicts('recorded:hallucination')!.verdicts.map((v) => [v.traceId, v.status])).toEqual([
       ['097f1d8982fa909b8cffb14a166ec272', 'fail'],
