@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, createBackend, type Backend } from '../../../src/backend/handlers';
-import type { SecretStore } from '../../../src/core/judges/secrets';
+import { memoryKeychain } from '../../helpers/memoryKeychain';
 import type { ApiEvent } from '../../../src/shared/api';
 import { importFixture } from '../../helpers/workspace';
 import { chat, startFakeOpenAI } from './support/fakeOpenAI';
@@ -13,15 +13,7 @@ const TRACE = 'fixture-trace-1';
 
 let b: Backend;
 let cleanup: () => void;
-let stored: string | null = null;
-const keychain: SecretStore = {
-  source: 'keychain',
-  writable: true,
-  getApiKey: () => stored,
-  setApiKey: (k) => {
-    stored = k;
-  },
-};
+const keychain = memoryKeychain();
 
 beforeAll(async () => {
   const f = await importFixture(PHOENIX);
@@ -86,12 +78,12 @@ describe('judge contract methods', () => {
     );
     const status = await b.call('setLlmApiKey', { apiKey: 'sk-secret-123456789' });
     expect(status).toEqual({ source: 'keychain', present: true, writable: true });
-    expect(stored).toBe('sk-secret-123456789');
+    expect(keychain.stored).toBe('sk-secret-123456789');
     const after = await b.call('getLlmSettings', {});
     expect(JSON.stringify(after)).not.toContain('sk-secret');
     expect(JSON.stringify(b.workspace.db.prepare('SELECT * FROM judge_settings').all())).not.toContain('sk-secret');
     await b.call('setLlmApiKey', { apiKey: null });
-    expect(stored).toBeNull();
+    expect(keychain.stored).toBeNull();
   });
 
   it('refuses to store a key where there is no keychain', async () => {
@@ -107,7 +99,7 @@ describe('judge contract methods', () => {
 
   it('refuses model previews and runs without a configured model, before any call (issue 10 item 5)', async () => {
     // Default settings (https://api.openai.com/v1) and no key in the keychain.
-    expect(stored).toBeNull();
+    expect(keychain.stored).toBeNull();
     const src = readFileSync(join(EXAMPLES, 'answer-quality.judge.md'), 'utf8');
     const p = await b.call('previewJudge', { traceId: TRACE, kind: 'llm', source: src });
     expect(p).toMatchObject({
@@ -122,7 +114,7 @@ describe('judge contract methods', () => {
     try {
       const { settings } = await b.call('getLlmSettings', {});
       await b.call('setLlmSettings', { settings: { ...settings, baseUrl: server.baseUrl, model: 'm1' } });
-      stored = 'sk-preview-key-0001';
+      keychain.stored = 'sk-preview-key-0001';
       const src = readFileSync(join(EXAMPLES, 'answer-quality.judge.md'), 'utf8');
       const p = await b.call('previewJudge', { traceId: TRACE, kind: 'llm', source: src });
       expect(p).toMatchObject({ status: 'fail', rationale: 's11 failed', evidenceSpanIds: ['s11'], model: 'm1' });
@@ -131,7 +123,7 @@ describe('judge contract methods', () => {
       const bad = await b.call('previewJudge', { traceId: TRACE, kind: 'llm', source: '---\n{}\n---\nx' });
       expect(bad).toMatchObject({ status: 'error', error: expect.stringMatching(/"kind" must be/) });
     } finally {
-      stored = null;
+      keychain.stored = null;
       await server.close();
     }
   });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, createBackend, type Backend } from '../../../src/backend/handlers';
-import type { SecretStore } from '../../../src/core/judges/secrets';
+import { memoryKeychain } from '../../helpers/memoryKeychain';
 import { writeFileSafely } from '../../../src/core/util/safeWrite';
 import { importFixture } from '../../helpers/workspace';
 import { chat, startFakeOpenAI } from '../judges/support/fakeOpenAI';
@@ -46,15 +46,7 @@ describe('writeFileSafely', () => {
 describe('backend: judge export folder and the API key', () => {
   let b: Backend;
   let cleanup: () => void;
-  let stored: string | null = null;
-  const keychain: SecretStore = {
-    source: 'keychain',
-    writable: true,
-    getApiKey: () => stored,
-    setApiKey: (k) => {
-      stored = k;
-    },
-  };
+  const keychain = memoryKeychain();
   beforeAll(async () => {
     const f = await importFixture(PHOENIX);
     cleanup = f.cleanup;
@@ -88,7 +80,7 @@ describe('backend: judge export folder and the API key', () => {
       expect(same.apiKey.present).toBe(true);
       const moved = await b.call('setLlmSettings', { settings: { ...settings, baseUrl: thief.baseUrl } });
       expect(moved.apiKey).toEqual({ source: 'keychain', present: false, writable: true });
-      expect(stored).toBeNull();
+      expect(keychain.stored).toBeNull();
       await b.call('previewJudge', { traceId: TRACE, kind: 'llm', source: LLM_JUDGE });
       for (const r of thief.requests) expect(JSON.stringify(r.headers)).not.toContain('sk-owner-key');
     } finally {
