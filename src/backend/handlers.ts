@@ -7,7 +7,7 @@ import { ApiEventEmitter } from './events';
 import { runImports, type ImportProgressFn, type ImportRequest } from './importRunner';
 import { ingestOtlp, type OtlpBodyFormat, type OtlpIngestResult } from './otlpIngest';
 import { checkInput, checkMethod } from './validate';
-import { createTraceView } from './traceView';
+import { traceViewHandlers } from './traceView';
 import { compareHandlers } from './compare';
 import { labelHandlers } from './labels';
 import { judgeHandlers } from './judges';
@@ -53,8 +53,6 @@ export interface Backend {
   ingestOtlp(body: Buffer, format: OtlpBodyFormat): Promise<OtlpIngestResult>;
   /** The HTTP server knows its port only once listening: it reports the endpoint here. */
   setOtlpEndpoint(url: string | null): void;
-  /** Prepare the trace view of big traces now and persist it (the CLI after an import). */
-  prepareTraceViews(traceIds: string[]): Promise<void>;
   /**
    * Release what the backend owns besides the workspace: judge runs are cancelled and recorded,
    * the judge preview process stops. The owner closes the workspace afterwards.
@@ -80,7 +78,6 @@ export function createBackend(opts: BackendOptions): Backend {
       onProgress,
     );
 
-  const traceView = createTraceView(ws, events);
   const { close: closeJudges, ...judgeMethods } = judgeHandlers(ws, events, { secrets: opts.secrets });
   const handlers: Handlers = {
     appInfo: () => ({ version, mode: opts.mode, workspacePath: ws.path, otlpEndpoint, workspaceDamaged: ws.damaged }),
@@ -104,7 +101,7 @@ export function createBackend(opts: BackendOptions): Backend {
     listImports: ({ limit }) => ws.listImports(limit ?? 100).map(importRecordToDto),
     // Paths typed into an API call: errors must not reveal which paths exist (importFile).
     importPaths: ({ paths }) => importPaths(paths.map((path) => ({ path, untrustedPath: true }))),
-    ...traceView.handlers,
+    ...traceViewHandlers(ws, events),
     ...compareHandlers(ws),
     ...labelHandlers(ws),
     ...judgeMethods,
@@ -131,7 +128,6 @@ export function createBackend(opts: BackendOptions): Backend {
     setOtlpEndpoint: (url) => {
       otlpEndpoint = url;
     },
-    prepareTraceViews: (ids) => traceView.prepare(ids),
     close: () => closeJudges(),
   };
 }

@@ -201,7 +201,7 @@ const kv = (key: string, v: string | number) =>
 
 const ns = (ms: number) => (BigInt(Math.round(ms * 1000)) * 1000n).toString();
 
-function otlpSpan(traceId: string, s: GenSpan): unknown {
+export function otlpSpan(traceId: string, s: GenSpan): unknown {
   return {
     traceId,
     spanId: s.spanId,

@@ -21,18 +21,15 @@ export async function importCommand(argv: string[], io: Output): Promise<number>
   const format = oneOf('format', values.format, FORMAT_IDS);
   const workspace = resolveWorkspacePath(values.workspace);
 
-  const outcomes = await withBackend(workspace, async (b) => {
-    // Absolute paths: the workspace records where each trace came from, whatever the cwd was.
-    const done = await b.importPaths(
+  // Absolute paths: the workspace records where each trace came from, whatever the cwd was.
+  // The import prepares big traces for viewing (as every entry point's import does).
+  const outcomes = await withBackend(workspace, (b) =>
+    b.importPaths(
       positionals.map((p) => resolve(p)),
       undefined,
       { format, force: values.force, keepBoth: values['keep-both'] },
-    );
-    // The app prepares big traces in the background after an import; a CLI process exits at
-    // once, so it does that work here, and opening a 100k-span trace later is fast.
-    await b.prepareTraceViews(done.flatMap((o) => (o.ok && !o.unchanged ? o.traceIds : [])));
-    return done;
-  });
+    ),
+  );
 
   if (values.json) await io.out(toJson(outcomes.map(outcomeJson)) + '\n');
   for (const o of outcomes) {

@@ -7,6 +7,9 @@ import { WorkspaceReadOnlyError, type Workspace } from '../store/workspace';
 import { ImportError, errorMessage } from '../util/errors';
 import { bufferSource, fileSource, hashBuffer, hashFile, type ProgressFn } from './source';
 import { ImportWriter, type WriteMode } from './writer';
+import { indexMergedSpans } from '../store/view';
+import { prepareTraces } from '../view/traceViews';
+import { INDEX_MIN_SPANS } from '../view/textIndex';
 
 export interface ImportOptions {
   /** Skip detection. */
@@ -27,6 +30,11 @@ export interface ImportOptions {
    * path exists, is readable or is a directory (the API must not be a file-system probe).
    */
   untrustedPath?: boolean;
+  /**
+   * Prepare big traces for viewing as part of the import (core/view prepareTraces; default).
+   * false stores only: for measuring the two apart and for tests of unprepared traces.
+   */
+  prepare?: boolean;
 }
 
 export const OPAQUE_REJECTION = 'cannot import: no readable trace file at this path (missing, not readable, or not a trace format)';
@@ -182,6 +190,9 @@ async function runImport(ws: Workspace, source: ImportSource, hash: string, opts
     }).catch((e: unknown) => {
       throw new ImportError(source.name, errorMessage(e));
     });
+    // Part of the import, for every entry point: a big trace is ready to open and search at once.
+    // A cache: if it cannot be written now (lock held elsewhere), the view derives it on open.
+    if (opts.prepare !== false) await prepareTraces(ws, published.traceIds).catch(() => undefined);
     const warnings = [...writer.warnings];
     for (const c of published.clashes) warnings.push(clashWarning(source.name, c, opts.keepBoth ?? false));
     return {
@@ -241,6 +252,7 @@ async function mergeImport(
       }
       const traceIds = writer.finish();
       if (traceIds.length === 0) throw new ImportError(source.name, `no spans found (read as ${importer.label})`);
+      for (const [traceId, before] of writer.mergeBase) indexMergedSpans(db, traceId, before, INDEX_MIN_SPANS);
       db.prepare(
         `UPDATE imports SET status = 'ok', finished_at = ?, trace_count = ?, span_count = ?, warnings = ? WHERE id = ?`,
       ).run(Date.now(), traceIds.length, writer.spanCount, JSON.stringify(writer.warnings), importId);

@@ -6,6 +6,7 @@ import { ImportError } from '../util/errors';
 import type { SpanBody } from '../store/rows';
 import { boundValue, type SanitizeReport } from './sanitize';
 import { finaliseTrace } from './finalise';
+import { traceFingerprint } from '../store/view';
 
 export type WriteMode =
   /** A file is the authority for the traces it holds: their old spans are replaced. */
@@ -27,6 +28,8 @@ export class ImportWriter implements ImportSink {
   private readonly seen = new Map<string, Set<string>>();
   private readonly seq = new Map<string, number>();
   private readonly metas = new Map<string, TraceMeta>();
+  /** Merge mode: each touched trace as it was before this import (the text index follows it). */
+  readonly mergeBase = new Map<string, { fingerprint: string | null; spanCount: number; maxSeq: number }>();
   private readonly report: SanitizeReport = { truncated: 0 };
   private readonly insert: Database.Statement;
   private readonly clear: Database.Statement;
@@ -45,7 +48,9 @@ export class ImportWriter implements ImportSink {
        VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
     );
     this.clear = db.prepare('DELETE FROM spans WHERE trace_id = ?');
-    this.maxSeq = db.prepare('SELECT coalesce(max(seq), -1) AS m FROM spans WHERE trace_id = ?');
+    this.maxSeq = db.prepare(
+      'SELECT coalesce((SELECT max(seq) FROM spans WHERE trace_id = ?), -1) AS m, coalesce((SELECT span_count FROM traces WHERE id = ?), 0) AS n',
+    );
   }
 
   warn(message: string): void {
@@ -153,7 +158,9 @@ export class ImportWriter implements ImportSink {
       this.seq.set(traceId, -1);
     } else {
       // Merge mode keeps stored spans; a re-sent span id replaces its stored row (INSERT OR REPLACE).
-      this.seq.set(traceId, (this.maxSeq.get(traceId) as { m: number }).m);
+      const base = this.maxSeq.get(traceId, traceId) as { m: number; n: number };
+      this.seq.set(traceId, base.m);
+      this.mergeBase.set(traceId, { fingerprint: traceFingerprint(this.db, traceId), spanCount: base.n, maxSeq: base.m });
     }
     return ids;
   }

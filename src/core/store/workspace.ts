@@ -6,6 +6,7 @@ import type { ImportRecord, RecordedEvaluation, Span, SpanSummary, TraceMeta, Tr
 
 export type { ImportRecord } from '../model/types';
 import { migrate, MIGRATIONS } from './schema';
+import { registerConnections } from './connection';
 import { spanRowToSpan, spanRowToSummary, traceRowToSummary, type SpanRow, type TraceRow } from './rows';
 import { buildTraceListQuery, type TraceQuery } from './traceQuery';
 
@@ -84,6 +85,7 @@ export class Workspace {
       // Read-only connections only: a damaged file must not take a single write more.
       this.db = withWorkspaceErrors(path, () => new Database(path, { readonly: true, fileMustExist: true }));
       this.reader = this.db;
+      registerConnections(this, { writer: this.db, reader: this.reader });
       const version = this.db.pragma('user_version', { simple: true }) as number;
       if (version < MIGRATIONS.length)
         throw new Error(`workspace ${path} is damaged (${this.damaged}) and too old to open read-only; repair a copy (\`sqlite3 FILE .recover | sqlite3 NEW.tracedeck\`)`);
@@ -103,6 +105,7 @@ export class Workspace {
     this.db.pragma('busy_timeout = 0');
     this.recoverInterruptedImports();
     this.reader = path === ':memory:' ? this.db : new Database(path, { readonly: true });
+    registerConnections(this, { writer: this.db, reader: this.reader });
   }
 
   /**
@@ -179,6 +182,11 @@ export class Workspace {
    */
   get readDb(): Database.Database {
     return this.reader;
+  }
+
+  /** False once closed (background work checks it between steps). */
+  get isOpen(): boolean {
+    return this.db.open;
   }
 
   close(): void {

@@ -1,12 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFixture } from '../../helpers/workspace';
 import { createBackend, type Backend } from '../../../src/backend/handlers';
-import { SpanTextIndex, traceFingerprint } from '../../../src/backend/spanTextIndex';
-import { searchSpans } from '../../../src/backend/spanSearch';
+import { ensureTextIndex, isTextIndexReady } from '../../../src/core/view/textIndex';
+import { searchSpans } from '../../../src/core/view/spanSearch';
+import { committedFingerprint } from '../../../src/core/store/view';
 import { buildTraceTree } from '../../../src/core/analysis/traceTree';
 import { decodeFloat64, decodeInt32, decodeUint8 } from '../../../src/shared/columnCodec';
 import { SPAN_KINDS, SPAN_STATUSES } from '../../../src/shared/api';
 import type { Workspace } from '../../../src/core/store/workspace';
+import { readCachedView } from '../../../src/core/store/view';
+import { importFile } from '../../../src/core/import/importFile';
+import { tempWorkspace } from '../../helpers/tempWorkspace';
+import { generateBigTrace, otlpSpan, writeBigTraceOtlp } from '../../bench/bigTrace';
+import { join } from 'node:path';
 
 // Phoenix fixture facts (read from the file): 18 spans, root s01 (AGENT, 00:00:00–00:00:35),
 // children s02…s18 alternating LLM (even) / TOOL (odd), one second each, starting at 00:00:01,
@@ -113,15 +119,14 @@ describe('searchSpans', () => {
   });
 
   it('gives the same answers from the trigram index as from the scan', async () => {
-    const index = new SpanTextIndex(ws);
     const spans = ws.getSpanSummaries(TRACE);
     const tree = buildTraceTree(spans);
     const needles = ['golden_examples', '"datasetName": "golden', 'Exception', 'dataset_gamma', 'zzz-not-there', 'ab', '_', '%'];
-    const scanned = needles.map((text) => searchSpans(ws, index, { traceId: TRACE, text }, spans, tree));
+    const scanned = needles.map((text) => searchSpans(ws, { traceId: TRACE, text }, spans, tree));
     expect(scanned.every((r) => !r.indexed)).toBe(true);
-    await index.ensure(TRACE, traceFingerprint(ws.readDb, TRACE)!);
-    expect(index.isReady(TRACE, traceFingerprint(ws.readDb, TRACE)!)).toBe(true);
-    const indexed = needles.map((text) => searchSpans(ws, index, { traceId: TRACE, text }, spans, tree));
+    await ensureTextIndex(ws, TRACE, committedFingerprint(ws, TRACE)!);
+    expect(isTextIndexReady(ws, TRACE, committedFingerprint(ws, TRACE)!)).toBe(true);
+    const indexed = needles.map((text) => searchSpans(ws, { traceId: TRACE, text }, spans, tree));
     // needles of 3+ characters go through the index; shorter ones still scan
     expect(indexed.map((r) => r.indexed)).toEqual([true, true, true, true, true, false, false, false]);
     expect(indexed.map((r) => r.spanIds)).toEqual(scanned.map((r) => r.spanIds));
@@ -129,11 +134,18 @@ describe('searchSpans', () => {
   });
 });
 
-describe('big traces: background preparation, persisted columns, text index', () => {
-  it('prepares a big trace after import, serves it from trace_view_cache after a restart, searches by index', async () => {
-    const { tempWorkspace } = await import('../../helpers/tempWorkspace');
-    const { generateBigTrace, writeBigTraceOtlp } = await import('../../bench/bigTrace');
-    const { join } = await import('node:path');
+describe('big traces: prepared by their import, persisted columns, text index', () => {
+  /** Columns + analysis in trace_view_cache and a complete text index, for this version of the trace. */
+  const prepared = (w: Workspace, traceId: string) => {
+    const fp = committedFingerprint(w, traceId)!;
+    return {
+      columns: readCachedView(w, traceId, fp, 'columns') !== null,
+      analysis: readCachedView(w, traceId, fp, 'analysis') !== null,
+      index: isTextIndexReady(w, traceId, fp),
+    };
+  };
+
+  it('an import prepares a big trace before it returns; a restart serves it from trace_view_cache; search uses the index', async () => {
     const t = tempWorkspace();
     try {
       const trace = generateBigTrace({ spans: 12_000, seed: 5 });
@@ -143,16 +155,8 @@ describe('big traces: background preparation, persisted columns, text index', ()
       const [outcome] = await b1.importPaths([file]);
       expect(outcome!.spanCount).toBe(12_000);
       const traceId = trace.traceId;
-      // the import's traces-changed event starts the preparation: wait for all three parts
-      const ready = () =>
-        t.ws.readDb
-          .prepare(
-            `SELECT (SELECT count(*) FROM trace_view_cache WHERE trace_id = ? AND columns IS NOT NULL AND analysis IS NOT NULL)
-                  + (SELECT count(*) FROM span_text_state WHERE trace_id = ? AND complete = 1) AS n`,
-          )
-          .get(traceId, traceId) as { n: number };
-      for (let i = 0; i < 300 && ready().n < 2; i++) await new Promise((r) => setTimeout(r, 100));
-      expect(ready().n).toBe(2);
+      // no timer, no event: the import itself did it
+      expect(prepared(t.ws, traceId)).toEqual({ columns: true, analysis: true, index: true });
 
       const fresh = (await b1.call('getTraceColumns', { traceId }))!.columns;
       // a new backend over the same workspace (an app restart): same columns, read from the cache
@@ -169,39 +173,92 @@ describe('big traces: background preparation, persisted columns, text index', ()
       // every failed tool call says so in its status message and exception event
       expect(hit.spanIds.length).toBe(trace.toolErrors);
 
-      // a re-import is a new version of the trace: neither cache nor index is used for it
+      // a re-import is a new version of the trace, prepared again by that import
+      const before = committedFingerprint(t.ws, traceId);
       await b2.importPaths([{ path: file, force: true }]);
+      expect(committedFingerprint(t.ws, traceId)).not.toBe(before);
+      expect(prepared(t.ws, traceId)).toEqual({ columns: true, analysis: true, index: true });
       const after = await b2.call('searchSpans', { traceId, text: 'upstream timed out' });
-      expect(after.indexed).toBe(false);
-      expect(after.spanIds.length).toBe(trace.toolErrors);
+      expect(after.indexed).toBe(true);
+      expect(after.spanIds).toEqual(hit.spanIds);
     } finally {
       t.cleanup();
     }
   });
 
-  it('opening a big trace imported without this backend (tracedeck import) builds its text index in the background', async () => {
-    const { tempWorkspace } = await import('../../helpers/tempWorkspace');
-    const { generateBigTrace, writeBigTraceOtlp } = await import('../../bench/bigTrace');
-    const { importFile } = await import('../../../src/core/import/importFile');
-    const { join } = await import('node:path');
+  it('the core import (what `tracedeck import` runs) prepares too; a trace stored unprepared is indexed from its first search', async () => {
     const t = tempWorkspace();
     try {
       const trace = generateBigTrace({ spans: 11_000, seed: 9 });
       const file = join(t.dir, 'big.json');
       await writeBigTraceOtlp(file, trace);
-      // the core import sends no event: nothing prepares or indexes this trace
       await importFile(t.ws, file);
-      const indexed = () =>
-        (t.ws.readDb.prepare('SELECT count(*) AS n FROM span_text_state WHERE trace_id = ? AND complete = 1').get(trace.traceId) as { n: number }).n;
+      expect(prepared(t.ws, trace.traceId)).toEqual({ columns: true, analysis: true, index: true });
+
+      // as a workspace written before imports prepared traces: nothing derived is stored
+      await importFile(t.ws, file, { force: true, prepare: false });
+      expect(prepared(t.ws, trace.traceId)).toEqual({ columns: false, analysis: false, index: false });
       const b = createBackend({ workspace: t.ws, mode: 'browser' });
-      expect(indexed()).toBe(0);
-      expect((await b.call('getTraceColumns', { traceId: trace.traceId }))!.columns.n).toBe(11_000);
-      // no search was made: the open alone starts the index
-      for (let i = 0; i < 300 && indexed() === 0; i++) await new Promise((r) => setTimeout(r, 100));
-      expect(indexed()).toBe(1);
-      const hit = await b.call('searchSpans', { traceId: trace.traceId, text: 'upstream timed out' });
-      expect(hit.indexed).toBe(true);
-      expect(hit.spanIds.length).toBe(trace.toolErrors);
+      const first = await b.call('searchSpans', { traceId: trace.traceId, text: 'upstream timed out' });
+      expect(first.indexed).toBe(false);
+      expect(first.spanIds.length).toBe(trace.toolErrors);
+      for (let i = 0; i < 300 && !prepared(t.ws, trace.traceId).index; i++) await new Promise((r) => setTimeout(r, 100));
+      const next = await b.call('searchSpans', { traceId: trace.traceId, text: 'upstream timed out' });
+      expect(next.indexed).toBe(true);
+      expect(next.spanIds).toEqual(first.spanIds);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('live OTLP: the index is built once the trace grows past 10k spans and then follows every request', async () => {
+    const t = tempWorkspace();
+    try {
+      const trace = generateBigTrace({ spans: 10_600, seed: 3 });
+      const b = createBackend({ workspace: t.ws, mode: 'browser' });
+      // exported as a BatchSpanProcessor does: by end time, here 1,500 spans per request
+      const byEnd = trace.spans.slice().sort((x, y) => x.endMs - y.endMs);
+      const body = (spans: typeof byEnd) =>
+        Buffer.from(
+          JSON.stringify({
+            resourceSpans: [
+              {
+                resource: { attributes: [{ key: 'service.name', value: { stringValue: 'agent-bench' } }] },
+                scopeSpans: [{ scope: { name: 't' }, spans: spans.map((s) => otlpSpan(trace.traceId, s)) }],
+              },
+            ],
+          }),
+        );
+      const traceId = trace.traceId;
+      const needles = ['upstream timed out', 'read_file', 'Researcher'];
+      const sent: typeof byEnd = [];
+      for (let i = 0; i < byEnd.length; i += 1500) {
+        const batch = byEnd.slice(i, i + 1500);
+        await b.ingestOtlp(body(batch), 'otlp-json');
+        sent.push(...batch);
+        const fp = committedFingerprint(t.ws, traceId)!;
+        // below 10k spans: no index (a scan is instant); from the request that crosses it on, complete
+        expect(isTextIndexReady(t.ws, traceId, fp)).toBe(sent.length >= 10_000);
+        if (sent.length < 10_000) continue;
+        for (const text of needles) {
+          const r = await b.call('searchSpans', { traceId, text });
+          expect(r.indexed).toBe(true);
+          // the same answer as a scan of the stored bodies
+          const sk = t.ws.getSpanSummaries(traceId);
+          const tree = buildTraceTree(sk);
+          const scanned = searchSpans(t.ws, { traceId, text }, sk, tree);
+          expect(r.spanIds).toEqual(scanned.spanIds);
+        }
+      }
+      // a retried request (same spans again) keeps it complete and the answers unchanged
+      const last = byEnd.slice(-1500);
+      const beforeRetry = await b.call('searchSpans', { traceId, text: 'upstream timed out' });
+      await b.ingestOtlp(body(last), 'otlp-json');
+      expect(isTextIndexReady(t.ws, traceId, committedFingerprint(t.ws, traceId)!)).toBe(true);
+      const afterRetry = await b.call('searchSpans', { traceId, text: 'upstream timed out' });
+      expect(afterRetry).toMatchObject({ indexed: true, spanIds: beforeRetry.spanIds });
+      // every failed tool call of the spans sent
+      expect(afterRetry.spanIds.length).toBe(sent.filter((s) => s.error).length);
     } finally {
       t.cleanup();
     }

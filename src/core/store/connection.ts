@@ -1,0 +1,29 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * The SQLite connections behind a Workspace, for the store modules of this folder only: the
+ * Workspace keeps them private, and `npm run lint:layers` forbids importing this module from
+ * anywhere but src/core/store (tests/unit/sqlPlacement.test.ts checks that no SQL is written
+ * elsewhere). Keyed by the workspace object so this module needs nothing from workspace.ts.
+ */
+export interface Connections {
+  /** The one writer connection: use only inside the workspace's write path (`exclusive`). */
+  writer: Database.Database;
+  /** Read-only: committed state, never a running import's transaction. */
+  reader: Database.Database;
+}
+
+const CONNECTIONS = new WeakMap<object, Connections>();
+
+export function registerConnections(owner: object, c: Connections): void {
+  CONNECTIONS.set(owner, c);
+}
+
+function connectionsOf(owner: object): Connections {
+  const c = CONNECTIONS.get(owner);
+  if (!c) throw new Error('not a workspace');
+  return c;
+}
+
+export const writerOf = (owner: object): Database.Database => connectionsOf(owner).writer;
+export const readerOf = (owner: object): Database.Database => connectionsOf(owner).reader;
