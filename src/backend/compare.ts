@@ -10,7 +10,7 @@ import {
   readTraceFacts,
   ScenarioStore,
   type StoredScenario,
-} from '../core/trajectory/scenarioStore';
+} from '../core/store/scenarios';
 import { pairLevelRegressions } from '../core/compare/pairRegressions';
 import { diffRunVerdicts } from '../core/compare/runDiff';
 import type { VerdictDiff } from '../core/compare/verdictDiff';
@@ -19,8 +19,8 @@ import { compareVersions, REGRESSION_RULES, summariseVersion, type VersionedTrac
 import { compareRepeatedRuns, OUTCOME_CRITERION, passRateRegression, type RunRecord } from '../core/compare/repeatedRuns';
 import { versionVerdictDiff } from '../core/compare/versionVerdictDiff';
 import type { RunVerdict, VerdictSource } from '../core/compare/verdictSource';
-import { sqliteVerdictSource } from '../core/compare/sqliteVerdictSource';
-import { combinedVerdictSource, recordedVerdictSource } from '../core/compare/recordedVerdicts';
+import { sqliteVerdictSource } from '../core/store/judgeVerdicts';
+import { combinedVerdictSource, recordedVerdictSource } from '../core/store/recordedVerdicts';
 import type {
   ApiInput,
   CompareOutputs,

@@ -1,7 +1,7 @@
 import type { JudgeVerdictRow, JudgeVerdictStatus } from '../core/labels/report';
 import type { Workspace } from '../core/store/workspace';
 import type { AlignmentVerdictSource } from './labels';
-import { recordedAlignmentJudges, RECORDED_PREFIX } from '../core/compare/recordedVerdicts';
+import { recordedAlignmentJudges, RECORDED_PREFIX } from '../core/store/recordedVerdicts';
 
 /** Tracedeck's judges, then the evaluation names recorded in imported files (`recorded:<name>`). */
 export function workspaceAlignmentVerdicts(ws: Workspace): AlignmentVerdictSource {

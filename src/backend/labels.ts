@@ -1,4 +1,4 @@
-import { LabelStore } from '../core/labels/labelStore';
+import { LabelStore } from '../core/store/labels';
 import { nextInQueue, queueOrder, type QueueEntry } from '../core/labels/queue';
 import { workspaceAlignmentReport, type JudgeVerdictRow } from '../core/labels/report';
 import { traceDigest } from '../core/labels/traceDigest';

@@ -22,7 +22,7 @@ import { parseJudgeFile } from '../../src/core/judges/judgeFiles';
 import { runJudges } from '../../src/core/judges/runs';
 import { createTrace, decodeTraceWire, normaliseJudgeReturn } from '../../src/core/judges/traceAccess';
 import type { Trace } from '../../src/core/judges/traceApi';
-import { TraceLoader } from '../../src/core/judges/traceWire';
+import { TraceLoader } from '../../src/core/store/judgeTraces';
 import { Workspace } from '../../src/core/store/workspace';
 import { generateBigTrace, writeBigTraceOtlp } from './bigTrace';
 import { REPO_ROOT } from './spawnChild';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JudgeStore, type NewVerdict } from '../../src/core/judges/store';
+import { JudgeStore, type NewVerdict } from '../../src/core/store/judges';
 import type { VerdictStatus } from '../../src/core/judges/types';
 import { phoenixSpans, writePhoenixVariant } from '../helpers/phoenixVariants';
 import {

@@ -8,7 +8,7 @@ import {
   readTraceFacts,
   SCENARIO_FILE_SUFFIX,
   type StoredScenario,
-} from '../../core/trajectory/scenarioStore';
+} from '../../core/store/scenarios';
 import type { TrajectoryRow, TrajectoryView } from '../../shared/api';
 import { parseCommandArgs } from '../args';
 import { CliExit, EXIT, UsageError } from '../exitCodes';

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { Scenario } from '../trajectory/scenario';
-import { inputHash, lookupKey, matchScenario, tagSources, type MatchedBy, type TraceFacts } from '../trajectory/scenarioStore';
+import { inputHash, lookupKey, matchScenario, tagSources, type MatchedBy, type TraceFacts } from '../store/scenarios';
 
 /**
  * Which agent version a trace belongs to, and which task it ran (its pair key), so runs of the

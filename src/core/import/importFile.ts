@@ -6,7 +6,7 @@ import { clashWarning, openStaging, publishStaged, recordTouched, removeStaging,
 import { WorkspaceReadOnlyError, type Workspace } from '../store/workspace';
 import { ImportError, errorMessage } from '../util/errors';
 import { bufferSource, fileSource, hashBuffer, hashFile, type ProgressFn } from './source';
-import { ImportWriter, type WriteMode } from './writer';
+import { ImportWriter, type WriteMode } from '../store/importWriter';
 import { indexMergedSpans } from '../store/view';
 import { prepareTraces } from '../view/traceViews';
 import { INDEX_MIN_SPANS } from '../view/textIndex';

@@ -1,4 +1,4 @@
-import type { JudgeStore, RunRecord, VerdictRecord } from './store';
+import type { JudgeStore, RunRecord, VerdictRecord } from '../store/judges';
 
 /**
  * Verdict exports: JSON (run + verdicts), CSV (one row per verdict) and OpenTelemetry

@@ -5,10 +5,10 @@ import { compileJudgeSource } from './compile';
 import { createChatClient, redact, type ChatClient } from './llm/client';
 import { runLlmJudge, type LlmRunContext } from './llmJudge';
 import { JudgeSandbox, type CompiledJudge, type SandboxOptions, type SandboxResult } from './sandbox/pool';
-import { JudgeStore, type NewVerdict, type RunJudgeRef, type RunRecord } from './store';
+import { JudgeStore, type NewVerdict, type RunJudgeRef, type RunRecord } from '../store/judges';
 import { createTrace } from './traceAccess';
 import type { Trace } from './traceApi';
-import { selectTraceIds, TraceLoader, type TraceSelection } from './traceWire';
+import { selectTraceIds, TraceLoader, type TraceSelection } from '../store/judgeTraces';
 import { modelConfigProblem, type JudgeRunProgress } from '../model/judges';
 import type { JudgeSpec, LlmSettings, VerdictOutcome } from './types';
 

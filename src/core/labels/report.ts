@@ -8,7 +8,7 @@ import type {
 } from '../model/labels';
 import type { Workspace } from '../store/workspace';
 import { agreement, AlignmentError, correctedPassRateWithCI, type LabelledPair } from './alignment';
-import { LabelStore, type Label } from './labelStore';
+import { LabelStore, type Label } from '../store/labels';
 import { clip, traceDigest } from './traceDigest';
 
 /**

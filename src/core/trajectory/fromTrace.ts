@@ -2,7 +2,7 @@ import type { ArgMatchModeName, ScenarioAttach, TrajectoryMatchMode } from '../m
 import type { Span } from '../model/types';
 import { observedTrajectory } from './observed';
 import { ScenarioSchema, type IdealToolCall, type Scenario } from './scenario';
-import type { TraceFacts } from './scenarioStore';
+import type { TraceFacts } from '../store/scenarios';
 
 export interface FromTraceOptions {
   id: string;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackend, type Backend } from '../../../src/backend/handlers';
-import { sqliteVerdictSource } from '../../../src/core/compare/sqliteVerdictSource';
+import { sqliteVerdictSource } from '../../../src/core/store/judgeVerdicts';
 import { tempWorkspace } from '../../helpers/workspace';
 
 /**

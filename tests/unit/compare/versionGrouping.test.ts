@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groupByVersion, traceKeys, type VersionGroupBy } from '../../../src/core/compare/versionGrouping';
 import { importFile } from '../../../src/core/import/importFile';
 import type { Workspace } from '../../../src/core/store/workspace';
-import { inputHash, readScenarioFile, readTraceFacts } from '../../../src/core/trajectory/scenarioStore';
+import { inputHash, readScenarioFile, readTraceFacts } from '../../../src/core/store/scenarios';
 import { writePhoenixVariant } from '../../helpers/phoenixVariants';
 import { importFixtures, tempWorkspace } from '../../helpers/workspace';
 

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { evaluationPass } from '../../../src/core/model/evaluations';
-import { recordedAlignmentJudges, recordedVerdictSource } from '../../../src/core/compare/recordedVerdicts';
+import { recordedAlignmentJudges, recordedVerdictSource } from '../../../src/core/store/recordedVerdicts';
 import { importFixtures, tempWorkspace } from '../../helpers/workspace';
 
 // Expectations read off the fixture files: trace.scores (Langfuse), samples[].scores (Inspect),

@@ -7,7 +7,7 @@ import { createBackend } from '../../../src/backend/handlers';
 import { importFile } from '../../../src/core/import/importFile';
 import { parseJudgeFile } from '../../../src/core/judges/judgeFiles';
 import { runJudges } from '../../../src/core/judges/runs';
-import { JudgeStore } from '../../../src/core/judges/store';
+import { JudgeStore } from '../../../src/core/store/judges';
 import { Workspace } from '../../../src/core/store/workspace';
 import { generateOtlpFile } from '../../bench/genOtlp';
 import { REPO, runAndKill } from './killChild';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Span } from '../../../src/core/model/types';
-import { ImportWriter } from '../../../src/core/import/writer';
+import { ImportWriter } from '../../../src/core/store/importWriter';
 import { MAX_STRING_CHARS } from '../../../src/core/import/sanitize';
 import { ImportError } from '../../../src/core/util/errors';
 import { tempWorkspace } from '../../helpers/tempWorkspace';

@@ -8,7 +8,7 @@ import { BIN, tracedeck as runCli } from '../../helpers/cli';
 import { gateOutcome } from '../../../src/cli/commands/judgeCommand';
 import { importFile } from '../../../src/core/import/importFile';
 import type { RunResult } from '../../../src/core/judges/runs';
-import type { RunRecord } from '../../../src/core/judges/store';
+import type { RunRecord } from '../../../src/core/store/judges';
 import type { VerdictRecord } from '../../../src/core/model/judges';
 import { Workspace } from '../../../src/core/store/workspace';
 import { fixture } from '../../helpers/workspace';

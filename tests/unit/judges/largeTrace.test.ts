@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFile } from '../../../src/core/import/importFile';
 import { runJudges } from '../../../src/core/judges/runs';
 import { decodeTraceWire } from '../../../src/core/judges/traceAccess';
-import { TraceLoader } from '../../../src/core/judges/traceWire';
+import { TraceLoader } from '../../../src/core/store/judgeTraces';
 import { capWireSpan, truncationMarker, WIRE_LIMITS } from '../../../src/core/judges/wireLimits';
 import { Workspace } from '../../../src/core/store/workspace';
 import type { JudgeSpec } from '../../../src/core/judges/types';

@@ -3,10 +3,10 @@ import { createChatClient, retryDelay } from '../../../src/core/judges/llm/clien
 import { runLlmJudge, type LlmRunContext } from '../../../src/core/judges/llmJudge';
 import { parseJudgeFile } from '../../../src/core/judges/judgeFiles';
 import { runJudges } from '../../../src/core/judges/runs';
-import { JudgeStore } from '../../../src/core/judges/store';
+import { JudgeStore } from '../../../src/core/store/judges';
 import { createTrace } from '../../../src/core/judges/traceAccess';
 import type { Trace } from '../../../src/core/judges/traceApi';
-import { TraceLoader } from '../../../src/core/judges/traceWire';
+import { TraceLoader } from '../../../src/core/store/judgeTraces';
 import { DEFAULT_LLM_SETTINGS, type LlmSettings } from '../../../src/core/judges/types';
 import type { Workspace } from '../../../src/core/store/workspace';
 import { importFixture } from '../../helpers/workspace';

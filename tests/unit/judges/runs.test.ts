@@ -5,7 +5,7 @@ import { importFile } from '../../../src/core/import/importFile';
 import { exportRun } from '../../../src/core/judges/export';
 import { loadJudgesDir, parseJudgeFile } from '../../../src/core/judges/judgeFiles';
 import { runJudges, type RunProgress } from '../../../src/core/judges/runs';
-import { JudgeStore } from '../../../src/core/judges/store';
+import { JudgeStore } from '../../../src/core/store/judges';
 import type { JudgeSpec } from '../../../src/core/judges/types';
 import type { Workspace } from '../../../src/core/store/workspace';
 import { fixture, tempWorkspace } from '../../helpers/workspace';

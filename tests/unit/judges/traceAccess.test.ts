@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTrace, decodeTraceWire, normaliseJudgeReturn } from '../../../src/core/judges/traceAccess';
 import type { Trace } from '../../../src/core/judges/traceApi';
-import { TraceLoader } from '../../../src/core/judges/traceWire';
+import { TraceLoader } from '../../../src/core/store/judgeTraces';
 import { importFixture } from '../../helpers/workspace';
 
 // Facts below were read from the fixture file itself (18 Phoenix spans: s01 AGENT root, LLM spans

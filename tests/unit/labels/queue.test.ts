@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFile } from '../../../src/core/import/importFile';
-import { LabelStore } from '../../../src/core/labels/labelStore';
+import { LabelStore } from '../../../src/core/store/labels';
 import { nextInQueue, queueOrder } from '../../../src/core/labels/queue';
 import type { Workspace } from '../../../src/core/store/workspace';
 import { fixture, importFixtures, tempWorkspace } from '../../helpers/workspace';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LabelStore } from '../../../src/core/labels/labelStore';
+import { LabelStore } from '../../../src/core/store/labels';
 import { workspaceAlignmentReport, type JudgeVerdictRow } from '../../../src/core/labels/report';
 import type { Workspace } from '../../../src/core/store/workspace';
 import { importFixtures, tempWorkspace } from '../../helpers/workspace';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LabelStore, parseCsv } from '../../../src/core/labels/labelStore';
+import { LabelStore, parseCsv } from '../../../src/core/store/labels';
 import { tempWorkspace } from '../../helpers/tempWorkspace';
 
 let cleanup: (() => void) | undefined;

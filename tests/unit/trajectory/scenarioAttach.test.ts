@@ -4,7 +4,7 @@ import { observedTrajectory } from '../../../src/core/trajectory/observed';
 import { alignTrajectory } from '../../../src/core/trajectory/align';
 import { scenarioFromTrace } from '../../../src/core/trajectory/fromTrace';
 import { ScenarioSchema, type Scenario } from '../../../src/core/trajectory/scenario';
-import { hasTag, matchScenario, readTraceFacts, ScenarioStore, type TraceFacts } from '../../../src/core/trajectory/scenarioStore';
+import { hasTag, matchScenario, readTraceFacts, ScenarioStore, type TraceFacts } from '../../../src/core/store/scenarios';
 import { fixture, tempWorkspace } from '../../helpers/workspace';
 
 /**

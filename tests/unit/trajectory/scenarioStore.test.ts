@@ -15,7 +15,7 @@ import {
   readScenarioFile,
   readTraceFacts,
   ScenarioStore,
-} from '../../../src/core/trajectory/scenarioStore';
+} from '../../../src/core/store/scenarios';
 import { writePhoenixVariant } from '../../helpers/phoenixVariants';
 import { importFixtures, tempWorkspace } from '../../helpers/workspace';
 

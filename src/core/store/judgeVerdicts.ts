@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { VerdictStatus } from './verdictDiff';
-import { EMPTY_VERDICT_SOURCE, type JudgeRunRef, type RunVerdict, type VerdictSource } from './verdictSource';
+import type { VerdictStatus } from '../compare/verdictDiff';
+import { EMPTY_VERDICT_SOURCE, type JudgeRunRef, type RunVerdict, type VerdictSource } from '../compare/verdictSource';
 
 /**
  * Verdicts from the judges' tables (migration 4: judge_runs, verdicts). Judges are told apart

@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
-import type { Workspace } from '../store/workspace';
+import type { Workspace } from './workspace';
 import type { TraceQuery } from '../model/query';
 import { mulberry32 } from '../util/random';
-import { decodeTraceWire, type TraceData } from './traceAccess';
-import { capTraceMeta, capWireSpan, WIRE_LIMITS } from './wireLimits';
+import { decodeTraceWire, type TraceData } from '../judges/traceAccess';
+import { capTraceMeta, capWireSpan, WIRE_LIMITS } from '../judges/wireLimits';
 
 /**
  * Reads traces for judges in the wire form (traceAccess.ts `TraceWire`), built by string

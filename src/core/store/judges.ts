@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { Workspace } from '../store/workspace';
-import { parseJudgeFile, judgeFileName } from './judgeFiles';
+import type { Workspace } from './workspace';
+import { parseJudgeFile, judgeFileName } from '../judges/judgeFiles';
 import type {
   JudgeRunRecord,
   JudgeRunStatus,
@@ -8,7 +8,7 @@ import type {
   VerdictDetail,
   VerdictRecord,
 } from '../model/judges';
-import { DEFAULT_LLM_SETTINGS, type JudgeKind, type JudgeSpec, type LlmSettings, type VerdictOutcome, type VerdictStatus } from './types';
+import { DEFAULT_LLM_SETTINGS, type JudgeKind, type JudgeSpec, type LlmSettings, type VerdictOutcome, type VerdictStatus } from '../judges/types';
 
 /** A judge stored in the workspace. */
 export interface JudgeRecord extends JudgeSpec {

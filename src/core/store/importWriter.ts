@@ -3,10 +3,10 @@ import type { FormatId, Span, TraceMeta } from '../model/types';
 import { SPAN_KINDS, SPAN_STATUSES } from '../model/types';
 import type { ImportSink } from '../formats/types';
 import { ImportError } from '../util/errors';
-import type { SpanBody } from '../store/rows';
-import { boundValue, type SanitizeReport } from './sanitize';
+import type { SpanBody } from './rows';
+import { boundValue, type SanitizeReport } from '../import/sanitize';
 import { finaliseTrace } from './finalise';
-import { traceFingerprint } from '../store/view';
+import { traceFingerprint } from './view';
 
 export type WriteMode =
   /** A file is the authority for the traces it holds: their old spans are replaced. */

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { ScenarioLoadResult } from '../model/compare';
-import { parseScenario, ScenarioSchema, type Scenario } from './scenario';
+import { parseScenario, ScenarioSchema, type Scenario } from '../trajectory/scenario';
 
 /**
  * Scenarios in the workspace (migration 3) and the matching of traces to them. The rule, in

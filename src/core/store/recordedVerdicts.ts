@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { JudgeVerdictRow } from '../labels/report';
-import type { JudgeRunRef, RunVerdict, VerdictSource } from './verdictSource';
+import type { JudgeRunRef, RunVerdict, VerdictSource } from '../compare/verdictSource';
 
 /**
  * Evaluations recorded in imported files (migration 6: recorded_evaluations) as a verdict source

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { FormatId, SpanStatus, TraceMeta } from '../model/types';
 import { writeRecordedEvaluations } from './recordedEvaluations';
-import { repairTree, topologicalOrder } from './repair';
+import { repairTree, topologicalOrder } from '../import/repair';
 
 interface Skeleton {
   span_id: string;
