@@ -1,6 +1,6 @@
 import type { TraceSummary } from '../core/model/types';
 import type { Workspace } from '../core/store/workspace';
-import { traceRowToSummary, type TraceRow } from '../core/store/rows';
+import { traceNamesById, traceSummariesById } from '../core/store/traces';
 import { alignTrajectory, type TrajectoryResult } from '../core/trajectory/align';
 import { observedTrajectory } from '../core/trajectory/observed';
 import { checkScenarioText, scenarioJsonSchema, ScenarioSchema, type Scenario } from '../core/trajectory/scenario';
@@ -56,9 +56,9 @@ const DEFAULT_FLIP_LIMIT = 200;
 const TRAJECTORY_CACHE = 5000;
 
 export function compareHandlers(ws: Workspace, opts: CompareOptions = {}): CompareHandlers {
-  const store = new ScenarioStore(ws.db, ws.readDb);
+  const store = new ScenarioStore(ws);
   // Tracedeck's judge runs, and next to them the evaluations recorded in the imported files.
-  const verdicts = opts.verdicts ?? combinedVerdictSource(sqliteVerdictSource(ws.readDb), recordedVerdictSource(ws.readDb));
+  const verdicts = opts.verdicts ?? combinedVerdictSource(sqliteVerdictSource(ws), recordedVerdictSource(ws));
   const trajectories = new Map<string, TrajectoryResult>();
 
   const scenarios = () => store.list();
@@ -74,19 +74,12 @@ export function compareHandlers(ws: Workspace, opts: CompareOptions = {}): Compa
     return r;
   };
 
-  const summaries = (traceIds?: readonly string[]): Map<string, TraceSummary> => {
-    const rows = (
-      traceIds
-        ? ws.readDb.prepare('SELECT * FROM traces WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(traceIds))
-        : ws.readDb.prepare('SELECT * FROM traces').all()
-    ) as TraceRow[];
-    return new Map(rows.map((r) => [r.id, traceRowToSummary(r)]));
-  };
+  const summaries = (traceIds?: readonly string[]): Map<string, TraceSummary> => traceSummariesById(ws, traceIds);
 
   /** Every trace's version and pair key under a grouping. */
   const keyed = (groupBy: VersionGroupBy) => {
     const stored = scenarios();
-    const facts = readTraceFacts(ws.readDb);
+    const facts = readTraceFacts(ws);
     const keys = traceKeys(
       facts,
       groupBy,
@@ -151,14 +144,7 @@ export function compareHandlers(ws: Workspace, opts: CompareOptions = {}): Compa
     };
   };
 
-  const traceNames = (ids: Iterable<string>): Map<string, string> => {
-    const list = [...new Set(ids)];
-    if (!list.length) return new Map();
-    const rows = ws.readDb
-      .prepare('SELECT id, name FROM traces WHERE id IN (SELECT value FROM json_each(?))')
-      .all(JSON.stringify(list)) as { id: string; name: string }[];
-    return new Map(rows.map((r) => [r.id, r.name]));
-  };
+  const traceNames = (ids: Iterable<string>): Map<string, string> => traceNamesById(ws, [...new Set(ids)]);
 
   const diffView = (
     started: number,
@@ -233,7 +219,7 @@ export function compareHandlers(ws: Workspace, opts: CompareOptions = {}): Compa
       return { scenario: scenarioInfo(store.get(r.scenario.id)!), issues: [] };
     },
     scenarioFromTrace: async ({ traceId, ...opts }) => {
-      const facts = readTraceFacts(ws.readDb, [traceId])[0];
+      const facts = readTraceFacts(ws, [traceId])[0];
       if (!facts) throw new ApiError('not-found', `trace '${traceId}' not found`);
       if (store.get(opts.id)) throw new ApiError('bad-input', `a scenario '${opts.id}' exists already`);
       let s: Scenario;
@@ -256,7 +242,7 @@ export function compareHandlers(ws: Workspace, opts: CompareOptions = {}): Compa
         if (!s) throw new ApiError('not-found', `no scenario '${scenarioId}'`);
         chosen = { s, by: 'explicit' };
       } else {
-        const facts = readTraceFacts(ws.readDb, [traceId])[0];
+        const facts = readTraceFacts(ws, [traceId])[0];
         const m = facts ? matchScenario(all.map((x) => x.scenario), facts) : null;
         const s = m && all.find((x) => x.scenario.id === m.scenario.id);
         if (m && s) chosen = { s, by: m.matchedBy };
@@ -285,7 +271,7 @@ export function compareHandlers(ws: Workspace, opts: CompareOptions = {}): Compa
         if (pairBy === 'pair' || !shared) {
           for (const v of vb) ids.add(v.traceId);
           const keys = traceKeys(
-            readTraceFacts(ws.readDb, [...ids]),
+            readTraceFacts(ws, [...ids]),
             { by: 'version' },
             scenarios().map((s) => s.scenario),
           );
@@ -382,7 +368,7 @@ export function compareHandlers(ws: Workspace, opts: CompareOptions = {}): Compa
       const tb = traces.get(b);
       if (!ta || !tb) return null;
       const stored = scenarios();
-      const facts = new Map(readTraceFacts(ws.readDb, [a, b]).map((f) => [f.traceId, f]));
+      const facts = new Map(readTraceFacts(ws, [a, b]).map((f) => [f.traceId, f]));
       const matched = (id: string) => {
         const f = facts.get(id);
         const m = f ? matchScenario(stored.map((x) => x.scenario), f) : null;

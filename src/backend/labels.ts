@@ -1,11 +1,12 @@
 import { LabelStore } from '../core/store/labels';
 import { nextInQueue, queueOrder, type QueueEntry } from '../core/labels/queue';
-import { workspaceAlignmentReport, type JudgeVerdictRow } from '../core/labels/report';
+import { workspaceAlignmentReport, type AlignmentVerdictSource } from '../core/labels/report';
 import { traceDigest } from '../core/labels/traceDigest';
 import type { Workspace } from '../core/store/workspace';
-import type { AlignmentJudge, ApiInput, LabelItem, LabelOutputs, QueueSpec } from '../shared/api';
+import { traceSetVersion } from '../core/store/traces';
+import type { ApiInput, LabelItem, LabelOutputs, QueueSpec } from '../shared/api';
 import { ApiError } from './apiError';
-import { workspaceAlignmentVerdicts } from './labelVerdicts';
+import { workspaceAlignmentVerdicts } from '../core/store/alignmentVerdicts';
 
 /**
  * Handlers of labels, failure modes, the labelling queue and the alignment report
@@ -18,12 +19,7 @@ export type LabelHandlers = {
   [M in LabelMethod]: (input: ApiInput<M>) => LabelOutputs[M] | Promise<LabelOutputs[M]>;
 };
 
-/** Where the alignment report reads judges and their latest verdicts from. */
-export interface AlignmentVerdictSource {
-  listJudges(): AlignmentJudge[];
-  /** The judge's latest verdict on each trace it judged; null when there is no such judge. */
-  latestVerdicts(judgeId: string): { judge: { id: string; name: string }; verdicts: JudgeVerdictRow[] } | null;
-}
+export type { AlignmentVerdictSource } from '../core/labels/report';
 
 export interface LabelHandlerOptions {
   /** Defaults to the judges' tables in the workspace. */
@@ -31,8 +27,8 @@ export interface LabelHandlerOptions {
 }
 
 export function labelHandlers(ws: Workspace, opts: LabelHandlerOptions = {}): LabelHandlers {
-  const reader = new LabelStore(ws.readDb);
-  const writer = new LabelStore(ws.db);
+  const reader = LabelStore.reading(ws);
+  const writer = LabelStore.writing(ws);
   const verdicts = opts.verdicts ?? workspaceAlignmentVerdicts(ws);
   const write = <T>(fn: () => T): Promise<T> => ws.exclusive(async () => fn());
 
@@ -40,9 +36,8 @@ export function labelHandlers(ws: Workspace, opts: LabelHandlerOptions = {}): La
   // not on every key press of the labelling mode.
   let cached: { key: string; order: QueueEntry[] } | null = null;
   const orderFor = (spec: QueueSpec): QueueEntry[] => {
-    const v = ws.readDb.prepare('SELECT count(*) AS n, max(imported_at) AS t FROM traces').get() as { n: number; t: number | null };
-    const key = JSON.stringify([spec.order, spec.field ?? null, spec.seed ?? null, v.n, v.t]);
-    if (cached?.key !== key) cached = { key, order: queueOrder(ws.readDb, spec) };
+    const key = JSON.stringify([spec.order, spec.field ?? null, spec.seed ?? null, traceSetVersion(ws)]);
+    if (cached?.key !== key) cached = { key, order: queueOrder(ws, spec) };
     return cached.order;
   };
 
@@ -128,7 +123,7 @@ export function labelHandlers(ws: Workspace, opts: LabelHandlerOptions = {}): La
       if (!found) throw new ApiError('not-found', `no judge '${judgeId.slice(0, 200)}' with verdicts in this workspace`);
       // Labels imported or saved before splits existed get theirs now, so every report has them
       // (checked first: the write waits for a running import).
-      if (ws.readDb.prepare('SELECT 1 FROM labels WHERE split IS NULL LIMIT 1').get()) await write(() => writer.assignSplits());
+      if (reader.hasUnsplitLabels()) await write(() => writer.assignSplits());
       return workspaceAlignmentReport(ws, found.judge, found.verdicts, { split });
     },
     exportLabels: ({ format }) =>

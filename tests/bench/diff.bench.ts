@@ -6,6 +6,7 @@
  * Baseline: read the same rows and only build the same Map (judge + trace → verdict) of run A and
  * look every verdict of run B up in it: the least any diff has to do. Target: under a second.
  */
+import { readerOf, writerOf } from '../../src/core/store/connection';
 import { join } from 'node:path';
 import { createBackend } from '../../src/backend/handlers';
 import { Workspace } from '../../src/core/store/workspace';
@@ -14,7 +15,7 @@ import type { Bench, BenchContext, BenchOutcome } from './types';
 const JUDGES = ['no-tool-errors', 'answer-cites', 'stays-on-task', 'no-pii'];
 
 function fillRuns(ws: Workspace, n: number): { expectedFlips: number } {
-  const db = ws.db;
+  const db = writerOf(ws);
   const ins = db.prepare(
     `INSERT INTO verdicts (run_id, judge_id, judge_hash, trace_id, status, rationale, created_at) VALUES (?, ?, 'h', ?, ?, ?, ?)`,
   );
@@ -49,7 +50,7 @@ export const diffBench: Bench = {
       ctx.log(`diff: writing 2 × ${n} verdicts …`);
       const { expectedFlips } = fillRuns(ws, n);
       const backend = createBackend({ workspace: ws, mode: 'browser' });
-      const read = ws.readDb.prepare('SELECT judge_id, trace_id, status, rationale, error FROM verdicts WHERE run_id = ? ORDER BY id').raw(true);
+      const read = readerOf(ws).prepare('SELECT judge_id, trace_id, status, rationale, error FROM verdicts WHERE run_id = ? ORDER BY id').raw(true);
 
       const baseline: number[] = [];
       const tracedeck: number[] = [];

@@ -9,6 +9,7 @@
  * hashing, streaming parse, SQLite writes, repairs, aggregates) into a fresh workspace.
  */
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { writerOf } from '../../src/core/store/connection';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -53,7 +54,7 @@ async function measure(mode: string, file: string, wsDir?: string): Promise<Chil
       const t0 = performance.now();
       const res = await importFile(ws, file);
       const ms = performance.now() - t0;
-      const stored = ws.db.prepare('SELECT count(*) AS n FROM spans WHERE seq >= 0').get() as { n: number };
+      const stored = writerOf(ws).prepare('SELECT count(*) AS n FROM spans WHERE seq >= 0').get() as { n: number };
       return {
         ...base,
         mode: 'import',

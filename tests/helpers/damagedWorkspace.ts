@@ -1,3 +1,4 @@
+import { writerOf } from '../../src/core/store/connection';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -12,7 +13,7 @@ export async function damagedWorkspace(dir: string): Promise<string> {
   const path = join(dir, `damaged-${Math.random().toString(36).slice(2)}.tracedeck`);
   const ws = Workspace.open(path);
   await importFile(ws, PHOENIX);
-  ws.db.pragma('wal_checkpoint(TRUNCATE)');
+  writerOf(ws).pragma('wal_checkpoint(TRUNCATE)');
   ws.close();
   const db = new Database(path, { readonly: true });
   const root = (db.prepare(`SELECT rootpage FROM sqlite_master WHERE name = 'spans'`).get() as { rootpage: number }).rootpage;

@@ -59,7 +59,7 @@ export async function trajectoryCommand(argv: string[], io: Output): Promise<num
     if (given) {
       const { meta: _meta, ...summary } = trace;
       if (!isDir) return trajectoryView(b.workspace, summary, given[0]!, 'explicit');
-      const facts = readTraceFacts(b.workspace.readDb, [traceId])[0]!;
+      const facts = readTraceFacts(b.workspace, [traceId])[0]!;
       const m = matchScenario(
         given.map((g) => g.scenario),
         facts,

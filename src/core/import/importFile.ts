@@ -2,12 +2,12 @@ import type { FormatId } from '../model/types';
 import type { FormatImporter, ImportSource } from '../formats/types';
 import { detectFormat, importerById, IMPORTERS, sniffAll } from '../formats/registry';
 import { refusalDetail } from '../formats/shape';
-import { clashWarning, openStaging, publishStaged, recordTouched, removeStaging, type TraceIdClash } from '../store/staging';
+import { beginStaging, clashWarning, publishStaged, removeStaging, type TraceIdClash } from '../store/staging';
 import { WorkspaceReadOnlyError, type Workspace } from '../store/workspace';
 import { ImportError, errorMessage } from '../util/errors';
 import { bufferSource, fileSource, hashBuffer, hashFile, type ProgressFn } from './source';
 import { ImportWriter, type WriteMode } from '../store/importWriter';
-import { indexMergedSpans } from '../store/view';
+import { insertImport, markImportDone, markImportFailed } from '../store/imports';
 import { prepareTraces } from '../view/traceViews';
 import { INDEX_MIN_SPANS } from '../view/textIndex';
 
@@ -79,14 +79,8 @@ export async function importBuffer(
 /** A file refused before anything was written: one 'failed' row in the import history. */
 async function recordRejected(ws: Workspace, source: string, hash: string | null, err: ImportError): Promise<ImportError> {
   if (ws.damaged) return err; // read-only: the error itself is the record
-  const now = Date.now();
   await ws.exclusive(
-    async () =>
-      ws.db
-        .prepare(
-          `INSERT INTO imports (source, content_hash, started_at, finished_at, status, error) VALUES (?, ?, ?, ?, 'failed', ?)`,
-        )
-        .run(source, hash, now, now, err.message),
+    async () => insertImport(ws, { source, contentHash: hash, format: null, status: 'failed', error: err.message }),
     { what: `import of ${source}`, lockWaitMs: WAIT_FOR_RECORD_MS },
   ).catch(() => undefined); // the history row is a courtesy; the error is what the user must see
   return err;
@@ -147,29 +141,22 @@ async function runImport(ws: Workspace, source: ImportSource, hash: string, opts
   }
   // Committed before staging, so a crash mid-file still leaves a record.
   const importId = await ws.exclusive(
-    async () =>
-      Number(
-        ws.db
-          .prepare(`INSERT INTO imports (source, content_hash, format, started_at, status) VALUES (?, ?, ?, ?, 'running')`)
-          .run(source.name, hash, importer.id, Date.now()).lastInsertRowid,
-      ),
+    async () => insertImport(ws, { source: source.name, contentHash: hash, format: importer.id, status: 'running' }),
     { what, lockWaitMs: opts.lockWaitMs },
   ).catch((e: unknown) => {
     throw new ImportError(source.name, errorMessage(e));
   });
   const stagingPath = ws.stagingPath(importId);
-  let staging: ReturnType<typeof openStaging> | null = null;
+  let staging: ReturnType<typeof beginStaging> | null = null;
   try {
     let writer: ImportWriter;
     try {
-      staging = openStaging(stagingPath);
-      writer = new ImportWriter(staging, source.name, importer.id, importId, 'replace');
-      staging.exec('BEGIN');
+      staging = beginStaging(stagingPath, source.name, importer.id, importId);
+      writer = staging.writer;
       await importer.parse(source, writer);
       const traceIds = writer.finish();
       if (traceIds.length === 0) throw new ImportError(source.name, `no spans found (read as ${importer.label})`);
-      recordTouched(staging, writer.touchedTraceIds());
-      staging.exec('COMMIT');
+      staging.commit();
     } catch (e) {
       throw e instanceof ImportError
         ? e
@@ -217,10 +204,7 @@ async function runImport(ws: Workspace, source: ImportSource, hash: string, opts
 async function markFailed(ws: Workspace, importId: number, err: ImportError): Promise<void> {
   await ws
     .exclusive(
-      async () =>
-        ws.db
-          .prepare(`UPDATE imports SET status = 'failed', finished_at = ?, error = ? WHERE id = ?`)
-          .run(Date.now(), err.message, importId),
+      async () => markImportFailed(ws, importId, err.message),
       { what: `import of ${err.file}`, lockWaitMs: WAIT_FOR_RECORD_MS },
     )
     // Not recorded now (the lock stayed busy): the row stays 'running', and the next open of the
@@ -238,13 +222,8 @@ async function mergeImport(
 ): Promise<ImportResult> {
   return ws.exclusive(
     async () => {
-      const db = ws.db;
-      const importId = Number(
-        db
-          .prepare(`INSERT INTO imports (source, content_hash, format, started_at, status) VALUES (?, NULL, ?, ?, 'running')`)
-          .run(source.name, importer.id, Date.now()).lastInsertRowid,
-      );
-      const writer = new ImportWriter(db, source.name, importer.id, importId, 'merge');
+      const importId = insertImport(ws, { source: source.name, contentHash: null, format: importer.id, status: 'running' });
+      const writer = ImportWriter.merging(ws, source.name, importer.id, importId);
       try {
         await importer.parse(source, writer);
       } catch (e) {
@@ -252,10 +231,8 @@ async function mergeImport(
       }
       const traceIds = writer.finish();
       if (traceIds.length === 0) throw new ImportError(source.name, `no spans found (read as ${importer.label})`);
-      for (const [traceId, before] of writer.mergeBase) indexMergedSpans(db, traceId, before, INDEX_MIN_SPANS);
-      db.prepare(
-        `UPDATE imports SET status = 'ok', finished_at = ?, trace_count = ?, span_count = ?, warnings = ? WHERE id = ?`,
-      ).run(Date.now(), traceIds.length, writer.spanCount, JSON.stringify(writer.warnings), importId);
+      writer.indexMerged(INDEX_MIN_SPANS);
+      markImportDone(ws, importId, { traceCount: traceIds.length, spanCount: writer.spanCount, warnings: writer.warnings });
       return {
         source: source.name,
         format: importer.id,

@@ -1,3 +1,4 @@
+import { firstRootSpanId } from '../store/traces';
 import type { JudgeStore, RunRecord, VerdictRecord } from '../store/judges';
 
 /**
@@ -179,8 +180,5 @@ export function verdictsToOtelJson(
 }
 
 function rootSpanId(store: JudgeStore, traceId: string): string | null {
-  const r = store.ws.readDb
-    .prepare('SELECT span_id FROM spans WHERE trace_id = ? AND tree_parent_id IS NULL ORDER BY start_ms, seq LIMIT 1')
-    .get(traceId) as { span_id: string } | undefined;
-  return r?.span_id ?? null;
+  return firstRootSpanId(store.ws, traceId);
 }

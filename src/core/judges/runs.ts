@@ -300,16 +300,10 @@ function defaultRunName(): string {
 
 /** Gating judges that failed or errored on at least one trace of the run. */
 export function gateFailures(store: JudgeStore, run: RunRecord): GateFailure[] {
-  const rows = store.ws.readDb
-    .prepare(
-      `SELECT judge_id, sum(status = 'fail') AS failed, sum(status = 'error') AS errored
-         FROM verdicts WHERE run_id = ? GROUP BY judge_id`,
-    )
-    .all(run.id) as { judge_id: string; failed: number; errored: number }[];
   const out: GateFailure[] = [];
-  for (const r of rows) {
-    const ref = run.judges.find((j) => j.id === r.judge_id);
-    if (ref?.gating && (r.failed > 0 || r.errored > 0)) out.push({ judgeId: r.judge_id, name: ref.name, failed: r.failed, errored: r.errored });
+  for (const r of store.verdictFailureCounts(run.id)) {
+    const ref = run.judges.find((j) => j.id === r.judgeId);
+    if (ref?.gating && (r.failed > 0 || r.errored > 0)) out.push({ judgeId: r.judgeId, name: ref.name, failed: r.failed, errored: r.errored });
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import { seededUnit } from '../util/random';
-import type Database from 'better-sqlite3';
+import type { Workspace } from '../store/workspace';
+import { queueRows, type QueueRow } from '../store/traces';
 import type { QueueSpec, StratifyField } from '../model/labels';
 
 /**
@@ -14,19 +15,6 @@ export interface QueueEntry {
   stratum: string | null;
 }
 
-interface QueueRow {
-  id: string;
-  name: string;
-  format: string;
-  service: string | null;
-  version: string | null;
-  status: string;
-  source_file: string;
-  duration_ms: number | null;
-  tool_errors: number;
-  error_count: number;
-  tokens: number;
-}
 
 const FIELD_COLUMN: Record<StratifyField, keyof QueueRow> = {
   format: 'format',
@@ -40,14 +28,8 @@ const FIELD_COLUMN: Record<StratifyField, keyof QueueRow> = {
 /** What a trace without a value for the stratifying field is grouped under. */
 export const NO_VALUE = '(none)';
 
-export function queueOrder(db: Database.Database, spec: QueueSpec): QueueEntry[] {
-  const rows = db
-    .prepare(
-      `SELECT id, name, format, service, version, status, source_file, duration_ms, tool_errors, error_count,
-              input_tokens + output_tokens AS tokens
-         FROM traces`,
-    )
-    .all() as QueueRow[];
+export function queueOrder(ws: Workspace, spec: QueueSpec): QueueEntry[] {
+  const rows = queueRows(ws);
   const seed = spec.seed ?? 1;
   // Keyed per trace rather than shuffled as a list: a newly imported trace lands somewhere in the
   // order without moving every other trace.

@@ -1,5 +1,6 @@
 import type {
   AlignmentDisagreement,
+  AlignmentJudge,
   AlignmentReportView,
   AlignmentSplitCount,
   FewShotExample,
@@ -7,6 +8,7 @@ import type {
   TraceDigest,
 } from '../model/labels';
 import type { Workspace } from '../store/workspace';
+import { traceNameLookup } from '../store/traces';
 import { agreement, AlignmentError, correctedPassRateWithCI, type LabelledPair } from './alignment';
 import { LabelStore, type Label } from '../store/labels';
 import { clip, traceDigest } from './traceDigest';
@@ -25,6 +27,13 @@ export interface JudgeVerdictRow {
   traceId: string;
   status: JudgeVerdictStatus;
   rationale: string;
+}
+
+/** Where the alignment report reads judges and their latest verdicts from. */
+export interface AlignmentVerdictSource {
+  listJudges(): AlignmentJudge[];
+  /** The judge's latest verdict on each trace it judged; null when there is no such judge. */
+  latestVerdicts(judgeId: string): { judge: { id: string; name: string }; verdicts: JudgeVerdictRow[] } | null;
 }
 
 export interface ReportOptions {
@@ -241,14 +250,14 @@ export function workspaceAlignmentReport(
   verdicts: readonly JudgeVerdictRow[],
   opts: ReportOptions = {},
 ): AlignmentReportView {
-  const labels = new LabelStore(ws.readDb).listLabels();
-  const name = ws.readDb.prepare('SELECT name FROM traces WHERE id = ?');
+  const labels = LabelStore.reading(ws).listLabels();
+  const name = traceNameLookup(ws);
   return alignmentReport(
     judge,
     verdicts,
     labels,
     {
-      traceName: (id) => (name.get(id) as { name: string } | undefined)?.name ?? null,
+      traceName: name,
       digest: (id) => traceDigest(ws, id),
     },
     opts,

@@ -3,7 +3,7 @@ import type { DigestError, DigestScore, DigestToolCall, TraceDigest } from '../m
 import type { Message, Span } from '../model/types';
 import { isRecord, maybeJson, toText } from '../formats/common/json';
 import { normalisePrompt, normaliseReply } from '../formats/common/messages';
-import { spanRowToSpan, type SpanRow } from '../store/rows';
+import { digestSpans } from '../store/traces';
 import type { Workspace } from '../store/workspace';
 
 /**
@@ -18,16 +18,7 @@ export function traceDigest(ws: Workspace, traceId: string, limits = DIGEST_LIMI
   const trace = ws.getTrace(traceId);
   if (!trace) return null;
   const { meta, ...summary } = trace;
-  const db = ws.readDb;
-  const spans = (sql: string, ...params: unknown[]) =>
-    (db.prepare(sql).all(traceId, ...params) as SpanRow[]).map(spanRowToSpan);
-
-  const roots = spans('SELECT * FROM spans WHERE trace_id = ? AND tree_parent_id IS NULL ORDER BY seq LIMIT 5');
-  // By time, not source order: some exports list observations out of order.
-  const firstLlm = spans(`SELECT * FROM spans WHERE trace_id = ? AND kind = 'llm' ORDER BY start_ms, seq LIMIT 1`)[0];
-  const lastLlm = spans(
-    `SELECT * FROM spans WHERE trace_id = ? AND kind = 'llm' ORDER BY coalesce(end_ms, start_ms) DESC, seq DESC LIMIT 1`,
-  )[0];
+  const { roots, firstLlm, lastLlm, ...found } = digestSpans(ws, traceId, limits);
 
   const input =
     textOf(meta.input, 'user') ??
@@ -38,16 +29,13 @@ export function traceDigest(ws: Workspace, traceId: string, limits = DIGEST_LIMI
     firstText(roots.map((r) => r.output), 'assistant') ??
     (lastLlm ? lastMessageText(lastLlm.outputMessages, 'assistant') ?? textOf(lastLlm.output, 'assistant') : null);
 
-  const toolWhere = `trace_id = ? AND (kind = 'tool' OR tool_name IS NOT NULL)`;
-  const tools = spans(`SELECT * FROM spans WHERE ${toolWhere} ORDER BY seq LIMIT ?`, limits.tools).map((s) =>
-    toolOf(s, limits.toolText),
-  );
-  const toolsTotal = count(ws, `SELECT count(*) AS n FROM spans WHERE ${toolWhere}`, traceId);
-  const errWhere = `trace_id = ? AND status = 'error' AND kind != 'tool' AND tool_name IS NULL`;
-  const errors: DigestError[] = spans(`SELECT * FROM spans WHERE ${errWhere} ORDER BY seq LIMIT ?`, limits.errors).map(
-    (s) => ({ spanId: s.spanId, name: s.name, message: clip(s.statusMessage ?? '', limits.toolText) }),
-  );
-  const errorsTotal = count(ws, `SELECT count(*) AS n FROM spans WHERE ${errWhere}`, traceId);
+  const tools = found.tools.map((s) => toolOf(s, limits.toolText));
+  const errors: DigestError[] = found.errors.map((s) => ({
+    spanId: s.spanId,
+    name: s.name,
+    message: clip(s.statusMessage ?? '', limits.toolText),
+  }));
+  const { toolsTotal, errorsTotal } = found;
 
   return {
     summary,
@@ -70,10 +58,6 @@ function scoresOf(v: unknown, max: number): DigestScore[] {
     const explanation = isRecord(s) && typeof s.explanation === 'string' && s.explanation ? clip(s.explanation, max) : null;
     return { name, value: clip(toText(value), max), explanation };
   });
-}
-
-function count(ws: Workspace, sql: string, traceId: string): number {
-  return (ws.readDb.prepare(sql).get(traceId) as { n: number }).n;
 }
 
 function toolOf(s: Span, max: number): DigestToolCall {

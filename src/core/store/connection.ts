@@ -13,6 +13,14 @@ export interface Connections {
   reader: Database.Database;
 }
 
+/**
+ * What store modules take: a Workspace. Typed structurally so that modules the Workspace itself
+ * delegates to (traces.ts, imports.ts) need no import of workspace.ts (no import cycle).
+ */
+export interface StoreOwner {
+  readonly path: string;
+}
+
 const CONNECTIONS = new WeakMap<object, Connections>();
 
 export function registerConnections(owner: object, c: Connections): void {

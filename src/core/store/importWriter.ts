@@ -6,7 +6,9 @@ import { ImportError } from '../util/errors';
 import type { SpanBody } from './rows';
 import { boundValue, type SanitizeReport } from '../import/sanitize';
 import { finaliseTrace } from './finalise';
-import { traceFingerprint } from './view';
+import { indexMergedSpans, traceFingerprint } from './view';
+import type { Workspace } from './workspace';
+import { writerOf } from './connection';
 
 export type WriteMode =
   /** A file is the authority for the traces it holds: their old spans are replaced. */
@@ -51,6 +53,16 @@ export class ImportWriter implements ImportSink {
     this.maxSeq = db.prepare(
       'SELECT coalesce((SELECT max(seq) FROM spans WHERE trace_id = ?), -1) AS m, coalesce((SELECT span_count FROM traces WHERE id = ?), 0) AS n',
     );
+  }
+
+  /** A writer merging into the workspace's stored traces (live OTLP): use inside `ws.exclusive`. */
+  static merging(ws: Workspace, file: string, format: FormatId, importId: number): ImportWriter {
+    return new ImportWriter(writerOf(ws), file, format, importId, 'merge');
+  }
+
+  /** Merge mode, after finish(): the touched traces' text indexes follow this import (see view.ts). */
+  indexMerged(buildFrom: number): void {
+    for (const [traceId, before] of this.mergeBase) indexMergedSpans(this.db, traceId, before, buildFrom);
   }
 
   warn(message: string): void {

@@ -1,3 +1,4 @@
+import { readerOf, writerOf } from './connection';
 import type Database from 'better-sqlite3';
 import type { Workspace } from './workspace';
 import type { TraceQuery } from '../model/query';
@@ -21,7 +22,7 @@ export class TraceLoader {
   private readonly rowsStmt: Database.Statement;
 
   constructor(ws: Workspace) {
-    this.db = ws.readDb;
+    this.db = readerOf(ws);
     this.traceStmt = this.db.prepare(
       `SELECT id, name, format, service, version, session_id, start_ms, end_ms, duration_ms, status,
               span_count, error_count, meta FROM traces WHERE id = ?`,

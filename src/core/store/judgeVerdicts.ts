@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3';
+import type { Workspace } from './workspace';
+import { readerOf } from './connection';
 import type { VerdictStatus } from '../compare/verdictDiff';
 import { EMPTY_VERDICT_SOURCE, type JudgeRunRef, type RunVerdict, type VerdictSource } from '../compare/verdictSource';
 
@@ -8,7 +10,8 @@ import { EMPTY_VERDICT_SOURCE, type JudgeRunRef, type RunVerdict, type VerdictSo
  * as arrays (`raw`): a 100k-verdict run is the common case for a diff, and objects per row
  * would cost more than the diff itself. A workspace from before migration 4 has nothing to diff.
  */
-export function sqliteVerdictSource(db: Database.Database): VerdictSource {
+export function sqliteVerdictSource(ws: Workspace): VerdictSource {
+  const db = readerOf(ws);
   const has = (t: string) => !!db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(t);
   if (!has('judge_runs') || !has('verdicts')) return EMPTY_VERDICT_SOURCE;
 

@@ -1,3 +1,4 @@
+import { readerOf, writerOf } from './connection';
 import type Database from 'better-sqlite3';
 import type { Workspace } from './workspace';
 import { parseJudgeFile, judgeFileName } from '../judges/judgeFiles';
@@ -55,8 +56,20 @@ export class JudgeStore {
   private readonly r: Database.Database;
 
   constructor(readonly ws: Workspace) {
-    this.db = ws.db;
-    this.r = ws.readDb;
+    this.db = writerOf(ws);
+    this.r = readerOf(ws);
+  }
+
+  /** Per judge of a run: how many of its verdicts failed and errored. */
+  verdictFailureCounts(runId: number): { judgeId: string; failed: number; errored: number }[] {
+    return (
+      this.r
+        .prepare(
+          `SELECT judge_id, sum(status = 'fail') AS failed, sum(status = 'error') AS errored
+             FROM verdicts WHERE run_id = ? GROUP BY judge_id`,
+        )
+        .all(runId) as { judge_id: string; failed: number; errored: number }[]
+    ).map((r) => ({ judgeId: r.judge_id, failed: r.failed, errored: r.errored }));
   }
 
   // ---- judges --------------------------------------------------------------------------------

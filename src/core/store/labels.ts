@@ -1,5 +1,7 @@
 import { seededUnit } from '../util/random';
 import type Database from 'better-sqlite3';
+import type { Workspace } from './workspace';
+import { readerOf, writerOf } from './connection';
 
 /**
  * Human labels (pass / fail / defer + critique) and failure modes (open → axial coding).
@@ -35,6 +37,21 @@ const SPLIT_SEED = 0x5eed;
 
 export class LabelStore {
   constructor(private readonly db: Database.Database) {}
+
+  /** Reads committed labels. */
+  static reading(ws: Workspace): LabelStore {
+    return new LabelStore(readerOf(ws));
+  }
+
+  /** Writes on the workspace's writer: call its methods inside `ws.exclusive`. */
+  static writing(ws: Workspace): LabelStore {
+    return new LabelStore(writerOf(ws));
+  }
+
+  /** Labels saved before train/dev/test splits existed have none yet. */
+  hasUnsplitLabels(): boolean {
+    return !!this.db.prepare('SELECT 1 FROM labels WHERE split IS NULL LIMIT 1').get();
+  }
 
   setLabel(l: { traceId: string; verdict: LabelVerdict; critique?: string; labeler?: string; split?: Split | null }): void {
     this.db

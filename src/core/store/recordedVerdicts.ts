@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3';
+import type { Workspace } from './workspace';
+import { readerOf } from './connection';
 import type { JudgeVerdictRow } from '../labels/report';
 import type { JudgeRunRef, RunVerdict, VerdictSource } from '../compare/verdictSource';
 
@@ -14,7 +16,8 @@ export const RECORDED_PREFIX = 'recorded:';
 
 const baseName = (p: string) => p.split(/[\\/]/).pop() || p;
 
-export function recordedVerdictSource(db: Database.Database): VerdictSource {
+export function recordedVerdictSource(ws: Workspace): VerdictSource {
+  const db = readerOf(ws);
   const has = !!db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'recorded_evaluations'`).get();
   if (!has) return { listRuns: () => [], runVerdicts: () => null, latestVerdicts: () => [] };
   const runsStmt = db.prepare(
@@ -71,7 +74,8 @@ export function combinedVerdictSource(judges: VerdictSource, recorded: VerdictSo
 }
 
 /** Recorded evaluation names as judges for the alignment report (judge id `recorded:<name>`). */
-export function recordedAlignmentJudges(db: Database.Database) {
+export function recordedAlignmentJudges(ws: Workspace) {
+  const db = readerOf(ws);
   const has = !!db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'recorded_evaluations'`).get();
   const judgesStmt = has
     ? db.prepare(

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
+import type { Workspace } from './workspace';
+import { readerOf, writerOf } from './connection';
 import type { ScenarioLoadResult } from '../model/compare';
 import { parseScenario, ScenarioSchema, type Scenario } from '../trajectory/scenario';
 
@@ -27,11 +29,14 @@ export interface StoredScenario {
 export const SCENARIO_FILE_SUFFIX = '.scenario.json';
 
 export class ScenarioStore {
-  constructor(
-    private readonly db: Database.Database,
-    /** Reads go here (the workspace's read-only connection); defaults to `db`. */
-    private readonly reader: Database.Database = db,
-  ) {}
+  /** Writes on the workspace's writer (call them inside `ws.exclusive`); reads committed state. */
+  private readonly db: Database.Database;
+  private readonly reader: Database.Database;
+
+  constructor(ws: Workspace) {
+    this.db = writerOf(ws);
+    this.reader = readerOf(ws);
+  }
 
   save(scenario: Scenario, sourceFile: string | null = null): void {
     const valid = ScenarioSchema.parse(scenario);
@@ -172,7 +177,8 @@ const FACTS_SQL = `
     FROM traces t LEFT JOIN imports i ON i.id = t.import_id`;
 
 /** Facts of the given traces (all traces when `traceIds` is omitted), in start order. */
-export function readTraceFacts(db: Database.Database, traceIds?: readonly string[]): TraceFacts[] {
+export function readTraceFacts(ws: Workspace, traceIds?: readonly string[]): TraceFacts[] {
+  const db = readerOf(ws);
   const rows = (
     traceIds
       ? db.prepare(`${FACTS_SQL} WHERE t.id IN (SELECT value FROM json_each(?)) ORDER BY t.start_ms, t.id`).all(JSON.stringify(traceIds))

@@ -1,7 +1,10 @@
+import { readerOf, writerOf } from './connection';
 import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
 import { migrate } from './schema';
 import type { Workspace } from './workspace';
+import type { FormatId } from '../model/types';
+import { ImportWriter } from './importWriter';
 
 /**
  * Staged file imports. A file is parsed, repaired and aggregated into a private SQLite file of
@@ -27,6 +30,35 @@ export function openStaging(path: string): Database.Database {
   // trace with nothing, as before staging).
   db.exec('CREATE TABLE staged_touched (id TEXT PRIMARY KEY) WITHOUT ROWID');
   return db;
+}
+
+/**
+ * A file's staging database, open in one transaction, with the import writer that fills it.
+ * `commit` records the trace ids the file named and commits; `close` always (after commit or on
+ * failure: the file is thrown away by the caller, see removeStaging).
+ */
+export function beginStaging(
+  path: string,
+  file: string,
+  format: FormatId,
+  importId: number,
+): { writer: ImportWriter; commit(): void; close(): void } {
+  const db = openStaging(path);
+  try {
+    const writer = new ImportWriter(db, file, format, importId, 'replace');
+    db.exec('BEGIN');
+    return {
+      writer,
+      commit: () => {
+        recordTouched(db, writer.touchedTraceIds());
+        db.exec('COMMIT');
+      },
+      close: () => db.close(),
+    };
+  } catch (e) {
+    db.close();
+    throw e;
+  }
 }
 
 export function recordTouched(db: Database.Database, traceIds: Iterable<string>): void {
@@ -77,7 +109,7 @@ export function publishStaged(ws: Workspace, a: PublishArgs): Promise<PublishRes
     ALIAS,
     a.stagingPath,
     () => {
-      const db = ws.db;
+      const db = writerOf(ws);
       const clashes = findClashes(db, a.file);
       if (a.keepBoth) for (const c of clashes) renameStaged(db, c);
       for (const c of clashes) if (!a.keepBoth) c.storedAs = c.traceId;

@@ -7,8 +7,9 @@ import type { ImportRecord, RecordedEvaluation, Span, SpanSummary, TraceMeta, Tr
 export type { ImportRecord } from '../model/types';
 import { migrate, MIGRATIONS } from './schema';
 import { registerConnections } from './connection';
-import { spanRowToSpan, spanRowToSummary, traceRowToSummary, type SpanRow, type TraceRow } from './rows';
-import { buildTraceListQuery, type TraceQuery } from './traceQuery';
+import { findCompletedImport, listImports, traceIdsOfImport } from './imports';
+import * as traces from './traces';
+import type { TraceQuery } from './traceQuery';
 
 
 export interface WorkspaceOptions {
@@ -68,7 +69,8 @@ const isBusy = (e: unknown) => {
  */
 export class Workspace {
   readonly path: string;
-  readonly db: Database.Database;
+  /** Private: SQL lives in the store modules of this folder, which reach it through connection.ts. */
+  private readonly db: Database.Database;
   private readonly reader: Database.Database;
   private writeQueue: Promise<unknown> = Promise.resolve();
   private readonly lockWaitMs: number;
@@ -176,14 +178,6 @@ export class Workspace {
     return new Workspace(path, opts);
   }
 
-  /**
-   * The read-only query connection, for query modules outside this class (trace-view columns
-   * and span search): they must read committed state, not a running import's transaction.
-   */
-  get readDb(): Database.Database {
-    return this.reader;
-  }
-
   /** False once closed (background work checks it between steps). */
   get isOpen(): boolean {
     return this.db.open;
@@ -276,107 +270,57 @@ export class Workspace {
   // ---- queries -------------------------------------------------------------------------------
 
   listTraces(q: TraceQuery = {}): { rows: TraceSummary[]; total: number } {
-    const { sql, countSql, params } = buildTraceListQuery(q);
-    const rows = (this.reader.prepare(sql).all(params) as TraceRow[]).map(traceRowToSummary);
-    const total = (this.reader.prepare(countSql).get(params) as { n: number }).n;
-    return { rows, total };
+    return traces.listTraces(this, q);
   }
 
   getTrace(traceId: string): (TraceSummary & { meta: Omit<TraceMeta, 'traceId'> }) | null {
-    const row = this.reader.prepare('SELECT * FROM traces WHERE id = ?').get(traceId) as TraceRow | undefined;
-    if (!row) return null;
-    return { ...traceRowToSummary(row), meta: JSON.parse(row.meta) };
+    return traces.getTrace(this, traceId);
   }
 
   /** The evaluations recorded in the trace's file, in file order. */
   getRecordedEvaluations(traceId: string): RecordedEvaluation[] {
-    const rows = this.reader
-      .prepare('SELECT name, source, value, pass, comment, span_id, author, time_ms FROM recorded_evaluations WHERE trace_id = ? ORDER BY seq')
-      .all(traceId) as {
-      name: string;
-      source: string;
-      value: string | null;
-      pass: number | null;
-      comment: string | null;
-      span_id: string | null;
-      author: string | null;
-      time_ms: number | null;
-    }[];
-    return rows.map((r) => {
-      const e: RecordedEvaluation = { name: r.name, source: r.source, value: r.value === null ? null : JSON.parse(r.value), pass: r.pass === null ? null : r.pass === 1 };
-      if (r.comment !== null) e.comment = r.comment;
-      if (r.span_id !== null) e.spanId = r.span_id;
-      if (r.author !== null) e.author = r.author;
-      if (r.time_ms !== null) e.timeMs = r.time_ms;
-      return e;
-    });
+    return traces.getRecordedEvaluations(this, traceId);
   }
 
   /** Span summaries in source order: what a tree/timeline of 100k spans needs, no bodies. */
   getSpanSummaries(traceId: string): SpanSummary[] {
-    const rows = this.reader
-      .prepare(
-        `SELECT span_id, tree_parent_id, seq, name, kind, status, start_ms, end_ms, model, tool_name,
-                input_tokens, output_tokens, cost_usd
-           FROM spans WHERE trace_id = ? ORDER BY seq`,
-      )
-      .all(traceId) as Omit<SpanRow, 'body' | 'trace_id' | 'parent_id'>[];
-    return rows.map(spanRowToSummary);
+    return traces.getSpanSummaries(this, traceId);
   }
 
   getSpan(traceId: string, spanId: string): Span | null {
-    const row = this.reader
-      .prepare('SELECT * FROM spans WHERE trace_id = ? AND span_id = ?')
-      .get(traceId, spanId) as SpanRow | undefined;
-    return row ? spanRowToSpan(row) : null;
+    return traces.getSpan(this, traceId, spanId);
   }
 
   /** Every span with its body, in source order. For judges, export and `show --json`. */
   getSpans(traceId: string): Span[] {
-    return (this.reader.prepare('SELECT * FROM spans WHERE trace_id = ? ORDER BY seq').all(traceId) as SpanRow[]).map(
-      spanRowToSpan,
-    );
+    return traces.getSpans(this, traceId);
   }
 
   /** Iterate spans without materialising them all (exports of very large traces). */
-  *iterateSpans(traceId: string): Generator<Span> {
-    for (const row of this.reader.prepare('SELECT * FROM spans WHERE trace_id = ? ORDER BY seq').iterate(traceId)) {
-      yield spanRowToSpan(row as SpanRow);
-    }
+  iterateSpans(traceId: string): Generator<Span> {
+    return traces.iterateSpans(this, traceId);
   }
 
   traceIds(): string[] {
-    return (this.reader.prepare('SELECT id FROM traces ORDER BY start_ms').all() as { id: string }[]).map((r) => r.id);
+    return traces.traceIds(this);
   }
 
   listImports(limit = 100): ImportRecord[] {
-    const rows = this.reader.prepare('SELECT * FROM imports ORDER BY id DESC LIMIT ?').all(limit) as Record<
-      string,
-      unknown
-    >[];
-    return rows.map(importRowToRecord);
+    return listImports(this, limit);
   }
 
   /** The last successful import of content with this hash whose traces are all still stored. */
   findCompletedImport(contentHash: string): ImportRecord | null {
-    const row = this.db
-      .prepare(`SELECT * FROM imports WHERE content_hash = ? AND status = 'ok' ORDER BY id DESC LIMIT 1`)
-      .get(contentHash) as Record<string, unknown> | undefined;
-    if (!row) return null;
-    const rec = importRowToRecord(row);
-    const stored = this.db.prepare('SELECT count(*) AS n FROM traces WHERE import_id = ?').get(rec.id) as { n: number };
-    return stored.n === rec.traceCount ? rec : null;
+    return findCompletedImport(this, contentHash);
   }
 
   traceIdsOfImport(importId: number): string[] {
-    return (this.reader.prepare('SELECT id FROM traces WHERE import_id = ?').all(importId) as { id: string }[]).map((r) => r.id);
+    return traceIdsOfImport(this, importId);
   }
 
   /** Call inside `exclusive`. */
   deleteTrace(traceId: string): boolean {
-    this.db.prepare('DELETE FROM spans WHERE trace_id = ?').run(traceId);
-    this.db.prepare('DELETE FROM recorded_evaluations WHERE trace_id = ?').run(traceId);
-    return this.db.prepare('DELETE FROM traces WHERE id = ?').run(traceId).changes > 0;
+    return traces.deleteTrace(this, traceId);
   }
 
   integrityCheck(): string {
@@ -443,20 +387,4 @@ function withWorkspaceErrors<T>(path: string, fn: () => T): T {
   } catch (e) {
     throw withWorkspaceName(path, e);
   }
-}
-
-function importRowToRecord(r: Record<string, unknown>): ImportRecord {
-  return {
-    id: r.id as number,
-    source: r.source as string,
-    contentHash: (r.content_hash as string | null) ?? null,
-    format: (r.format as string | null) ?? null,
-    startedAt: r.started_at as number,
-    finishedAt: (r.finished_at as number | null) ?? null,
-    status: r.status as ImportRecord['status'],
-    traceCount: r.trace_count as number,
-    spanCount: r.span_count as number,
-    warnings: JSON.parse((r.warnings as string) ?? '[]') as string[],
-    error: (r.error as string | null) ?? null,
-  };
 }

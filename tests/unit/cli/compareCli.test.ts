@@ -1,3 +1,4 @@
+import { writerOf } from '../../../src/core/store/connection';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +24,7 @@ beforeAll(async () => {
   await importFile(w, fixture('openinference/phoenix-rest-spans-agent-turn-tools-error.json'));
   // Two judge runs as the judges store writes them (migration 4). 'tools' passes all 20 traces
   // in run 1 and fails the first 10 in run 2; 'answer' errors on t0 in run 2.
-  const db = w.db;
+  const db = writerOf(w);
   db.prepare(`INSERT INTO judge_runs (id, name, started_at, status) VALUES (1, 'baseline', 1, 'done'), (2, 'candidate', 2, 'done')`).run();
   const ins = db.prepare(
     `INSERT INTO verdicts (run_id, judge_id, judge_hash, trace_id, status, rationale, error, created_at) VALUES (?, ?, 'h', ?, ?, ?, ?, ?)`,

@@ -1,3 +1,4 @@
+import { writerOf } from '../../../src/core/store/connection';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackend, type Backend } from '../../../src/backend/handlers';
 import { sqliteVerdictSource } from '../../../src/core/store/judgeVerdicts';
@@ -11,7 +12,7 @@ let t: ReturnType<typeof tempWorkspace>;
 let backend: Backend;
 
 function addRun(id: number, name: string, startedAt: number, verdicts: [judge: string, trace: string, status: string, rationale?: string, error?: string][]) {
-  const db = t.ws.db;
+  const db = writerOf(t.ws);
   db.prepare(`INSERT INTO judge_runs (id, name, started_at, status) VALUES (?, ?, ?, 'done')`).run(id, name, startedAt);
   const ins = db.prepare(
     `INSERT INTO verdicts (run_id, judge_id, judge_hash, trace_id, status, rationale, error, created_at) VALUES (?, ?, 'h', ?, ?, ?, ?, ?)`,
@@ -41,7 +42,7 @@ afterAll(() => t.cleanup());
 
 describe('verdicts from the judges tables', () => {
   it('lists runs newest first with counts and judge ids', () => {
-    const runs = sqliteVerdictSource(t.ws.readDb).listRuns();
+    const runs = sqliteVerdictSource(t.ws).listRuns();
     expect(runs).toEqual([
       { id: '2', label: '#2 after prompt change', startedAt: 2000, verdicts: 4, traces: 2, judges: ['answer-cites', 'no-tool-errors'] },
       { id: '1', label: '#1 baseline', startedAt: 1000, verdicts: 4, traces: 2, judges: ['answer-cites', 'no-tool-errors'] },
@@ -49,7 +50,7 @@ describe('verdicts from the judges tables', () => {
   });
 
   it('reads a run, uses the error as rationale of an errored verdict, rejects unknown ids', () => {
-    const src = sqliteVerdictSource(t.ws.readDb);
+    const src = sqliteVerdictSource(t.ws);
     expect(src.runVerdicts('2')).toContainEqual({ judge: 'answer-cites', traceId: 'a', status: 'error', rationale: 'judge timed out after 60 s' });
     expect(src.runVerdicts('3')).toBeNull();
     expect(src.runVerdicts('1; DROP TABLE verdicts')).toBeNull();

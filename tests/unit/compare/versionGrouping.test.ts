@@ -36,7 +36,7 @@ afterAll(() => {
 });
 
 function groups(g: VersionGroupBy, withScenario = false) {
-  const keys = traceKeys(readTraceFacts(ws.readDb), g, withScenario ? [readScenarioFile(EXAMPLE)] : []);
+  const keys = traceKeys(readTraceFacts(ws), g, withScenario ? [readScenarioFile(EXAMPLE)] : []);
   const { groups: m, ungrouped } = groupByVersion(keys);
   return {
     keys: new Map(keys.map((k) => [k.traceId, k])),

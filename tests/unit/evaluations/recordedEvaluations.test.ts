@@ -87,7 +87,7 @@ describe('recorded evaluations imported from the files', () => {
 describe('recorded evaluations as a verdict source', () => {
   it('lists one run per file, with the evaluation names as judges', async () => {
     await ready;
-    const src = recordedVerdictSource(ws.readDb);
+    const src = recordedVerdictSource(ws);
     const runs = src.listRuns();
     const inspect = runs.find((r) => r.label === 'recorded · inspect-security-guide-3samples.json')!;
     expect(inspect).toMatchObject({ verdicts: 3, traces: 3, judges: ['recorded:model_graded_fact'] });
@@ -101,7 +101,7 @@ describe('recorded evaluations as a verdict source', () => {
 
   it('offers each evaluation name as a judge for alignment', async () => {
     await ready;
-    const a = recordedAlignmentJudges(ws.readDb);
+    const a = recordedAlignmentJudges(ws);
     expect(a.listJudges()).toEqual([
       { id: 'recorded:correctness', name: 'correctness (recorded)', verdicts: 1, decided: 1 },
       { id: 'recorded:hallucination', name: 'hallucination (recorded)', verdicts: 2, decided: 2 },

@@ -1,3 +1,4 @@
+import { writerOf } from '../../../src/core/store/connection';
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,7 +53,7 @@ describe('SIGKILL during a large import', () => {
     const ws = Workspace.open(wsPath);
     await importFile(ws, PHOENIX);
     smallTraceIds = (await importFile(ws, small.path)).traceIds;
-    before = snapshot(ws.db);
+    before = snapshot(writerOf(ws));
     ws.close();
   }, 120_000);
 
@@ -89,8 +90,8 @@ describe('SIGKILL during a large import', () => {
     const ws = Workspace.open(wsPath);
     try {
       expect(ws.integrityCheck()).toBe('ok');
-      expect(ws.db.pragma('foreign_key_check')).toEqual([]);
-      const after = snapshot(ws.db);
+      expect(writerOf(ws).pragma('foreign_key_check')).toEqual([]);
+      const after = snapshot(writerOf(ws));
       // Not one span or trace of the big file, and the older copies of its traces untouched.
       expect(after).toEqual(before);
       const imports = ws.listImports();
@@ -116,7 +117,7 @@ describe('SIGKILL during a large import', () => {
       expect(res.traceIds).toEqual(expect.arrayContaining(smallTraceIds));
       expect(ws.integrityCheck()).toBe('ok');
       // The big file replaced the small file's copies of the shared traces; Phoenix's stays.
-      const stored = ws.db.prepare('SELECT count(*) AS n FROM spans WHERE seq >= 0').get() as { n: number };
+      const stored = writerOf(ws).prepare('SELECT count(*) AS n FROM spans WHERE seq >= 0').get() as { n: number };
       expect(stored.n).toBe(big.spans + 18);
       expect(ws.listImports().find((r) => r.source === big.path && r.status === 'interrupted')).toBeTruthy();
     } finally {
@@ -132,13 +133,13 @@ describe('interrupted-import recovery on open (Workspace.recoverInterruptedImpor
     try {
       const a = Workspace.open(path);
       // Another process mid-import: its row is 'running' and it holds the write lock.
-      a.db.prepare(`INSERT INTO imports (source, started_at, status) VALUES ('live.json', 1, 'running')`).run();
-      a.db.exec('BEGIN IMMEDIATE');
+      writerOf(a).prepare(`INSERT INTO imports (source, started_at, status) VALUES ('live.json', 1, 'running')`).run();
+      writerOf(a).exec('BEGIN IMMEDIATE');
       const t0 = Date.now();
       const b = Workspace.open(path);
       expect(Date.now() - t0).toBeLessThan(2000); // did not wait out the busy timeout
       expect(b.listImports()[0]!.status).toBe('running');
-      a.db.exec('COMMIT');
+      writerOf(a).exec('COMMIT');
       // Once nobody holds the lock, a later open marks it.
       expect(b.recoverInterruptedImports()).toBe(1);
       expect(b.listImports()[0]!.status).toBe('interrupted');

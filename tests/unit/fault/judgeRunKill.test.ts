@@ -1,3 +1,4 @@
+import { writerOf } from '../../../src/core/store/connection';
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -79,7 +80,7 @@ describe('SIGKILL during a judge run', () => {
     const ws = Workspace.open(wsPath);
     try {
       expect(ws.integrityCheck()).toBe('ok');
-      expect(ws.db.pragma('foreign_key_check')).toEqual([]);
+      expect(writerOf(ws).pragma('foreign_key_check')).toEqual([]);
       const store = new JudgeStore(ws);
       expect(store.getRun(runId)!.status).toBe('running'); // as the dead process left it
 
@@ -90,7 +91,7 @@ describe('SIGKILL during a judge run', () => {
       expect(run.status).not.toBe('running');
       expect(run.error ?? '').toMatch(/interrupted/);
 
-      const rows = ws.db.prepare('SELECT trace_id, status FROM verdicts WHERE run_id = ?').all(runId) as { trace_id: string; status: string }[];
+      const rows = writerOf(ws).prepare('SELECT trace_id, status FROM verdicts WHERE run_id = ?').all(runId) as { trace_id: string; status: string }[];
       verdictsBefore = rows.length;
       expect(verdictsBefore).toBeGreaterThan(0);
       expect(verdictsBefore).toBeLessThan(traceCount);
@@ -114,9 +115,9 @@ describe('SIGKILL during a judge run', () => {
       expect(run.done).toBe(traceCount);
       // Exactly the verdicts the killed run stored are reused; the rest are judged now.
       expect(run.cached).toBe(verdictsBefore);
-      const fresh = ws.db.prepare('SELECT count(*) AS n FROM verdicts WHERE run_id = ? AND cached = 0').get(run.id) as { n: number };
+      const fresh = writerOf(ws).prepare('SELECT count(*) AS n FROM verdicts WHERE run_id = ? AND cached = 0').get(run.id) as { n: number };
       expect(fresh.n).toBe(traceCount - verdictsBefore);
-      const covered = ws.db.prepare('SELECT count(DISTINCT trace_id) AS n FROM verdicts WHERE run_id = ?').get(run.id) as { n: number };
+      const covered = writerOf(ws).prepare('SELECT count(DISTINCT trace_id) AS n FROM verdicts WHERE run_id = ?').get(run.id) as { n: number };
       expect(covered.n).toBe(traceCount);
       expect(run.errored).toBe(0);
       expect(ws.integrityCheck()).toBe('ok');

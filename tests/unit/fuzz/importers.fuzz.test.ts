@@ -1,3 +1,4 @@
+import { writerOf } from '../../../src/core/store/connection';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import fc from 'fast-check';
@@ -129,12 +130,12 @@ async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<
 }
 
 function counts(ws: Workspace): { traces: number; spans: number; fingerprint: string } {
-  const t = ws.db.prepare('SELECT count(*) AS n, coalesce(sum(span_count), 0) AS s, coalesce(max(imported_at), 0) AS m FROM traces').get() as {
+  const t = writerOf(ws).prepare('SELECT count(*) AS n, coalesce(sum(span_count), 0) AS s, coalesce(max(imported_at), 0) AS m FROM traces').get() as {
     n: number;
     s: number;
     m: number;
   };
-  const s = ws.db.prepare('SELECT count(*) AS n FROM spans').get() as { n: number };
+  const s = writerOf(ws).prepare('SELECT count(*) AS n FROM spans').get() as { n: number };
   return { traces: t.n, spans: s.n, fingerprint: `${t.n}/${t.s}/${t.m}/${s.n}` };
 }
 
@@ -147,11 +148,11 @@ function checkInvariants(ws: Workspace, res: ImportResult, label: string): void 
   let written = 0;
   for (const traceId of res.traceIds) {
     const where = `${label}: trace ${JSON.stringify(traceId).slice(0, 80)}`;
-    const row = ws.db.prepare('SELECT span_count, error_count, llm_calls, tool_calls, tool_errors FROM traces WHERE id = ?').get(traceId) as
+    const row = writerOf(ws).prepare('SELECT span_count, error_count, llm_calls, tool_calls, tool_errors FROM traces WHERE id = ?').get(traceId) as
       | { span_count: number; error_count: number; llm_calls: number; tool_calls: number; tool_errors: number }
       | undefined;
     expect(row, `${where}: no traces row`).toBeDefined();
-    const spans = ws.db
+    const spans = writerOf(ws)
       .prepare('SELECT span_id, tree_parent_id, seq, kind, status FROM spans WHERE trace_id = ?')
       .all(traceId) as { span_id: string; tree_parent_id: string | null; seq: number; kind: string; status: string }[];
     const real = spans.filter((s) => s.seq >= 0);

@@ -1,3 +1,4 @@
+import { writerOf } from '../../../src/core/store/connection';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Span } from '../../../src/core/model/types';
 import { ImportWriter } from '../../../src/core/store/importWriter';
@@ -25,7 +26,7 @@ afterEach(() => cleanup?.());
 function writerFor(mode: 'replace' | 'merge' = 'replace') {
   const t = tempWorkspace();
   cleanup = t.cleanup;
-  const db = t.ws.db;
+  const db = writerOf(t.ws);
   const importId = Number(
     db.prepare(`INSERT INTO imports (source, started_at, status) VALUES ('test', 0, 'running')`).run().lastInsertRowid,
   );
@@ -195,7 +196,7 @@ describe('ImportWriter', () => {
     writer.finish();
     expect(ws.getSpanSummaries('t1').find((s) => s.spanId === 'child')!.parentId).toBe('tracedeck.root');
 
-    const db = ws.db;
+    const db = writerOf(ws);
     const id2 = Number(
       db.prepare(`INSERT INTO imports (source, started_at, status) VALUES ('t', 0, 'running')`).run().lastInsertRowid,
     );

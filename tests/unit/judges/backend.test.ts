@@ -1,3 +1,4 @@
+import { writerOf } from '../../../src/core/store/connection';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,7 +82,7 @@ describe('judge contract methods', () => {
     expect(keychain.stored).toBe('sk-secret-123456789');
     const after = await b.call('getLlmSettings', {});
     expect(JSON.stringify(after)).not.toContain('sk-secret');
-    expect(JSON.stringify(b.workspace.db.prepare('SELECT * FROM judge_settings').all())).not.toContain('sk-secret');
+    expect(JSON.stringify(writerOf(b.workspace).prepare('SELECT * FROM judge_settings').all())).not.toContain('sk-secret');
     await b.call('setLlmApiKey', { apiKey: null });
     expect(keychain.stored).toBeNull();
   });

@@ -1,3 +1,4 @@
+import { writerOf } from '../../../src/core/store/connection';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createChatClient, retryDelay } from '../../../src/core/judges/llm/client';
 import { runLlmJudge, type LlmRunContext } from '../../../src/core/judges/llmJudge';
@@ -203,9 +204,9 @@ describe('LLM judges in runs', () => {
   it('keeps the key out of stored errors', async () => {
     const settings = await serve(() => ({ status: 401, body: { error: { message: `bad key ${KEY}` } } }));
     const { run } = await runJudges(ws, { judges: [judge], selection: { mode: 'all' }, llm: { settings, apiKey: KEY }, useCache: false });
-    const dump = JSON.stringify(ws.db.prepare('SELECT * FROM verdicts WHERE run_id = ?').all(run.id));
+    const dump = JSON.stringify(writerOf(ws).prepare('SELECT * FROM verdicts WHERE run_id = ?').all(run.id));
     expect(dump).toContain('[redacted]');
     expect(dump).not.toContain(KEY);
-    expect(JSON.stringify(ws.db.prepare('SELECT * FROM judge_settings').all())).not.toContain(KEY);
+    expect(JSON.stringify(writerOf(ws).prepare('SELECT * FROM judge_settings').all())).not.toContain(KEY);
   });
 });

@@ -1,3 +1,4 @@
+import { writerOf } from '../../../src/core/store/connection';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -141,7 +142,7 @@ describe('interrupted runs', () => {
     const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
     const mine = store.createRun('mine', {}, [], 0, null);
     const orphan = store.createRun('orphan', {}, [], 0, null);
-    ws.db.prepare('UPDATE judge_runs SET owner_pid = ? WHERE id = ?').run(dead, orphan.id);
+    writerOf(ws).prepare('UPDATE judge_runs SET owner_pid = ? WHERE id = ?').run(dead, orphan.id);
     expect(store.markStaleRuns()).toBe(1);
     expect(store.getRun(orphan.id)).toMatchObject({ status: 'failed', error: 'interrupted' });
     expect(store.getRun(mine.id)!.status).toBe('running');

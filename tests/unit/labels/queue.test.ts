@@ -1,3 +1,4 @@
+import { writerOf } from '../../../src/core/store/connection';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFile } from '../../../src/core/import/importFile';
 import { LabelStore } from '../../../src/core/store/labels';
@@ -33,7 +34,7 @@ beforeAll(async () => {
 });
 afterAll(() => cleanup());
 
-const ids = (spec: Parameters<typeof queueOrder>[1]) => queueOrder(ws.readDb, spec).map((e) => e.traceId);
+const ids = (spec: Parameters<typeof queueOrder>[1]) => queueOrder(ws, spec).map((e) => e.traceId);
 
 describe('labelling queue orders on imported fixtures', () => {
   it('holds every trace once', () => {
@@ -61,9 +62,9 @@ describe('labelling queue orders on imported fixtures', () => {
     const t = tempWorkspace();
     try {
       await importFile(t.ws, fixture('inspect-ai/inspect-popularity-10samples.eval'));
-      const before = queueOrder(t.ws.readDb, { order: 'random', seed: 3 }).map((e) => e.traceId);
+      const before = queueOrder(t.ws, { order: 'random', seed: 3 }).map((e) => e.traceId);
       await importFile(t.ws, fixture('openinference/phoenix-rest-spans-agent-turn-tools-error.json'));
-      const after = queueOrder(t.ws.readDb, { order: 'random', seed: 3 }).map((e) => e.traceId);
+      const after = queueOrder(t.ws, { order: 'random', seed: 3 }).map((e) => e.traceId);
       expect(after.filter((id) => id !== PHOENIX)).toEqual(before);
     } finally {
       t.cleanup();
@@ -71,14 +72,14 @@ describe('labelling queue orders on imported fixtures', () => {
   });
 
   it('stratified: round-robin over the field values', () => {
-    const byFormat = queueOrder(ws.readDb, { order: 'stratified', field: 'format' });
+    const byFormat = queueOrder(ws, { order: 'stratified', field: 'format' });
     // formats: claude-code (1), inspect-ai (13), openinference (1) → one of each, then inspect-ai only
     expect(byFormat.slice(0, 3).map((e) => e.stratum)).toEqual(['claude-code', 'inspect-ai', 'openinference']);
     expect(byFormat.slice(0, 3).map((e) => e.traceId)).toEqual([CLAUDE, expect.any(String), PHOENIX]);
     expect(byFormat.slice(3).every((e) => e.stratum === 'inspect-ai')).toBe(true);
 
     // services: phoenix has none, claude-code, popularity (10), security_guide (3)
-    const bySvc = queueOrder(ws.readDb, { order: 'stratified', field: 'service' }).map((e) => e.stratum);
+    const bySvc = queueOrder(ws, { order: 'stratified', field: 'service' }).map((e) => e.stratum);
     expect(bySvc).toEqual([
       '(none)', 'claude-code', 'popularity', 'security_guide',
       'popularity', 'security_guide',
@@ -88,8 +89,8 @@ describe('labelling queue orders on imported fixtures', () => {
   });
 
   it('steps past labelled traces, wraps around to skipped ones, or includes them on request', () => {
-    const order = queueOrder(ws.readDb, { order: 'longest' });
-    const store = new LabelStore(ws.db);
+    const order = queueOrder(ws, { order: 'longest' });
+    const store = new LabelStore(writerOf(ws));
     store.setLabel({ traceId: PHOENIX, verdict: 'fail' });
     store.setLabel({ traceId: SG[2]!, verdict: 'defer' });
     try {

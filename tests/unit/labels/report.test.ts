@@ -1,3 +1,4 @@
+import { writerOf } from '../../../src/core/store/connection';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LabelStore } from '../../../src/core/store/labels';
 import { workspaceAlignmentReport, type JudgeVerdictRow } from '../../../src/core/labels/report';
@@ -35,7 +36,7 @@ beforeAll(async () => {
     'inspect-ai/inspect-security-guide-3samples.json',
     'inspect-ai/inspect-popularity-10samples.eval',
   ]);
-  const s = new LabelStore(ws.db);
+  const s = new LabelStore(writerOf(ws));
   // Sample 3: "…acquire a large number of fans and followers…", target Yes, the model said No.
   s.setLabel({ traceId: POP(1), verdict: 'pass', split: 'test' });
   s.setLabel({ traceId: POP(2), verdict: 'pass', split: 'test' });

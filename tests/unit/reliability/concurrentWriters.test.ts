@@ -1,3 +1,4 @@
+import { writerOf } from '../../../src/core/store/connection';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,7 +69,7 @@ describe('two CLI imports into one workspace', { timeout: 300_000 }, () => {
     // Hold the write lock from this process the way a long publish would, until the second
     // import says it is waiting: the order is then sure, however loaded the machine is.
     const holder = Workspace.open(ws);
-    holder.db.exec('BEGIN IMMEDIATE');
+    writerOf(holder).exec('BEGIN IMMEDIATE');
     const first = tracedeck(['import', gen.path, '--workspace', ws]);
     const second = spawn(BIN, ['import', small, '--workspace', ws], { cwd: tmpdir() });
     let stderr = '';
@@ -80,7 +81,7 @@ describe('two CLI imports into one workspace', { timeout: 300_000 }, () => {
     );
     const secondDone = new Promise<number | null>((ok) => second.on('close', ok));
     await Promise.race([waiting, secondDone]);
-    holder.db.exec('COMMIT');
+    writerOf(holder).exec('COMMIT');
     holder.close();
     const [a, code] = await Promise.all([first, secondDone]);
     expect(a.code, a.stderr).toBe(0);

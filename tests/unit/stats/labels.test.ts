@@ -1,3 +1,4 @@
+import { writerOf } from '../../../src/core/store/connection';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LabelStore, parseCsv } from '../../../src/core/store/labels';
 import { tempWorkspace } from '../../helpers/tempWorkspace';
@@ -8,7 +9,7 @@ afterEach(() => cleanup?.());
 function store() {
   const t = tempWorkspace();
   cleanup = t.cleanup;
-  return { ws: t.ws, labels: new LabelStore(t.ws.db) };
+  return { ws: t.ws, labels: new LabelStore(writerOf(t.ws)) };
 }
 
 describe('LabelStore', () => {

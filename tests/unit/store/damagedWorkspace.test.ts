@@ -1,3 +1,4 @@
+import { writerOf } from '../../../src/core/store/connection';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,7 +36,7 @@ describe('a damaged workspace', () => {
       expect(ws.listTraces().total).toBe(1);
       await expect(ws.exclusive(async () => ws.deleteTrace('fixture-trace-1'))).rejects.toBeInstanceOf(WorkspaceReadOnlyError);
       // Even a statement that bypasses the write path cannot write: the connection is read-only.
-      expect(() => ws.db.prepare(`DELETE FROM traces`).run()).toThrow(/readonly/);
+      expect(() => writerOf(ws).prepare(`DELETE FROM traces`).run()).toThrow(/readonly/);
       const b = createBackend({ workspace: ws, mode: 'browser' });
       expect((await b.call('appInfo', {})).workspaceDamaged).toBe(ws.damaged);
       const [outcome] = await b.importPaths([LANGFUSE]);
@@ -89,11 +90,11 @@ describe('SQLite errors name the workspace file', () => {
     const a = Workspace.open(path);
     const b = Workspace.open(path, { lockWaitMs: 50 });
     try {
-      a.db.exec('BEGIN IMMEDIATE');
+      writerOf(a).exec('BEGIN IMMEDIATE');
       await expect(b.exclusive(async () => undefined, { what: 'import of x.json' })).rejects.toThrow(
         `workspace ${path} is busy: another process is writing it (import of x.json not done); try again in a moment`,
       );
-      a.db.exec('COMMIT');
+      writerOf(a).exec('COMMIT');
       await expect(b.exclusive(async () => 'ok')).resolves.toBe('ok');
     } finally {
       b.close();

@@ -26,7 +26,7 @@ beforeAll(async () => {
   t = tempWorkspace();
   await importFile(t.ws, fixture('openinference/phoenix-rest-spans-agent-turn-tools-error.json'));
   await importFile(t.ws, fixture('langfuse/langfuse-pydantic-ai-tools-2025-12-04.trace.json'));
-  facts = new Map(readTraceFacts(t.ws.readDb).map((f) => [f.traceId, f]));
+  facts = new Map(readTraceFacts(t.ws).map((f) => [f.traceId, f]));
 });
 afterAll(() => t.cleanup());
 
@@ -130,7 +130,7 @@ describe('scenarioFromTrace: use this trace as the ideal trajectory', () => {
 
 describe('ScenarioStore.importTexts / replace', () => {
   it('saves the valid files in one go, names file and field of the others, replaces a renamed id', () => {
-    const store = new ScenarioStore(t.ws.db);
+    const store = new ScenarioStore(t.ws);
     const r = store.importTexts([
       { name: 'a.scenario.json', text: JSON.stringify({ id: 'a', ideal: { steps: [{}] } }) },
       { name: 'b.scenario.json', text: JSON.stringify({ id: 'b', ideal: { steps: [{ calls: [{}] }] } }) },

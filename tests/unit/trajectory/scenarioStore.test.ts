@@ -1,3 +1,4 @@
+import { writerOf } from '../../../src/core/store/connection';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -49,8 +50,8 @@ afterAll(() => {
 
 describe('scenario store', () => {
   it('is a new migration with its own table', () => {
-    expect(ws.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    const cols = ws.db.prepare(`SELECT name FROM pragma_table_info('scenarios')`).all() as { name: string }[];
+    expect(writerOf(ws).pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    const cols = writerOf(ws).prepare(`SELECT name FROM pragma_table_info('scenarios')`).all() as { name: string }[];
     expect(cols.map((c) => c.name)).toEqual(['id', 'name', 'body', 'source_file', 'updated_at']);
   });
 
@@ -59,7 +60,7 @@ describe('scenario store', () => {
     writeFileSync(bad, JSON.stringify({ id: 'broken', ideal: { steps: [] } }));
     writeFileSync(join(dir, 'notes.json'), '{"not": "a scenario"}');
     writeFileSync(join(dir, 'ok.scenario.json'), JSON.stringify({ id: 'ok', ideal: { steps: [{ calls: [{ tool: 'search' }] }] } }));
-    const store = new ScenarioStore(ws.db);
+    const store = new ScenarioStore(ws);
     const r = store.loadPaths([SCENARIOS, dir, join(dir, 'missing.scenario.json')]);
     expect(r.loaded.map((l) => l.id)).toEqual(['save-trace-to-dataset', 'ok']);
     expect(r.errors).toHaveLength(2);
@@ -77,7 +78,7 @@ describe('scenario store', () => {
   });
 
   it('saves (upserts) and deletes', () => {
-    const store = new ScenarioStore(ws.db);
+    const store = new ScenarioStore(ws);
     const s = ScenarioSchema.parse({ id: 'tmp', name: 'first', ideal: { steps: [{ calls: [] }] } });
     store.save(s);
     store.save({ ...s, name: 'second' });
@@ -89,7 +90,7 @@ describe('scenario store', () => {
 });
 
 describe('trace input text (real fixtures)', () => {
-  const facts = () => new Map(readTraceFacts(ws.readDb).map((f) => [f.traceId, f]));
+  const facts = () => new Map(readTraceFacts(ws).map((f) => [f.traceId, f]));
 
   it('takes the user text out of strings, message lists and input objects', () => {
     const f = facts();
@@ -128,7 +129,7 @@ describe('matching traces to scenarios', () => {
     ideal: { steps: [{ calls: [{ tool: 'getWeather' }] }] },
   });
   const all = [example, admin, weather];
-  const factsOf = (id: string) => readTraceFacts(ws.readDb, [id])[0]!;
+  const factsOf = (id: string) => readTraceFacts(ws, [id])[0]!;
 
   it('by input text, by id attribute (which wins), by inputContains; else none', () => {
     expect(matchScenario(all, factsOf('fixture-trace-1'))).toMatchObject({ scenario: { id: 'save-trace-to-dataset' }, matchedBy: 'input' });

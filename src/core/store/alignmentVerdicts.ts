@@ -1,12 +1,12 @@
-import type { JudgeVerdictRow, JudgeVerdictStatus } from '../core/labels/report';
-import type { Workspace } from '../core/store/workspace';
-import type { AlignmentVerdictSource } from './labels';
-import { recordedAlignmentJudges, RECORDED_PREFIX } from '../core/store/recordedVerdicts';
+import type { AlignmentVerdictSource, JudgeVerdictRow, JudgeVerdictStatus } from '../labels/report';
+import type { Workspace } from './workspace';
+import { readerOf } from './connection';
+import { recordedAlignmentJudges, RECORDED_PREFIX } from './recordedVerdicts';
 
 /** Tracedeck's judges, then the evaluation names recorded in imported files (`recorded:<name>`). */
 export function workspaceAlignmentVerdicts(ws: Workspace): AlignmentVerdictSource {
   const judges = workspaceJudgeVerdicts(ws);
-  const recorded = recordedAlignmentJudges(ws.readDb);
+  const recorded = recordedAlignmentJudges(ws);
   return {
     listJudges: () => [...judges.listJudges(), ...recorded.listJudges()],
     latestVerdicts: (id) => (id.startsWith(RECORDED_PREFIX) ? recorded.latestVerdicts(id) : judges.latestVerdicts(id)),
@@ -15,12 +15,12 @@ export function workspaceAlignmentVerdicts(ws: Workspace): AlignmentVerdictSourc
 
 /**
  * The judges' latest verdicts for the alignment report, read from the judges' tables (migration 4,
- * src/core/judges/store.ts): per judge and trace the last verdict written (created_at, then id),
+ * src/core/store/judges.ts): per judge and trace the last verdict written (created_at, then id),
  * over every run, for traces still in the workspace. A judge is its id (edits change its hash,
  * not its id). A workspace without those tables has no judge to align.
  */
 export function workspaceJudgeVerdicts(ws: Workspace): AlignmentVerdictSource {
-  const db = ws.readDb;
+  const db = readerOf(ws);
   const has = (t: string) => !!db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(t);
   if (!has('verdicts')) return { listJudges: () => [], latestVerdicts: () => null };
   const named = has('judges');
