@@ -123,6 +123,21 @@ module.exports = {
       from: { path: '^src/backend/' },
       to: { path: `${ELECTRON}|${layer('renderer', 'main', 'preload', 'server', 'cli')}` },
     },
+    // ---- the store owns the database --------------------------------------------------------
+    {
+      name: 'store-connection-private',
+      comment: "The Workspace's connections are for src/core/store only: SQL lives in its store modules.",
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/core/store/' },
+      to: { path: '^src/core/store/connection\\.ts$' },
+    },
+    {
+      name: 'entry-points-no-sqlite',
+      comment: 'Backend and transports reach the database only through the engine (src/core/store).',
+      severity: 'error',
+      from: { path: '^src/(backend|server|cli|main|preload)/' },
+      to: { path: SQLITE },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -52,6 +52,7 @@ const TREE: Record<string, string> = {
     import { View } from '../renderer/view';     // core-no-outer-layers
     import type { Api } from '../shared/api';    // core-no-outer-layers (type-only counts)
     export const x = [app, useState, scaleLinear, View] as unknown as Api;`,
+  'src/core/store/connection.ts': `export const writerOf = (o: object) => o;`,
   'src/core/cycleA.ts': `import { b } from './cycleB'; export const a = () => b;`, // core-no-circular
   'src/core/cycleB.ts': `import { a } from './cycleA'; export const b = () => a;`,
   'src/shared/api.ts': `
@@ -89,7 +90,9 @@ const TREE: Record<string, string> = {
   'src/backend/handlers.ts': `
     import { open } from '../core/store/db';     // allowed
     import { srv } from '../server/http';        // backend-no-transports
-    export const h = [open, srv];`,
+    import { writerOf } from '../core/store/connection'; // store-connection-private
+    import Database from 'better-sqlite3';       // entry-points-no-sqlite
+    export const h = [open, srv, writerOf, Database];`,
 };
 
 const EXPECTED: [rule: string, from: string, to: RegExp][] = [
@@ -112,6 +115,8 @@ const EXPECTED: [rule: string, from: string, to: RegExp][] = [
   ['server-cli-no-electron', 'src/server/http.ts', /^src\/main\/index\.ts$/],
   ['server-cli-no-electron', 'src/cli/main.ts', /^src\/renderer\/view\.ts$/],
   ['backend-no-transports', 'src/backend/handlers.ts', /^src\/server\/http\.ts$/],
+  ['store-connection-private', 'src/backend/handlers.ts', /^src\/core\/store\/connection\.ts$/],
+  ['entry-points-no-sqlite', 'src/backend/handlers.ts', /node_modules\/(@types\/)?better-sqlite3\//],
 ];
 
 describe('layering rules (.dependency-cruiser.cjs)', () => {
@@ -153,7 +158,7 @@ describe('layering rules (.dependency-cruiser.cjs)', () => {
       ['src/main/index.ts', /electron|^src\/backend\//],
       ['src/preload/index.ts', /electron/],
       ['src/server/http.ts', /^src\/backend\//],
-      ['src/backend/handlers.ts', /^src\/core\//],
+      ['src/backend/handlers.ts', /^src\/core\/store\/db\.ts$/],
     ];
     for (const [from, to] of allowed) {
       const wrong = result.violations.filter((v) => v.from === from && to.test(v.to));
@@ -174,5 +179,5 @@ describe('layering rules (.dependency-cruiser.cjs)', () => {
     expect(real.violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to}`)).toEqual([]);
     expect(real.modules).toBeGreaterThan(10);
     expect(depcruise(ROOT).status).toBe(0);
-  });
+  }, 180_000); // two full cruises of src/: slow on a loaded machine
 });
