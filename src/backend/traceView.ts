@@ -152,7 +152,7 @@ export function createTraceView(ws: Workspace, events?: ApiEventEmitter): TraceV
   // analysis and text index while the user is still looking at the library.
   let warming = Promise.resolve();
   /** Queues background work on a trace, one trace at a time, after `delayMs`. */
-  const warm = (traceId: string, delayMs: number, work: () => Promise<void> | void): void => {
+  const warm = (_traceId: string, delayMs: number, work: () => Promise<void> | void): void => {
     warming = warming
       .then(async () => {
         // Unref'd: a CLI import must exit at once, not wait for this; it closes the workspace.
