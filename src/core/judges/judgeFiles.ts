@@ -9,7 +9,7 @@ import { lazyModule } from '../util/lazyModule';
 const typescript = lazyModule<typeof TS>('typescript');
 import { templateVariables, TEMPLATE_VARIABLES } from './llm/render';
 import { CODE_META_KEYS, describeIssues, FRONT_MATTER_KEYS, FrontMatterSchema, JudgeMetaSchema } from './judgeMeta';
-import { JUDGE_KINDS, type JudgeKind, type JudgeSpec } from './types';
+import type { JudgeKind, JudgeSpec } from './types';
 
 /**
  * The judges/ folder format (docs/judges.md):
@@ -290,8 +290,4 @@ export function writeJudgesDir(dir: string, judges: readonly JudgeSpec[]): strin
     }
     return p;
   });
-}
-
-export function isJudgeKind(k: unknown): k is JudgeKind {
-  return typeof k === 'string' && (JUDGE_KINDS as readonly string[]).includes(k);
 }
