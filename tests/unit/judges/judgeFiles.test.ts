@@ -6,6 +6,17 @@ import { JudgeFileError, judgeHash, loadJudgesDir, newJudgeSource, parseJudgeFil
 
 const EXAMPLES = join(__dirname, '../../../judges');
 
+/** The JudgeFileError message a file gets (fails when it parses). */
+const bad = (name: string, text: string) => {
+  try {
+    parseJudgeFile(name, text);
+  } catch (e) {
+    expect(e).toBeInstanceOf(JudgeFileError);
+    return (e as Error).message;
+  }
+  throw new Error('expected an error');
+};
+
 describe('judge files', () => {
   it('loads the example judges folder', () => {
     const { judges, errors } = loadJudgesDir(EXAMPLES);
@@ -39,15 +50,6 @@ describe('judge files', () => {
   });
 
   it('rejects bad prompt judges with messages that say what to fix', () => {
-    const bad = (name: string, text: string) => {
-      try {
-        parseJudgeFile(name, text);
-      } catch (e) {
-        expect(e).toBeInstanceOf(JudgeFileError);
-        return (e as Error).message;
-      }
-      throw new Error('expected an error');
-    };
     expect(bad('q.judge.md', 'no front matter')).toMatch(/missing front matter/);
     expect(bad('q.judge.md', '---\n{ kind: llm }\n---\nx')).toMatch(/front matter is not valid JSON/);
     expect(bad('q.judge.md', '---\n{ "kind": "code" }\n---\nx')).toMatch(/^q\.judge\.md: front matter "kind": must be "llm" or "agentic"$/);
@@ -62,15 +64,6 @@ describe('judge files', () => {
   });
 
   it('rejects front matter and meta values of the wrong type instead of defaulting them', () => {
-    const bad = (name: string, text: string) => {
-      try {
-        parseJudgeFile(name, text);
-      } catch (e) {
-        expect(e).toBeInstanceOf(JudgeFileError);
-        return (e as Error).message;
-      }
-      throw new Error('expected an error');
-    };
     // "false" as a string used to become gating: true; a number in tags used to vanish
     expect(bad('g.judge.md', '---\n{ "kind": "llm", "gating": "false" }\n---\n{{ outputs }}')).toBe(
       'g.judge.md: front matter "gating": expected boolean, received string',
