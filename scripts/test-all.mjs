@@ -5,6 +5,8 @@
  *   layering   dependency-cruiser with .dependency-cruiser.cjs      (1 test: pass/fail)
  *   typecheck  tsc --noEmit                                          (1 test: pass/fail)
  *   electronegativity  Electron security lint of src/, findings justified (1 test: pass/fail)
+ *   eslint     typescript-eslint + React hooks rules (eslint.config.js) (1 test: pass/fail)
+ *   knip       unused files, exports and dependencies (knip.json)    (1 test: pass/fail)
  *   unit       Vitest, tests/unit (vitest.config.ts)                (each test counts)
  *   e2e        Vitest, vitest.e2e.config.ts                          (each test counts)
  *
@@ -71,6 +73,21 @@ const STAGES = [
     kind: 'check',
     cmd: [process.execPath, join(ROOT, 'scripts/electronegativity.mjs'), '--input=src'],
     timeoutMs: 5 * MIN,
+  },
+  {
+    // typescript-eslint + the React hooks rules (eslint.config.js).
+    name: 'eslint',
+    kind: 'check',
+    cmd: [process.execPath, join(ROOT, 'node_modules/eslint/bin/eslint.js'), '--max-warnings=0', 'src', 'tests', 'scripts', '*.ts'],
+    timeoutMs: 10 * MIN,
+  },
+  {
+    // Unused files and dependencies (knip.json). Unused exports are not gated yet: `npx knip
+    // --include exports` lists them (mostly helpers exported for tests); see README Development.
+    name: 'knip',
+    kind: 'check',
+    cmd: [process.execPath, join(ROOT, 'node_modules/knip/bin/knip.js'), '--no-progress', '--include', 'files,dependencies,devDependencies,unlisted,unresolved,binaries'],
+    timeoutMs: 10 * MIN,
   },
   { name: 'unit', kind: 'vitest', config: 'vitest.config.ts', timeoutMs: 30 * MIN },
   { name: 'e2e', kind: 'vitest', config: 'vitest.e2e.config.ts', timeoutMs: 30 * MIN },

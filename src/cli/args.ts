@@ -20,14 +20,10 @@ export function intOption(name: string, raw: string | undefined, min: number, ma
   return n;
 }
 
-/** Values of a repeatable option, also split on commas (`--status ok,error`). */
-export function listOption<T extends string>(name: string, raw: string[] | undefined, allowed: readonly T[]): T[] | undefined {
+/** Values of a repeatable option, split on commas (`--status ok,error`), deduplicated; undefined when absent. */
+export function listValues(raw: string[] | undefined): string[] | undefined {
   if (!raw || raw.length === 0) return undefined;
-  const values = raw.flatMap((r) => r.split(',')).map((v) => v.trim()).filter(Boolean);
-  for (const v of values)
-    if (!(allowed as readonly string[]).includes(v))
-      throw new UsageError(`--${name} '${v}' is not one of: ${allowed.join(', ')}`);
-  return [...new Set(values)] as T[];
+  return [...new Set(raw.flatMap((r) => r.split(',')).map((v) => v.trim()).filter(Boolean))];
 }
 
 export function oneOf<T extends string>(name: string, raw: string | undefined, allowed: readonly T[]): T | undefined {

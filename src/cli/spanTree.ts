@@ -1,56 +1,38 @@
 import type { SpanSummary } from '../shared/api';
+import { buildTraceTree } from '../shared/spanTree';
 import { formatDuration, oneLine } from './text';
 
 /** Deeper than this, connectors stop growing and the depth is printed instead. */
 const MAX_DRAWN_DEPTH = 40;
 
 /**
- * The span tree as text lines, depth-first in source order. Iterative with an explicit stack:
- * traces can be 100k spans deep, far past the call stack.
+ * The span tree as text lines, depth-first with siblings by start time (ties: source order) —
+ * the one span-tree index the UI uses too. The index is iterative: traces can be 100k spans deep.
  */
 export function* spanTreeLines(spans: readonly SpanSummary[]): Generator<string> {
-  const index = new Map<string, number>();
-  spans.forEach((s, i) => index.set(s.spanId, i));
-  const children: number[][] = spans.map(() => []);
-  const roots: number[] = [];
-  spans.forEach((s, i) => {
-    const p = s.parentId === null ? undefined : index.get(s.parentId);
-    if (p === undefined || p === i) roots.push(i);
-    else children[p]!.push(i);
-  });
-  // The store repairs cycles, but a cycle here would loop forever: each span is drawn once.
-  const drawn = new Uint8Array(spans.length);
-
-  interface Frame {
-    i: number;
-    depth: number;
-    prefix: string;
-    last: boolean;
-  }
-  const stack: Frame[] = [];
-  const pushAll = (ids: number[], depth: number, prefix: string) => {
-    for (let k = ids.length - 1; k >= 0; k--) stack.push({ i: ids[k]!, depth, prefix, last: k === ids.length - 1 });
-  };
-  pushAll(roots, 0, '');
-  while (stack.length > 0) {
-    const f = stack.pop()!;
-    if (drawn[f.i]) continue;
-    drawn[f.i] = 1;
-    const s = spans[f.i]!;
+  const tree = buildTraceTree(spans);
+  // childPrefix[d]: what goes before the connectors of the current span's descendants at depth d+1.
+  const childPrefix: string[] = [];
+  for (let r = 0; r < tree.n; r++) {
+    const i = tree.order[r]!;
+    const depth = tree.depth[i]!;
+    const p = tree.parent[i]!;
+    // Last sibling: its subtree reaches the end of the parent's subtree (or of the trace, for roots).
+    const end = p < 0 ? tree.n : tree.subtreeEnd[tree.rowOf[p]!]!;
+    const last = tree.subtreeEnd[r] === end;
+    const prefix = depth === 0 ? '' : childPrefix[depth - 1]!;
     let lead: string;
-    let childPrefix: string;
-    if (f.depth === 0) {
+    if (depth === 0) {
       lead = '';
-      childPrefix = '';
-    } else if (f.depth <= MAX_DRAWN_DEPTH) {
-      lead = f.prefix + (f.last ? '└─ ' : '├─ ');
-      childPrefix = f.prefix + (f.last ? '   ' : '│  ');
+      childPrefix[0] = '';
+    } else if (depth <= MAX_DRAWN_DEPTH) {
+      lead = prefix + (last ? '└─ ' : '├─ ');
+      childPrefix[depth] = prefix + (last ? '   ' : '│  ');
     } else {
-      lead = `${f.prefix}[depth ${f.depth}] `;
-      childPrefix = f.prefix;
+      lead = `${prefix}[depth ${depth}] `;
+      childPrefix[depth] = prefix;
     }
-    yield lead + spanLabel(s);
-    pushAll(children[f.i]!, f.depth + 1, childPrefix);
+    yield lead + spanLabel(spans[i]!);
   }
 }
 

@@ -146,7 +146,6 @@ const f1 = (x: number) => x.toFixed(1);
 /** The compiled judge as a host function (the no-isolation baseline). */
 function hostJudge(js: string): (t: Trace) => unknown {
   const mod = { exports: {} as Record<string, unknown> };
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   new Function('exports', 'module', 'require', js)(mod.exports, mod, () => ({ defineJudge: (x: unknown) => x }));
   const d = mod.exports.default as (t: Trace) => unknown;
   return d;

@@ -94,8 +94,6 @@ async function openTrace(page: Page, url: string, traceId: string, spanId?: stri
   await page.waitForFunction(() => (window.__tracedeckTraceView?.timeline.frames ?? 0) > 0);
 }
 
-const selectedSpan = (page: Page) => page.getAttribute('[data-testid=trace-view]', 'data-selected-span');
-
 async function waitSelected(page: Page, spanId: string): Promise<void> {
   await page.waitForFunction(
     (id) => document.querySelector('[data-testid=trace-view]')?.getAttribute('data-selected-span') === id,

@@ -8,13 +8,13 @@ import type { TraceSelection } from '../../core/store/judgeTraces';
 import type { JudgeSpec } from '../../core/judges/types';
 import { modelConfigProblem, type VerdictRecord } from '../../core/model/judges';
 import type { TraceQuery } from '../../core/model/query';
-import { FORMAT_IDS, SPAN_STATUSES, type FormatId, type SpanStatus } from '../../core/model/types';
 import { intOption, parseCommandArgs } from '../args';
 import { CliExit, EXIT, UsageError } from '../exitCodes';
 import { toJson } from '../jsonShapes';
 import { withBackend } from '../openBackend';
 import { LineBuffer, type Output } from '../output';
 import { oneLine, table } from '../text';
+import { checkTraceQuery } from '../traceQueryArgs';
 import { resolveWorkspacePath } from '../workspacePath';
 import { junitXml } from './judgeJunit';
 
@@ -163,94 +163,63 @@ function loadJudgesOrExit(dir: string): JudgeSpec[] {
   return loaded.judges;
 }
 
-const STATUS_SET = new Set<string>(SPAN_STATUSES);
-const FORMAT_SET = new Set<string>(FORMAT_IDS);
+/** `--traces` keys → TraceQuery fields. */
+const TRACES_KEYS = {
+  text: 'text',
+  status: 'status',
+  format: 'formats',
+  service: 'service',
+  version: 'version',
+  since: 'since',
+  until: 'until',
+  'min-duration': 'minDurationMs',
+  'max-duration': 'maxDurationMs',
+  'min-spans': 'minSpans',
+  'max-spans': 'maxSpans',
+  'min-tokens': 'minTokens',
+  'min-tool-calls': 'minToolCalls',
+  errors: 'hasErrors',
+  'tool-errors': 'hasToolErrors',
+  limit: 'limit',
+} as const satisfies Record<string, keyof TraceQuery>;
+type TracesKey = keyof typeof TRACES_KEYS;
+const LIST_KEYS = new Set<TracesKey>(['status', 'format']);
+const TIME_KEYS = new Set<TracesKey>(['since', 'until']);
+const NUMBER_KEYS = new Set<TracesKey>(['min-duration', 'max-duration', 'min-spans', 'max-spans', 'min-tokens', 'min-tool-calls', 'limit']);
+const BOOLEAN_KEYS = new Set<TracesKey>(['errors', 'tool-errors']);
 
 /**
  * `--traces` filter: comma-separated key=value pairs, ANDed (docs/judges.md), e.g.
- * `status=error,format=langfuse,since=2025-06-01,min-spans=10`.
+ * `status=error,format=langfuse,since=2025-06-01,min-spans=10`. Text becomes typed values here;
+ * what values are allowed is TraceQuerySchema's call (checkTraceQuery), as for every other filter.
  */
 export function parseTraceFilter(raw: string): TraceQuery {
-  const q: TraceQuery = {};
-  const num = (k: string, v: string) => {
-    const n = Number(v);
-    if (v === '' || !Number.isFinite(n)) throw new UsageError(`--traces ${k}: '${v}' is not a number`);
-    return n;
-  };
-  const time = (k: string, v: string) => {
-    const n = /^\d+(\.\d+)?$/.test(v) ? Number(v) : Date.parse(v);
-    if (!Number.isFinite(n)) throw new UsageError(`--traces ${k}: '${v}' is not a date or epoch ms`);
-    return n;
-  };
+  const q: Record<string, unknown> = {};
   for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
     const eq = part.indexOf('=');
     if (eq <= 0) throw new UsageError(`--traces: '${part}' is not key=value`);
     const k = part.slice(0, eq).trim();
     const v = part.slice(eq + 1).trim();
-    switch (k) {
-      case 'text':
-        q.text = v;
-        break;
-      case 'status': {
-        const list = v.split('|');
-        for (const s of list) if (!STATUS_SET.has(s)) throw new UsageError(`--traces status: '${s}' is not one of ${SPAN_STATUSES.join(', ')}`);
-        q.status = list as SpanStatus[];
-        break;
-      }
-      case 'format': {
-        const list = v.split('|');
-        for (const f of list) if (!FORMAT_SET.has(f)) throw new UsageError(`--traces format: '${f}' is not a format id (tracedeck formats)`);
-        q.formats = list as FormatId[];
-        break;
-      }
-      case 'service':
-        q.service = v;
-        break;
-      case 'version':
-        q.version = v;
-        break;
-      case 'since':
-        q.since = time(k, v);
-        break;
-      case 'until':
-        q.until = time(k, v);
-        break;
-      case 'min-duration':
-        q.minDurationMs = num(k, v);
-        break;
-      case 'max-duration':
-        q.maxDurationMs = num(k, v);
-        break;
-      case 'min-spans':
-        q.minSpans = num(k, v);
-        break;
-      case 'max-spans':
-        q.maxSpans = num(k, v);
-        break;
-      case 'min-tokens':
-        q.minTokens = num(k, v);
-        break;
-      case 'min-tool-calls':
-        q.minToolCalls = num(k, v);
-        break;
-      case 'errors':
-        if (v !== 'true' && v !== 'false') throw new UsageError(`--traces errors: 'true' or 'false', got '${v}'`);
-        q.hasErrors = v === 'true';
-        break;
-      case 'tool-errors':
-        if (v !== 'true' && v !== 'false') throw new UsageError(`--traces tool-errors: 'true' or 'false', got '${v}'`);
-        q.hasToolErrors = v === 'true';
-        break;
-      case 'limit':
-        q.limit = num(k, v);
-        break;
-      default:
-        throw new UsageError(
-          `--traces: unknown key '${k}' (text, status, format, service, version, since, until, min-duration, max-duration, min-spans, max-spans, min-tokens, min-tool-calls, errors, tool-errors, limit)`,
-        );
+    if (!Object.hasOwn(TRACES_KEYS, k)) {
+      throw new UsageError(`--traces: unknown key '${k}' (${Object.keys(TRACES_KEYS).join(', ')})`);
     }
+    const key = k as TracesKey;
+    let value: unknown = v;
+    if (LIST_KEYS.has(key)) value = v.split('|');
+    else if (TIME_KEYS.has(key)) {
+      value = /^\d+(\.\d+)?$/.test(v) ? Number(v) : Date.parse(v);
+      if (!Number.isFinite(value)) throw new UsageError(`--traces ${k}: '${v}' is not a date or epoch ms`);
+    } else if (NUMBER_KEYS.has(key)) {
+      value = Number(v);
+      if (v === '' || !Number.isFinite(value)) throw new UsageError(`--traces ${k}: '${v}' is not a number`);
+    } else if (BOOLEAN_KEYS.has(key)) {
+      if (v !== 'true' && v !== 'false') throw new UsageError(`--traces ${k}: 'true' or 'false', got '${v}'`);
+      value = v === 'true';
+    }
+    q[TRACES_KEYS[key]] = value;
   }
-  return q;
+  const keyOf = Object.fromEntries(Object.entries(TRACES_KEYS).map(([k, f]) => [f, k]));
+  return checkTraceQuery(q, (field) => `--traces ${keyOf[field] ?? field}`);
 }
 
 function progressPrinter() {

@@ -1,14 +1,15 @@
-import { FORMAT_IDS, SPAN_STATUSES } from '../../core/model/types';
-import { TRACE_SORT_FIELDS, type TraceQuery } from '../../core/model/query';
-import { intOption, listOption, oneOf, parseCommandArgs } from '../args';
+import { intOption, listValues, parseCommandArgs } from '../args';
 import { EXIT, UsageError } from '../exitCodes';
 import { toJson, traceSummaryJson } from '../jsonShapes';
 import { withWorkspace } from '../openBackend';
 import type { Output } from '../output';
 import { formatDuration, formatTime, oneLine, table } from '../text';
+import { checkTraceQuery } from '../traceQueryArgs';
 import { resolveWorkspacePath } from '../workspacePath';
 
 const DEFAULT_LIMIT = 50;
+/** Query field → the `ls` option it comes from, for error messages. */
+const LS_OPTION: Record<string, string> = { formats: 'format', recordedEval: 'evals', hasToolErrors: 'tool-errors' };
 
 export async function lsCommand(argv: string[], io: Output): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
@@ -27,22 +28,24 @@ export async function lsCommand(argv: string[], io: Output): Promise<number> {
   });
   if (positionals.length > 0)
     throw new UsageError(`ls takes no arguments (got '${positionals[0]}'); use --text to search`);
-  const status = listOption('status', values.status, SPAN_STATUSES);
+  const status = listValues(values.status);
   if (values.failed && status && !status.includes('error'))
     throw new UsageError(`--failed selects status error; it contradicts --status ${status.join(',')}`);
-  const query: TraceQuery = {
-    text: values.text,
-    // --failed: the run failed (trace status); --tool-errors: some tool call failed, whatever the outcome.
-    status: values.failed ? ['error'] : status,
-    hasToolErrors: values['tool-errors'] ? true : undefined,
-    recordedEval: oneOf('evals', values.evals, ['any', 'pass', 'fail'] as const),
-    formats: listOption('format', values.format, FORMAT_IDS),
-    sort: oneOf('sort', values.sort, TRACE_SORT_FIELDS),
-    dir: oneOf('dir', values.dir, ['asc', 'desc'] as const),
-    limit: intOption('limit', values.limit, 1, 5000) ?? DEFAULT_LIMIT,
-    offset: intOption('offset', values.offset, 0, Number.MAX_SAFE_INTEGER),
-  };
-  for (const k of Object.keys(query) as (keyof TraceQuery)[]) if (query[k] === undefined) delete query[k];
+  const query = checkTraceQuery(
+    {
+      text: values.text,
+      // --failed: the run failed (trace status); --tool-errors: some tool call failed, whatever the outcome.
+      status: values.failed ? ['error'] : status,
+      hasToolErrors: values['tool-errors'] ? true : undefined,
+      recordedEval: values.evals,
+      formats: listValues(values.format),
+      sort: values.sort,
+      dir: values.dir,
+      limit: intOption('limit', values.limit, 1, 5000) ?? DEFAULT_LIMIT,
+      offset: intOption('offset', values.offset, 0, Number.MAX_SAFE_INTEGER),
+    },
+    (field) => `--${LS_OPTION[field] ?? field}`,
+  );
 
   // Straight to the workspace (the backend's listTraces is this same call): every option was
   // checked above, and `ls` starts without loading the API schemas and handlers.

@@ -52,7 +52,6 @@ export function fileShape(head: Buffer): FileShape {
   const trimmed = text.trimStart();
   const types = [...new Set([...text.matchAll(/"(?:type|ph|record_type|kind)"\s*:\s*"([^"]{1,40})"/g)].map((m) => m[1]!))].slice(0, 8);
   if (trimmed === '') return { container: 'empty', keys: [], types };
-  // eslint-disable-next-line no-control-regex
   if (/[\x00-\x08\x0e-\x1a]/.test(text.slice(0, 512))) return { container: 'binary', keys: [], types: [] };
   const first = trimmed[0];
   const offset = text.length - trimmed.length;

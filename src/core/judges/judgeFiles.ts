@@ -8,7 +8,8 @@ import { lazyModule } from '../util/lazyModule';
 /** Loaded on first use (see lazyModule). */
 const typescript = lazyModule<typeof TS>('typescript');
 import { templateVariables, TEMPLATE_VARIABLES } from './llm/render';
-import { JUDGE_KINDS, type JudgeKind, type JudgeSpec } from './types';
+import { CODE_META_KEYS, describeIssues, FRONT_MATTER_KEYS, FrontMatterSchema, JudgeMetaSchema } from './judgeMeta';
+import type { JudgeKind, JudgeSpec } from './types';
 
 /**
  * The judges/ folder format (docs/judges.md):
@@ -71,14 +72,24 @@ function checkId(file: string, id: string): void {
 
 function parseCodeJudge(file: string, id: string, source: string): JudgeSpec {
   checkId(file, id);
-  const meta = readCodeMeta(file, source);
+  const raw = readCodeMeta(file, source);
+  const notLiteral = Object.keys(raw).filter((k) => raw[k] === NOT_LITERAL);
+  if (notLiteral.length) {
+    throw new JudgeFileError(
+      file,
+      notLiteral.map((k) => `meta "${k}": must be a literal value (meta is read without running the file)`).join('; '),
+    );
+  }
+  const parsed = JudgeMetaSchema.safeParse(raw);
+  if (!parsed.success) throw new JudgeFileError(file, describeIssues('meta', parsed.error, CODE_META_KEYS));
+  const meta = parsed.data;
   return {
     id,
     kind: 'code',
     name: str(meta.name) ?? id,
     description: str(meta.description) ?? '',
-    gating: typeof meta.gating === 'boolean' ? meta.gating : true,
-    tags: Array.isArray(meta.tags) ? meta.tags.filter((t): t is string => typeof t === 'string') : [],
+    gating: meta.gating ?? true,
+    tags: meta.tags ?? [],
     source,
     hash: judgeHash('code', source),
   };
@@ -86,7 +97,13 @@ function parseCodeJudge(file: string, id: string, source: string): JudgeSpec {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v : undefined);
 
-/** `export const meta = {…}` and/or the object literal passed to `export default defineJudge({…})`. */
+/** Marks a meta value that is not a literal (an identifier, a call …): it cannot be read without running the file. */
+const NOT_LITERAL = Symbol('not a literal');
+
+/**
+ * `export const meta = {…}` and/or the object literal passed to `export default defineJudge({…})`
+ * (without its `run`). Values that are not literals come back as NOT_LITERAL.
+ */
 export function readCodeMeta(file: string, source: string): Record<string, unknown> {
   const ts = typescript();
   const sf = ts.createSourceFile(file, source, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
@@ -103,7 +120,7 @@ export function readCodeMeta(file: string, source: string): Record<string, unkno
       const e = unwrap(st.expression);
       if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'defineJudge' && e.arguments[0]) {
         const fromCall = literalObject(e.arguments[0]);
-        for (const [k, v] of Object.entries(fromCall)) if (!(k in meta)) meta[k] = v;
+        for (const [k, v] of Object.entries(fromCall)) if (k !== 'run' && !(k in meta)) meta[k] = v;
       }
     }
   }
@@ -124,11 +141,16 @@ function literalObject(e: TS.Expression): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (!ts.isObjectLiteralExpression(e)) return out;
   for (const p of e.properties) {
-    if (!ts.isPropertyAssignment(p)) continue;
+    // `{ name }` names a variable: its value is only known by running the file.
+    if (ts.isShorthandPropertyAssignment(p)) {
+      out[p.name.text] = NOT_LITERAL;
+      continue;
+    }
+    if (!ts.isPropertyAssignment(p)) continue; // `run() {…}` in defineJudge, spreads
     const key = ts.isIdentifier(p.name) || ts.isStringLiteral(p.name) ? p.name.text : null;
     if (!key) continue;
     const v = literalValue(p.initializer);
-    if (v !== undefined) out[key] = v;
+    out[key] = v === undefined ? NOT_LITERAL : v;
   }
   return out;
 }
@@ -149,8 +171,6 @@ function literalValue(e: TS.Expression): unknown {
 
 // ---- LLM / agentic judges -------------------------------------------------------------------
 
-const FRONT_MATTER_KEYS = ['kind', 'name', 'description', 'gating', 'tags', 'model', 'temperature', 'maxIterations'];
-
 function parsePromptJudge(file: string, id: string, source: string): JudgeSpec {
   checkId(file, id);
   const m = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(source);
@@ -162,12 +182,10 @@ function parsePromptJudge(file: string, id: string, source: string): JudgeSpec {
     throw new JudgeFileError(file, `front matter is not valid JSON: ${(e as Error).message}`);
   }
   if (!fm || typeof fm !== 'object' || Array.isArray(fm)) throw new JudgeFileError(file, 'front matter must be a JSON object');
-  const unknown = Object.keys(fm).filter((k) => !FRONT_MATTER_KEYS.includes(k));
-  if (unknown.length) {
-    throw new JudgeFileError(file, `unknown front matter key(s) ${unknown.join(', ')}; allowed: ${FRONT_MATTER_KEYS.join(', ')}`);
-  }
-  const kind = fm.kind;
-  if (kind !== 'llm' && kind !== 'agentic') throw new JudgeFileError(file, `front matter "kind" must be "llm" or "agentic"`);
+  const parsed = FrontMatterSchema.safeParse(fm);
+  if (!parsed.success) throw new JudgeFileError(file, describeIssues('front matter', parsed.error, FRONT_MATTER_KEYS));
+  const front = parsed.data;
+  const kind = front.kind;
   const template = source.slice(m[0].length).replace(/^\s*\n/, '');
   if (!template.trim()) throw new JudgeFileError(file, 'the prompt (the text after the front matter) is empty');
   const { unknown: unknownVars } = templateVariables(template);
@@ -180,30 +198,17 @@ function parsePromptJudge(file: string, id: string, source: string): JudgeSpec {
   const spec: JudgeSpec = {
     id,
     kind,
-    name: str(fm.name) ?? id,
-    description: str(fm.description) ?? '',
-    gating: typeof fm.gating === 'boolean' ? fm.gating : true,
-    tags: Array.isArray(fm.tags) ? fm.tags.filter((t): t is string => typeof t === 'string') : [],
+    name: str(front.name) ?? id,
+    description: str(front.description) ?? '',
+    gating: front.gating ?? true,
+    tags: front.tags ?? [],
     source,
     hash: judgeHash(kind, source),
     template,
   };
-  if (fm.model !== undefined) {
-    if (typeof fm.model !== 'string' || !fm.model) throw new JudgeFileError(file, '"model" must be a non-empty string');
-    spec.model = fm.model;
-  }
-  if (fm.temperature !== undefined) {
-    if (typeof fm.temperature !== 'number' || fm.temperature < 0 || fm.temperature > 2) {
-      throw new JudgeFileError(file, '"temperature" must be a number from 0 to 2');
-    }
-    spec.temperature = fm.temperature;
-  }
-  if (fm.maxIterations !== undefined) {
-    if (!Number.isInteger(fm.maxIterations) || (fm.maxIterations as number) < 1 || (fm.maxIterations as number) > 100) {
-      throw new JudgeFileError(file, '"maxIterations" must be an integer from 1 to 100');
-    }
-    spec.maxIterations = fm.maxIterations as number;
-  }
+  if (front.model !== undefined) spec.model = front.model;
+  if (front.temperature !== undefined) spec.temperature = front.temperature;
+  if (front.maxIterations !== undefined) spec.maxIterations = front.maxIterations;
   return spec;
 }
 
@@ -285,8 +290,4 @@ export function writeJudgesDir(dir: string, judges: readonly JudgeSpec[]): strin
     }
     return p;
   });
-}
-
-export function isJudgeKind(k: unknown): k is JudgeKind {
-  return typeof k === 'string' && (JUDGE_KINDS as readonly string[]).includes(k);
 }

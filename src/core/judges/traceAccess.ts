@@ -3,8 +3,10 @@
  * host (agentic judge tools, the in-process baseline) and inside the code-judge sandbox, where
  * scripts/gen-judge-api.ts ships it as transpiled JS text (generated/judgeApi.generated.ts).
  * Hence the rules for this file: no runtime imports, no Node or DOM APIs, nothing but
- * ECMAScript builtins — and no recursion (traces can be 100k spans deep).
+ * ECMAScript builtins — and no recursion (traces can be 100k spans deep). Its one runtime import,
+ * the span-tree index (src/core/model/spanTree.ts, under the same rules), is shipped with it.
  */
+import { ancestorsOf, buildTraceTree, childrenOf, descendantsOf } from '../model/spanTree';
 import type {
   LlmCall,
   Message,
@@ -203,36 +205,11 @@ export function createTrace(data: TraceData, opts: CreateTraceOptions = {}): Tra
   if (frozen) deepFreeze(data);
   const n = data.spans.length;
   const spans: Span[] = new Array(n);
-  const byId = new Map<string, number>();
-  for (let i = 0; i < n; i++) {
-    const s = data.spans[i]!;
-    byId.set(s.spanId, i);
-  }
-  // Parent index per span (−1 = root or unknown parent).
-  const parentIx = new Int32Array(n).fill(-1);
-  for (let i = 0; i < n; i++) {
-    const p = data.spans[i]!.parentId;
-    if (p !== null && p !== undefined) {
-      const j = byId.get(p);
-      if (j !== undefined && j !== i) parentIx[i] = j;
-    }
-  }
-  // Depth without recursion: walk up to a known depth, then fill the path on the way back.
-  const depth = new Int32Array(n).fill(-1);
-  const path: number[] = [];
-  for (let i = 0; i < n; i++) {
-    let j = i;
-    while (j !== -1 && depth[j] === -1 && path.length <= n) {
-      path.push(j);
-      j = parentIx[j]!;
-    }
-    let d = j === -1 ? -1 : depth[j]!;
-    while (path.length) {
-      const k = path.pop()!;
-      d = d + 1;
-      depth[k] = d;
-    }
-  }
+  // The one span-tree index (src/core/model/spanTree.ts): same shape and order as the UI.
+  const tree = buildTraceTree(data.spans);
+  const byId = tree.byId;
+  const parentIx = tree.parent;
+  const depth = tree.depth;
   for (let i = 0; i < n; i++) {
     const s = data.spans[i]!;
     const view = {
@@ -246,39 +223,22 @@ export function createTrace(data: TraceData, opts: CreateTraceOptions = {}): Tra
     spans[i] = frozen ? Object.freeze(view) : view;
   }
 
-  let childLists: number[][] | null = null;
-  const children = (): number[][] => {
-    if (childLists) return childLists;
-    const lists: number[][] = new Array(n);
-    for (let i = 0; i < n; i++) lists[i] = [];
-    for (let i = 0; i < n; i++) if (parentIx[i]! >= 0) lists[parentIx[i]!]!.push(i);
-    for (const l of lists) if (l.length > 1) l.sort((a, b) => spans[a]!.startMs - spans[b]!.startMs || a - b);
-    childLists = lists;
-    return lists;
-  };
   const byStart = (a: Span, b: Span) => a.startMs - b.startMs || a.index - b.index;
   const indexOf = (s: Span | string): number => {
     const id = typeof s === 'string' ? s : s && s.spanId;
     const i = byId.get(id);
     return i === undefined ? -1 : i;
   };
-  const roots: Span[] = [];
-  for (let i = 0; i < n; i++) if (parentIx[i] === -1) roots.push(spans[i]!);
+  const spansAt = (ix: ArrayLike<number>): Span[] => {
+    const out: Span[] = new Array(ix.length);
+    for (let k = 0; k < ix.length; k++) out[k] = spans[ix[k]!]!;
+    return out;
+  };
+  const roots = spansAt(tree.roots);
 
   const descendants = (s: Span | string): Span[] => {
-    const start = indexOf(s);
-    if (start < 0) return [];
-    const kids = children();
-    const out: Span[] = [];
-    const stack: number[] = [];
-    for (let c = kids[start]!.length - 1; c >= 0; c--) stack.push(kids[start]![c]!);
-    while (stack.length) {
-      const i = stack.pop()!;
-      out.push(spans[i]!);
-      const k = kids[i]!;
-      for (let c = k.length - 1; c >= 0; c--) stack.push(k[c]!);
-    }
-    return out;
+    const i = indexOf(s);
+    return i < 0 ? [] : spansAt(descendantsOf(tree, i));
   };
 
   const queryPredicate = (q: SpanQuery | SpanPredicate): SpanPredicate => {
@@ -314,7 +274,7 @@ export function createTrace(data: TraceData, opts: CreateTraceOptions = {}): Tra
     id: data.info.traceId,
     info: data.info,
     spans,
-    root: roots.length ? roots.slice().sort(byStart)[0]! : null,
+    root: roots.length ? roots[0]! : null,
     roots,
     span: (id) => {
       const i = byId.get(id);
@@ -326,17 +286,12 @@ export function createTrace(data: TraceData, opts: CreateTraceOptions = {}): Tra
     },
     children: (s) => {
       const i = indexOf(s);
-      return i < 0 ? [] : children()[i]!.map((c) => spans[c]!);
+      return i < 0 ? [] : spansAt(childrenOf(tree, i));
     },
     descendants,
     ancestors: (s) => {
-      const out: Span[] = [];
-      let i = indexOf(s);
-      while (i >= 0 && parentIx[i]! >= 0 && out.length < n) {
-        i = parentIx[i]!;
-        out.push(spans[i]!);
-      }
-      return out;
+      const i = indexOf(s);
+      return i < 0 ? [] : spansAt(ancestorsOf(tree, i));
     },
     llmCalls: () => {
       if (!llm) {

@@ -56,7 +56,7 @@ export interface SpanEvent {
 /** One span of the trace. Times are epoch milliseconds. */
 export interface Span {
   readonly spanId: string;
-  /** null for the root (and for spans whose parent is not in the trace). */
+  /** null for the root (and for spans whose parent is not in the trace, or whose parent link closed a cycle). */
   readonly parentId: string | null;
   readonly name: string;
   readonly kind: SpanKind;
@@ -196,15 +196,15 @@ export interface Trace {
   readonly info: TraceInfo;
   /** Every span, in source order. */
   readonly spans: readonly Span[];
-  /** The root span (the first root when a source has several), or null for an empty trace. */
+  /** The root span (the earliest root when a source has several), or null for an empty trace. */
   readonly root: Span | null;
-  /** Every span without a parent. */
+  /** Every span without a parent, by start time (ties: source order). */
   readonly roots: readonly Span[];
   span(spanId: string): Span | undefined;
   parent(span: Span | string): Span | null;
-  /** Direct children, by start time. */
+  /** Direct children, by start time (ties: source order). */
   children(span: Span | string): Span[];
-  /** All spans below `span`, depth-first. */
+  /** All spans below `span`, depth-first, children by start time. */
   descendants(span: Span | string): Span[];
   /** Parent, grandparent, … up to the root. */
   ancestors(span: Span | string): Span[];

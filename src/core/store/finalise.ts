@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { FormatId, SpanStatus, TraceMeta } from '../model/types';
 import { writeRecordedEvaluations } from './recordedEvaluations';
-import { repairTree, topologicalOrder } from '../import/repair';
+import { repairTree } from '../import/repair';
 
 interface Skeleton {
   span_id: string;
@@ -131,7 +131,7 @@ export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
   // Likewise an LLM span wrapping another LLM span (a streamed OTLP export can't tell which is the
   // wrapper until the trace is complete) is one model call: only the innermost counts.
   const llmBelow = new Uint8Array(n);
-  const order = topologicalOrder(repair.parentIndex);
+  const order = repair.order;
   for (let k = n - 1; k >= 0; k--) {
     const i = order[k]!;
     const p = repair.parentIndex[i]!;

@@ -1,4 +1,4 @@
-import { readerOf, writerOf } from './connection';
+import { readerOf } from './connection';
 import type Database from 'better-sqlite3';
 import type { Workspace } from './workspace';
 import type { TraceQuery } from '../model/query';

@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import type { Workspace } from './workspace';
 import { readerOf } from './connection';
 import type { JudgeVerdictRow } from '../labels/report';

@@ -1,4 +1,4 @@
-import { readerOf, writerOf } from './connection';
+import { writerOf } from './connection';
 import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
 import { migrate } from './schema';

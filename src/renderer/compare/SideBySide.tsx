@@ -2,11 +2,10 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { PairComparison, TaskRun, TraceSummary, TraceViewData, VersionComparison } from '../../shared/api';
 import { useClient } from '../client/ClientContext';
 import { navigate, traceHash } from '../app/router';
-import { SpanTree } from '../trace/SpanTree';
+import { TracePane } from '../trace/TracePane';
 import { buildModel, type TraceModel } from '../trace/model/traceModel';
 import { computeVisibleRows, initialCollapsed } from '../trace/model/visibleRows';
 import { TimelineController } from '../trace/timeline/TimelineController';
-import { TimelineHeader } from '../trace/timeline/TimelineHeader';
 import { formatCompact, formatCost, formatDuration, formatTimestamp } from '../util/format';
 import { num, ratio } from './format';
 import { ErrorBox, TraceLink, useCall, VerdictPill } from './parts';
@@ -222,20 +221,18 @@ function Panes({ data }: { data: Loaded }) {
   };
   return (
     <div className="cmp-panes">
-      <TracePane label="A" data={data.a} model={data.ma} controller={ctl.a} treeWidth={treeWidth} onReset={reset} />
-      <TracePane label="B" data={data.b} model={data.mb} controller={ctl.b} treeWidth={treeWidth} onReset={reset} />
+      <ComparePane label="A" data={data.a} model={data.ma} controller={ctl.a} treeWidth={treeWidth} onReset={reset} />
+      <ComparePane label="B" data={data.b} model={data.mb} controller={ctl.b} treeWidth={treeWidth} onReset={reset} />
     </div>
   );
 }
 
-function TracePane(p: { label: string; data: TraceViewData; model: TraceModel; controller: TimelineController; treeWidth: number; onReset(): void }) {
+/** One side of the pair: its label line over the trace view's own tree + timeline pane. */
+function ComparePane(p: { label: string; data: TraceViewData; model: TraceModel; controller: TimelineController; treeWidth: number; onReset(): void }) {
   const m = p.model;
   const [collapsed, setCollapsed] = useState(() => initialCollapsed(m));
   const [selected, setSelected] = useState(-1);
   const visible = useMemo(() => computeVisibleRows(m, collapsed, null), [m, collapsed]);
-  useEffect(() => {
-    p.controller.setState({ model: m, visible, collapsed, selected, highlight: null, critical: null, showCritical: false });
-  }, [p.controller, m, visible, collapsed, selected]);
   const s = p.data.summary;
   const toggle = (r: number) =>
     setCollapsed((c) => {
@@ -254,19 +251,7 @@ function TracePane(p: { label: string; data: TraceViewData; model: TraceModel; c
           {formatTimestamp(s.startMs)} · {formatDuration(s.durationMs)} · {s.spanCount} spans · {formatCompact(s.inputTokens + s.outputTokens)} tokens
         </span>
       </div>
-      <div className="tv-head" style={{ gridTemplateColumns: `${p.treeWidth}px 4px minmax(0,1fr)` }}>
-        <div className="tv-head-tree">
-          <div className="tv-colheads">
-            <span className="tv-colhead name" />
-            <span className="tv-colhead num">Duration</span>
-            <span className="tv-colhead num">Tokens</span>
-            <span className="tv-colhead num">Cost</span>
-          </div>
-        </div>
-        <div className="tv-splitter" />
-        <TimelineHeader controller={p.controller} onReset={p.onReset} />
-      </div>
-      <SpanTree
+      <TracePane
         model={m}
         visible={visible}
         collapsed={collapsed}
@@ -280,6 +265,7 @@ function TracePane(p: { label: string; data: TraceViewData; model: TraceModel; c
         onSelect={setSelected}
         onToggle={toggle}
         onOpen={(r) => navigate(traceHash(s.traceId, m.spanId[r]))}
+        onResetZoom={p.onReset}
       />
     </section>
   );

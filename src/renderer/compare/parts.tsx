@@ -28,7 +28,7 @@ export function useCall<T>(run: (() => Promise<T>) | null, deps: unknown[]): Loa
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- like useEffect itself, the caller lists what `run` reads in `deps`
   }, deps);
   return load;
 }

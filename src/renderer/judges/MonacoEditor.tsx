@@ -105,8 +105,7 @@ export function MonacoEditor({ path, language, value, version, onChange, markers
       editor.current?.dispose();
       editor.current = null;
     };
-    // One editor per mount; path/language changes swap the model below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- one editor per mount: path and language changes swap the model below, re-creating the editor would lose its state
   }, []);
 
   // Attach the model for this path; load it when it is new or its document version moved on.

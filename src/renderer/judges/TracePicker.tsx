@@ -26,7 +26,7 @@ export function TracePicker({ traceId, onChange }: { traceId: string | null; onC
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- reload on a new query only; picking a trace (traceId, onChange) must not refetch the list
   }, [client, q]);
 
   const known = rows.some((r) => r.traceId === traceId);

@@ -43,4 +43,3 @@ export function judgesHash(v: JudgesView): string {
   return v.judgeId === null ? '#/judges' : `#/judges/j/${encodeURIComponent(v.judgeId)}`;
 }
 
-export const JUDGES_HASH = '#/judges';

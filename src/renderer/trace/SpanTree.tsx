@@ -2,7 +2,8 @@ import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 
 import { KindIcon } from './kinds';
 import { STATUS_ERROR, durationOf, kindOf, nameOf, type CriticalRows, type TraceModel } from './model/traceModel';
 import { KEEP_CONTEXT, type VisibleRows } from './model/visibleRows';
-import { ROW_HEIGHT, type TimelineController } from './timeline/TimelineController';
+import type { TimelineController } from './timeline/TimelineController';
+import { ROW_HEIGHT } from './timeline/timelineMath';
 import { formatCompact, formatCost, formatDuration } from '../util/format';
 
 /**

@@ -1,26 +1,27 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { SPAN_KINDS, type RootCause, type Span, type TraceAnalysis, type TraceViewData } from '../../shared/api';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { SPAN_KINDS, type TraceViewData } from '../../shared/api';
 import { useClient } from '../client/ClientContext';
 import { LIBRARY_HASH, navigate, traceHash } from '../app/router';
 import { isEditableTarget } from '../util/keys';
-import { formatTimestamp } from '../util/format';
+import { formatDuration, formatTimestamp } from '../util/format';
 import { KIND_LABELS } from './kinds';
 import { MetricsBar } from './MetricsBar';
 import { RootCausePanel } from './RootCausePanel';
 import { RecordedEvaluationsPanel } from './RecordedEvaluationsPanel';
-import { SpanTree } from './SpanTree';
+import { TracePane } from './TracePane';
 import { SpanDetail } from './detail/SpanDetail';
 import { FilterBar } from './filter/FilterBar';
-import { EMPTY_FILTER, filterKey, localMatches, needsServer, toSpanFilter, type FilterState } from './filter/filterState';
-import { STATUS_ERROR, criticalRows, kindOf, nameOf, type TraceModel } from './model/traceModel';
-import { collapseFromDepth, computeVisibleRows, expandTo, initialCollapsed, toggleKind } from './model/visibleRows';
-import { TimelineController, rowsByStart } from './timeline/TimelineController';
-import { TimelineHeader } from './timeline/TimelineHeader';
-import { formatDuration } from '../util/format';
+import { STATUS_ERROR, kindOf, nameOf, type TraceModel } from './model/traceModel';
+import { computeVisibleRows } from './model/visibleRows';
+import { actionForKey, type TraceAction } from './state/keymap';
+import { escapeHandled, initialTraceViewState, nextError, nextMatch, stepRow, traceViewReducer } from './state/traceViewState';
+import { TimelineController } from './timeline/TimelineController';
+import { rowsByStart } from './timeline/timelineMath';
 import { KeyHelp } from './KeyHelp';
 import { TrajectoryChip } from './TrajectoryChip';
 import { copyText } from './copy';
 import { OPEN_MARK, RENDERED_MARK } from './marks';
+import { useSpanBody, useSpanSearch, useTraceAnalysis } from './useTraceData';
 
 interface Props {
   traceId: string;
@@ -29,21 +30,6 @@ interface Props {
   initialSpanId: string | null;
   routeSpanId: string | null;
   onSelectionChange(spanId: string | null): void;
-}
-
-interface SpanLoad {
-  row: number;
-  span: Span | null;
-  loading: boolean;
-  error: string | null;
-}
-
-interface RootCauseState {
-  spanId: string;
-  data: RootCause | null;
-  loading: boolean;
-  error: string | null;
-  step: number;
 }
 
 declare global {
@@ -59,68 +45,30 @@ declare global {
   }
 }
 
-const SPAN_CACHE = 64;
-
 export function TraceView({ traceId, data, model: m, initialSpanId, routeSpanId, onSelectionChange }: Props) {
   const client = useClient();
   const filterInput = useRef<HTMLInputElement>(null);
-  const [collapsed, setCollapsed] = useState(() => initialCollapsed(m));
-  const [selected, setSelected] = useState(() => (initialSpanId ? (m.rowOf.get(initialSpanId) ?? -1) : -1));
-  const [detailOpen, setDetailOpen] = useState(selected >= 0);
-  const [revealSeq, setRevealSeq] = useState(selected >= 0 ? 1 : 0);
-  const [analysis, setAnalysis] = useState<TraceAnalysis | null>(null);
-  const [filter, setFilter] = useState<FilterState>(EMPTY_FILTER);
-  const [server, setServer] = useState<{ key: string; rows: Uint8Array; indexed: boolean } | null>(null);
-  const [showCritical, setShowCritical] = useState(true);
-  const [rc, setRc] = useState<RootCauseState | null>(null);
-  const [spanLoad, setSpanLoad] = useState<SpanLoad | null>(null);
+  const reducer = useMemo(() => traceViewReducer(m), [m]);
+  const [st, dispatch] = useReducer(reducer, null, () => initialTraceViewState(m, initialSpanId));
+  const { collapsed, selected, detailOpen, filter, showCritical, help, rootCause: rc } = st;
   const [hover, setHover] = useState<{ row: number; x: number; y: number } | null>(null);
   const [treeWidth, setTreeWidth] = useState(() => Math.min(560, Math.max(380, Math.round(window.innerWidth * 0.3))));
   const [detailWidth, setDetailWidth] = useState(() => Math.min(620, Math.max(380, Math.round(window.innerWidth * 0.32))));
-  const [help, setHelp] = useState(false);
-  const spanCache = useRef(new Map<string, Span>());
 
   // ---- timeline controller (imperative canvas) -----------------------------------------------
-  const selectRef = useRef<(row: number) => void>(() => undefined);
   const controller = useMemo(
     () =>
       new TimelineController({
-        onSelect: (row) => selectRef.current(row),
+        onSelect: (row) => dispatch({ type: 'select', row }),
         onHover: (row, x, y) => setHover(row >= 0 ? { row, x, y } : null),
       }),
     [],
   );
 
-  // ---- filter / search ------------------------------------------------------------------------
-  const spanFilter = useMemo(() => toSpanFilter(filter), [filter]);
-  const key = filterKey(spanFilter);
-  const local = useMemo(() => (spanFilter ? localMatches(m, spanFilter) : null), [m, spanFilter]);
-  const serverNeeded = spanFilter !== null && needsServer(spanFilter);
-  const match = spanFilter ? (serverNeeded ? (server?.key === key ? server.rows : local) : local) : null;
-  const pending = serverNeeded && server?.key !== key;
-
-  useEffect(() => {
-    if (!spanFilter || !needsServer(spanFilter)) return;
-    let live = true;
-    const t = setTimeout(() => {
-      client.call('searchSpans', { traceId, ...spanFilter }).then(
-        (res) => {
-          if (!live) return;
-          const rows = new Uint8Array(m.n);
-          for (const id of res.spanIds) {
-            const r = m.rowOf.get(id);
-            if (r !== undefined) rows[r] = 1;
-          }
-          setServer({ key, rows, indexed: res.indexed });
-        },
-        () => live && setServer({ key, rows: local ?? new Uint8Array(m.n), indexed: false }),
-      );
-    }, 180);
-    return () => {
-      live = false;
-      clearTimeout(t);
-    };
-  }, [client, traceId, key, spanFilter, m, local]);
+  // ---- data -------------------------------------------------------------------------------------
+  const { analysis, critical, errorRows } = useTraceAnalysis(traceId, m);
+  const { match, matchRows, pending, indexed } = useSpanSearch(traceId, m, filter);
+  const spanBody = useSpanBody(traceId, m, selected);
 
   const filterMode = filter.mode === 'filter' && match !== null;
   const pinned = filterMode ? selected : -1;
@@ -128,51 +76,12 @@ export function TraceView({ traceId, data, model: m, initialSpanId, routeSpanId,
     () => computeVisibleRows(m, collapsed, filterMode ? match : null, pinned),
     [m, collapsed, filterMode, match, pinned],
   );
-  const matchRows = useMemo(() => {
-    if (!match) return null;
-    const out: number[] = [];
-    for (let r = 0; r < m.n; r++) if (match[r]) out.push(r);
-    return out;
-  }, [m, match]);
   const matchIndex = matchRows && selected >= 0 ? matchRows.indexOf(selected) : -1;
-
-  // ---- analysis (after the first paint: metrics, errors, critical path) ----------------------
-  useEffect(() => {
-    let live = true;
-    const t = setTimeout(() => {
-      client.call('getTraceAnalysis', { traceId }).then(
-        (a) => live && setAnalysis(a),
-        () => undefined,
-      );
-    }, 0);
-    return () => {
-      live = false;
-      clearTimeout(t);
-    };
-  }, [client, traceId]);
-  const critical = useMemo(() => (analysis ? criticalRows(m, analysis) : null), [m, analysis]);
-  const errorRows = useMemo(() => {
-    if (analysis) return analysis.errorSpanIds.map((id) => m.rowOf.get(id)).filter((r): r is number => r !== undefined);
-    const rows: number[] = [];
-    for (let r = 0; r < m.n; r++) if (m.status[r] === STATUS_ERROR) rows.push(r);
-    return rows.sort((a, b) => m.start[a]! - m.start[b]! || a - b);
-  }, [m, analysis]);
   const errorIndex = selected >= 0 ? errorRows.indexOf(selected) : -1;
 
-  // ---- feed the canvas --------------------------------------------------------------------------
-  useEffect(() => {
-    controller.setState({
-      model: m,
-      visible,
-      collapsed,
-      selected,
-      highlight: filter.mode === 'highlight' ? match : null,
-      critical,
-      showCritical,
-    });
-  }, [controller, m, visible, collapsed, selected, match, filter.mode, critical, showCritical]);
-
   // First render of tree + timeline: mark it once the canvas has drawn (benchmark reads it).
+  const visibleRef = useRef(visible);
+  visibleRef.current = visible;
   useLayoutEffect(() => {
     const id = requestAnimationFrame(() => {
       controller.drawNow();
@@ -193,27 +102,17 @@ export function TraceView({ traceId, data, model: m, initialSpanId, routeSpanId,
       }, 50);
     });
     return () => cancelAnimationFrame(id);
-    // once per mounted trace
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
-  const visibleRef = useRef(visible);
-  visibleRef.current = visible;
+  }, [controller, m]);
 
   // ---- selection --------------------------------------------------------------------------------
   const select = useCallback(
     (row: number, opts: { reveal?: boolean; open?: boolean } = {}) => {
       if (row < 0 || row >= m.n) return;
-      setCollapsed((c) => expandTo(m, c, row));
-      setSelected(row);
-      if (opts.open !== false) setDetailOpen(true);
-      if (opts.reveal) {
-        setRevealSeq((s) => s + 1);
-        controller.revealRow(row);
-      }
+      dispatch({ type: 'select', row, ...opts });
+      if (opts.reveal) controller.revealRow(row);
     },
     [m, controller],
   );
-  selectRef.current = (row) => select(row);
 
   useEffect(() => {
     const id = selected >= 0 ? m.spanId[selected]! : null;
@@ -222,112 +121,37 @@ export function TraceView({ traceId, data, model: m, initialSpanId, routeSpanId,
     if (window.location.hash !== hash) history.replaceState(null, '', hash);
   }, [selected, m, traceId, onSelectionChange]);
 
-  // A deep link followed while the trace is open (hash edited, back/forward).
+  // A deep link followed while the trace is open (hash edited, back/forward). Only a change of
+  // the route's span moves the selection: selecting in the view rewrites the hash itself.
+  const selectedRef = useRef(selected);
+  selectedRef.current = selected;
   useEffect(() => {
     if (!routeSpanId) return;
     const r = m.rowOf.get(routeSpanId);
     if (r !== undefined && r !== selectedRef.current) select(r, { reveal: true });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [routeSpanId]);
-  const selectedRef = useRef(selected);
-  selectedRef.current = selected;
+  }, [routeSpanId, m, select]);
 
-  // Span body on selection only (debounced for key repeat), small LRU.
-  useEffect(() => {
-    if (selected < 0) {
-      setSpanLoad(null);
-      return;
-    }
-    const spanId = m.spanId[selected]!;
-    const cached = spanCache.current.get(spanId);
-    if (cached) {
-      setSpanLoad({ row: selected, span: cached, loading: false, error: null });
-      return;
-    }
-    setSpanLoad((s) => ({ row: selected, span: s?.row === selected ? s.span : null, loading: true, error: null }));
-    let live = true;
-    const t = setTimeout(() => {
-      client.call('getSpan', { traceId, spanId }).then(
-        (span) => {
-          if (!live) return;
-          if (span) {
-            spanCache.current.set(spanId, span);
-            if (spanCache.current.size > SPAN_CACHE) spanCache.current.delete(spanCache.current.keys().next().value!);
-          }
-          setSpanLoad({ row: selected, span, loading: false, error: span ? null : 'span not found' });
-        },
-        (e: unknown) => live && setSpanLoad({ row: selected, span: null, loading: false, error: String(e) }),
-      );
-    }, 60);
-    return () => {
-      live = false;
-      clearTimeout(t);
-    };
-  }, [client, traceId, selected, m]);
-
-  // ---- navigation helpers --------------------------------------------------------------------
-  const moveBy = (delta: number) => {
-    const rows = visible.rows;
-    if (!rows.length) return;
-    const k = selected >= 0 ? visible.indexOf[selected]! : -1;
-    const next = k < 0 ? (delta > 0 ? 0 : rows.length - 1) : Math.max(0, Math.min(rows.length - 1, k + delta));
-    select(rows[next]!, { reveal: true, open: detailOpen });
-  };
-
-  const jumpError = (dir: 1 | -1) => {
-    if (!errorRows.length) return;
-    let next: number;
-    if (errorIndex >= 0) next = (errorIndex + dir + errorRows.length) % errorRows.length;
-    else if (selected < 0) next = dir > 0 ? 0 : errorRows.length - 1;
-    else {
-      const t = m.start[selected]!;
-      const i = errorRows.findIndex((r) => m.start[r]! > t || (m.start[r]! === t && r > selected));
-      next = dir > 0 ? (i < 0 ? 0 : i) : (i < 0 ? errorRows.length : i) - 1;
-      if (next < 0) next = errorRows.length - 1;
-    }
-    select(errorRows[next]!, { reveal: true });
-  };
-
-  const jumpMatch = (dir: 1 | -1) => {
-    if (!matchRows?.length) return;
-    let next: number;
-    if (matchIndex >= 0) next = (matchIndex + dir + matchRows.length) % matchRows.length;
-    else {
-      const i = matchRows.findIndex((r) => r > selected);
-      next = dir > 0 ? (i < 0 ? 0 : i) : (i < 0 ? matchRows.length : i) - 1;
-      if (next < 0) next = matchRows.length - 1;
-    }
-    select(matchRows[next]!, { reveal: true });
-  };
-
-  const toggle = useCallback((row: number) => {
-    setCollapsed((c) => {
-      const n = c.slice();
-      n[row] = n[row] ? 0 : 1;
-      return n;
-    });
-  }, []);
+  const toggle = useCallback((row: number) => dispatch({ type: 'toggle', row }), []);
 
   const openRootCause = (row: number) => {
     if (row < 0) return;
     const spanId = m.spanId[row]!;
-    setRc({ spanId, data: null, loading: true, error: null, step: 0 });
+    dispatch({ type: 'rootCauseStart', spanId });
     client.call('getRootCause', { traceId, spanId }).then(
       (data) => {
-        const step = data ? Math.max(0, data.firstAnomaly) : 0;
-        setRc({ spanId, data, loading: false, error: data ? null : 'span not found', step });
-        const first = data?.steps[step];
+        dispatch({ type: 'rootCauseLoaded', spanId, data, error: data ? null : 'span not found' });
+        const first = data?.steps[Math.max(0, data.firstAnomaly)];
         const r = first ? m.rowOf.get(first.spanId) : undefined;
         if (r !== undefined) select(r, { reveal: true });
       },
-      (e: unknown) => setRc({ spanId, data: null, loading: false, error: String(e), step: 0 }),
+      (e: unknown) => dispatch({ type: 'rootCauseLoaded', spanId, data: null, error: String(e) }),
     );
   };
 
   const rcStep = (i: number) => {
     if (!rc?.data) return;
     const step = Math.max(0, Math.min(rc.data.steps.length - 1, i));
-    setRc({ ...rc, step });
+    dispatch({ type: 'rootCauseStep', step });
     const r = m.rowOf.get(rc.data.steps[step]!.spanId);
     if (r !== undefined) select(r, { reveal: true });
   };
@@ -337,124 +161,122 @@ export function TraceView({ traceId, data, model: m, initialSpanId, routeSpanId,
     if (r !== undefined) select(r, { reveal: true });
   };
 
-  // ---- keyboard ---------------------------------------------------------------------------------
-  const keyRef = useRef<(e: KeyboardEvent) => void>(() => undefined);
-  keyRef.current = (e: KeyboardEvent) => {
-    if (e.defaultPrevented || e.altKey) return;
-    if (isEditableTarget(e.target)) return;
-    if ((e.ctrlKey || e.metaKey) && e.key !== 'Enter') return;
+  const moveBy = (delta: number) => select(stepRow(visible, selected, delta), { reveal: true, open: detailOpen });
+  const jumpError = (dir: 1 | -1) => select(nextError(m, errorRows, selected, dir), { reveal: true });
+  const jumpMatch = (dir: 1 | -1) => select(nextMatch(matchRows ?? [], selected, dir), { reveal: true });
+
+  // ---- keyboard: the keymap table (state/keymap.ts) names the action, this runs it ------------
+  const run = (action: TraceAction): boolean => {
     const rows = visible.rows;
-    const k = e.key;
-    let handled = true;
-    switch (k) {
-      case 'j':
-      case 'ArrowDown':
+    const hasKids = selected >= 0 && m.childCount[selected]! > 0;
+    switch (action) {
+      case 'next':
         moveBy(1);
-        break;
-      case 'k':
-      case 'ArrowUp':
+        return true;
+      case 'prev':
         moveBy(-1);
-        break;
-      case 'PageDown':
+        return true;
+      case 'pageDown':
         moveBy(20);
-        break;
-      case 'PageUp':
+        return true;
+      case 'pageUp':
         moveBy(-20);
-        break;
-      case 'Home':
+        return true;
+      case 'first':
         if (rows.length) select(rows[0]!, { reveal: true, open: detailOpen });
-        break;
-      case 'End':
+        return true;
+      case 'last':
         if (rows.length) select(rows[rows.length - 1]!, { reveal: true, open: detailOpen });
-        break;
-      case 'ArrowRight':
-      case 'l':
-        if (selected >= 0 && m.childCount[selected]! > 0) {
+        return true;
+      case 'expandOrChild':
+        if (hasKids) {
           if (collapsed[selected]) toggle(selected);
           else moveBy(1);
         }
-        break;
-      case 'ArrowLeft':
-      case 'h':
+        return true;
+      case 'collapseOrParent':
         if (selected >= 0) {
-          if (m.childCount[selected]! > 0 && !collapsed[selected]) toggle(selected);
+          if (hasKids && !collapsed[selected]) toggle(selected);
           else if (m.parent[selected]! >= 0) select(m.parent[selected]!, { reveal: true, open: detailOpen });
         }
-        break;
-      case 'Enter':
-        if (selected >= 0) setDetailOpen(true);
+        return true;
+      case 'openDetail':
+        if (selected >= 0) dispatch({ type: 'openDetail' });
         else if (rows.length) select(rows[0]!, { reveal: true });
-        break;
-      case ' ':
-        if (selected >= 0 && m.childCount[selected]! > 0) toggle(selected);
-        break;
-      case 'e':
+        return true;
+      case 'toggle':
+        if (hasKids) toggle(selected);
+        return true;
+      case 'nextError':
         jumpError(1);
-        break;
-      case 'E':
+        return true;
+      case 'prevError':
         jumpError(-1);
-        break;
-      case 'n':
+        return true;
+      case 'nextMatch':
         jumpMatch(1);
-        break;
-      case 'N':
+        return true;
+      case 'prevMatch':
         jumpMatch(-1);
-        break;
-      case '/':
+        return true;
+      case 'focusFilter':
         filterInput.current?.focus();
         filterInput.current?.select();
-        break;
-      case 'r':
+        return true;
+      case 'rootCause':
         if (selected >= 0) openRootCause(selected);
-        break;
-      case '[':
+        return true;
+      case 'rootCausePrev':
         if (rc) rcStep(rc.step - 1);
-        break;
-      case ']':
+        return true;
+      case 'rootCauseNext':
         if (rc) rcStep(rc.step + 1);
-        break;
-      case 'c':
-        setShowCritical((s) => !s);
-        break;
-      case 'w':
-      case '+':
-      case '=':
+        return true;
+      case 'toggleCritical':
+        dispatch({ type: 'toggleCritical' });
+        return true;
+      case 'zoomIn':
         controller.zoomBy(1.5);
-        break;
-      case 's':
-      case '-':
+        return true;
+      case 'zoomOut':
         controller.zoomBy(1 / 1.5);
-        break;
-      case 'a':
+        return true;
+      case 'panLeft':
         controller.panBy(-120);
-        break;
-      case 'd':
+        return true;
+      case 'panRight':
         controller.panBy(120);
-        break;
-      case '0':
+        return true;
+      case 'resetZoom':
         controller.resetZoom();
-        break;
-      case 'f':
+        return true;
+      case 'focusSpan':
         if (selected >= 0) controller.focusRow(selected);
-        break;
-      case 'v':
+        return true;
+      case 'fitRows':
         controller.fitVisibleRows();
-        break;
-      case '?':
-        setHelp((h) => !h);
-        break;
-      case 'Escape':
-        if (help) setHelp(false);
-        else if (rc) setRc(null);
-        else if (detailOpen) setDetailOpen(false);
-        else if (filter.text || filter.kinds.length || filter.status.length || filter.minDuration || filter.attribute)
-          setFilter({ ...EMPTY_FILTER, mode: filter.mode });
-        else handled = false;
-        break;
-      default:
-        handled = false;
+        return true;
+      case 'toggleHelp':
+        dispatch({ type: 'toggleHelp' });
+        return true;
+      case 'escape':
+        if (!escapeHandled(st)) return false;
+        dispatch({ type: 'escape' });
+        return true;
     }
-    if (handled) e.preventDefault();
+  };
+  // The window listener is added once and calls the latest closure (it reads this render's state).
+  const keyRef = useRef<(e: KeyboardEvent) => void>(() => undefined);
+  keyRef.current = (e: KeyboardEvent) => {
+    const action = actionForKey({
+      key: e.key,
+      altKey: e.altKey,
+      ctrlKey: e.ctrlKey,
+      metaKey: e.metaKey,
+      defaultPrevented: e.defaultPrevented,
+      inEditable: isEditableTarget(e.target),
+    });
+    if (action && run(action)) e.preventDefault();
   };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => keyRef.current(e);
@@ -540,11 +362,11 @@ export function TraceView({ traceId, data, model: m, initialSpanId, routeSpanId,
             </button>
           </div>
           <label className="tv-toggle-label" title="Highlight the critical path (c)">
-            <input type="checkbox" checked={showCritical} onChange={(e) => setShowCritical(e.currentTarget.checked)} />
+            <input type="checkbox" checked={showCritical} onChange={(e) => dispatch({ type: 'setCritical', on: e.currentTarget.checked })} />
             <span className="tv-critical-swatch" />
             Critical path
           </label>
-          <button type="button" className="icon-button" onClick={() => setHelp(true)} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
+          <button type="button" className="icon-button" onClick={() => dispatch({ type: 'setHelp', open: true })} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
             ?
           </button>
         </div>
@@ -560,12 +382,12 @@ export function TraceView({ traceId, data, model: m, initialSpanId, routeSpanId,
         <FilterBar
           ref={filterInput}
           filter={filter}
-          onChange={setFilter}
+          onChange={(f) => dispatch({ type: 'setFilter', filter: f })}
           kindsPresent={kindsPresent}
           matchCount={matchRows ? matchRows.length : null}
           matchIndex={matchIndex}
           pending={pending}
-          indexed={server?.key === key && server.indexed}
+          indexed={indexed}
           onNext={() => jumpMatch(1)}
           onPrev={() => jumpMatch(-1)}
         />
@@ -573,62 +395,7 @@ export function TraceView({ traceId, data, model: m, initialSpanId, routeSpanId,
 
       <div className="tv-body" style={{ gridTemplateColumns: showDetail ? `minmax(0,1fr) 4px ${detailWidth}px` : 'minmax(0,1fr)' }}>
         <div className="tv-main">
-          <div className="tv-head" style={{ gridTemplateColumns: `${treeWidth}px 4px minmax(0,1fr)` }}>
-            <div className="tv-head-tree">
-              <div className="tv-head-controls">
-                <span className="tv-head-title">Spans</span>
-                <button type="button" className="btn-mini" onClick={() => setCollapsed(new Uint8Array(m.n))} title="Expand all">
-                  Expand all
-                </button>
-                <button type="button" className="btn-mini" onClick={() => setCollapsed(collapseFromDepth(m, 0))} title="Collapse all">
-                  Collapse all
-                </button>
-                <select
-                  className="tv-select mini"
-                  value=""
-                  aria-label="Expand to depth"
-                  onChange={(e) => {
-                    const d = Number(e.currentTarget.value);
-                    if (d > 0) setCollapsed(collapseFromDepth(m, d));
-                  }}
-                >
-                  <option value="">Depth…</option>
-                  {Array.from({ length: Math.min(8, m.maxDepth) }, (_, i) => i + 1).map((d) => (
-                    <option key={d} value={d}>
-                      Show {d} level{d > 1 ? 's' : ''}
-                    </option>
-                  ))}
-                </select>
-                <select
-                  className="tv-select mini"
-                  value=""
-                  aria-label="Collapse or expand a kind"
-                  data-testid="collapse-kind"
-                  onChange={(e) => {
-                    const k = SPAN_KINDS.indexOf(e.currentTarget.value as (typeof SPAN_KINDS)[number]);
-                    if (k >= 0) setCollapsed((c) => toggleKind(m, c, k));
-                  }}
-                >
-                  <option value="">Kind…</option>
-                  {kindsWithChildren.map((k) => (
-                    <option key={k} value={k}>
-                      Toggle {KIND_LABELS[k]}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div className="tv-colheads">
-                <span className="tv-colhead name" />
-                <span className="tv-colhead num">Duration</span>
-                <span className="tv-colhead num">Tokens</span>
-                <span className="tv-colhead num">Cost</span>
-              </div>
-            </div>
-            <div className="tv-splitter" onPointerDown={(e) => dragSplit(e, 'tree')} role="separator" aria-orientation="vertical" />
-            <TimelineHeader controller={controller} />
-          </div>
-          {visible.rows.length === 0 ? <div className="tv-empty dim">No span matches the filter.</div> : null}
-          <SpanTree
+          <TracePane
             model={m}
             visible={visible}
             collapsed={collapsed}
@@ -638,10 +405,55 @@ export function TraceView({ traceId, data, model: m, initialSpanId, routeSpanId,
             showCritical={showCritical}
             treeWidth={treeWidth}
             controller={controller}
-            revealSeq={revealSeq}
+            revealSeq={st.revealSeq}
             onSelect={(r) => select(r)}
             onToggle={toggle}
             onOpen={(r) => select(r)}
+            onSplitterDown={(e) => dragSplit(e, 'tree')}
+            headControls={
+          <div className="tv-head-controls">
+            <span className="tv-head-title">Spans</span>
+            <button type="button" className="btn-mini" onClick={() => dispatch({ type: 'expandAll' })} title="Expand all">
+              Expand all
+            </button>
+            <button type="button" className="btn-mini" onClick={() => dispatch({ type: 'collapseFromDepth', depth: 0 })} title="Collapse all">
+              Collapse all
+            </button>
+            <select
+              className="tv-select mini"
+              value=""
+              aria-label="Expand to depth"
+              onChange={(e) => {
+                const d = Number(e.currentTarget.value);
+                if (d > 0) dispatch({ type: 'collapseFromDepth', depth: d });
+              }}
+            >
+              <option value="">Depth…</option>
+              {Array.from({ length: Math.min(8, m.maxDepth) }, (_, i) => i + 1).map((d) => (
+                <option key={d} value={d}>
+                  Show {d} level{d > 1 ? 's' : ''}
+                </option>
+              ))}
+            </select>
+            <select
+              className="tv-select mini"
+              value=""
+              aria-label="Collapse or expand a kind"
+              data-testid="collapse-kind"
+              onChange={(e) => {
+                const k = SPAN_KINDS.indexOf(e.currentTarget.value as (typeof SPAN_KINDS)[number]);
+                if (k >= 0) dispatch({ type: 'toggleKind', kind: k });
+              }}
+            >
+              <option value="">Kind…</option>
+              {kindsWithChildren.map((k) => (
+                <option key={k} value={k}>
+                  Toggle {KIND_LABELS[k]}
+                </option>
+              ))}
+            </select>
+          </div>
+            }
           />
           {rc ? (
             <RootCausePanel
@@ -656,7 +468,7 @@ export function TraceView({ traceId, data, model: m, initialSpanId, routeSpanId,
               }}
               onStep={rcStep}
               onSelectSpan={selectSpanId}
-              onClose={() => setRc(null)}
+              onClose={() => dispatch({ type: 'rootCauseClose' })}
             />
           ) : null}
         </div>
@@ -666,19 +478,19 @@ export function TraceView({ traceId, data, model: m, initialSpanId, routeSpanId,
             <SpanDetail
               model={m}
               row={selected}
-              span={spanLoad?.row === selected ? spanLoad.span : null}
-              loading={spanLoad?.loading ?? true}
-              error={spanLoad?.row === selected ? spanLoad.error : null}
+              span={spanBody?.row === selected ? spanBody.span : null}
+              loading={spanBody?.loading ?? true}
+              error={spanBody?.row === selected ? spanBody.error : null}
               onRootCause={m.status[selected] === STATUS_ERROR || (rc && rc.spanId === m.spanId[selected]) ? () => openRootCause(selected) : null}
               onFocusTimeline={() => controller.focusRow(selected)}
               onCopyLink={() => void copyText(window.location.href)}
-              onClose={() => setDetailOpen(false)}
+              onClose={() => dispatch({ type: 'closeDetail' })}
             />
           </>
         ) : null}
       </div>
       {hover ? <HoverCard model={m} row={hover.row} x={hover.x} y={hover.y} onPath={critical?.onPath[hover.row] === 1} /> : null}
-      {help ? <KeyHelp onClose={() => setHelp(false)} /> : null}
+      {help ? <KeyHelp onClose={() => dispatch({ type: 'setHelp', open: false })} /> : null}
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { TraceViewData } from '../../shared/api';
 import { useApiEvents, useClient } from '../client/ClientContext';
 import { LIBRARY_HASH, navigate } from '../app/router';

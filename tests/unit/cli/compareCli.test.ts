@@ -1,5 +1,4 @@
 import { writerOf } from '../../../src/core/store/connection';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';

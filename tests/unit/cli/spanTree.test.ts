@@ -21,7 +21,7 @@ const span = (spanId: string, parentId: string | null, extra: Partial<SpanSummar
 });
 
 describe('spanTreeLines', () => {
-  it('draws children in source order with connectors and labels', () => {
+  it('draws children with connectors and labels', () => {
     const lines = [
       ...spanTreeLines([
         span('root', null, { kind: 'agent' }),
@@ -49,9 +49,25 @@ describe('spanTreeLines', () => {
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThan(200);
   });
 
-  it('draws each span once even if parents form a cycle', () => {
+  it('draws every span once even if parents form a cycle (cut at its earliest span)', () => {
+    // b and c start together: the tie goes to source order, so b becomes the root of the pair
     const lines = [...spanTreeLines([span('a', null), span('b', 'c'), span('c', 'b')])];
-    expect(lines).toEqual(['a [other] 5ms']);
+    expect(lines).toEqual(['a [other] 5ms', 'b [other] 5ms', '└─ c [other] 5ms']);
+  });
+
+  it('orders siblings by start time like the UI, ties by source order', () => {
+    // source order late, early, tie1, tie2 under root; roots too are ordered by start
+    const lines = [
+      ...spanTreeLines([
+        span('late-root', null, { startMs: 100, endMs: 105 }),
+        span('root', null, { startMs: 0, endMs: 50 }),
+        span('late', 'root', { startMs: 30, endMs: 35 }),
+        span('early', 'root', { startMs: 10, endMs: 15 }),
+        span('tie1', 'root', { startMs: 20, endMs: 25 }),
+        span('tie2', 'root', { startMs: 20, endMs: 25 }),
+      ]),
+    ].map((l) => l.replace(/ \[other\].*$/, ''));
+    expect(lines).toEqual(['root', '├─ early', '├─ tie1', '├─ tie2', '└─ late', 'late-root']);
   });
 
   it('keeps control characters from trace names out of the output', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { repairTree, topologicalOrder, SYNTHETIC_ROOT_ID } from '../../../src/core/import/repair';
+import { repairTree, SYNTHETIC_ROOT_ID } from '../../../src/core/import/repair';
 
 const input = (pairs: [string, string | null][]) => ({
   ids: pairs.map((p) => p[0]),
@@ -40,12 +40,12 @@ describe('repairTree', () => {
     // a → b → c → a is a cycle; d hangs off it; e is its own parent
     const r = repairTree(input([['a', 'c'], ['b', 'a'], ['c', 'b'], ['d', 'c'], ['e', 'e']]));
     expect(r.cycleBroken.size).toBe(1);
-    const broken = [...r.cycleBroken.keys()][0]!;
-    expect(['a', 'b', 'c']).toContain(['a', 'b', 'c', 'd', 'e'][broken]);
+    // starts are 0, 10, 20 …: the cycle is cut at its earliest span, a (was child of c)
+    expect([...r.cycleBroken]).toEqual([[0, 'c']]);
     // e names itself: treated as a missing parent, not a cycle through others
     expect(r.missingParent.get(4)).toBe('e');
     // After repair every span reaches a root without revisiting a span.
-    const order = topologicalOrder(r.parentIndex);
+    const order = r.order;
     expect(new Set(order).size).toBe(5);
   });
 
@@ -55,7 +55,7 @@ describe('repairTree', () => {
     for (let i = 0; i < n; i++) pairs.push([`s${i}`, i === 0 ? null : `s${i - 1}`]);
     const r = repairTree(input(pairs));
     expect(r.reparent.size).toBe(0);
-    const order = topologicalOrder(r.parentIndex);
+    const order = r.order;
     expect(order.length).toBe(n);
     expect(order[0]).toBe(0);
     expect(order[n - 1]).toBe(n - 1);
@@ -67,16 +67,17 @@ describe('repairTree', () => {
     for (let i = 0; i < n; i++) pairs.push([`s${i}`, `s${(i + n - 1) % n}`]);
     const r = repairTree(input(pairs));
     expect(r.cycleBroken.size).toBe(1);
-    expect(topologicalOrder(r.parentIndex).length).toBe(n);
+    expect(r.order.length).toBe(n);
   });
-});
 
-describe('topologicalOrder', () => {
-  it('orders parents before children, breadth first', () => {
-    const order = topologicalOrder(Int32Array.from([-1, 0, 0, 1, -2]));
-    const pos = new Map(Array.from(order).map((v, i) => [v, i]));
-    expect(pos.get(0)!).toBeLessThan(pos.get(1)!);
-    expect(pos.get(1)!).toBeLessThan(pos.get(3)!);
-    expect(order.length).toBe(5);
+  it('adopts spans with a missing parent under the named trace root', () => {
+    const r = repairTree({ ...input([['t', null], ['a', 'gone'], ['b', 'a'], ['c', null]]), orphanParent: 't' });
+    expect(r.adoptedBy).toBe('t');
+    expect(r.reparent.get(1)).toBe('t');
+    // c is a second true root, so t and c go under a synthetic root
+    expect(r.syntheticRoot?.id).toBe(SYNTHETIC_ROOT_ID);
+    expect(Array.from(r.parentIndex)).toEqual([-2, 0, 1, -2]);
+    // parents before children: t, a, b then c (roots by start time)
+    expect(Array.from(r.order)).toEqual([0, 1, 2, 3]);
   });
 });

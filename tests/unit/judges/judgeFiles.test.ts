@@ -6,6 +6,17 @@ import { JudgeFileError, judgeHash, loadJudgesDir, newJudgeSource, parseJudgeFil
 
 const EXAMPLES = join(__dirname, '../../../judges');
 
+/** The JudgeFileError message a file gets (fails when it parses). */
+const bad = (name: string, text: string) => {
+  try {
+    parseJudgeFile(name, text);
+  } catch (e) {
+    expect(e).toBeInstanceOf(JudgeFileError);
+    return (e as Error).message;
+  }
+  throw new Error('expected an error');
+};
+
 describe('judge files', () => {
   it('loads the example judges folder', () => {
     const { judges, errors } = loadJudgesDir(EXAMPLES);
@@ -39,24 +50,46 @@ describe('judge files', () => {
   });
 
   it('rejects bad prompt judges with messages that say what to fix', () => {
-    const bad = (name: string, text: string) => {
-      try {
-        parseJudgeFile(name, text);
-      } catch (e) {
-        expect(e).toBeInstanceOf(JudgeFileError);
-        return (e as Error).message;
-      }
-      throw new Error('expected an error');
-    };
     expect(bad('q.judge.md', 'no front matter')).toMatch(/missing front matter/);
     expect(bad('q.judge.md', '---\n{ kind: llm }\n---\nx')).toMatch(/front matter is not valid JSON/);
-    expect(bad('q.judge.md', '---\n{ "kind": "code" }\n---\nx')).toMatch(/"kind" must be "llm" or "agentic"/);
+    expect(bad('q.judge.md', '---\n{ "kind": "code" }\n---\nx')).toMatch(/^q\.judge\.md: front matter "kind": must be "llm" or "agentic"$/);
     expect(bad('q.judge.md', '---\n{ "kind": "llm", "modle": "x" }\n---\nx')).toMatch(/unknown front matter key\(s\) modle/);
     expect(bad('q.judge.md', '---\n{ "kind": "llm" }\n---\n{{ input }}')).toMatch(/unknown template variable\(s\) \{\{ input \}\}/);
-    expect(bad('q.judge.md', '---\n{ "kind": "llm", "temperature": 3 }\n---\nx')).toMatch(/temperature/);
+    expect(bad('q.judge.md', '---\n{ "kind": "llm", "temperature": 3 }\n---\nx')).toBe('q.judge.md: front matter "temperature": must be a number from 0 to 2');
+    expect(bad('q.judge.md', '---\n{ "kind": "llm", "maxIterations": 2.5 }\n---\nx')).toMatch(/front matter "maxIterations": must be an integer from 1 to 100/);
+    expect(bad('q.judge.md', '---\n{ "kind": "llm", "model": "" }\n---\nx')).toMatch(/front matter "model": must be a non-empty string/);
     expect(bad('q.judge.md', '---\n{ "kind": "llm" }\n---\n   \n')).toMatch(/prompt .* is empty/);
     expect(bad('Bad Name.judge.ts', 'export default () => true')).toMatch(/judge id 'Bad Name'/);
     expect(bad('x.txt', '')).toMatch(/not a judge file/);
+  });
+
+  it('rejects front matter and meta values of the wrong type instead of defaulting them', () => {
+    // "false" as a string used to become gating: true; a number in tags used to vanish
+    expect(bad('g.judge.md', '---\n{ "kind": "llm", "gating": "false" }\n---\n{{ outputs }}')).toBe(
+      'g.judge.md: front matter "gating": expected boolean, received string',
+    );
+    expect(bad('t.judge.md', '---\n{ "kind": "llm", "tags": ["ok", 3] }\n---\n{{ outputs }}')).toBe(
+      't.judge.md: front matter "tags[1]": expected string, received number',
+    );
+    expect(bad('g.judge.ts', `export const meta = { gating: 'false' };\nexport default () => true;`)).toBe(
+      'g.judge.ts: meta "gating": expected boolean, received string',
+    );
+    expect(bad('t.judge.ts', `export const meta = { tags: ['ok', 3] };\nexport default () => true;`)).toBe(
+      't.judge.ts: meta "tags[1]": expected string, received number',
+    );
+    expect(bad('u.judge.ts', `export const meta = { gatting: false };\nexport default () => true;`)).toMatch(
+      /^u\.judge\.ts: unknown meta key\(s\) gatting; allowed: name, description, gating, tags$/,
+    );
+    // not a literal: the value is only known by running the file, which parsing never does
+    expect(bad('v.judge.ts', `const G = false;\nexport const meta = { gating: G };\nexport default () => true;`)).toBe(
+      'v.judge.ts: meta "gating": must be a literal value (meta is read without running the file)',
+    );
+    expect(
+      bad('w.judge.ts', `import { defineJudge } from 'tracedeck/judge';\nconst name = 'W';\nexport default defineJudge({ name, run: () => true });`),
+    ).toMatch(/meta "name": must be a literal value/);
+    // run (method or property) is not metadata
+    const ok = parseJudgeFile('m.judge.ts', `import { defineJudge } from 'tracedeck/judge';\nexport default defineJudge({ gating: false, run(t) { return true; } });`);
+    expect(ok.gating).toBe(false);
   });
 
   it('reports broken files and duplicate ids in a folder without stopping', () => {

@@ -13,7 +13,6 @@ import { fixture } from '../../helpers/workspace';
 // Issue 11 items 9 and 10: a corrupt workspace used to open silently and keep accepting
 // writes; SQLite's disk-full and locked errors did not say which file.
 
-const PHOENIX = fixture('openinference/phoenix-rest-spans-agent-turn-tools-error.json');
 const LANGFUSE = fixture('langfuse/langfuse-vercel-aisdk-2025-11-17.trace.json');
 
 let dir: string;

@@ -345,7 +345,6 @@ function commandArgs(text: string): string {
 function commandOutputText(text: string): string {
   return text
     .replace(/<\/?local-command-(stdout|stderr)>/g, '')
-    // eslint-disable-next-line no-control-regex
     .replace(/\u001b\[[0-9;]*m/g, '')
     .trim();
 }

@@ -357,14 +357,6 @@ function scan(a: Attrs): Presence {
 
 // ---- usage ------------------------------------------------------------------------------------
 
-function firstNumber(a: Attrs, keys: string[]): number | undefined {
-  for (const k of keys) {
-    const n = asNumber(a[k]);
-    if (n !== undefined) return n;
-  }
-  return undefined;
-}
-
 const USAGE_KEYS: UsageKeyTable = [
   [
     'inputTokens',

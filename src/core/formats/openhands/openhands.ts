@@ -19,8 +19,6 @@ import { readUsage, type UsageKeyTable } from '../common/usage';
  * the end is the run's outcome.
  */
 
-type Obj = Record<string, unknown>;
-
 const USAGE: UsageKeyTable = [
   ['inputTokens', ['prompt_tokens']],
   ['outputTokens', ['completion_tokens']],

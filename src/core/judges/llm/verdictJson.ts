@@ -1,15 +1,23 @@
-/** The verdict a model must produce, as a JSON schema (structured output) and a parser. */
+import { z } from 'zod';
 
-export const VERDICT_SCHEMA = {
-  type: 'object',
-  properties: {
-    pass: { type: 'boolean', description: 'true when the trace meets the criteria' },
-    rationale: { type: 'string', description: 'why, citing span ids' },
-    evidenceSpanIds: { type: 'array', items: { type: 'string' }, description: 'ids of the spans the verdict rests on' },
-  },
-  required: ['pass', 'rationale', 'evidenceSpanIds'],
-  additionalProperties: false,
-} as const;
+/** The verdict a model must produce: one zod schema, its JSON Schema (structured output) and a parser. */
+
+export const VerdictSchema = z
+  .object({
+    pass: z.boolean().describe('true when the trace meets the criteria'),
+    rationale: z.string().describe('why, citing span ids'),
+    evidenceSpanIds: z.array(z.string()).describe('ids of the spans the verdict rests on'),
+  })
+  .strict();
+
+/**
+ * Sent as `response_format.json_schema.schema`. Derived, not hand-written, so it cannot drift
+ * from VerdictSchema; the `$schema` key is left out (OpenAI's strict mode takes the bare object).
+ */
+export const VERDICT_SCHEMA: Record<string, unknown> = (() => {
+  const { $schema: _ignored, ...schema } = z.toJSONSchema(VerdictSchema);
+  return schema;
+})();
 
 export const VERDICT_INSTRUCTIONS =
   'Answer with a single JSON object and nothing else: ' +
@@ -50,7 +58,14 @@ export function parseVerdictText(text: string | null | undefined): ParsedVerdict
   throw new MalformedOutputError(`malformed model output: no verdict JSON with a boolean "pass" in ${JSON.stringify(clip(t, 200))}`);
 }
 
+/**
+ * A verdict from a parsed object: exactly VerdictSchema (what structured output returns), or —
+ * small local models rarely follow the schema — the usual aliases (passed, verdict: "fail",
+ * reason, evidence …).
+ */
 export function verdictFromObject(obj: unknown): ParsedVerdict | null {
+  const exact = VerdictSchema.safeParse(obj);
+  if (exact.success) return exact.data;
   if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return null;
   const o = obj as Record<string, unknown>;
   const pass = asPass(o.pass ?? o.passed ?? o.verdict ?? o.result);

@@ -1,5 +1,6 @@
 import { SPAN_KINDS, SPAN_STATUSES, type SpanKind, type TraceAnalysis, type TraceColumns } from '../../../shared/api';
 import { decodeFloat64, decodeInt32, decodeUint8 } from '../../../shared/columnCodec';
+import { preorderExtents } from '../../../shared/spanTree';
 import { showControls } from '../../util/untrustedText';
 
 /**
@@ -46,26 +47,8 @@ export const STATUS_OK = SPAN_STATUSES.indexOf('ok');
 export function buildModel(c: TraceColumns): TraceModel {
   const n = c.n;
   const parent = decodeInt32(c.parent);
-  const depth = new Int32Array(n);
-  let maxDepth = 0;
-  for (let r = 0; r < n; r++) {
-    const p = parent[r]!;
-    if (p >= 0) {
-      depth[r] = depth[p]! + 1;
-      if (depth[r]! > maxDepth) maxDepth = depth[r]!;
-    }
-  }
-  const size = new Int32Array(n).fill(1);
-  const childCount = new Int32Array(n);
-  for (let r = n - 1; r >= 0; r--) {
-    const p = parent[r]!;
-    if (p >= 0) {
-      size[p]! += size[r]!;
-      childCount[p]!++;
-    }
-  }
-  const subtreeEnd = new Int32Array(n);
-  for (let r = 0; r < n; r++) subtreeEnd[r] = r + size[r]!;
+  // Rows arrive depth-first from the one span-tree index; depth and extents follow from parents.
+  const { depth, subtreeEnd, childCount, maxDepth } = preorderExtents(parent);
 
   const start = decodeFloat64(c.start);
   const end = decodeFloat64(c.end);

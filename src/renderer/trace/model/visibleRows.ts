@@ -1,7 +1,6 @@
 import type { TraceModel } from './traceModel';
 
-/** keep[] values: why a row is shown under a filter. */
-export const KEEP_NONE = 0;
+/** keep[] values (0: hidden): why a row is shown under a filter. */
 export const KEEP_MATCH = 1;
 /** An ancestor of a match, shown (dimmed) so the match keeps its place in the tree. */
 export const KEEP_CONTEXT = 2;

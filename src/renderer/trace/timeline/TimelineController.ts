@@ -7,6 +7,7 @@ import { STATUS_ERROR, nameOf, type CriticalRows, type TraceModel } from '../mod
 import { KEEP_CONTEXT, type VisibleRows } from '../model/visibleRows';
 import { formatDuration } from '../../util/format';
 import { durationTicks, formatTick } from './timeFormat';
+import { coverageRuns, minimapPixels, minimapViewport, ROW_HEIGHT, rowRangeOnScreen, subtreeUnion, type SubtreeUnion } from './timelineMath';
 
 /**
  * Imperative renderer of the timeline: span bars (canvas), time axis, minimap, zoom/pan. Kept
@@ -16,7 +17,6 @@ import { durationTicks, formatTick } from './timeFormat';
  * arrays — O(spans + pixels), never one draw call per sub-pixel span.
  */
 
-export const ROW_HEIGHT = 24;
 const BAR_HEIGHT = 12;
 const KIND_COLOR_LIST = SPAN_KINDS.map((k) => KIND_COLORS[k]);
 
@@ -263,8 +263,7 @@ export class TimelineController {
     const s = this.state;
     if (!s) return;
     const m = s.model;
-    const first = Math.max(0, Math.floor(this.scrollTop / ROW_HEIGHT));
-    const last = Math.min(s.visible.rows.length, Math.ceil((this.scrollTop + this.height) / ROW_HEIGHT));
+    const [first, last] = rowRangeOnScreen(this.scrollTop, this.height, s.visible.rows.length);
     let a = Infinity;
     let b = -Infinity;
     for (let k = first; k < last; k++) {
@@ -426,8 +425,7 @@ export class TimelineController {
     ctx.stroke();
     ctx.globalAlpha = 1;
 
-    const first = Math.max(0, Math.floor(this.scrollTop / ROW_HEIGHT));
-    const last = Math.min(rows.length, Math.ceil((this.scrollTop + H) / ROW_HEIGHT));
+    const [first, last] = rowRangeOnScreen(this.scrollTop, H, rows.length);
     this.stats.lastRange = [first, last];
     ctx.font = th.font;
     ctx.textBaseline = 'middle';
@@ -535,35 +533,14 @@ export class TimelineController {
     x: ScaleLinear<number, number>,
     W: number,
   ): void {
-    const u = this.subtreeUnion(s.model, r);
+    const u = this.subtreeUnionOf(s.model, r);
     const [d0, d1] = x.domain() as [number, number];
-    const k = W / (d1 - d0);
     const sy = y + ROW_HEIGHT - 5;
     const draw = (starts: Float64Array, ends: Float64Array, color: string, alpha: number) => {
       ctx.fillStyle = color;
       ctx.globalAlpha = alpha;
-      // first interval that ends at or after the domain start (ends are sorted too once merged)
-      let lo = 0;
-      let hi = starts.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (ends[mid]! < d0) lo = mid + 1;
-        else hi = mid;
-      }
-      let runStart = -1;
-      let runEnd = -1;
-      for (let i = lo; i < starts.length && starts[i]! <= d1; i++) {
-        const px0 = Math.max(0, Math.floor((starts[i]! - d0) * k));
-        const px1 = Math.min(W, Math.max(px0 + 1, Math.ceil((ends[i]! - d0) * k)));
-        if (px0 <= runEnd) {
-          if (px1 > runEnd) runEnd = px1;
-          continue;
-        }
-        if (runEnd > runStart) ctx.fillRect(runStart, sy, runEnd - runStart, 3);
-        runStart = px0;
-        runEnd = px1;
-      }
-      if (runEnd > runStart) ctx.fillRect(runStart, sy, runEnd - runStart, 3);
+      const runs = coverageRuns(starts, ends, d0, d1, W);
+      for (let i = 0; i < runs.length; i += 2) ctx.fillRect(runs[i]!, sy, runs[i + 1]! - runs[i]!, 3);
     };
     draw(u.starts, u.ends, '#8b929c', 0.6);
     if (u.errStarts.length) draw(u.errStarts, u.errEnds, ERROR_COLOR, 0.95);
@@ -572,46 +549,13 @@ export class TimelineController {
 
   private unionCache = new WeakMap<TraceModel, Map<number, SubtreeUnion>>();
 
-  private subtreeUnion(m: TraceModel, r: number): SubtreeUnion {
+  private subtreeUnionOf(m: TraceModel, r: number): SubtreeUnion {
     let byRow = this.unionCache.get(m);
     if (!byRow) this.unionCache.set(m, (byRow = new Map()));
     let u = byRow.get(r);
-    if (u) return u;
-    const end = m.subtreeEnd[r]!;
-    const rows: number[] = [];
-    if (end - r - 1 > m.n / 8) {
-      // A big subtree (a collapsed root): filter the trace's start order instead of sorting.
-      const order = rowsByStart(m);
-      for (let k = 0; k < order.length; k++) {
-        const q = order[k]!;
-        if (q > r && q < end) rows.push(q);
-      }
-    } else {
-      for (let q = r + 1; q < end; q++) rows.push(q);
-      rows.sort((a, b) => m.start[a]! - m.start[b]! || a - b);
-    }
-    const merge = (sorted: number[]): [Float64Array, Float64Array] => {
-      const st: number[] = [];
-      const en: number[] = [];
-      for (const q of sorted) {
-        const a = m.start[q]!;
-        const b = Math.max(a, m.drawEnd[q]!);
-        if (en.length && a <= en[en.length - 1]!) {
-          if (b > en[en.length - 1]!) en[en.length - 1] = b;
-        } else {
-          st.push(a);
-          en.push(b);
-        }
-      }
-      return [Float64Array.from(st), Float64Array.from(en)];
-    };
-    const [starts, ends] = merge(rows);
-    const [errStarts, errEnds] = merge(rows.filter((q) => m.status[q] === STATUS_ERROR));
-    u = { starts, ends, errStarts, errEnds };
-    byRow.set(r, u);
+    if (!u) byRow.set(r, (u = subtreeUnion(m, r)));
     return u;
   }
-
 
   private drawAxis(): void {
     const c = this.axis;
@@ -645,52 +589,19 @@ export class TimelineController {
     const key = [s.model, s.visible, w, h];
     const hit = this.minimapCache;
     if (hit && (hit.key as unknown[]).every((v, i) => v === key[i])) return hit.canvas;
-    const m = s.model;
-    const rows = s.visible.rows;
-    const nk = KIND_COLOR_LIST.length + 1; // + errors
-    // Per pixel row and kind, a difference array over x: each span is O(1), whatever its width.
-    const diff = new Int32Array(h * nk * (w + 1));
-    const full = this.fullScale(w);
-    const nRows = Math.max(rows.length, 1);
-    for (let k = 0; k < rows.length; k++) {
-      const r = rows[k]!;
-      const y0 = Math.floor((k * h) / nRows);
-      const y1 = Math.max(y0 + 1, Math.floor(((k + 1) * h) / nRows));
-      const x0 = Math.max(0, Math.min(w - 1, Math.floor(full(m.start[r]!))));
-      const x1 = Math.max(x0 + 1, Math.min(w, Math.ceil(full(m.drawEnd[r]!))));
-      const kind = m.status[r] === STATUS_ERROR ? nk - 1 : m.kind[r]!;
-      for (let y = y0; y < y1 && y < h; y++) {
-        const base = (y * nk + kind) * (w + 1);
-        diff[base + x0]!++;
-        diff[base + x1]!--;
-      }
-    }
+    const colours = [...KIND_COLOR_LIST, ERROR_COLOR].map(hexToRgb); // errors last: they win
+    const pixels = minimapPixels(s.model, s.visible.rows, w, h, colours.length);
     const canvas = this.minimapCache?.canvas ?? document.createElement('canvas');
     canvas.width = w;
     canvas.height = h;
     const ctx = canvas.getContext('2d')!;
     const img = ctx.createImageData(w, h);
     const px = new Uint32Array(img.data.buffer);
-    const rgb = [...KIND_COLOR_LIST, ERROR_COLOR].map(hexToRgb);
-    const run = new Int32Array(nk);
-    for (let y = 0; y < h; y++) {
-      run.fill(0);
-      for (let xx = 0; xx < w; xx++) {
-        let best = -1;
-        let bestCount = 0;
-        for (let kk = 0; kk < nk; kk++) {
-          run[kk]! += diff[(y * nk + kk) * (w + 1) + xx]!;
-          if (run[kk]! > bestCount) {
-            bestCount = run[kk]!;
-            best = kk;
-          }
-        }
-        if (best < 0) continue;
-        // errors win: a red pixel must never hide under a busy tool pixel
-        if (run[nk - 1]! > 0) best = nk - 1;
-        const [r0, g0, b0] = rgb[best]!;
-        px[y * w + xx] = (255 << 24) | (b0 << 16) | (g0 << 8) | r0;
-      }
+    for (let i = 0; i < pixels.length; i++) {
+      const c = pixels[i]!;
+      if (c < 0) continue;
+      const [r0, g0, b0] = colours[c]!;
+      px[i] = (255 << 24) | (b0 << 16) | (g0 << 8) | r0;
     }
     ctx.putImageData(img, 0, 0);
     this.minimapCache = { key, canvas };
@@ -711,16 +622,21 @@ export class TimelineController {
     ctx.drawImage(this.minimapImage(Math.max(1, Math.floor(W)), H - 4), 0, 2, W, H - 4);
     ctx.globalAlpha = 1;
     const full = this.fullScale(W);
-    const [d0, d1] = this.domain();
-    const wx0 = Math.max(0, full(d0));
-    const wx1 = Math.min(W, full(d1));
+    const vp = minimapViewport({
+      traceStartMs: s.model.startMs,
+      traceEndMs: s.model.endMs,
+      domain: this.domain(),
+      width: W,
+      height: H,
+      scrollTop: this.scrollTop,
+      viewHeight: this.height,
+      rowCount: s.visible.rows.length,
+    });
+    const { x0: wx0, x1: wx1, y0: r0, y1: r1 } = vp;
     ctx.fillStyle = 'rgba(0,0,0,0.5)';
     ctx.fillRect(0, 0, wx0, H);
     ctx.fillRect(wx1, 0, W - wx1, H);
     // visible rows band
-    const n = Math.max(1, s.visible.rows.length);
-    const r0 = (Math.floor(this.scrollTop / ROW_HEIGHT) / n) * (H - 4) + 2;
-    const r1 = (Math.min(n, Math.ceil((this.scrollTop + this.height) / ROW_HEIGHT)) / n) * (H - 4) + 2;
     ctx.fillStyle = 'rgba(76,154,255,0.16)';
     ctx.fillRect(wx0, r0, Math.max(2, wx1 - wx0), Math.max(2, r1 - r0));
     ctx.strokeStyle = th.muted;
@@ -746,28 +662,6 @@ export class TimelineController {
       ctx.strokeRect(bx0 + 0.5, 0.5, bx1 - bx0, H - 1);
     }
   }
-}
-
-const startOrders = new WeakMap<TraceModel, Int32Array>();
-
-/** Rows sorted by start time, computed once per trace (warmed after the first render). */
-export function rowsByStart(m: TraceModel): Int32Array {
-  let o = startOrders.get(m);
-  if (!o) {
-    o = new Int32Array(m.n);
-    for (let i = 0; i < m.n; i++) o[i] = i;
-    const st = m.start;
-    o.sort((a, b) => st[a]! - st[b]! || a - b);
-    startOrders.set(m, o);
-  }
-  return o;
-}
-
-interface SubtreeUnion {
-  starts: Float64Array;
-  ends: Float64Array;
-  errStarts: Float64Array;
-  errEnds: Float64Array;
 }
 
 function roundRect(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, h: number, r: number): void {

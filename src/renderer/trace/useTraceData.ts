@@ -1,0 +1,142 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { Span, TraceAnalysis } from '../../shared/api';
+import { useClient } from '../client/ClientContext';
+import { filterKey, localMatches, needsServer, toSpanFilter, type FilterState } from './filter/filterState';
+import { STATUS_ERROR, criticalRows, type CriticalRows, type TraceModel } from './model/traceModel';
+
+/**
+ * The trace view's data hooks: what it fetches from the backend beyond the columns it opened
+ * with. Each one is keyed by the trace and drops answers that arrive after the inputs changed.
+ */
+
+/** Metrics, errors and critical path, fetched after the first paint. */
+export function useTraceAnalysis(traceId: string, m: TraceModel) {
+  const client = useClient();
+  const [analysis, setAnalysis] = useState<TraceAnalysis | null>(null);
+  useEffect(() => {
+    let live = true;
+    const t = setTimeout(() => {
+      client.call('getTraceAnalysis', { traceId }).then(
+        (a) => live && setAnalysis(a),
+        () => undefined,
+      );
+    }, 0);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [client, traceId]);
+  const critical = useMemo<CriticalRows | null>(() => (analysis ? criticalRows(m, analysis) : null), [m, analysis]);
+  // Error rows by start time: from the analysis when it is in, from the span statuses before.
+  const errorRows = useMemo(() => {
+    if (analysis) return analysis.errorSpanIds.map((id) => m.rowOf.get(id)).filter((r): r is number => r !== undefined);
+    const rows: number[] = [];
+    for (let r = 0; r < m.n; r++) if (m.status[r] === STATUS_ERROR) rows.push(r);
+    return rows.sort((a, b) => m.start[a]! - m.start[b]! || a - b);
+  }, [m, analysis]);
+  return { analysis, critical, errorRows };
+}
+
+export interface SpanSearch {
+  /** Per row: 1 when it matches; null without a filter. */
+  match: Uint8Array | null;
+  /** Matching rows in row order; null without a filter. */
+  matchRows: number[] | null;
+  /** The server's answer for the current filter is still out (the local one is shown). */
+  pending: boolean;
+  /** The server answered from the full-text index. */
+  indexed: boolean;
+}
+
+/**
+ * Spans matching the filter: locally from the columns when the filter needs nothing else, from
+ * the backend (debounced) when it looks into span bodies or attributes.
+ */
+export function useSpanSearch(traceId: string, m: TraceModel, filter: FilterState): SpanSearch {
+  const client = useClient();
+  const [server, setServer] = useState<{ key: string; rows: Uint8Array; indexed: boolean } | null>(null);
+  const spanFilter = useMemo(() => toSpanFilter(filter), [filter]);
+  const key = filterKey(spanFilter);
+  const local = useMemo(() => (spanFilter ? localMatches(m, spanFilter) : null), [m, spanFilter]);
+  const serverNeeded = spanFilter !== null && needsServer(spanFilter);
+  const match = spanFilter ? (serverNeeded ? (server?.key === key ? server.rows : local) : local) : null;
+
+  useEffect(() => {
+    if (!spanFilter || !needsServer(spanFilter)) return;
+    let live = true;
+    const t = setTimeout(() => {
+      client.call('searchSpans', { traceId, ...spanFilter }).then(
+        (res) => {
+          if (!live) return;
+          const rows = new Uint8Array(m.n);
+          for (const id of res.spanIds) {
+            const r = m.rowOf.get(id);
+            if (r !== undefined) rows[r] = 1;
+          }
+          setServer({ key, rows, indexed: res.indexed });
+        },
+        () => live && setServer({ key, rows: local ?? new Uint8Array(m.n), indexed: false }),
+      );
+    }, 180);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [client, traceId, key, spanFilter, m, local]);
+
+  const matchRows = useMemo(() => {
+    if (!match) return null;
+    const out: number[] = [];
+    for (let r = 0; r < m.n; r++) if (match[r]) out.push(r);
+    return out;
+  }, [m, match]);
+  return { match, matchRows, pending: serverNeeded && server?.key !== key, indexed: server?.key === key && server.indexed };
+}
+
+export interface SpanBody {
+  row: number;
+  span: Span | null;
+  loading: boolean;
+  error: string | null;
+}
+
+const SPAN_CACHE = 64;
+
+/** The selected span's body: loaded on selection only (debounced for key repeat), small LRU. */
+export function useSpanBody(traceId: string, m: TraceModel, selected: number): SpanBody | null {
+  const client = useClient();
+  const [body, setBody] = useState<SpanBody | null>(null);
+  const cache = useRef(new Map<string, Span>());
+  useEffect(() => {
+    if (selected < 0) {
+      setBody(null);
+      return;
+    }
+    const spanId = m.spanId[selected]!;
+    const cached = cache.current.get(spanId);
+    if (cached) {
+      setBody({ row: selected, span: cached, loading: false, error: null });
+      return;
+    }
+    setBody((s) => ({ row: selected, span: s?.row === selected ? s.span : null, loading: true, error: null }));
+    let live = true;
+    const t = setTimeout(() => {
+      client.call('getSpan', { traceId, spanId }).then(
+        (span) => {
+          if (!live) return;
+          if (span) {
+            cache.current.set(spanId, span);
+            if (cache.current.size > SPAN_CACHE) cache.current.delete(cache.current.keys().next().value!);
+          }
+          setBody({ row: selected, span, loading: false, error: span ? null : 'span not found' });
+        },
+        (e: unknown) => live && setBody({ row: selected, span: null, loading: false, error: String(e) }),
+      );
+    }, 60);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [client, traceId, selected, m]);
+  return body;
+}
