@@ -6,6 +6,7 @@ import { ImportError } from '../util/errors';
 import type { SpanBody } from '../store/rows';
 import { boundValue, type SanitizeReport } from './sanitize';
 import { finaliseTrace } from './finalise';
+import type { SkeletonRow } from './liveTrace';
 
 export type WriteMode =
   /** A file is the authority for the traces it holds: their old spans are replaced. */
@@ -27,6 +28,8 @@ export class ImportWriter implements ImportSink {
   private readonly seen = new Map<string, Set<string>>();
   private readonly seq = new Map<string, number>();
   private readonly metas = new Map<string, TraceMeta>();
+  /** Merge mode: each trace's spans stored by this import, for the incremental finalise. */
+  private readonly added = new Map<string, SkeletonRow[]>();
   private readonly report: SanitizeReport = { truncated: 0 };
   private readonly insert: Database.Statement;
   private readonly clear: Database.Statement;
@@ -139,6 +142,21 @@ export class ImportWriter implements ImportSink {
       JSON.stringify(bounded),
     );
     if (span.parentId === spanId) this.warn(`span ${spanId} names itself as parent: made a root`);
+    if (this.mode === 'merge') {
+      this.added.get(traceId)!.push({
+        span_id: spanId,
+        parent_id: parentId,
+        seq,
+        name: String(span.name ?? ''),
+        kind: span.kind,
+        status: span.status,
+        start_ms: span.startMs,
+        end_ms: endMs,
+        input_tokens: u?.inputTokens ?? null,
+        output_tokens: u?.outputTokens ?? null,
+        cost_usd: u?.costUsd ?? null,
+      });
+    }
     this.spanCount++;
   }
 
@@ -154,6 +172,7 @@ export class ImportWriter implements ImportSink {
     } else {
       // Merge mode keeps stored spans; a re-sent span id replaces its stored row (INSERT OR REPLACE).
       this.seq.set(traceId, (this.maxSeq.get(traceId) as { m: number }).m);
+      this.added.set(traceId, []);
     }
     return ids;
   }
@@ -176,6 +195,7 @@ export class ImportWriter implements ImportSink {
         importId: this.importId,
         warn: (m) => this.warn(m),
         fresh: this.mode === 'replace',
+        added: this.added.get(traceId),
       });
       if (spans > 0) traceIds.push(traceId);
     }
