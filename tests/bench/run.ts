@@ -20,12 +20,13 @@ import { judgesBench } from './judges.bench';
 import { concurrencyBench } from './concurrency.bench';
 import { peersBench } from './peers.bench';
 import { cliBench } from './cli.bench';
+import { otlpStreamBench } from './otlpStream.bench';
 import { loadAverage } from './procs';
 import { REPO_ROOT } from './spawnChild';
 import { renderBenchReportMarkdown, writeBenchReport } from './report';
 import type { Bench, BenchTable } from './types';
 
-const BENCHES: Bench[] = [cliBench, peersBench, importBench, traceViewBench, diffBench, judgesBench, concurrencyBench];
+const BENCHES: Bench[] = [cliBench, peersBench, importBench, traceViewBench, diffBench, judgesBench, concurrencyBench, otlpStreamBench];
 
 function parseArgs(argv: string[]): Record<string, string> {
   const out: Record<string, string> = {};

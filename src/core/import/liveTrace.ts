@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { SpanRow } from '../store/rows';
 import { SYNTHETIC_ROOT_ID } from './repair';
 
 /**
@@ -16,19 +17,11 @@ import { SYNTHETIC_ROOT_ID } from './repair';
  * writer made stale) falls back to it. tests/unit/import/liveTrace.test.ts checks both agree.
  */
 
-export interface SkeletonRow {
-  span_id: string;
-  parent_id: string | null;
-  seq: number;
-  name: string;
-  kind: string;
-  status: string;
-  start_ms: number;
-  end_ms: number | null;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  cost_usd: number | null;
-}
+/** What finalise reads of each span (the row without its body, model and tool name). */
+export type SkeletonRow = Pick<
+  SpanRow,
+  'span_id' | 'parent_id' | 'seq' | 'name' | 'kind' | 'status' | 'start_ms' | 'end_ms' | 'input_tokens' | 'output_tokens' | 'cost_usd'
+>;
 
 /** The figures of a trace's `traces` row that come from its spans. */
 export interface TraceAggregates {

@@ -8,6 +8,7 @@ import { ImportWriter } from '../../../src/core/import/writer';
 import { liveStats } from '../../../src/core/import/liveTrace';
 import type Database from 'better-sqlite3';
 import { tempWorkspace } from '../../helpers/tempWorkspace';
+import { span } from '../../helpers/span';
 
 /**
  * Live OTLP streaming folds each request into the stored trace incrementally (liveTrace.ts). The
@@ -143,19 +144,6 @@ describe('incremental finalise equals the one-shot finalise on real fixtures', (
 });
 
 describe('incremental finalise: cases the fixtures do not reach', () => {
-  const span = (over: Partial<Span>): Span => ({
-    traceId: 't1',
-    spanId: 's',
-    parentId: null,
-    name: 'span',
-    kind: 'other',
-    status: 'unset',
-    startMs: 1000,
-    endMs: 2000,
-    attributes: {},
-    events: [],
-    ...over,
-  });
   const stream = (batches: Partial<Span>[][]) => {
     const db = freshDb();
     for (const b of batches) {
