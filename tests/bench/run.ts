@@ -21,12 +21,13 @@ import { concurrencyBench } from './concurrency.bench';
 import { peersBench } from './peers.bench';
 import { cliBench } from './cli.bench';
 import { searchBench } from './search.bench';
+import { otlpStreamBench } from './otlpStream.bench';
 import { loadAverage } from './procs';
 import { REPO_ROOT } from './spawnChild';
 import { renderBenchReportMarkdown, writeBenchReport } from './report';
 import type { Bench, BenchTable } from './types';
 
-const BENCHES: Bench[] = [cliBench, peersBench, importBench, traceViewBench, diffBench, judgesBench, concurrencyBench, searchBench];
+const BENCHES: Bench[] = [cliBench, peersBench, importBench, traceViewBench, diffBench, judgesBench, concurrencyBench, searchBench, otlpStreamBench];
 
 function parseArgs(argv: string[]): Record<string, string> {
   const out: Record<string, string> = {};

@@ -1,21 +1,10 @@
 import type Database from 'better-sqlite3';
 import type { FormatId, SpanStatus, TraceMeta } from '../model/types';
+import { keepLive, LiveTrace, liveStats, takeLive, type SkeletonRow, type TraceAggregates } from './liveTrace';
 import { writeRecordedEvaluations } from './recordedEvaluations';
 import { repairTree } from '../import/repair';
 
-interface Skeleton {
-  span_id: string;
-  parent_id: string | null;
-  seq: number;
-  name: string;
-  kind: string;
-  status: string;
-  start_ms: number;
-  end_ms: number | null;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  cost_usd: number | null;
-}
+type Skeleton = SkeletonRow;
 
 /** Statements prepared once per connection: finalise runs once per trace, files hold thousands. */
 const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
@@ -41,6 +30,19 @@ export interface FinaliseArgs {
    * (whose rows carry the bodies), and there are no earlier repairs to undo.
    */
   fresh?: boolean;
+  /**
+   * Merge mode (live OTLP): the spans this import stored in the trace, in seq order. When the
+   * trace's live state is held (liveTrace.ts) they are folded in incrementally; otherwise the
+   * trace is finalised whole and its live state built for the next batch.
+   */
+  added?: SkeletonRow[];
+}
+
+interface StoredTrace {
+  imported_at: number;
+  meta: string;
+  import_id: number;
+  span_count: number;
 }
 
 /**
@@ -48,6 +50,10 @@ export interface FinaliseArgs {
  * Runs inside the import transaction. Returns the number of spans in the trace.
  */
 export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
+  if (a.added) {
+    const n = finaliseLive(db, a, a.added);
+    if (n !== null) return n;
+  }
   // Repairs are recomputed from the source parents every time (idempotent): in merge mode a
   // parent that arrives in a later OTLP request re-links its children.
   if (!a.fresh) stmt(db, 'DELETE FROM spans WHERE trace_id = ? AND seq = -1').run(a.traceId);
@@ -64,9 +70,7 @@ export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
              FROM spans WHERE trace_id = ? ORDER BY seq`,
         )
   ).all(a.traceId) as Skeleton[];
-  const existing = stmt(db, 'SELECT imported_at, meta FROM traces WHERE id = ?').get(a.traceId) as
-    | { imported_at: number; meta: string }
-    | undefined;
+  const existing = readStored(db, a.traceId);
   if (rows.length === 0) {
     stmt(db, 'DELETE FROM traces WHERE id = ?').run(a.traceId);
     stmt(db, 'DELETE FROM recorded_evaluations WHERE trace_id = ?').run(a.traceId);
@@ -93,31 +97,8 @@ export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
   for (const [i, old] of repair.cycleBroken) {
     a.warn(`trace ${a.traceId}: parent cycle broken at span ${rows[i]!.span_id} (was child of ${old})`);
   }
-  if (repair.missingParent.size > 0) {
-    a.warn(
-      `trace ${a.traceId}: ${repair.missingParent.size} span(s) name a parent that is not in the trace` +
-        (repair.adoptedBy !== null
-          ? `; attached to the trace root ${repair.adoptedBy}`
-          : repair.syntheticRoot
-            ? '; attached to a synthetic root'
-            : '; shown as root'),
-    );
-  }
-  if (repair.syntheticRoot) {
-    const r = repair.syntheticRoot;
-    stmt(
-      db,
-      `INSERT INTO spans (trace_id, span_id, parent_id, tree_parent_id, seq, name, kind, status, start_ms, end_ms, body)
-       VALUES (?, ?, NULL, NULL, -1, ?, 'other', 'unset', ?, ?, ?)`,
-    ).run(
-      a.traceId,
-      r.id,
-      a.meta?.name ?? '(trace)',
-      r.startMs,
-      r.endMs,
-      JSON.stringify({ attributes: { 'tracedeck.synthetic': true }, events: [] }),
-    );
-  }
+  warnMissingParents(a, repair.missingParent.size, repair.adoptedBy, repair.syntheticRoot !== null);
+  if (repair.syntheticRoot) writeSyntheticRoot(db, a, repair.syntheticRoot);
 
   // Aggregates. Usage counts only on the innermost spans that carry it: SDKs roll usage up onto
   // wrapper spans (Vercel ai.generateText over ai.generateText.doGenerate), which must not double.
@@ -153,10 +134,10 @@ export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
   // recovered from is counted in errors / toolErrors, not here. An importer that knows the outcome
   // (Inspect sample error, Claude Code API error …) states it in meta.status; otherwise the true
   // roots decide (spans without a source parent; orphans only when there is no true root).
-  let rootErr = false;
-  let rootOk = false;
-  let orphanErr = false;
-  let orphanOk = false;
+  let rootErr = 0;
+  let rootOk = 0;
+  let orphanErr = 0;
+  let orphanOk = 0;
   let trueRoots = 0;
   let rootName: string | null = null;
   for (let i = 0; i < n; i++) {
@@ -168,11 +149,11 @@ export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
       const isTrueRoot = !repair.missingParent.has(i) && !repair.cycleBroken.has(i);
       if (isTrueRoot) {
         trueRoots++;
-        if (r.status === 'error') rootErr = true;
-        if (r.status === 'ok') rootOk = true;
+        if (r.status === 'error') rootErr++;
+        if (r.status === 'ok') rootOk++;
       } else {
-        if (r.status === 'error') orphanErr = true;
-        if (r.status === 'ok') orphanOk = true;
+        if (r.status === 'error') orphanErr++;
+        if (r.status === 'ok') orphanOk++;
       }
     }
     if (r.kind === 'llm' && !llmBelow[i]) llm++;
@@ -187,9 +168,109 @@ export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
     }
     if (rootName === null && repair.parentIndex[i] === -1) rootName = r.name;
   }
+  const agg: TraceAggregates = {
+    n,
+    start,
+    end,
+    errors,
+    llm,
+    tools,
+    toolErrors,
+    inTok,
+    outTok,
+    cost,
+    trueRoots,
+    rootErr,
+    rootOk,
+    orphanErr,
+    orphanOk,
+    missingParents: repair.missingParent.size,
+    rootName,
+    firstName: rows[0]!.name,
+    synthetic: repair.syntheticRoot,
+  };
+  writeTraceRow(db, a, agg, existing);
+  // Merge mode: keep what the next batch needs to be folded in without re-reading the trace.
+  // Cycles and adoptive roots are repaired by re-walking the whole tree, so such traces stay on
+  // this path.
+  if (a.added && repair.cycleBroken.size === 0 && repair.adoptedBy === null && !a.meta?.orphanParent) {
+    liveStats.whole++;
+    const live = LiveTrace.fromFull(rows, repair.parentIndex, repair.missingParent, hasUsage, usageBelow, llmBelow, agg);
+    live.importId = a.importId;
+    keepLive(db, a.traceId, live);
+  }
+  return n;
+}
+
+/**
+ * Folds a merge batch into the trace's live state, writing only what changed. Null when there is
+ * no usable state (none held, or the stored trace is not the one it describes: another writer,
+ * a rolled-back batch, a deleted trace) or the batch needs the one-shot finalise.
+ */
+function finaliseLive(db: Database.Database, a: FinaliseArgs, added: SkeletonRow[]): number | null {
+  const live = takeLive(db, a.traceId);
+  if (!live || a.meta?.orphanParent) return null;
+  const existing = readStored(db, a.traceId);
+  if (!existing || existing.import_id !== live.importId || existing.span_count !== live.agg.n + (live.agg.synthetic ? 1 : 0))
+    return null;
+  const plan = live.add(added);
+  if (!plan) return null;
+  const setTreeParent = stmt(db, 'UPDATE spans SET tree_parent_id = ? WHERE trace_id = ? AND span_id = ?');
+  for (const [id, parent] of plan.treeParents) setTreeParent.run(parent, a.traceId, id);
+  stmt(db, 'DELETE FROM spans WHERE trace_id = ? AND seq = -1').run(a.traceId);
+  warnMissingParents(a, live.agg.missingParents, null, plan.synthetic !== null);
+  if (plan.synthetic) writeSyntheticRoot(db, a, plan.synthetic);
+  live.agg.rootName =
+    plan.singleRoot === null
+      ? null
+      : (stmt(db, 'SELECT name FROM spans WHERE trace_id = ? AND span_id = ?').get(a.traceId, plan.singleRoot) as {
+          name: string;
+        }).name;
+  writeTraceRow(db, a, live.agg, existing);
+  liveStats.folded++;
+  live.importId = a.importId;
+  keepLive(db, a.traceId, live);
+  return live.agg.n;
+}
+
+function readStored(db: Database.Database, traceId: string): StoredTrace | undefined {
+  return stmt(db, 'SELECT imported_at, meta, import_id, span_count FROM traces WHERE id = ?').get(traceId) as
+    | StoredTrace
+    | undefined;
+}
+
+function warnMissingParents(a: FinaliseArgs, count: number, adoptedBy: string | null, synthetic: boolean): void {
+  if (count === 0) return;
+  a.warn(
+    `trace ${a.traceId}: ${count} span(s) name a parent that is not in the trace` +
+      (adoptedBy !== null
+        ? `; attached to the trace root ${adoptedBy}`
+        : synthetic
+          ? '; attached to a synthetic root'
+          : '; shown as root'),
+  );
+}
+
+function writeSyntheticRoot(db: Database.Database, a: FinaliseArgs, r: { id: string; startMs: number; endMs: number }): void {
+  stmt(
+    db,
+    `INSERT INTO spans (trace_id, span_id, parent_id, tree_parent_id, seq, name, kind, status, start_ms, end_ms, body)
+     VALUES (?, ?, NULL, NULL, -1, ?, 'other', 'unset', ?, ?, ?)`,
+  ).run(
+    a.traceId,
+    r.id,
+    a.meta?.name ?? '(trace)',
+    r.startMs,
+    r.endMs,
+    JSON.stringify({ attributes: { 'tracedeck.synthetic': true }, events: [] }),
+  );
+}
+
+/** The traces row (with recorded evaluations) from a trace's aggregates. */
+function writeTraceRow(db: Database.Database, a: FinaliseArgs, agg: TraceAggregates, existing: StoredTrace | undefined): void {
   // Merge-mode batches often carry no trace meta: keep what an earlier batch stored.
   const m: Partial<TraceMeta> | undefined = a.meta ?? (existing ? JSON.parse(existing.meta) : undefined);
-  const [anyErr, anyOk] = trueRoots > 0 ? [rootErr, rootOk] : [orphanErr, orphanOk];
+  const [anyErr, anyOk] = agg.trueRoots > 0 ? [agg.rootErr > 0, agg.rootOk > 0] : [agg.orphanErr > 0, agg.orphanOk > 0];
   const status: SpanStatus = m?.status ?? (anyErr ? 'error' : anyOk ? 'ok' : 'unset');
   // A batch without meta (OTLP merge mode) keeps the evaluations an earlier batch stored.
   if (a.meta) writeRecordedEvaluations(db, a.traceId, a.meta.evaluations ?? []);
@@ -216,29 +297,28 @@ export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
      VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
   ).run(
     a.traceId,
-    m?.name ?? rootName ?? rows[0]!.name,
+    m?.name ?? agg.rootName ?? agg.firstName,
     a.format,
     a.file,
     a.importId,
     m?.service ?? null,
     m?.version ?? null,
     m?.sessionId ?? null,
-    start,
-    end,
-    end - start,
+    agg.start,
+    agg.end,
+    agg.end - agg.start,
     status,
-    n + (repair.syntheticRoot ? 1 : 0),
-    errors,
-    llm,
-    tools,
-    toolErrors,
-    inTok,
-    outTok,
-    cost,
+    agg.n + (agg.synthetic ? 1 : 0),
+    agg.errors,
+    agg.llm,
+    agg.tools,
+    agg.toolErrors,
+    agg.inTok,
+    agg.outTok,
+    agg.cost,
     existing?.imported_at ?? Date.now(),
     metaJson,
     evals.p,
     evals.f,
   );
-  return n;
 }

@@ -9,6 +9,7 @@ import { finaliseTrace } from './finalise';
 import { indexMergedSpans, traceFingerprint } from './view';
 import type { Workspace } from './workspace';
 import { writerOf } from './connection';
+import type { SkeletonRow } from './liveTrace';
 
 export type WriteMode =
   /** A file is the authority for the traces it holds: their old spans are replaced. */
@@ -32,6 +33,8 @@ export class ImportWriter implements ImportSink {
   private readonly metas = new Map<string, TraceMeta>();
   /** Merge mode: each touched trace as it was before this import (the text index follows it). */
   readonly mergeBase = new Map<string, { fingerprint: string | null; spanCount: number; maxSeq: number }>();
+  /** Merge mode: each trace's spans stored by this import, for the incremental finalise. */
+  private readonly added = new Map<string, SkeletonRow[]>();
   private readonly report: SanitizeReport = { truncated: 0 };
   private readonly insert: Database.Statement;
   private readonly clear: Database.Statement;
@@ -156,6 +159,21 @@ export class ImportWriter implements ImportSink {
       JSON.stringify(bounded),
     );
     if (span.parentId === spanId) this.warn(`span ${spanId} names itself as parent: made a root`);
+    if (this.mode === 'merge') {
+      this.added.get(traceId)!.push({
+        span_id: spanId,
+        parent_id: parentId,
+        seq,
+        name: String(span.name ?? ''),
+        kind: span.kind,
+        status: span.status,
+        start_ms: span.startMs,
+        end_ms: endMs,
+        input_tokens: u?.inputTokens ?? null,
+        output_tokens: u?.outputTokens ?? null,
+        cost_usd: u?.costUsd ?? null,
+      });
+    }
     this.spanCount++;
   }
 
@@ -173,6 +191,7 @@ export class ImportWriter implements ImportSink {
       const base = this.maxSeq.get(traceId, traceId) as { m: number; n: number };
       this.seq.set(traceId, base.m);
       this.mergeBase.set(traceId, { fingerprint: traceFingerprint(this.db, traceId), spanCount: base.n, maxSeq: base.m });
+      this.added.set(traceId, []);
     }
     return ids;
   }
@@ -195,6 +214,7 @@ export class ImportWriter implements ImportSink {
         importId: this.importId,
         warn: (m) => this.warn(m),
         fresh: this.mode === 'replace',
+        added: this.added.get(traceId),
       });
       if (spans > 0) traceIds.push(traceId);
     }

@@ -5,20 +5,8 @@ import { ImportWriter } from '../../../src/core/store/importWriter';
 import { MAX_STRING_CHARS } from '../../../src/core/import/sanitize';
 import { ImportError } from '../../../src/core/util/errors';
 import { tempWorkspace } from '../../helpers/tempWorkspace';
+import { span } from '../../helpers/span';
 
-const span = (over: Partial<Span>): Span => ({
-  traceId: 't1',
-  spanId: 's1',
-  parentId: null,
-  name: 'span',
-  kind: 'other',
-  status: 'unset',
-  startMs: 1000,
-  endMs: 2000,
-  attributes: {},
-  events: [],
-  ...over,
-});
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
