@@ -207,6 +207,7 @@ export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
     input: m?.input,
     output: m?.output,
     metadata: m?.metadata ?? {},
+    ...(m?.mergedFrom?.length ? { mergedFrom: m.mergedFrom } : {}),
   });
   stmt(
     db,
@@ -218,7 +219,7 @@ export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
     a.traceId,
     m?.name ?? rootName ?? rows[0]!.name,
     a.format,
-    a.file,
+    m?.sourceFile ?? a.file,
     a.importId,
     m?.service ?? null,
     m?.version ?? null,

@@ -1,5 +1,5 @@
 import type { FormatId } from '../model/types';
-import type { FormatImporter, ImportSource } from '../formats/types';
+import type { FormatImporter, ImportSource, StoredTrace } from '../formats/types';
 import { detectFormat, importerById, IMPORTERS, sniffAll } from '../formats/registry';
 import { refusalDetail } from '../formats/shape';
 import { clashWarning, openStaging, publishStaged, recordTouched, removeStaging, type TraceIdClash } from '../store/staging';
@@ -108,6 +108,7 @@ function pickImporter(source: ImportSource, format?: FormatId): FormatImporter {
  *   merging needs the stored spans.
  */
 async function runImport(ws: Workspace, source: ImportSource, hash: string, opts: ImportOptions): Promise<ImportResult> {
+  source = { ...source, storedTrace: (id) => storedTrace(ws, id) };
   if (ws.damaged) {
     const readOnly = new WorkspaceReadOnlyError(ws.path, ws.damaged);
     throw opts.mode === 'merge' ? readOnly : new ImportError(source.name, readOnly.message);
@@ -264,4 +265,10 @@ function withStagingName(path: string, e: unknown): unknown {
   if (!(e instanceof Error) || !code.startsWith('SQLITE_')) return e;
   const full = code === 'SQLITE_FULL' ? ' (the disk is full: free space and import again)' : '';
   return new Error(`${e.message}${full} while writing the import's staging copy ${path}`);
+}
+
+/** A stored trace read back for importers that merge files into one trace (formats/types.ts). */
+function storedTrace(ws: Workspace, traceId: string): StoredTrace | undefined {
+  const t = ws.getTrace(traceId);
+  return t ? { sourceFile: t.sourceFile, meta: t.meta, spans: ws.getSpans(traceId) } : undefined;
 }

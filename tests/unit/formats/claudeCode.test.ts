@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importBuffer, importFile } from '../../../src/core/import/importFile';
@@ -165,11 +165,18 @@ describe('Claude Code session with a Task sub-agent', () => {
     expect(String(agent.input)).toMatch(/^Draft bead content for setting up Credo, Dialyxir, and mix_audit/);
     const inside = under(agent.spanId);
     const llm = ofKind(inside, 'llm');
-    expect(llm).toHaveLength(5); // 9 assistant progress lines, 5 distinct ids
+    // 9 assistant progress lines, 5 distinct ids, + the final answer, which Claude Code reports
+    // only in the Task result (toolUseResult.content, and usage 3 in / 3130 out / 29869 cache
+    // read / 892 cache write: 3 + 3130 + 29869 + 892 = 33894 = its totalTokens)
+    expect(llm).toHaveLength(6);
     expect(llm.every((s) => s.model === 'claude-haiku-4-5-20251001')).toBe(true);
     expect([sum(llm, 'inputTokens'), sum(llm, 'outputTokens'), sum(llm, 'cacheReadTokens'), sum(llm, 'cacheWriteTokens')]).toEqual([
-      24, 7, 95343, 14285,
+      24 + 3, 7 + 3130, 95343 + 29869, 14285 + 892,
     ]);
+    const final = llm[llm.length - 1]!;
+    expect(final).toMatchObject({ spanId: 'agent-afb92ff-final-answer', sourceKind: 'final answer (from the Task result)' });
+    expect(final.outputMessages![0]!.content).toMatch(/^Excellent! Now I have all the information I need to draft the bead content/);
+    expect(String(agent.output)).toBe(final.outputMessages![0]!.content);
     const tools = ofKind(inside, 'tool');
     expect(tools.map((t) => t.name)).toEqual(['Read', 'Read', 'Bash', 'Bash', 'Bash', 'Read', 'Bash', 'Read', 'Read']);
     expect(tools.filter((t) => t.status === 'error').map((t) => t.statusMessage)).toEqual([
@@ -177,8 +184,8 @@ describe('Claude Code session with a Task sub-agent', () => {
       '<tool_use_error>Sibling tool call errored</tool_use_error>',
       '<tool_use_error>Sibling tool call errored</tool_use_error>',
     ]);
-    // session totals: 12 + 5 model calls, 16 + 9 tool calls, 3 tool errors
-    expect(summary).toMatchObject({ llmCalls: 17, toolCalls: 25, toolErrors: 3, inputTokens: 1600, outputTokens: 1593 });
+    // session totals: 12 + 6 model calls, 16 + 9 tool calls, 3 tool errors
+    expect(summary).toMatchObject({ llmCalls: 18, toolCalls: 25, toolErrors: 3, inputTokens: 1600 + 3, outputTokens: 1593 + 3130 });
   });
 
   it('splits the session into its two prompts and names the trace after the first one', async () => {
@@ -226,12 +233,14 @@ describe('Claude Code session with a Task sub-agent', () => {
 });
 
 describe('Claude Code sub-agent files imported on their own', () => {
-  it('makes agent-a881341 its own trace linked to its session', async () => {
+  it('puts agent-a881341 into its session\'s trace, under a placeholder until the session is imported', async () => {
     const { traceId, spans, summary, ws } = await load('cc-spotter-subagents-agent-a881341.jsonl');
-    expect(traceId).toBe('258c7280-ae70-4798-800f-63464d01a85d/agent-a881341');
-    expect(ws.getTrace(traceId)!.meta.metadata).toMatchObject({
-      parentSessionId: '258c7280-ae70-4798-800f-63464d01a85d',
-      agentId: 'a881341',
+    expect(traceId).toBe('258c7280-ae70-4798-800f-63464d01a85d');
+    expect(ws.getTrace(traceId)!.meta.metadata).toMatchObject({ partial: 'import the session file to complete this trace' });
+    expect(spans.find((s) => s.spanId === 'agent-a881341')).toMatchObject({
+      parentId: 'session-258c7280-ae70-4798-800f-63464d01a85d',
+      kind: 'agent',
+      attributes: expect.objectContaining({ transcriptSource: 'subagent file', agentId: 'a881341' }),
     });
     const llm = ofKind(spans, 'llm');
     expect(llm.map((s) => s.spanId)).toEqual(['msg_013qape6Zy3q8eZYgN4M39ym', 'msg_01QkE2ptzZ6JmveaGTood3UR', 'msg_01NW9B5FcyBXoxmtait2bSWf']);
@@ -245,12 +254,12 @@ describe('Claude Code sub-agent files imported on their own', () => {
     ]);
     expect(String(tools[0]!.toolCall!.result)).toMatch(/^> ## Documentation Index/);
     expect(summary.toolErrors).toBe(0);
-    expect(spans.find((s) => s.parentId === null)!.spanId).toBe('agent-a881341');
+    expect(spans.find((s) => s.parentId === null)!.spanId).toBe('session-258c7280-ae70-4798-800f-63464d01a85d');
   });
 
   it('imports the compaction agent (isMeta lines become model input, not turns)', async () => {
     const { spans, traceId } = await load('cc-spotter-subagents-agent-acompact-fffbd0.jsonl');
-    expect(traceId).toBe('258c7280-ae70-4798-800f-63464d01a85d/agent-acompact-fffbd0');
+    expect(traceId).toBe('258c7280-ae70-4798-800f-63464d01a85d');
     const [llm] = ofKind(spans, 'llm');
     expect(llm!.usage).toEqual({ inputTokens: 3, outputTokens: 6, cacheReadTokens: 166758, cacheWriteTokens: 2487 });
     expect(llm!.inputMessages!.map((m) => m.content.slice(0, 30))).toEqual([
@@ -309,5 +318,75 @@ describe('Claude Code session opened by a bare slash command (/mcp), then the re
     expect(turns[0]!.events.map((e) => e.name)).toEqual(['command output', 'interrupted', 'command /model', 'command output']);
     expect(turns[0]!.events[0]!.attributes).toEqual({ text: 'Reconnected to tidewave.' });
     expect(summary.name).toBe('mix phx.server doesnt seem to start');
+  });
+});
+
+describe('Claude Code session and its sub-agent file imported separately, in either order', () => {
+  // The public fixtures hold no sub-agent file of the session fixture, so the real a881341
+  // transcript stands in for afb92ff: its sessionId and agentId are rewritten to the session's
+  // (491e126e…) and to the agentId its Task result names (afb92ff); nothing else changes.
+  const session = '491e126e-1e71-469c-ade2-fcc8af567c74';
+  const sessionBytes = readFileSync(fixture('claude-code/cc-spotter-session-with-task-subagent.jsonl'));
+  const agentBytes = Buffer.from(
+    readFileSync(fixture('claude-code/cc-spotter-subagents-agent-a881341.jsonl'), 'utf8')
+      .replaceAll('258c7280-ae70-4798-800f-63464d01a85d', session)
+      .replaceAll('"agentId":"a881341"', '"agentId":"afb92ff"'),
+  );
+
+  // Hand-worked: the session's own 12 model calls (1576 in / 1586 out) and 16 tool calls, plus
+  // the sub-agent file's 3 model calls (15 in / 3 out) and 2 WebFetch calls; the 6 model calls
+  // rebuilt from progress lines (27 in / 3137 out) and their 9 tool calls are gone.
+  function expectOneMergedTrace(ws: Workspace, warnings: string[]) {
+    const { rows, total } = ws.listTraces({});
+    expect(total).toBe(1);
+    expect(rows[0]!.traceId).toBe(session);
+    const v = view(ws, session);
+    const agent = v.span('agent-afb92ff');
+    expect(agent).toMatchObject({ parentId: 'toolu_01Cz2Pnv7qNcnK1ZiocxWhQX', kind: 'agent' });
+    expect(agent.attributes.transcriptSource).toBe('subagent file');
+    const inside = v.under('agent-afb92ff');
+    expect(ofKind(inside, 'llm').map((s) => s.spanId)).toEqual([
+      'msg_013qape6Zy3q8eZYgN4M39ym',
+      'msg_01QkE2ptzZ6JmveaGTood3UR',
+      'msg_01NW9B5FcyBXoxmtait2bSWf',
+    ]);
+    expect(v.spans.some((s) => s.spanId === 'msg_0199s85GE5eqHtZm2Xpv7BsK')).toBe(false);
+    expect(v.spans.filter((s) => s.spanId === 'agent-afb92ff')).toHaveLength(1);
+    expect(v.summary).toMatchObject({ llmCalls: 15, toolCalls: 18, inputTokens: 1576 + 15, outputTokens: 1586 + 3 });
+    expect(v.summary.name).toMatch(/^\/handgemacht:create-beads/);
+    expect(warnings.filter((w) => /is replaced by this file|already stored/.test(w))).toEqual([]);
+  }
+
+  it('session first, then the sub-agent file (uploads: no folder beside them)', async () => {
+    const t = tempWorkspace();
+    cleanups.push(t.cleanup);
+    const a = await importBuffer(t.ws, `${session}.jsonl`, sessionBytes);
+    const b = await importBuffer(t.ws, 'agent-afb92ff.jsonl', agentBytes);
+    expect(b.traceIds).toEqual([session]);
+    expectOneMergedTrace(t.ws, [...a.warnings, ...b.warnings]);
+  });
+
+  it('sub-agent file first, then the session', async () => {
+    const t = tempWorkspace();
+    cleanups.push(t.cleanup);
+    const a = await importBuffer(t.ws, 'agent-afb92ff.jsonl', agentBytes);
+    expect(a.traceIds).toEqual([session]);
+    const b = await importBuffer(t.ws, `${session}.jsonl`, sessionBytes);
+    expectOneMergedTrace(t.ws, [...a.warnings, ...b.warnings]);
+  });
+
+  it('both files from the usual folder layout, sub-agent file first: one trace', async () => {
+    const t = tempWorkspace();
+    cleanups.push(t.cleanup);
+    const dir = join(t.dir, 'project');
+    mkdirSync(join(dir, session, 'subagents'), { recursive: true });
+    const main = join(dir, `${session}.jsonl`);
+    const sub = join(dir, session, 'subagents', 'agent-afb92ff.jsonl');
+    writeFileSync(main, sessionBytes);
+    writeFileSync(sub, agentBytes);
+    const a = await importFile(t.ws, sub);
+    const b = await importFile(t.ws, main);
+    expectOneMergedTrace(t.ws, [...a.warnings, ...b.warnings]);
+    expect(t.ws.getTrace(session)!.sourceFile).toBe(main);
   });
 });
