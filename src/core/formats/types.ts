@@ -1,4 +1,4 @@
-import type { FormatId, Span, TraceMeta } from '../model/types';
+import type { FormatId, RecordedEvaluationInput, Span, TraceMeta } from '../model/types';
 
 /** A trace already in the workspace, as an importer may read it back (see ImportSource.storedTrace). */
 export interface StoredTrace {
@@ -29,6 +29,10 @@ export interface ImportSource {
    * may be imported separately, in any order (Claude Code session + sub-agent files). May be absent.
    */
   storedTrace?: (traceId: string) => StoredTrace | undefined;
+  /** Recorded evaluations stored for a trace (to keep those another file added). May be absent. */
+  storedEvaluations?: (traceId: string) => RecordedEvaluationInput[];
+  /** Stored trace id of each span id found (files that annotate spans imported before). */
+  tracesOfSpans?: (spanIds: readonly string[]) => Map<string, string>;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { FormatId } from '../model/types';
 import type { FormatImporter, ImportSource, StoredTrace } from '../formats/types';
 import { detectFormat, importerById, IMPORTERS, sniffAll } from '../formats/registry';
 import { refusalDetail } from '../formats/shape';
+import { tracesOfSpans } from '../store/spanLookup';
 import { clashWarning, openStaging, publishStaged, recordTouched, removeStaging, type TraceIdClash } from '../store/staging';
 import { WorkspaceReadOnlyError, type Workspace } from '../store/workspace';
 import { ImportError, errorMessage } from '../util/errors';
@@ -108,7 +109,12 @@ function pickImporter(source: ImportSource, format?: FormatId): FormatImporter {
  *   merging needs the stored spans.
  */
 async function runImport(ws: Workspace, source: ImportSource, hash: string, opts: ImportOptions): Promise<ImportResult> {
-  source = { ...source, storedTrace: (id) => storedTrace(ws, id) };
+  source = {
+    ...source,
+    storedTrace: (id) => storedTrace(ws, id),
+    storedEvaluations: (id) => ws.getRecordedEvaluations(id),
+    tracesOfSpans: (ids) => tracesOfSpans(ws.readDb, ids),
+  };
   if (ws.damaged) {
     const readOnly = new WorkspaceReadOnlyError(ws.path, ws.damaged);
     throw opts.mode === 'merge' ? readOnly : new ImportError(source.name, readOnly.message);
