@@ -29,6 +29,8 @@ export const FORMAT_IDS = [
   'gemini-cli',
   'codex-cli',
   'openhands',
+  'atif',
+  'openai-agents',
 ] as const;
 export type FormatId = (typeof FORMAT_IDS)[number];
 

@@ -321,72 +321,91 @@ describe('Claude Code session opened by a bare slash command (/mcp), then the re
   });
 });
 
-describe('Claude Code session and its sub-agent file imported separately, in either order', () => {
-  // The public fixtures hold no sub-agent file of the session fixture, so the real a881341
-  // transcript stands in for afb92ff: its sessionId and agentId are rewritten to the session's
-  // (491e126e…) and to the agentId its Task result names (afb92ff); nothing else changes.
-  const session = '491e126e-1e71-469c-ade2-fcc8af567c74';
-  const sessionBytes = readFileSync(fixture('claude-code/cc-spotter-session-with-task-subagent.jsonl'));
-  const agentBytes = Buffer.from(
-    readFileSync(fixture('claude-code/cc-spotter-subagents-agent-a881341.jsonl'), 'utf8')
-      .replaceAll('258c7280-ae70-4798-800f-63464d01a85d', session)
-      .replaceAll('"agentId":"a881341"', '"agentId":"afb92ff"'),
-  );
+describe('Claude Code session 4d5611e5 with its real sub-agent files (marot/spotter), in any order', () => {
+  // Worked out with python3 from the three files (usage per message.id, field-wise max):
+  //  - session: 1512 lines, 139 model calls (177 in / 28755 out), 150 tool calls, one Task
+  //    (toolu_017pLRuPHYTX5t99EnLyV53m) whose result names agent a2898e3 and reports the final
+  //    message's usage (0 in / 5108 out / 70782 cache read / 475 cache write); 67 agent_progress
+  //    lines carry 11 of the agent's messages;
+  //  - subagents/agent-a2898e3.jsonl: 12 model calls (53 in / 136 out), 33 tool calls; its last
+  //    message (msg_019oZyzpKzxrUVHy3CXqkJyN) was written with 1 output token, so with the Task
+  //    result's 5108 the agent's output is 136 - 1 + 5108 = 5243;
+  //  - subagents/agent-acompact-e1f845.jsonl (compaction, no Task): 1 model call (3 in / 8 out).
+  const DIR = 'claude-code/spotter-4d5611e5';
+  const session = '4d5611e5-241a-462a-8d15-5122611a9569';
+  const sessionPath = fixture(`${DIR}/${session}.jsonl`);
+  const agentPath = fixture(`${DIR}/${session}/subagents/agent-a2898e3.jsonl`);
+  const compactPath = fixture(`${DIR}/${session}/subagents/agent-acompact-e1f845.jsonl`);
+  const TASK = 'toolu_017pLRuPHYTX5t99EnLyV53m';
 
-  // Hand-worked: the session's own 12 model calls (1576 in / 1586 out) and 16 tool calls, plus
-  // the sub-agent file's 3 model calls (15 in / 3 out) and 2 WebFetch calls; the 6 model calls
-  // rebuilt from progress lines (27 in / 3137 out) and their 9 tool calls are gone.
-  function expectOneMergedTrace(ws: Workspace, warnings: string[]) {
-    const { rows, total } = ws.listTraces({});
-    expect(total).toBe(1);
-    expect(rows[0]!.traceId).toBe(session);
+  function expectMerged(ws: Workspace, warnings: string[], withCompaction: boolean) {
+    expect(ws.listTraces({}).total).toBe(1);
     const v = view(ws, session);
-    const agent = v.span('agent-afb92ff');
-    expect(agent).toMatchObject({ parentId: 'toolu_01Cz2Pnv7qNcnK1ZiocxWhQX', kind: 'agent' });
+    const agent = v.span('agent-a2898e3');
+    expect(agent).toMatchObject({ parentId: TASK, kind: 'agent' });
     expect(agent.attributes.transcriptSource).toBe('subagent file');
-    const inside = v.under('agent-afb92ff');
-    expect(ofKind(inside, 'llm').map((s) => s.spanId)).toEqual([
-      'msg_013qape6Zy3q8eZYgN4M39ym',
-      'msg_01QkE2ptzZ6JmveaGTood3UR',
-      'msg_01NW9B5FcyBXoxmtait2bSWf',
-    ]);
-    expect(v.spans.some((s) => s.spanId === 'msg_0199s85GE5eqHtZm2Xpv7BsK')).toBe(false);
-    expect(v.spans.filter((s) => s.spanId === 'agent-afb92ff')).toHaveLength(1);
-    expect(v.summary).toMatchObject({ llmCalls: 15, toolCalls: 18, inputTokens: 1576 + 15, outputTokens: 1586 + 3 });
-    expect(v.summary.name).toMatch(/^\/handgemacht:create-beads/);
+    const llm = ofKind(v.under('agent-a2898e3'), 'llm');
+    expect(llm).toHaveLength(12);
+    expect(llm[11]!.usage).toEqual({ inputTokens: 0, outputTokens: 5108, cacheReadTokens: 70782, cacheWriteTokens: 475 });
+    expect(ofKind(v.under('agent-a2898e3'), 'tool')).toHaveLength(33);
+    expect(v.spans.some((s) => s.spanId === 'agent-a2898e3-final-answer')).toBe(false);
+    const c = withCompaction ? 1 : 0;
+    expect(v.summary).toMatchObject({
+      llmCalls: 139 + 12 + c,
+      toolCalls: 150 + 33,
+      inputTokens: 177 + 53 + 3 * c,
+      outputTokens: 28755 + 5243 + 8 * c,
+    });
+    expect(v.spans.some((s) => s.spanId === 'agent-acompact-e1f845')).toBe(withCompaction);
     expect(warnings.filter((w) => /is replaced by this file|already stored/.test(w))).toEqual([]);
   }
 
-  it('session first, then the sub-agent file (uploads: no folder beside them)', async () => {
+  it('the session file from its folder reads both sub-agent files beside it', async () => {
     const t = tempWorkspace();
     cleanups.push(t.cleanup);
-    const a = await importBuffer(t.ws, `${session}.jsonl`, sessionBytes);
-    const b = await importBuffer(t.ws, 'agent-afb92ff.jsonl', agentBytes);
+    const r = await importFile(t.ws, sessionPath);
+    expectMerged(t.ws, r.warnings, true);
+    expect(view(t.ws, session).span('agent-acompact-e1f845')).toMatchObject({ parentId: `session-${session}`, name: 'compaction agent acompact-e1f845' });
+  });
+
+  it('the session alone (upload): the sub-agent from progress lines, with its final answer from the Task result', async () => {
+    const t = tempWorkspace();
+    cleanups.push(t.cleanup);
+    await importBuffer(t.ws, `${session}.jsonl`, readFileSync(sessionPath));
+    const v = view(t.ws, session);
+    const llm = ofKind(v.under('agent-a2898e3'), 'llm');
+    expect(llm).toHaveLength(11 + 1);
+    expect(llm[11]).toMatchObject({ spanId: 'agent-a2898e3-final-answer', usage: { inputTokens: 0, outputTokens: 5108, cacheReadTokens: 70782, cacheWriteTokens: 475 } });
+    expect(llm[11]!.outputMessages![0]!.content).toMatch(/^Perfect! Now I have all the information needed/);
+  });
+
+  it('session upload first, then the sub-agent file upload: one trace, the file replaces the progress copy', async () => {
+    const t = tempWorkspace();
+    cleanups.push(t.cleanup);
+    const a = await importBuffer(t.ws, `${session}.jsonl`, readFileSync(sessionPath));
+    const b = await importBuffer(t.ws, 'agent-a2898e3.jsonl', readFileSync(agentPath));
     expect(b.traceIds).toEqual([session]);
-    expectOneMergedTrace(t.ws, [...a.warnings, ...b.warnings]);
+    expectMerged(t.ws, [...a.warnings, ...b.warnings], false);
   });
 
-  it('sub-agent file first, then the session', async () => {
+  it('sub-agent file uploads first (compaction one too), then the session upload: one trace', async () => {
     const t = tempWorkspace();
     cleanups.push(t.cleanup);
-    const a = await importBuffer(t.ws, 'agent-afb92ff.jsonl', agentBytes);
+    const a = await importBuffer(t.ws, 'agent-a2898e3.jsonl', readFileSync(agentPath));
     expect(a.traceIds).toEqual([session]);
-    const b = await importBuffer(t.ws, `${session}.jsonl`, sessionBytes);
-    expectOneMergedTrace(t.ws, [...a.warnings, ...b.warnings]);
+    expect(t.ws.getTrace(session)!.name).toBe(`session ${session} (only sub-agent files imported)`);
+    const b = await importBuffer(t.ws, 'agent-acompact-e1f845.jsonl', readFileSync(compactPath));
+    const c = await importBuffer(t.ws, `${session}.jsonl`, readFileSync(sessionPath));
+    expectMerged(t.ws, [...a.warnings, ...b.warnings, ...c.warnings], true);
+    expect(t.ws.getTrace(session)!.name).toMatch(/^(?!session )/);
   });
 
-  it('both files from the usual folder layout, sub-agent file first: one trace', async () => {
+  it('a sub-agent file imported from its folder imports the session beside it: same trace as the session', async () => {
     const t = tempWorkspace();
     cleanups.push(t.cleanup);
-    const dir = join(t.dir, 'project');
-    mkdirSync(join(dir, session, 'subagents'), { recursive: true });
-    const main = join(dir, `${session}.jsonl`);
-    const sub = join(dir, session, 'subagents', 'agent-afb92ff.jsonl');
-    writeFileSync(main, sessionBytes);
-    writeFileSync(sub, agentBytes);
-    const a = await importFile(t.ws, sub);
-    const b = await importFile(t.ws, main);
-    expectOneMergedTrace(t.ws, [...a.warnings, ...b.warnings]);
-    expect(t.ws.getTrace(session)!.sourceFile).toBe(main);
+    const a = await importFile(t.ws, agentPath);
+    const b = await importFile(t.ws, sessionPath);
+    expectMerged(t.ws, [...a.warnings, ...b.warnings], true);
+    expect(t.ws.getTrace(session)!.sourceFile).toBe(sessionPath);
   });
 });

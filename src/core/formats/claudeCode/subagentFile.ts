@@ -2,7 +2,7 @@ import type { Span, TraceMeta } from '../../model/types';
 import type { ImportSink, StoredTrace } from '../types';
 import { asString, isRecord } from '../common/json';
 import type { JsonLine as CcLine } from '../common/jsonLines';
-import { subtree } from './subagents';
+import { completeFinalUsage, subtree } from './subagents';
 import { buildTranscript } from './transcript';
 
 /**
@@ -53,6 +53,8 @@ export function mergeSubagentFile(lines: readonly CcLine[], a: SubagentFileArgs)
     events: t.containerEvents,
   };
 
+  const taskSpan = stored.find((s) => s.spanId === parentId && s.kind === 'tool');
+  if (taskSpan) completeFinalUsage({ span: taskSpan }, t.spans);
   if (a.stored) {
     const { mergedFrom, ...meta } = a.stored.meta as Omit<TraceMeta, 'traceId'>;
     const replaced = new Set(previous ? subtree(stored, previous).map((s) => s.spanId) : []);

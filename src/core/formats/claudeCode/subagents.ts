@@ -110,6 +110,7 @@ export async function inlineSubagents(
     used.add(key);
     if (found.kept) {
       const [agent, ...inside] = found.kept;
+      completeFinalUsage(task, inside);
       put(task.span.spanId, [{ ...agent!, parentId: task.span.spanId }, ...inside]);
       continue;
     }
@@ -125,7 +126,7 @@ export async function inlineSubagents(
     if (found.source === 'agent_progress lines') {
       const final = finalAnswer(task, agent, t.models[t.models.length - 1]);
       if (final) t.spans.push(final);
-    }
+    } else completeFinalUsage(task, t.spans);
     put(task.span.spanId, [agent, ...t.spans]);
     for (const sub of t.tasks) queue.push(sub);
   }
@@ -136,6 +137,21 @@ export async function inlineSubagents(
     // agent, or a Task in a part of the session not written yet): kept under the session.
     used.add(agentId);
     put(rootId, [{ ...kept[0]!, parentId: rootId }, ...kept.slice(1)]);
+  }
+  // Sub-agent files beside the session that no Task call claims (compaction agents, `acompact-*`).
+  for (const file of await unclaimedFiles(ctx.sessionDir, used)) {
+    const lines = readTranscript(file, await fsp.readFile(file), (m) => ctx.warn(`${file}: ${m}`));
+    const agentId = lines.map((l) => asString(l.o.agentId)).find(Boolean) ?? basename(file).replace(/^agent-|\.jsonl$/g, '');
+    if (!lines.length || used.has(agentId)) continue;
+    used.add(agentId);
+    const agent = agentSpan(ctx, rootId, agentId, agentId.startsWith('acompact') ? 'compaction' : undefined, { lines, agentId, source: 'subagent file', file });
+    const t = buildTranscript(lines, { traceId: ctx.traceId, containerId: agent.spanId, turns: false });
+    agent.startMs = t.firstTs ?? 0;
+    agent.endMs = t.lastTs ?? agent.startMs;
+    agent.input = t.firstPrompt;
+    agent.output = t.lastAssistantText;
+    agent.events = t.containerEvents;
+    put(rootId, [agent, ...t.spans]);
   }
   for (const [agentId, lines] of ctx.sidechains) {
     if (used.has(agentId)) continue;
@@ -230,4 +246,29 @@ export function subtree(spans: readonly Span[], top: Span): Span[] {
     }
   }
   return out;
+}
+
+async function unclaimedFiles(sessionDir: string | undefined, used: ReadonlySet<string>): Promise<string[]> {
+  if (!sessionDir) return [];
+  const dir = join(sessionDir, 'subagents');
+  const names = await fsp.readdir(dir).catch(() => [] as string[]);
+  return names
+    .filter((n) => /^agent-.+\.jsonl$/.test(n) && !used.has(n.replace(/^agent-|\.jsonl$/g, '')))
+    .sort()
+    .map((n) => join(dir, n));
+}
+
+/**
+ * A sub-agent transcript writes its last message's usage as the reply starts streaming (often 1
+ * output token); the Task result reports that message's final usage. Field-wise max of the two.
+ */
+export function completeFinalUsage(task: TaskCall | { span: Span }, inside: readonly Span[]): void {
+  const res = isRecord(task.span.output) ? task.span.output : undefined;
+  const final = res && isRecord(res.usage) ? anthropicUsage(res.usage) : undefined;
+  const last = [...inside].reverse().find((s) => s.kind === 'llm' && s.parentId === `agent-${asString(res?.agentId) ?? ''}`);
+  if (!final || !last) return;
+  const merged = { ...(last.usage ?? {}) };
+  for (const [k, v] of Object.entries(final) as [keyof typeof final, number][]) merged[k] = Math.max(merged[k] ?? 0, v);
+  last.usage = merged;
+  last.attributes = { ...last.attributes, finalUsageFrom: 'Task tool result' };
 }
