@@ -55,7 +55,7 @@ describe('OpenAI Agents SDK trace export', async () => {
       result: "{'order_id': '1042', 'charges': [49.99, 49.99], 'status': 'delivered'}",
     });
     const [refund] = byName('issue_refund');
-    expect(refund).toMatchObject({ status: 'error', statusMessage: 'Error running tool' });
+    expect(refund).toMatchObject({ status: 'error', statusMessage: 'Error running tool: RefundLimitExceeded: refunds above $40 need approval' });
     expect(refund!.toolCall).toEqual({ name: 'issue_refund', arguments: { order_id: '1042', amount: 49.99 }, isError: true });
     expect(refund!.attributes.error_data).toEqual({ tool_name: 'issue_refund', error: 'RefundLimitExceeded: refunds above $40 need approval' });
   });

@@ -165,7 +165,9 @@ function toSpan(r: Obj, traceId: string, rootId: string, file: string): Span {
     events: [],
   };
   if (err) {
-    span.statusMessage = asString(err.message) ?? 'error';
+    // The SDK puts the generic text in `message` and the cause in `data.error`.
+    const cause = isRecord(err.data) ? asString(err.data.error) : undefined;
+    span.statusMessage = [asString(err.message) ?? 'error', cause].filter(Boolean).join(': ');
     if (err.data !== undefined && err.data !== null) span.attributes.error_data = err.data;
   }
   if (type === 'generation' || type === 'transcription' || type === 'speech') {
