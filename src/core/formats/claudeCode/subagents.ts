@@ -144,29 +144,28 @@ export async function inlineSubagents(
     const agentId = lines.map((l) => asString(l.o.agentId)).find(Boolean) ?? basename(file).replace(/^agent-|\.jsonl$/g, '');
     if (!lines.length || used.has(agentId)) continue;
     used.add(agentId);
-    const agent = agentSpan(ctx, rootId, agentId, agentId.startsWith('acompact') ? 'compaction' : undefined, { lines, agentId, source: 'subagent file', file });
-    const t = buildTranscript(lines, { traceId: ctx.traceId, containerId: agent.spanId, turns: false });
-    agent.startMs = t.firstTs ?? 0;
-    agent.endMs = t.lastTs ?? agent.startMs;
-    agent.input = t.firstPrompt;
-    agent.output = t.lastAssistantText;
-    agent.events = t.containerEvents;
-    put(rootId, [agent, ...t.spans]);
+    const type = agentId.startsWith('acompact') ? 'compaction' : undefined;
+    put(rootId, unlinkedAgent(ctx, rootId, type, { lines, agentId, source: 'subagent file', file }));
   }
   for (const [agentId, lines] of ctx.sidechains) {
     if (used.has(agentId)) continue;
     // Sidechain lines no Task call claims: keep them visible under the session.
-    const agent = agentSpan(ctx, rootId, agentId, undefined, { lines, agentId, source: 'sidechain lines' });
-    const t = buildTranscript(lines, { traceId: ctx.traceId, containerId: agent.spanId, turns: false });
-    agent.startMs = t.firstTs ?? 0;
-    agent.endMs = t.lastTs ?? agent.startMs;
-    agent.input = t.firstPrompt;
-    agent.output = t.lastAssistantText;
-    agent.events = t.containerEvents;
-    put(rootId, [agent, ...t.spans]);
+    put(rootId, unlinkedAgent(ctx, rootId, undefined, { lines, agentId, source: 'sidechain lines' }));
     ctx.warn(`sidechain of agent ${agentId} is not linked to any Task call: shown under the session`);
   }
   return under;
+}
+
+/** A sub-agent no Task call started (or none links to): its spans under the session root. */
+function unlinkedAgent(ctx: SubagentContext, rootId: string, type: string | undefined, found: Found & { agentId: string }): Span[] {
+  const agent = agentSpan(ctx, rootId, found.agentId, type, found);
+  const t = buildTranscript(found.lines, { traceId: ctx.traceId, containerId: agent.spanId, turns: false });
+  agent.startMs = t.firstTs ?? 0;
+  agent.endMs = t.lastTs ?? agent.startMs;
+  agent.input = t.firstPrompt;
+  agent.output = t.lastAssistantText;
+  agent.events = t.containerEvents;
+  return [agent, ...t.spans];
 }
 
 function agentSpan(ctx: SubagentContext, parentId: string, key: string, type: string | undefined, found: Found): Span {
