@@ -18,6 +18,16 @@ const SWE_NAME = '6e44b9__sweagenttestrepo-1c2844.traj';
 const SWE = join(FIXTURES, 'swe-agent', SWE_NAME);
 const ZIPKIN_NAME = 'zipkin-lens-yelp.json';
 const ZIPKIN = join(FIXTURES, 'zipkin-json', ZIPKIN_NAME);
+// ATIF: the specification's example (3 steps: 2 model calls, 2 tool calls → 5 spans with the
+// agent). OpenAI Agents: 1 trace object + 9 spans (+ the trace's root span = 10), 4 generations,
+// 2 function calls, issue_refund failed with "Error running tool".
+const ATIF_NAME = 'harbor-rfc-0001-example-financial-search.trajectory.json';
+const ATIF = join(FIXTURES, 'atif', ATIF_NAME);
+const OAI_NAME = 'handmade-openai-agents-handoff-tool-error.jsonl';
+const OAI = join(FIXTURES, 'openai-agents', OAI_NAME);
+// Claude Code session 4d5611e5 and its sub-agent file, uploaded apart: 139 + 12 model calls.
+const CC_SESSION = '4d5611e5-241a-462a-8d15-5122611a9569';
+const CC_DIR = join(FIXTURES, 'claude-code', 'spotter-4d5611e5');
 
 const skip = !chromiumAvailable();
 if (skip) console.warn(`[e2e] new-format tests skipped: no Chromium at ${CHROMIUM}`);
@@ -95,6 +105,58 @@ describe.skipIf(skip)('new trace formats imported through the UI', () => {
     const shot = await screenshot(page, 'new-formats-swe-agent-trace');
     expect((await imageStats(browser, shot.png)).nonBackground).toBeGreaterThan(0.02);
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Library' }).click();
+  });
+
+  it('detects an ATIF trajectory and an OpenAI Agents export and lists them with their counts', async () => {
+    expect(await importThroughInput(page, ATIF, ATIF_NAME)).toContain('1 trace, 5 spans');
+    expect(await importThroughInput(page, OAI, OAI_NAME)).toContain('1 trace, 10 spans');
+    await page.waitForFunction(() => document.querySelector('[data-testid=trace-count]')?.textContent?.trim().startsWith('5 traces'), null, { timeout: 30_000 });
+    const atif = await rowOf(page, ATIF_NAME);
+    expect([atif[0], atif[1], atif[4], atif[6], atif[7]]).toEqual([
+      'What is the current trading price of Alphabet (GOOGL)?harbor-agent · 1.0.0',
+      'atif',
+      'ok',
+      '2',
+      '2',
+    ]);
+    const oai = await rowOf(page, OAI_NAME);
+    // the failed refund is a tool error; the run itself is ok
+    expect([oai[0], oai[1], oai[4], oai[6], oai[7], oai[8]]).toEqual(['Customer serviceTriage Agent', 'openai-agents', 'ok', '4', '2', '✕1']);
+    const shot = await screenshot(page, 'new-formats-atif-openai-agents-library');
+    expect((await imageStats(browser, shot.png)).nonBackground).toBeGreaterThan(0.02);
+  });
+
+  it('opens the OpenAI Agents trace: agents under the workflow, the failed function call with its error', async () => {
+    await page.locator('.trace-grid [role=row]', { hasText: OAI_NAME }).first().click();
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid=trace-route][data-state=ok]').waitFor({ timeout: 30_000 });
+    const tree = page.getByTestId('span-tree');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=span-tree] [role=treeitem]').length === 10);
+    await tree.locator('[role=treeitem][data-span-id="span_3c9a51e2b7f04d8e91a2b3cc"]').click();
+    const detail = page.getByTestId('span-detail');
+    await detail.locator('.sd-name', { hasText: 'issue_refund' }).waitFor();
+    expect(await detail.textContent()).toContain('Error running tool');
+    expect(await detail.getByTestId('tool-args').first().textContent()).toContain('1042');
+    const shot = await screenshot(page, 'new-formats-openai-agents-trace');
+    expect((await imageStats(browser, shot.png)).nonBackground).toBeGreaterThan(0.02);
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Library' }).click();
+  });
+
+  it('merges a Claude Code sub-agent file and its session, uploaded apart, into one trace', async () => {
+    const agentName = 'agent-a2898e3.jsonl';
+    expect(await importThroughInput(page, join(CC_DIR, CC_SESSION, 'subagents', agentName), agentName)).toContain('1 trace');
+    await page.waitForFunction(() => document.querySelector('[data-testid=trace-count]')?.textContent?.trim().startsWith('6 traces'), null, { timeout: 30_000 });
+    expect(await importThroughInput(page, join(CC_DIR, `${CC_SESSION}.jsonl`), `${CC_SESSION}.jsonl`)).toContain('1 trace');
+    // still 6: the session joined the sub-agent's trace instead of adding one
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=trace-count]')?.textContent?.trim().startsWith('6 traces'),
+      null,
+      { timeout: 30_000 },
+    );
+    const row = await rowOf(page, `${CC_SESSION}.jsonl`);
+    expect([row[1], row[6]]).toEqual(['claude-code', '151']);
+    const shot = await screenshot(page, 'new-formats-claude-code-merged');
+    expect((await imageStats(browser, shot.png)).nonBackground).toBeGreaterThan(0.02);
   });
 
   it('refuses a file of a recognisable shape and says what it looks like', async () => {

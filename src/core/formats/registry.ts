@@ -16,6 +16,8 @@ import { sweAgentImporter } from './sweAgent/sweAgent';
 import { geminiCliImporter } from './geminiCli/geminiCli';
 import { codexCliImporter } from './codexCli/codexCli';
 import { openHandsImporter } from './openhands/openhands';
+import { atifImporter } from './atif/atif';
+import { openAiAgentsImporter } from './openaiAgents/openaiAgents';
 
 /** Every importer. Detection asks each one; the most confident wins, ties go to list order. */
 export const IMPORTERS: readonly FormatImporter[] = [
@@ -35,6 +37,8 @@ export const IMPORTERS: readonly FormatImporter[] = [
   geminiCliImporter,
   codexCliImporter,
   openHandsImporter,
+  atifImporter,
+  openAiAgentsImporter,
 ];
 
 /** A sniff below this is a guess too weak to act on. */

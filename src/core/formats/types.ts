@@ -1,4 +1,11 @@
-import type { FormatId, Span, TraceMeta } from '../model/types';
+import type { FormatId, RecordedEvaluationInput, Span, TraceMeta } from '../model/types';
+
+/** A trace already in the workspace, as an importer may read it back (see ImportSource.storedTrace). */
+export interface StoredTrace {
+  sourceFile: string;
+  meta: Omit<TraceMeta, 'traceId'>;
+  spans: Span[];
+}
 
 /**
  * What an importer reads from. `head` is enough to sniff; `chunks()` streams the whole file so a
@@ -15,6 +22,17 @@ export interface ImportSource {
   readAll(): Promise<Buffer>;
   /** Sibling files, for formats that link files (Claude Code sub-agents). May be absent. */
   siblings?: () => Promise<string[]>;
+  /** The file's path on disk when it has one (the name may be an upload's display name). */
+  path?: string;
+  /**
+   * The stored trace with this id, for formats whose one trace is spread over several files that
+   * may be imported separately, in any order (Claude Code session + sub-agent files). May be absent.
+   */
+  storedTrace?: (traceId: string) => StoredTrace | undefined;
+  /** Recorded evaluations stored for a trace (to keep those another file added). May be absent. */
+  storedEvaluations?: (traceId: string) => RecordedEvaluationInput[];
+  /** Stored trace id of each span id found (files that annotate spans imported before). */
+  tracesOfSpans?: (spanIds: readonly string[]) => Map<string, string>;
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { FormatId } from '../model/types';
-import type { FormatImporter, ImportSource } from '../formats/types';
+import type { FormatImporter, ImportSource, StoredTrace } from '../formats/types';
 import { detectFormat, importerById, IMPORTERS, sniffAll } from '../formats/registry';
 import { refusalDetail } from '../formats/shape';
+import { tracesOfSpans } from '../store/spanLookup';
 import { beginStaging, clashWarning, publishStaged, removeStaging, type TraceIdClash } from '../store/staging';
 import { WorkspaceReadOnlyError, type Workspace } from '../store/workspace';
 import { ImportError, errorMessage } from '../util/errors';
@@ -110,6 +111,12 @@ function pickImporter(source: ImportSource, format?: FormatId): FormatImporter {
  *   merging needs the stored spans.
  */
 async function runImport(ws: Workspace, source: ImportSource, hash: string, opts: ImportOptions): Promise<ImportResult> {
+  source = {
+    ...source,
+    storedTrace: (id) => storedTrace(ws, id),
+    storedEvaluations: (id) => ws.getRecordedEvaluations(id),
+    tracesOfSpans: (ids) => tracesOfSpans(ws, ids),
+  };
   if (ws.damaged) {
     const readOnly = new WorkspaceReadOnlyError(ws.path, ws.damaged);
     throw opts.mode === 'merge' ? readOnly : new ImportError(source.name, readOnly.message);
@@ -253,4 +260,10 @@ function withStagingName(path: string, e: unknown): unknown {
   if (!(e instanceof Error) || !code.startsWith('SQLITE_')) return e;
   const full = code === 'SQLITE_FULL' ? ' (the disk is full: free space and import again)' : '';
   return new Error(`${e.message}${full} while writing the import's staging copy ${path}`);
+}
+
+/** A stored trace read back for importers that merge files into one trace (formats/types.ts). */
+function storedTrace(ws: Workspace, traceId: string): StoredTrace | undefined {
+  const t = ws.getTrace(traceId);
+  return t ? { sourceFile: t.sourceFile, meta: t.meta, spans: ws.getSpans(traceId) } : undefined;
 }

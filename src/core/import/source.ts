@@ -37,6 +37,7 @@ export async function fileSource(path: string, onProgress?: ProgressFn): Promise
   };
   return {
     name: path,
+    path,
     size,
     head,
     chunks: gz ? () => gunzipChunks(path, rawChunks()) : rawChunks,

@@ -29,6 +29,8 @@ export const FORMAT_IDS = [
   'gemini-cli',
   'codex-cli',
   'openhands',
+  'atif',
+  'openai-agents',
 ] as const;
 export type FormatId = (typeof FORMAT_IDS)[number];
 
@@ -136,6 +138,13 @@ export interface TraceMeta {
   orphanParent?: string;
   /** Scores, feedback, annotations and assessments recorded in the file for this trace. */
   evaluations?: RecordedEvaluationInput[];
+  /**
+   * For a trace made of several files (a Claude Code session and its sub-agent files): the file
+   * recorded as its source (the session file), and the files whose stored copy this import
+   * already folds in, so replacing that copy is a merge, not a clash between two files.
+   */
+  sourceFile?: string;
+  mergedFrom?: string[];
   input?: unknown;
   output?: unknown;
   /** Free-form facts worth keeping (scores, tags, eval ids, sample ids …). */

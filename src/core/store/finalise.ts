@@ -288,6 +288,7 @@ function writeTraceRow(db: Database.Database, a: FinaliseArgs, agg: TraceAggrega
     input: m?.input,
     output: m?.output,
     metadata: m?.metadata ?? {},
+    ...(m?.mergedFrom?.length ? { mergedFrom: m.mergedFrom } : {}),
   });
   stmt(
     db,
@@ -299,7 +300,7 @@ function writeTraceRow(db: Database.Database, a: FinaliseArgs, agg: TraceAggrega
     a.traceId,
     m?.name ?? agg.rootName ?? agg.firstName,
     a.format,
-    a.file,
+    m?.sourceFile ?? a.file,
     a.importId,
     m?.service ?? null,
     m?.version ?? null,

@@ -150,13 +150,17 @@ export function clashWarning(file: string, c: TraceIdClash, keptBoth: boolean): 
         `"keep both" (import options in the app)`;
 }
 
-/** Staged traces whose id is stored from a different file. */
+/**
+ * Staged traces whose id is stored from a different file — unless this import names that file as
+ * the trace's source or as a part it merged (a Claude Code session and its sub-agent files).
+ */
 function findClashes(db: Database.Database, file: string): TraceIdClash[] {
   const rows = db
     .prepare(
       `SELECT s.id AS traceId, m.source_file AS previousFile, m.span_count AS previousSpans, s.span_count AS newSpans
          FROM ${ALIAS}.traces s JOIN main.traces m ON m.id = s.id
-        WHERE m.source_file IS NOT ?`,
+        WHERE m.source_file IS NOT ? AND m.source_file IS NOT s.source_file
+          AND m.source_file NOT IN (SELECT value FROM json_each(s.meta, '$.mergedFrom'))`,
     )
     .all(file) as Omit<TraceIdClash, 'storedAs'>[];
   return rows.map((r) => ({ ...r, storedAs: r.traceId }));

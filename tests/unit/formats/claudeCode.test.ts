@@ -165,11 +165,18 @@ describe('Claude Code session with a Task sub-agent', () => {
     expect(String(agent.input)).toMatch(/^Draft bead content for setting up Credo, Dialyxir, and mix_audit/);
     const inside = under(agent.spanId);
     const llm = ofKind(inside, 'llm');
-    expect(llm).toHaveLength(5); // 9 assistant progress lines, 5 distinct ids
+    // 9 assistant progress lines, 5 distinct ids, + the final answer, which Claude Code reports
+    // only in the Task result (toolUseResult.content, and usage 3 in / 3130 out / 29869 cache
+    // read / 892 cache write: 3 + 3130 + 29869 + 892 = 33894 = its totalTokens)
+    expect(llm).toHaveLength(6);
     expect(llm.every((s) => s.model === 'claude-haiku-4-5-20251001')).toBe(true);
     expect([sum(llm, 'inputTokens'), sum(llm, 'outputTokens'), sum(llm, 'cacheReadTokens'), sum(llm, 'cacheWriteTokens')]).toEqual([
-      24, 7, 95343, 14285,
+      24 + 3, 7 + 3130, 95343 + 29869, 14285 + 892,
     ]);
+    const final = llm[llm.length - 1]!;
+    expect(final).toMatchObject({ spanId: 'agent-afb92ff-final-answer', sourceKind: 'final answer (from the Task result)' });
+    expect(final.outputMessages![0]!.content).toMatch(/^Excellent! Now I have all the information I need to draft the bead content/);
+    expect(String(agent.output)).toBe(final.outputMessages![0]!.content);
     const tools = ofKind(inside, 'tool');
     expect(tools.map((t) => t.name)).toEqual(['Read', 'Read', 'Bash', 'Bash', 'Bash', 'Read', 'Bash', 'Read', 'Read']);
     expect(tools.filter((t) => t.status === 'error').map((t) => t.statusMessage)).toEqual([
@@ -177,8 +184,8 @@ describe('Claude Code session with a Task sub-agent', () => {
       '<tool_use_error>Sibling tool call errored</tool_use_error>',
       '<tool_use_error>Sibling tool call errored</tool_use_error>',
     ]);
-    // session totals: 12 + 5 model calls, 16 + 9 tool calls, 3 tool errors
-    expect(summary).toMatchObject({ llmCalls: 17, toolCalls: 25, toolErrors: 3, inputTokens: 1600, outputTokens: 1593 });
+    // session totals: 12 + 6 model calls, 16 + 9 tool calls, 3 tool errors
+    expect(summary).toMatchObject({ llmCalls: 18, toolCalls: 25, toolErrors: 3, inputTokens: 1600 + 3, outputTokens: 1593 + 3130 });
   });
 
   it('splits the session into its two prompts and names the trace after the first one', async () => {
@@ -226,12 +233,14 @@ describe('Claude Code session with a Task sub-agent', () => {
 });
 
 describe('Claude Code sub-agent files imported on their own', () => {
-  it('makes agent-a881341 its own trace linked to its session', async () => {
+  it('puts agent-a881341 into its session\'s trace, under a placeholder until the session is imported', async () => {
     const { traceId, spans, summary, ws } = await load('cc-spotter-subagents-agent-a881341.jsonl');
-    expect(traceId).toBe('258c7280-ae70-4798-800f-63464d01a85d/agent-a881341');
-    expect(ws.getTrace(traceId)!.meta.metadata).toMatchObject({
-      parentSessionId: '258c7280-ae70-4798-800f-63464d01a85d',
-      agentId: 'a881341',
+    expect(traceId).toBe('258c7280-ae70-4798-800f-63464d01a85d');
+    expect(ws.getTrace(traceId)!.meta.metadata).toMatchObject({ partial: 'import the session file to complete this trace' });
+    expect(spans.find((s) => s.spanId === 'agent-a881341')).toMatchObject({
+      parentId: 'session-258c7280-ae70-4798-800f-63464d01a85d',
+      kind: 'agent',
+      attributes: expect.objectContaining({ transcriptSource: 'subagent file', agentId: 'a881341' }),
     });
     const llm = ofKind(spans, 'llm');
     expect(llm.map((s) => s.spanId)).toEqual(['msg_013qape6Zy3q8eZYgN4M39ym', 'msg_01QkE2ptzZ6JmveaGTood3UR', 'msg_01NW9B5FcyBXoxmtait2bSWf']);
@@ -245,12 +254,12 @@ describe('Claude Code sub-agent files imported on their own', () => {
     ]);
     expect(String(tools[0]!.toolCall!.result)).toMatch(/^> ## Documentation Index/);
     expect(summary.toolErrors).toBe(0);
-    expect(spans.find((s) => s.parentId === null)!.spanId).toBe('agent-a881341');
+    expect(spans.find((s) => s.parentId === null)!.spanId).toBe('session-258c7280-ae70-4798-800f-63464d01a85d');
   });
 
   it('imports the compaction agent (isMeta lines become model input, not turns)', async () => {
     const { spans, traceId } = await load('cc-spotter-subagents-agent-acompact-fffbd0.jsonl');
-    expect(traceId).toBe('258c7280-ae70-4798-800f-63464d01a85d/agent-acompact-fffbd0');
+    expect(traceId).toBe('258c7280-ae70-4798-800f-63464d01a85d');
     const [llm] = ofKind(spans, 'llm');
     expect(llm!.usage).toEqual({ inputTokens: 3, outputTokens: 6, cacheReadTokens: 166758, cacheWriteTokens: 2487 });
     expect(llm!.inputMessages!.map((m) => m.content.slice(0, 30))).toEqual([
@@ -309,5 +318,94 @@ describe('Claude Code session opened by a bare slash command (/mcp), then the re
     expect(turns[0]!.events.map((e) => e.name)).toEqual(['command output', 'interrupted', 'command /model', 'command output']);
     expect(turns[0]!.events[0]!.attributes).toEqual({ text: 'Reconnected to tidewave.' });
     expect(summary.name).toBe('mix phx.server doesnt seem to start');
+  });
+});
+
+describe('Claude Code session 4d5611e5 with its real sub-agent files (marot/spotter), in any order', () => {
+  // Worked out with python3 from the three files (usage per message.id, field-wise max):
+  //  - session: 1512 lines, 139 model calls (177 in / 28755 out), 150 tool calls, one Task
+  //    (toolu_017pLRuPHYTX5t99EnLyV53m) whose result names agent a2898e3 and reports the final
+  //    message's usage (0 in / 5108 out / 70782 cache read / 475 cache write); 67 agent_progress
+  //    lines carry 11 of the agent's messages;
+  //  - subagents/agent-a2898e3.jsonl: 12 model calls (53 in / 136 out), 33 tool calls; its last
+  //    message (msg_019oZyzpKzxrUVHy3CXqkJyN) was written with 1 output token, so with the Task
+  //    result's 5108 the agent's output is 136 - 1 + 5108 = 5243;
+  //  - subagents/agent-acompact-e1f845.jsonl (compaction, no Task): 1 model call (3 in / 8 out).
+  const DIR = 'claude-code/spotter-4d5611e5';
+  const session = '4d5611e5-241a-462a-8d15-5122611a9569';
+  const sessionPath = fixture(`${DIR}/${session}.jsonl`);
+  const agentPath = fixture(`${DIR}/${session}/subagents/agent-a2898e3.jsonl`);
+  const compactPath = fixture(`${DIR}/${session}/subagents/agent-acompact-e1f845.jsonl`);
+  const TASK = 'toolu_017pLRuPHYTX5t99EnLyV53m';
+
+  function expectMerged(ws: Workspace, warnings: string[], withCompaction: boolean) {
+    expect(ws.listTraces({}).total).toBe(1);
+    const v = view(ws, session);
+    const agent = v.span('agent-a2898e3');
+    expect(agent).toMatchObject({ parentId: TASK, kind: 'agent' });
+    expect(agent.attributes.transcriptSource).toBe('subagent file');
+    const llm = ofKind(v.under('agent-a2898e3'), 'llm');
+    expect(llm).toHaveLength(12);
+    expect(llm[11]!.usage).toEqual({ inputTokens: 0, outputTokens: 5108, cacheReadTokens: 70782, cacheWriteTokens: 475 });
+    expect(ofKind(v.under('agent-a2898e3'), 'tool')).toHaveLength(33);
+    expect(v.spans.some((s) => s.spanId === 'agent-a2898e3-final-answer')).toBe(false);
+    const c = withCompaction ? 1 : 0;
+    expect(v.summary).toMatchObject({
+      llmCalls: 139 + 12 + c,
+      toolCalls: 150 + 33,
+      inputTokens: 177 + 53 + 3 * c,
+      outputTokens: 28755 + 5243 + 8 * c,
+    });
+    expect(v.spans.some((s) => s.spanId === 'agent-acompact-e1f845')).toBe(withCompaction);
+    expect(warnings.filter((w) => /is replaced by this file|already stored/.test(w))).toEqual([]);
+  }
+
+  it('the session file from its folder reads both sub-agent files beside it', async () => {
+    const t = tempWorkspace();
+    cleanups.push(t.cleanup);
+    const r = await importFile(t.ws, sessionPath);
+    expectMerged(t.ws, r.warnings, true);
+    expect(view(t.ws, session).span('agent-acompact-e1f845')).toMatchObject({ parentId: `session-${session}`, name: 'compaction agent acompact-e1f845' });
+  });
+
+  it('the session alone (upload): the sub-agent from progress lines, with its final answer from the Task result', async () => {
+    const t = tempWorkspace();
+    cleanups.push(t.cleanup);
+    await importBuffer(t.ws, `${session}.jsonl`, readFileSync(sessionPath));
+    const v = view(t.ws, session);
+    const llm = ofKind(v.under('agent-a2898e3'), 'llm');
+    expect(llm).toHaveLength(11 + 1);
+    expect(llm[11]).toMatchObject({ spanId: 'agent-a2898e3-final-answer', usage: { inputTokens: 0, outputTokens: 5108, cacheReadTokens: 70782, cacheWriteTokens: 475 } });
+    expect(llm[11]!.outputMessages![0]!.content).toMatch(/^Perfect! Now I have all the information needed/);
+  });
+
+  it('session upload first, then the sub-agent file upload: one trace, the file replaces the progress copy', async () => {
+    const t = tempWorkspace();
+    cleanups.push(t.cleanup);
+    const a = await importBuffer(t.ws, `${session}.jsonl`, readFileSync(sessionPath));
+    const b = await importBuffer(t.ws, 'agent-a2898e3.jsonl', readFileSync(agentPath));
+    expect(b.traceIds).toEqual([session]);
+    expectMerged(t.ws, [...a.warnings, ...b.warnings], false);
+  });
+
+  it('sub-agent file uploads first (compaction one too), then the session upload: one trace', async () => {
+    const t = tempWorkspace();
+    cleanups.push(t.cleanup);
+    const a = await importBuffer(t.ws, 'agent-a2898e3.jsonl', readFileSync(agentPath));
+    expect(a.traceIds).toEqual([session]);
+    expect(t.ws.getTrace(session)!.name).toBe(`session ${session} (only sub-agent files imported)`);
+    const b = await importBuffer(t.ws, 'agent-acompact-e1f845.jsonl', readFileSync(compactPath));
+    const c = await importBuffer(t.ws, `${session}.jsonl`, readFileSync(sessionPath));
+    expectMerged(t.ws, [...a.warnings, ...b.warnings, ...c.warnings], true);
+    expect(t.ws.getTrace(session)!.name).toMatch(/^(?!session )/);
+  });
+
+  it('a sub-agent file imported from its folder imports the session beside it: same trace as the session', async () => {
+    const t = tempWorkspace();
+    cleanups.push(t.cleanup);
+    const a = await importFile(t.ws, agentPath);
+    const b = await importFile(t.ws, sessionPath);
+    expectMerged(t.ws, [...a.warnings, ...b.warnings], true);
+    expect(t.ws.getTrace(session)!.sourceFile).toBe(sessionPath);
   });
 });

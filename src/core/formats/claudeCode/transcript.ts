@@ -312,7 +312,7 @@ const ANTHROPIC_USAGE: UsageKeyTable = [
   ['cacheWriteTokens', ['cache_creation_input_tokens']],
 ];
 
-function anthropicUsage(u: Json): Usage | undefined {
+export function anthropicUsage(u: Json): Usage | undefined {
   return readUsage(u, ANTHROPIC_USAGE);
 }
 

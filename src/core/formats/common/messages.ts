@@ -9,6 +9,8 @@ import { asString, isRecord, maybeJson, toText } from './json';
  *  - OTel GenAI: {role, parts[{type:'text'|'tool_call'|'tool_call_response'|'reasoning', …}]}
  *  - LangChain serialised: {lc:1, type:'constructor', id:[…,'AIMessage'], kwargs:{content, tool_calls}}
  *  - Inspect AI ChatMessage: {role, content, tool_calls[{id, function, arguments}], tool_call_id, error}
+ *  - Gemini Content (google-genai, ADK): {role:'user'|'model', parts[{text, thought?}|{function_call
+ *    |functionCall:{id, name, args}}|{function_response|functionResponse:{id, name, response}}]}
  * Unknown shapes become a message of role 'other' with the JSON as text, never dropped.
  */
 
@@ -51,7 +53,7 @@ interface Acc {
   text: string[];
   reasoning: string[];
   toolCalls: ToolCall[];
-  toolResult?: { id?: string; isError?: boolean };
+  toolResult?: { id?: string; isError?: boolean; name?: string };
 }
 
 /** Walk a content value (string, part, or list of parts) into text / reasoning / tool calls. */
@@ -116,10 +118,50 @@ function readContent(content: unknown, acc: Acc): void {
       readContent(content.text ?? content.content, acc);
       return;
     default:
+      if (geminiPart(content, acc)) return;
       if (typeof content.text === 'string') acc.text.push(content.text);
       else if (typeof content.content === 'string') acc.text.push(content.content);
       else acc.text.push(toText(content));
   }
+}
+
+/**
+ * A Gemini part (no `type`; one key says what it is), in either JSON spelling: the Python SDK's
+ * snake_case (ADK's trace attributes) or the REST API's camelCase. False when it is none.
+ */
+function geminiPart(p: Record<string, unknown>, acc: Acc): boolean {
+  const call = p.function_call ?? p.functionCall;
+  if (isRecord(call)) {
+    acc.toolCalls.push({ id: asString(call.id), name: asString(call.name) ?? '(unnamed tool)', arguments: maybeJson(call.args) });
+    return true;
+  }
+  const response = p.function_response ?? p.functionResponse;
+  if (isRecord(response)) {
+    acc.toolResult = { id: asString(response.id), name: asString(response.name) };
+    const r = maybeJson(response.response);
+    // ADK wraps a plain return value as {result: value}.
+    readContent(isRecord(r) && Object.keys(r).length === 1 && 'result' in r ? r.result : r, acc);
+    return true;
+  }
+  if (typeof p.text === 'string' && p.thought === true) {
+    acc.reasoning.push(p.text);
+    return true;
+  }
+  if (isRecord(p.inline_data ?? p.inlineData) || isRecord(p.file_data ?? p.fileData)) {
+    acc.text.push('[file]');
+    return true;
+  }
+  const code = p.executable_code ?? p.executableCode;
+  if (isRecord(code)) {
+    acc.text.push(asString(code.code) ?? '');
+    return true;
+  }
+  const ran = p.code_execution_result ?? p.codeExecutionResult;
+  if (isRecord(ran)) {
+    acc.text.push(asString(ran.output) ?? '');
+    return true;
+  }
+  return false;
 }
 
 /** Normalise one message of any known shape. */
@@ -176,7 +218,7 @@ export function normaliseMessage(raw: unknown): Message {
   if (acc.toolCalls.length) msg.toolCalls = acc.toolCalls;
   const toolCallId = asString(v.tool_call_id) ?? asString(v.toolCallId) ?? acc.toolResult?.id;
   if (toolCallId && role === 'tool') msg.toolCallId = toolCallId;
-  const name = asString(v.name) ?? (typeof v.function === 'string' ? v.function : undefined);
+  const name = asString(v.name) ?? (typeof v.function === 'string' ? v.function : undefined) ?? acc.toolResult?.name;
   if (name && role === 'tool') msg.name = name;
   if (acc.toolResult?.isError || v.is_error === true || (v.error !== undefined && v.error !== null && role === 'tool'))
     msg.isError = true;
@@ -194,6 +236,7 @@ function hasPlainUserText(content: unknown): boolean {
  */
 export function normaliseMessages(raw: unknown): Message[] | undefined {
   let v = maybeJson(raw);
+  if (isRecord(v) && Array.isArray(v.contents)) return geminiRequest(v);
   if (isRecord(v)) {
     const inner = v.messages ?? v.input ?? v.prompt ?? v.contents;
     if (inner === undefined) return undefined;
@@ -204,6 +247,30 @@ export function normaliseMessages(raw: unknown): Message[] | undefined {
   const arr = v as unknown[];
   if (!arr.every((m) => isRecord(maybeJson(m)) && looksLikeMessage(maybeJson(m) as Record<string, unknown>))) return undefined;
   return arr.map(normaliseMessage);
+}
+
+/**
+ * A Gemini request (ADK's LlmRequest, google-genai generate_content): `contents` plus the system
+ * instruction in `config.system_instruction` (or `systemInstruction`), a string or a Content.
+ */
+function geminiRequest(v: Record<string, unknown>): Message[] | undefined {
+  const contents = (v.contents as unknown[]).map((c) => maybeJson(c));
+  if (!contents.every((c) => isRecord(c) && ('parts' in c || 'role' in c))) return undefined;
+  const out = contents.map(normaliseMessage);
+  const sys = geminiSystemInstruction(v);
+  if (sys) out.unshift(sys);
+  return out;
+}
+
+/** The system instruction of a Gemini request (`config.system_instruction`, string or Content). */
+export function geminiSystemInstruction(raw: unknown): Message | undefined {
+  const v = maybeJson(raw);
+  if (!isRecord(v)) return undefined;
+  const config = isRecord(v.config) ? v.config : isRecord(v.generation_config) ? v.generation_config : {};
+  const sys = maybeJson(config.system_instruction ?? config.systemInstruction ?? v.system_instruction ?? v.systemInstruction);
+  if (sys === undefined || sys === null || sys === '') return undefined;
+  const m = typeof sys === 'string' ? { role: 'system' as const, content: sys } : normaliseMessage(sys);
+  return { ...m, role: 'system' };
 }
 
 function looksLikeMessage(m: Record<string, unknown>): boolean {
@@ -282,6 +349,10 @@ export function normaliseReply(raw: unknown): Message[] | undefined {
     const items = normaliseMessages(v.output);
     if (items) return items;
   }
+  // Gemini: ADK's LlmResponse {content: Content}, generate_content's {candidates: [{content}]}.
+  const candidates = Array.isArray(v.candidates) ? v.candidates.map((c) => (isRecord(c) ? c.content : undefined)) : [v.content];
+  const geminiContents = candidates.filter((c): c is Record<string, unknown> => isRecord(c) && Array.isArray(c.parts));
+  if (geminiContents.length) return geminiContents.map((c) => normaliseMessage({ ...c, role: c.role ?? 'model' }));
   if (v.role !== undefined || (v.lc === 1 && isRecord(v.kwargs))) return [normaliseMessage(v)];
   const inner = normaliseMessages(v);
   if (inner) return inner;

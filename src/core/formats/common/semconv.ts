@@ -1,7 +1,7 @@
 import { readUsage, type UsageKeyTable } from './usage';
 import type { Message, SpanKind, ToolCall, Usage } from '../../model/types';
 import { asNumber, asString, isRecord, maybeJson } from './json';
-import { normaliseMessage, normaliseMessages } from './messages';
+import { geminiSystemInstruction, normaliseMessage, normaliseMessages, normalisePrompt, normaliseReply } from './messages';
 
 /**
  * What a span's attributes mean, read from the semantic conventions agent SDKs write:
@@ -308,6 +308,8 @@ interface Presence {
   genaiPrompt: boolean;
   genaiCompletion: boolean;
   documents: boolean;
+  /** Google ADK's own `gcp.vertex.agent.*` request / response attributes. */
+  adk: boolean;
 }
 
 const MODEL_KEYS = [
@@ -333,6 +335,7 @@ function scan(a: Attrs): Presence {
     genaiPrompt: false,
     genaiCompletion: false,
     documents: false,
+    adk: false,
   };
   for (const k in a) {
     const c = k.charCodeAt(0);
@@ -350,6 +353,7 @@ function scan(a: Attrs): Presence {
     } else if (k.startsWith('ai.usage.')) p.usage = true;
     else if (k === 'ai.prompt.messages') p.messages = true;
     else if (k.startsWith('retrieval.documents')) p.documents = true;
+    else if (k === ADK_REQUEST || k === ADK_RESPONSE) (p.adk = true), (p.messages = true);
   }
   for (const k of MODEL_KEYS) if (a[k] !== undefined) p.model = true;
   return p;
@@ -518,7 +522,15 @@ function readMessages(a: Attrs, has: Presence, vercelOp: string | undefined, out
     if (els.length) output = els.map(flatGenAiMessage);
     else if (a['gen_ai.completion'] !== undefined) output = genAiMessageList(a['gen_ai.completion']);
   }
-  const sys = a['gen_ai.system_instructions'] !== undefined ? systemInstructions(a['gen_ai.system_instructions']) : undefined;
+  if (has.adk) {
+    // ADK: the Gemini request (contents + config.system_instruction) and LlmResponse as JSON.
+    if (!input) input = normalisePrompt(adkValue(a[ADK_REQUEST]));
+    if (!output) output = normaliseReply(adkValue(a[ADK_RESPONSE]));
+  }
+  let sys = a['gen_ai.system_instructions'] !== undefined ? systemInstructions(a['gen_ai.system_instructions']) : undefined;
+  // A Gemini request keeps its system instruction in `config`, apart from the contents that
+  // OpenInference lists as input messages: take it from the request the span recorded.
+  sys ??= geminiSystemInstruction(adkValue(a[ADK_REQUEST])) ?? geminiSystemInstruction(valueWithMime(a, 'input'));
   if (sys && !(input ?? []).some((m) => m.role === 'system')) input = [sys, ...(input ?? [])];
 
   // Vercel provider requests: the exact messages sent, and the reply as text + tool calls.
@@ -543,6 +555,31 @@ function readMessages(a: Attrs, has: Presence, vercelOp: string | undefined, out
   if (output?.length) out.outputMessages = output;
 }
 
+const ADK_REQUEST = 'gcp.vertex.agent.llm_request';
+const ADK_RESPONSE = 'gcp.vertex.agent.llm_response';
+
+/** An ADK attribute's JSON value; ADK writes `{}` (and `<not specified>`) where it has nothing. */
+function adkValue(v: unknown): unknown {
+  const parsed = maybeJson(v);
+  if (isRecord(parsed) && Object.keys(parsed).length === 0) return undefined;
+  if (parsed === '<not specified>' || parsed === '<not serializable>' || parsed === 'N/A') return undefined;
+  return parsed;
+}
+
+/** Gemini usage (`usage_metadata` of ADK's LlmResponse), for spans without GenAI usage keys. */
+function adkUsage(a: Attrs): Usage | undefined {
+  const r = adkValue(a[ADK_RESPONSE]);
+  const m = isRecord(r) ? (r.usage_metadata ?? r.usageMetadata) : undefined;
+  if (!isRecord(m)) return undefined;
+  return readUsage(m, [
+    ['inputTokens', ['prompt_token_count', 'promptTokenCount']],
+    ['outputTokens', ['candidates_token_count', 'candidatesTokenCount']],
+    ['totalTokens', ['total_token_count', 'totalTokenCount']],
+    ['cacheReadTokens', ['cached_content_token_count', 'cachedContentTokenCount']],
+    ['reasoningTokens', ['thoughts_token_count', 'thoughtsTokenCount']],
+  ]);
+}
+
 // ---- input / output ---------------------------------------------------------------------------
 
 /** OpenInference `input.value` + `input.mime_type`: JSON when the mime type says so. */
@@ -563,6 +600,10 @@ function valueWithMime(a: Attrs, key: 'input' | 'output'): unknown {
 function readInputOutput(a: Attrs, c: Classified, has: Presence, out: SemanticFields): void {
   let input = valueWithMime(a, 'input');
   let output = valueWithMime(a, 'output');
+  if (has.adk) {
+    input ??= adkValue(a[ADK_REQUEST]) ?? adkValue(a['gcp.vertex.agent.tool_call_args']);
+    output ??= adkValue(a[ADK_RESPONSE]) ?? adkValue(a['gcp.vertex.agent.tool_response']);
+  }
   if (input === undefined && a['traceloop.entity.input'] !== undefined) input = maybeJson(a['traceloop.entity.input']);
   if (output === undefined && a['traceloop.entity.output'] !== undefined) output = maybeJson(a['traceloop.entity.output']);
   if (c.vercelOp) {
@@ -603,11 +644,13 @@ function readToolCall(a: Attrs, spanName: string | undefined, fields: SemanticFi
   const id = asString(firstDefined(a, ['gen_ai.tool.call.id', 'tool_call.id', 'tool.id', 'ai.toolCall.id']));
   if (id) tc.id = id;
   let args = firstDefined(a, ['gen_ai.tool.call.arguments', 'ai.toolCall.args', 'ai.toolCall.input', 'tool_call.function.arguments']);
+  args ??= adkValue(a['gcp.vertex.agent.tool_call_args']);
   if (args === undefined) args = fields.input;
   // `tool.parameters` is the tool's parameter definition in OpenInference; only a last resort.
   if (args === undefined) args = a['tool.parameters'];
   if (args !== undefined) tc.arguments = maybeJson(args);
   let result = firstDefined(a, ['gen_ai.tool.call.result', 'ai.toolCall.result', 'ai.toolCall.output']);
+  result ??= adkValue(a['gcp.vertex.agent.tool_response']);
   if (result === undefined) result = fields.output;
   if (result !== undefined) tc.result = maybeJson(result);
   return tc;
@@ -636,6 +679,10 @@ export function interpretAttributes(attrs: Record<string, unknown>, spanName?: s
     else if (usage) out.isRollup = true;
   }
   if (c.isRollup) out.isRollup = true;
+  if (!out.usage && has.adk && c.kind === 'llm') {
+    const usage = adkUsage(a);
+    if (usage) out.usage = usage;
+  }
 
   if (has.messages || c.vercelOp || a['gen_ai.system_instructions'] !== undefined) readMessages(a, has, c.vercelOp, out);
   readInputOutput(a, c, has, out);

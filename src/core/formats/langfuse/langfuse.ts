@@ -151,8 +151,10 @@ function observationSpan(
   const latency = asNumber(o.latency);
   const endMs = isoToMs(o.endTime) ?? (latency !== undefined ? startMs + latency * latencyUnit : null);
 
-  const input = decodeDeep(o.input);
-  const output = decodeDeep(o.output);
+  // Langfuse fills input/output from ADK's `gcp.vertex.agent.llm_request/llm_response`, which ADK
+  // sets to `{}` on tool spans: an empty object there says nothing, the OTel attributes say more.
+  const input = unlessEmpty(decodeDeep(o.input));
+  const output = unlessEmpty(decodeDeep(o.output));
   const langchainTool = type === 'SPAN' ? langchainToolResult(output) : undefined;
   let kind: SpanKind = KIND_BY_TYPE[type] ?? 'other';
   if ((type === 'SPAN' || type === 'EVENT' || !(type in KIND_BY_TYPE)) && sem.kind && REFINABLE.has(sem.kind)) kind = sem.kind;
@@ -431,4 +433,8 @@ function isEmpty(v: unknown): boolean {
   if (Array.isArray(v)) return v.length === 0;
   if (isRecord(v)) return Object.keys(v).length === 0;
   return false;
+}
+
+function unlessEmpty(v: unknown): unknown {
+  return isRecord(v) && Object.keys(v).length === 0 ? undefined : v;
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Span, SpanEvent, SpanStatus, TraceMeta } from '../../model/types';
-import type { FormatImporter, ImportSink } from '../types';
+import type { FormatImporter, ImportSink, ImportSource } from '../types';
 import { ImportError } from '../../util/errors';
 import { asString, isRecord, utf8 } from '../common/json';
 import { formatPath, JsonStreamScanner, type JsonStreamValue } from '../common/jsonStream';
@@ -8,12 +8,15 @@ import { interpretAttributes, openInferenceKind, sessionIdOf } from '../common/s
 import { anyTimeToMs, isoToMs } from '../common/time';
 import { demoteWrapperModelSpans } from '../common/wrapperSpans';
 import { applySemantics, exceptionMessage } from '../otlp/otlpSpan';
+import { annotateStoredTraces, isPhoenixAnnotation, mergeEvaluations, phoenixEvaluation } from './annotations';
 
 /**
  * OpenInference data outside OTLP (field map: tests/fixtures/FORMATS.md §2):
  *  1. Phoenix span JSON — a JSON array (export / client), a REST page `{"data": [...]}`, or JSON
  *     Lines (legacy span_json_encoder). `context.trace_id/span_id`, `parent_id`, `span_kind`,
  *     ISO times, `status_code`, flat or nested `attributes`, `events` with ISO `timestamp`.
+ *     Phoenix span annotations (annotations.ts) in such a file, or a file of their own, become
+ *     recorded evaluations of the traces holding their spans.
  *  2. A single span's attribute map (`{"openinference.span.kind": …, "llm.…": …}` or the GenAI
  *     equivalent) — what instrumentation tests keep as fixtures. Becomes a one-span trace.
  */
@@ -150,11 +153,23 @@ class PhoenixCollector {
     if (user && !meta.metadata?.userId) meta.metadata = { ...meta.metadata, userId: user };
   }
 
-  finish(): void {
+  /** Span ids of this file. */
+  spanIds(): Set<string> {
+    return new Set([...this.traces.values()].flatMap((list) => list.map((s) => s.spanId)));
+  }
+
+  finish(annotations: readonly Obj[], stored: ImportSource['storedEvaluations']): void {
+    const byTrace = new Map<string, string>();
+    for (const [traceId, spans] of this.traces) for (const s of spans) byTrace.set(s.spanId, traceId);
     for (const [traceId, spans] of this.traces) {
       const demoted = demoteWrapperModelSpans(spans);
       if (demoted) this.sink.warn(`trace ${traceId}: ${demoted} LLM span(s) wrapping other LLM spans shown as chain`);
       const meta = this.metas.get(traceId)!;
+      // Annotations in this file, and those an annotation file added before (a re-import of the
+      // spans keeps them).
+      const own = annotations.filter((a) => byTrace.get(String(a.span_id)) === traceId).map(phoenixEvaluation);
+      const kept = (stored?.(traceId) ?? []).filter((e) => e.source === 'phoenix');
+      if (own.length || kept.length) meta.evaluations = mergeEvaluations(kept, own);
       if (Object.keys(meta).length > 1) this.sink.trace(meta);
       for (const s of spans) this.sink.span(s);
     }
@@ -173,7 +188,7 @@ export const openInferenceImporter: FormatImporter = {
   label: 'OpenInference / Phoenix spans',
   extensions: ['json', 'jsonl'],
   signature: {
-    tokens: ['context', 'span_kind', 'parent_id', 'status_code', 'openinference.span.kind', 'llm.input_messages', 'input.value', 'gen_ai.operation.name'],
+    tokens: ['context', 'span_kind', 'parent_id', 'status_code', 'openinference.span.kind', 'llm.input_messages', 'input.value', 'gen_ai.operation.name', 'annotator_kind'],
     requires: 'Phoenix span objects {name, context: {trace_id, span_id}, span_kind, start_time, end_time} or a flat OpenInference / GenAI attribute map',
   },
   sniff(_name, head) {
@@ -184,6 +199,7 @@ export const openInferenceImporter: FormatImporter = {
       // MLflow trace JSON has the same span context shape but no span_kind.
       return /"span_kind"\s*:/.test(text) ? 0.95 : 0.5;
     }
+    if (/"span_id"\s*:/.test(text) && /"annotator_kind"\s*:/.test(text) && /"result"\s*:\s*\{/.test(text)) return 0.9;
     if (c !== '{' || /"resourceSpans"/.test(text)) return 0;
     try {
       if (looksLikeAttributeMap(JSON.parse(text))) return 0.85;
@@ -196,12 +212,15 @@ export const openInferenceImporter: FormatImporter = {
     const hash = createHash('sha256');
     const collector = new PhoenixCollector(source.name, sink);
     const maps: { attrs: Obj; v: JsonStreamValue }[] = [];
+    const annotations: Obj[] = [];
     const onValue = (v: JsonStreamValue) => {
       const value = v.value;
       if (isPhoenixSpan(value)) return collector.add(value, v);
+      if (isPhoenixAnnotation(value)) return void annotations.push(value);
       if (v.path.length === 0 && isRecord(value) && Array.isArray(value.data)) {
         value.data.forEach((s, i) => {
-          if (!isPhoenixSpan(s)) throw new ImportError(source.name, 'data[] element is not a Phoenix span', { path: `data[${i}]` });
+          if (isPhoenixAnnotation(s)) return void annotations.push(s);
+          if (!isPhoenixSpan(s)) throw new ImportError(source.name, 'data[] element is neither a Phoenix span nor a span annotation', { path: `data[${i}]` });
           collector.add(s, { ...v, path: ['data', i] });
         });
         return;
@@ -222,7 +241,11 @@ export const openInferenceImporter: FormatImporter = {
       scanner.write(chunk);
     }
     scanner.end();
-    collector.finish();
+    collector.finish(annotations, source.storedEvaluations);
+    if (annotations.length) {
+      const missing = annotateStoredTraces(annotations, collector.spanIds(), source, sink);
+      if (missing) sink.warn(`${missing} span annotation(s) name a span that is neither in this file nor in the workspace: not imported`);
+    }
     if (maps.length) {
       if (maps.length > 1 || collector.count > 0) {
         throw new ImportError(source.name, 'an attribute-map file must hold exactly one object', { line: maps[1]?.v.line });
