@@ -113,7 +113,10 @@ function spreadsOverBatches(spans: Span[], batch: number): boolean {
   });
 }
 
-const files = DIRS.flatMap((d) => readdirSync(join(FIXTURES, d)).map((f) => join(d, f)));
+// Span-annotation files hold no spans: they annotate spans stored by an earlier import.
+const files = DIRS.flatMap((d) => readdirSync(join(FIXTURES, d)).map((f) => join(d, f))).filter(
+  (f) => !f.includes('span-annotations'),
+);
 
 describe('incremental finalise equals the one-shot finalise on real fixtures', () => {
   it.each(files)('%s', async (file) => {
