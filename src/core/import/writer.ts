@@ -5,6 +5,7 @@ import type { ImportSink } from '../formats/types';
 import { ImportError } from '../util/errors';
 import type { SpanBody } from '../store/rows';
 import { boundValue, type SanitizeReport } from './sanitize';
+import { retrievedDocuments } from '../formats/common/documents';
 import { finaliseTrace } from './finalise';
 
 export type WriteMode =
@@ -111,6 +112,7 @@ export class ImportWriter implements ImportSink {
       inputMessages: span.inputMessages,
       outputMessages: span.outputMessages,
       toolCall: span.toolCall,
+      documents: span.documents ?? (span.kind === 'retrieval' ? retrievedDocuments(span.output) : undefined),
     };
     const before = this.report.truncated;
     const bounded = boundValue(body, this.report);
