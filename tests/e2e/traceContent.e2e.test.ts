@@ -17,7 +17,7 @@ import { importThroughUi } from './support/ui';
 //   ChatAnthropic (…04): base64 JPEG, base64 SVG (refused), terms.pdf. ChatGoogleGenerativeAI
 //   (…05): WebP inline_data, malformed PNG base64, gs:// video. VectorStoreRetriever (…02):
 //   2 LangChain documents. Scores: answer_relevance 0.9 (trace), context_precision 0.5 (…02),
-//   hallucination 0.8 (…03, a defect score: fails), reviewer 0 (…04, fails).
+//   hallucination 0.8 (…03, a defect score: fails), reviewer 0 with dataType BOOLEAN (…04: false, fails).
 // - otlp-json/handmade-multimodal-rag-openinference.json: trace 5eed…15 'support-agent'; span
 //   'retrieve' with retrieval.documents 0..2 (kb-refunds-001 0.913, kb-giftcards-007 0.774,
 //   kb-shipping-003 0.412).
@@ -269,7 +269,7 @@ describe.skipIf(skip)('trace content: Markdown, media, documents, notes and scor
       ['answer_relevance', '0.9', 'pass'],
       ['context_precision', '0.5', 'pass'],
       ['hallucination', '0.8', 'fail'],
-      ['reviewer', '0', 'fail'],
+      ['reviewer', 'false', 'fail'],
     ]);
     await screenshot(page, 'content-trace-notes-and-scores');
   });

@@ -127,7 +127,12 @@ export function referencedMedia(kind: MediaKind, declared: string | undefined, r
   const mimeType = normaliseMime(declared);
   if (mimeType) part.mimeType = mimeType;
   if (name) part.name = name;
-  if (kind === 'image') part.note = ref.startsWith('data:') ? 'not a base64 data URI: not shown' : 'remote image: not fetched';
+  if (kind === 'image')
+    part.note = ref.startsWith('data:')
+      ? 'not a base64 data URI: not shown'
+      : /^https?:/i.test(ref)
+        ? 'remote image: not fetched'
+        : 'not fetched';
   return part;
 }
 

@@ -49,13 +49,10 @@ export function MediaParts({ parts }: { parts: MediaPart[] }) {
   );
 }
 
-const ICON: Record<MediaPart['kind'], string> = { image: '🖼', audio: '🔊', video: '🎞', file: '📄' };
-
 function MediaChip({ part: p }: { part: MediaPart }) {
   const facts = [p.mimeType, p.bytes !== undefined ? sizeText(p.bytes) : null].filter(Boolean).join(' · ');
   return (
     <span className={`media-chip kind-${p.kind}${p.note ? ' refused' : ''}`} data-testid="media-chip" data-kind={p.kind}>
-      <span aria-hidden="true">{ICON[p.kind]}</span>
       <span className="media-kind">{p.kind}</span>
       {p.name ? <span className="untrusted media-name">{showControls(p.name)}</span> : null}
       {facts ? <span className="dim">{facts}</span> : null}
