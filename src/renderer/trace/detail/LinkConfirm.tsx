@@ -1,4 +1,5 @@
-import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useRef, useState, type ReactNode } from 'react';
+import { closeOnEscape, useDialogFocus } from './dialogFocus';
 import type {} from '../../../shared/preloadApi';
 import { showControls } from '../../util/untrustedText';
 
@@ -37,12 +38,7 @@ export function LinkConfirmProvider({ children }: { children: ReactNode }) {
 
 function LinkDialog({ url, onClose }: { url: string; onClose(): void }) {
   const cancel = useRef<HTMLButtonElement>(null);
-  const back = useRef<Element | null>(null);
-  useEffect(() => {
-    back.current = document.activeElement;
-    cancel.current?.focus();
-    return () => (back.current as HTMLElement | null)?.focus?.();
-  }, []);
+  useDialogFocus(cancel);
   return (
     <div className="md-dialog-backdrop" onClick={onClose}>
       <div
@@ -52,13 +48,7 @@ function LinkDialog({ url, onClose }: { url: string; onClose(): void }) {
         aria-labelledby="md-link-title"
         data-testid="link-confirm"
         onClick={(e) => e.stopPropagation()}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') {
-            e.preventDefault();
-            e.stopPropagation();
-            onClose();
-          }
-        }}
+        onKeyDown={closeOnEscape(onClose)}
       >
         <div id="md-link-title" className="md-dialog-title">
           Open this link in a new tab?

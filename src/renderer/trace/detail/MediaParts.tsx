@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
+import { closeOnEscape, useDialogFocus } from './dialogFocus';
 import { imageSrc, type MediaPart } from '../../../shared/media';
 import { formatBytes } from '../../util/format';
 import { showControls } from '../../util/untrustedText';
@@ -64,12 +65,7 @@ function MediaChip({ part: p }: { part: MediaPart }) {
 
 function Lightbox({ part, src, onClose }: { part: MediaPart; src: string; onClose(): void }) {
   const box = useRef<HTMLDivElement>(null);
-  const back = useRef<Element | null>(null);
-  useEffect(() => {
-    back.current = document.activeElement;
-    box.current?.focus();
-    return () => (back.current as HTMLElement | null)?.focus?.();
-  }, []);
+  useDialogFocus(box);
   return (
     <div className="media-backdrop" onClick={onClose}>
       <div
@@ -81,13 +77,7 @@ function Lightbox({ part, src, onClose }: { part: MediaPart; src: string; onClos
         tabIndex={-1}
         ref={box}
         onClick={(e) => e.stopPropagation()}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') {
-            e.preventDefault();
-            e.stopPropagation();
-            onClose();
-          }
-        }}
+        onKeyDown={closeOnEscape(onClose)}
       >
         <img src={src} alt={part.name ? showControls(part.name) : 'image'} />
         <div className="media-lightbox-foot">
