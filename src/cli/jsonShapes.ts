@@ -79,6 +79,7 @@ export function spanJson(s: Span) {
     output: s.output,
     inputMessages: s.inputMessages,
     outputMessages: s.outputMessages,
+    documents: s.documents,
     attributes: s.attributes,
     events: s.events,
     links: s.links,

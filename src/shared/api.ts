@@ -24,6 +24,7 @@ export type {
   Usage,
   SpanEvent,
   Verdict,
+  RetrievedDocument,
 } from '../core/model/types';
 export { SPAN_KINDS, SPAN_STATUSES, FORMAT_IDS } from '../core/model/types';
 export { TRACE_SORT_FIELDS } from '../core/model/query';

@@ -36,6 +36,27 @@ const MODEL_NAME = '<b>gpt</b>\u202etxt.exe';
 const HUGE_NAME = `huge-name ${'N'.repeat(TWO_MB / 2)}<img src=x onerror="window.__pwned='huge name'">${'N'.repeat(TWO_MB / 2)}`;
 const HUGE_VALUE = `${'A'.repeat(CAP - 100)}<script>window.__pwned='huge value'</script>${'B'.repeat(TWO_MB)}`;
 
+/** An SVG that would run script if it were ever drawn as a document or inlined. */
+const SVG_B64 = Buffer.from(
+  '<svg xmlns="http://www.w3.org/2000/svg" onload="window.__pwned=\'svg image\'"><script>window.__pwned=\'svg script\'</script></svg>',
+).toString('base64');
+const MARKDOWN_ATTACK = [
+  '# Heading <img src=x onerror="window.__pwned=\'md heading\'">',
+  '',
+  '<script>window.__pwned="md script"</script>',
+  '',
+  '<div onclick="window.__pwned=\'div\'">raw html block</div>',
+  '',
+  '[js link](javascript:window.__pwned="md js link") [data link](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)',
+  '[vb](vbscript:msgbox) [landing](https://evil.example/landing)',
+  '',
+  '![onerror](x" onerror="window.__pwned=\'md img\') ![remote](https://evil.example/md.png) ![svg](data:image/svg+xml;base64,' + 'PHN2Zz48L3N2Zz4=)',
+  '',
+  '```html',
+  '<img src=x onerror="window.__pwned=\'code\'">',
+  '```',
+].join('\n');
+
 const sv = (v: string) => ({ stringValue: v });
 const kv = (key: string, v: string) => ({ key, value: sv(v) });
 
@@ -65,6 +86,19 @@ function hostileTrace(): object {
             '<a href="javascript:window.__pwned=\'a\'">link</a> <iframe src="javascript:parent.__pwned=\'iframe\'"></iframe> ' +
             `<img src="https://evil.example/track.gif"> ${CONTROL}${BIDI}`,
         },
+      ],
+    },
+    {
+      // Markdown and media that try to run, load or navigate (issue 15).
+      role: 'user',
+      parts: [
+        { type: 'text', content: MARKDOWN_ATTACK },
+        { type: 'image_url', image_url: { url: `data:image/svg+xml;base64,${SVG_B64}` } },
+        { type: 'image_url', image_url: { url: 'https://evil.example/remote.png' } },
+        { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo<script>window.__pwned="b64"</script>' } },
+        { type: 'image', source: { type: 'base64', media_type: 'image/png', data: SVG_B64 } },
+        { inline_data: { mime_type: 'image/svg+xml', data: SVG_B64 } },
+        { type: 'image_url', image_url: { url: 'javascript:window.__pwned="image url"' } },
       ],
     },
   ];
@@ -147,6 +181,10 @@ describe.skipIf(skip)('untrusted trace content in Chromium (browser mode)', () =
   let problems: PageProblems;
   let tmp: string;
   const dialogs: string[] = [];
+  /** Requests to the hostile host, caught by interception before they could leave. */
+  const intercepted: string[] = [];
+  const navigations: string[] = [];
+  const popups: string[] = [];
 
   const pwned = () => page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned);
   const selected = () => page.getAttribute('[data-testid=trace-view]', 'data-selected-span');
@@ -173,7 +211,16 @@ describe.skipIf(skip)('untrusted trace content in Chromium (browser mode)', () =
       dialogs.push(`${d.type()}: ${d.message()}`);
       void d.dismiss().catch(() => undefined);
     });
+    await page.context().route(/evil\.example|^https?:\/\/(?!127\.0\.0\.1)/, (route) => {
+      intercepted.push(route.request().url());
+      return route.abort();
+    });
+    page.on('popup', (p) => popups.push(p.url()));
     await page.goto(`${srv.url}/`);
+    // After this first load the main frame must never navigate again.
+    page.on('framenavigated', (f) => {
+      if (f === page.mainFrame() && !f.url().startsWith(srv.url)) navigations.push(f.url());
+    });
   });
 
   afterAll(async () => {
@@ -234,6 +281,56 @@ describe.skipIf(skip)('untrusted trace content in Chromium (browser mode)', () =
       await detail.getByRole('tab', { name: tab }).click();
       await page.waitForTimeout(200);
     }
+    expect(await pwned()).toBeUndefined();
+  });
+
+  it('renders hostile Markdown and images inertly: no script, no fetch, no navigation', async () => {
+    await page.locator(`[role=treeitem][data-span-id="${ID.llm}"]`).click();
+    const detail = page.getByTestId('span-detail');
+    await detail.getByRole('tab', { name: 'Messages' }).click();
+    const attack = detail.locator('[data-testid=message][data-role=user]').nth(1);
+    const md = attack.getByTestId('markdown');
+    await md.waitFor();
+    const text = (await md.textContent()) ?? '';
+    // Raw HTML is shown as text; links with other schemes and every image stay their source text.
+    expect(text).toContain('<script>window.__pwned="md script"</script>');
+    expect(text).toContain('<div onclick="window.__pwned=\'div\'">raw html block</div>');
+    expect(text).toContain('[js link](javascript:window.__pwned="md js link")');
+    expect(text).toContain('[vb](vbscript:msgbox)');
+    expect(text).toContain('![remote](https://evil.example/md.png)');
+    expect(await md.locator('h1').textContent()).toBe('Heading <img src=x onerror="window.__pwned=\'md heading\'">');
+    expect(await md.locator('a, img, script, iframe, div[onclick], svg, object, embed').count()).toBe(0);
+    // The one http(s) link is a button that asks first; cancelling leaves everything as it was.
+    const url = page.url();
+    const landing = md.locator('.md-link');
+    expect(await landing.count()).toBe(1);
+    await landing.focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('link-confirm').waitFor();
+    expect(await page.getByTestId('link-confirm').locator('.md-dialog-url').textContent()).toBe('https://evil.example/landing');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('link-confirm').waitFor({ state: 'detached' });
+    await md.getByText('[js link]', { exact: false }).click();
+    await md.getByText('[data link]', { exact: false }).click();
+    // Images: SVG (declared or sniffed), remote, malformed and javascript: are named, never drawn.
+    const parts = attack.getByTestId('media-parts');
+    expect(await parts.locator('img').count()).toBe(0);
+    const chips = await parts.getByTestId('media-chip').allTextContents();
+    expect(chips).toHaveLength(6);
+    expect(chips[0]).toContain('SVG is not shown from trace data');
+    expect(chips[1]).toContain('remote image: not fetched');
+    expect(chips[2]).toContain('malformed base64: not shown');
+    expect(chips[3]).toContain('not a PNG, JPEG, GIF or WebP image: not shown');
+    expect(chips[4]).toContain('SVG is not shown from trace data');
+    expect(chips[5]).toContain('javascript:window.__pwned="image url"');
+    await page.waitForTimeout(300);
+    await attack.scrollIntoViewIfNeeded();
+    await screenshot(page, 'untrusted-markdown-images');
+    expect(page.url()).toBe(url);
+    expect(navigations).toEqual([]);
+    expect(popups).toEqual([]);
+    expect(intercepted).toEqual([]);
+    expect(dialogs).toEqual([]);
     expect(await pwned()).toBeUndefined();
   });
 
@@ -332,6 +429,9 @@ describe.skipIf(skip)('untrusted trace content in Chromium (browser mode)', () =
     expect(await pwned()).toBeUndefined();
     expect(dialogs).toEqual([]);
     expect(problems.foreignRequests).toEqual([]);
+    expect(intercepted).toEqual([]);
+    expect(navigations).toEqual([]);
+    expect(popups).toEqual([]);
     expect(problems.pageErrors).toEqual([]);
     expect(problems.consoleErrors).toEqual([]);
     expect(problems.cspViolations).toEqual([]);

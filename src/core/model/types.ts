@@ -1,6 +1,8 @@
 import type { RecordedEvaluationInput } from './evaluations';
+import type { MediaPart } from './media';
 
 export type { RecordedEvaluation, RecordedEvaluationInput } from './evaluations';
+export type { MediaKind, MediaPart } from './media';
 
 // The normalised trace model. Every importer maps its format onto these types, the store persists
 // them, and the contract (src/shared/api.ts) mirrors the parts the UI sees. Times are epoch
@@ -65,6 +67,8 @@ export interface Message {
   /** Model reasoning / thinking text, when present. */
   reasoning?: string;
   toolCalls?: ToolCall[];
+  /** Images, audio and files in the message, in order (see model/media.ts: what is shown, and why not). */
+  media?: MediaPart[];
   /** For role 'tool': which call this answers. */
   toolCallId?: string;
   name?: string;
@@ -112,6 +116,8 @@ export interface Span {
   outputMessages?: Message[];
   /** Tool spans: the executed call with arguments and result. */
   toolCall?: ToolCall;
+  /** Retrieval spans: the documents returned, in rank order (derived from the output at import). */
+  documents?: RetrievedDocument[];
 }
 
 /** Trace-level facts an importer knows beyond its spans. */
@@ -217,4 +223,13 @@ export interface Verdict {
   score?: number;
   rationale: string;
   evidenceSpanIds: string[];
+}
+
+/** One document a retrieval span returned (OpenInference `retrieval.documents.*`, LangChain `Document`). */
+export interface RetrievedDocument {
+  id?: string;
+  /** The document text as retrieved (untrusted: shown as text). */
+  content: string;
+  score?: number;
+  metadata?: Record<string, unknown>;
 }

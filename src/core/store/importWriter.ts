@@ -5,6 +5,7 @@ import type { ImportSink } from '../formats/types';
 import { ImportError } from '../util/errors';
 import type { SpanBody } from './rows';
 import { boundValue, type SanitizeReport } from '../import/sanitize';
+import { retrievedDocuments } from '../formats/common/documents';
 import { finaliseTrace } from './finalise';
 import { indexMergedSpans, traceFingerprint } from './view';
 import type { Workspace } from './workspace';
@@ -131,6 +132,7 @@ export class ImportWriter implements ImportSink {
       inputMessages: span.inputMessages,
       outputMessages: span.outputMessages,
       toolCall: span.toolCall,
+      documents: span.documents ?? (span.kind === 'retrieval' ? retrievedDocuments(span.output) : undefined),
     };
     const before = this.report.truncated;
     const bounded = boundValue(body, this.report);

@@ -107,6 +107,7 @@ export type SpanBody = Pick<
   | 'inputMessages'
   | 'outputMessages'
   | 'toolCall'
+  | 'documents'
 >;
 
 export function spanRowToSpan(r: SpanRow): Span {
@@ -138,6 +139,7 @@ export function spanRowToSpan(r: SpanRow): Span {
     'inputMessages',
     'outputMessages',
     'toolCall',
+    'documents',
   ] as const) {
     if (body[k] !== undefined) (span as unknown as Record<string, unknown>)[k] = body[k];
   }

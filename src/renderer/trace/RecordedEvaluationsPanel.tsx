@@ -1,45 +1,38 @@
-import { useEffect, useState } from 'react';
-import type { RecordedEvaluation } from '../../shared/api';
-import { useClient } from '../client/ClientContext';
-
-/** A recorded value as short text: numbers trimmed, strings as they are, anything else as JSON. */
-function valueText(v: unknown): string {
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toFixed(3).replace(/0+$/, '');
-  if (typeof v === 'string') return v.length > 40 ? `${v.slice(0, 39)}…` : v;
-  const s = JSON.stringify(v) ?? 'null';
-  return s.length > 40 ? `${s.slice(0, 39)}…` : s;
-}
+import { useState } from 'react';
+import { keepActivationKeys } from '../util/keys';
+import { showControls } from '../util/untrustedText';
+import { useTraceNotes, valueText, verdictClass } from './notes';
 
 /**
- * Scores, feedback, annotations and assessments that came with the trace's file (Langfuse scores,
- * Inspect scores, MLflow assessments …), with their pass / fail by the documented mapping. A
- * strip under the metrics; expanded, it shows each one's comment. Hidden when there are none.
+ * Notes and scores of the trace, together: the human label (verdict, critique, failure modes)
+ * and the scores, feedback, annotations and assessments that came with the trace's file
+ * (Langfuse scores, Inspect scores, MLflow assessments …) with their pass / fail by the
+ * documented mapping. A strip under the metrics; expanded, it shows each one's comment. Hidden
+ * when there are none.
  */
 export function RecordedEvaluationsPanel({ traceId, onSelectSpan }: { traceId: string; onSelectSpan(spanId: string): void }) {
-  const client = useClient();
-  const [evals, setEvals] = useState<RecordedEvaluation[] | null>(null);
+  const notes = useTraceNotes(traceId);
   const [open, setOpen] = useState(false);
-  useEffect(() => {
-    let live = true;
-    client.call('getRecordedEvaluations', { traceId }).then(
-      (e) => live && setEvals(e),
-      () => live && setEvals([]),
-    );
-    return () => {
-      live = false;
-    };
-  }, [client, traceId]);
-  if (!evals || evals.length === 0) return null;
+  if (!notes) return null;
+  const { evaluations: evals, label } = notes;
+  if (evals.length === 0 && !label) return null;
   const pass = evals.filter((e) => e.pass === true).length;
   const fail = evals.filter((e) => e.pass === false).length;
   return (
-    <section className={`tv-evals${open ? ' open' : ''}`} data-testid="recorded-evaluations" aria-label="Recorded evaluations">
+    <section className={`tv-evals${open ? ' open' : ''}`} data-testid="recorded-evaluations" aria-label="Notes and recorded scores" onKeyDown={keepActivationKeys}>
       <button type="button" className="tv-evals-head" onClick={() => setOpen((o) => !o)} aria-expanded={open}>
         <span className="tv-evals-caret">{open ? '▾' : '▸'}</span>
-        <span className="tv-evals-title">Recorded evaluations</span>
-        <span className="dim">
-          {pass} pass · {fail} fail{evals.length - pass - fail ? ` · ${evals.length - pass - fail} no verdict` : ''}
-        </span>
+        <span className="tv-evals-title">Notes &amp; scores</span>
+        {label ? (
+          <span className={`tv-eval-chip ${label.verdict === 'defer' ? 'none' : label.verdict}`} data-testid="label-chip" title={label.critique || undefined}>
+            human: {label.verdict}
+          </span>
+        ) : null}
+        {evals.length ? (
+          <span className="dim">
+            {pass} pass · {fail} fail{evals.length - pass - fail ? ` · ${evals.length - pass - fail} no verdict` : ''}
+          </span>
+        ) : null}
         <span className="tv-evals-chips">
           {evals.map((e, i) => (
             <span key={i} className={`tv-eval-chip ${e.pass === null ? 'none' : e.pass ? 'pass' : 'fail'}`} title={e.comment ?? undefined}>
@@ -56,10 +49,24 @@ export function RecordedEvaluationsPanel({ traceId, onSelectSpan }: { traceId: s
               <th>Value</th>
               <th>Verdict</th>
               <th>Source</th>
-              <th>Comment</th>
+              <th>Note</th>
             </tr>
           </thead>
           <tbody>
+            {label ? (
+              <tr data-testid="label-note">
+                <td>human label</td>
+                <td className="mono">{label.verdict}</td>
+                <td>
+                  <span className={`badge ${label.verdict === 'defer' ? 'badge-unset' : verdictClass(label.verdict === 'pass')}`}>{label.verdict}</span>
+                </td>
+                <td className="dim">{label.labeler || 'you'}</td>
+                <td className="tv-evals-comment untrusted">
+                  {showControls(label.critique)}
+                  {label.failureModes.length ? <span className="dim"> · {label.failureModes.join(', ')}</span> : null}
+                </td>
+              </tr>
+            ) : null}
             {evals.map((e, i) => (
               <tr key={i} data-testid="recorded-evaluation" data-pass={e.pass === null ? 'none' : String(e.pass)}>
                 <td className="mono">
@@ -73,12 +80,10 @@ export function RecordedEvaluationsPanel({ traceId, onSelectSpan }: { traceId: s
                 </td>
                 <td className="mono">{valueText(e.value)}</td>
                 <td>
-                  <span className={`badge ${e.pass === null ? 'badge-unset' : e.pass ? 'badge-ok' : 'badge-error'}`}>
-                    {e.pass === null ? 'no verdict' : e.pass ? 'pass' : 'fail'}
-                  </span>
+                  <span className={`badge ${verdictClass(e.pass)}`}>{e.pass === null ? 'no verdict' : e.pass ? 'pass' : 'fail'}</span>
                 </td>
                 <td className="dim">{[e.source, e.author && e.author !== e.source.split(':').pop() ? e.author : null].filter(Boolean).join(' · ')}</td>
-                <td className="tv-evals-comment">{e.comment ?? ''}</td>
+                <td className="tv-evals-comment untrusted">{showControls(e.comment ?? '')}</td>
               </tr>
             ))}
           </tbody>

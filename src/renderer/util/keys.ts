@@ -14,3 +14,11 @@ export function isEditableTarget(t: EventTarget | null): boolean {
 export function isActivatable(t: EventTarget | null): boolean {
   return t instanceof HTMLElement && (t.tagName === 'BUTTON' || t.tagName === 'A' || t.tagName === 'SUMMARY');
 }
+
+/**
+ * For panels inside a view with single-key shortcuts on window (the trace view takes Enter and
+ * Space): a focused button, link or summary keeps Enter / Space for itself, so pressing it works.
+ */
+export function keepActivationKeys(e: { key: string; target: EventTarget | null; stopPropagation(): void }): void {
+  if ((e.key === 'Enter' || e.key === ' ') && isActivatable(e.target)) e.stopPropagation();
+}

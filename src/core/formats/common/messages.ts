@@ -1,5 +1,7 @@
 import type { Message, MessageRole, ToolCall } from '../../model/types';
+import type { MediaPart } from '../../model/media';
 import { asString, isRecord, maybeJson, toText } from './json';
+import { mediaPartOf } from './mediaParts';
 
 /**
  * One normaliser for the chat-message shapes agent frameworks emit:
@@ -11,6 +13,7 @@ import { asString, isRecord, maybeJson, toText } from './json';
  *  - Inspect AI ChatMessage: {role, content, tool_calls[{id, function, arguments}], tool_call_id, error}
  *  - Gemini Content (google-genai, ADK): {role:'user'|'model', parts[{text, thought?}|{function_call
  *    |functionCall:{id, name, args}}|{function_response|functionResponse:{id, name, response}}]}
+ * Images, audio and files in any of these (see mediaParts.ts) become `media` parts.
  * Unknown shapes become a message of role 'other' with the JSON as text, never dropped.
  */
 
@@ -53,6 +56,7 @@ interface Acc {
   text: string[];
   reasoning: string[];
   toolCalls: ToolCall[];
+  media: MediaPart[];
   toolResult?: { id?: string; isError?: boolean; name?: string };
 }
 
@@ -69,6 +73,11 @@ function readContent(content: unknown, acc: Acc): void {
   }
   if (!isRecord(content)) {
     acc.text.push(String(content));
+    return;
+  }
+  const media = mediaPartOf(content);
+  if (media) {
+    acc.media.push(media);
     return;
   }
   const type = asString(content.type);
@@ -109,11 +118,6 @@ function readContent(content: unknown, acc: Acc): void {
       readContent(content.content ?? content.response ?? content.output ?? content.result, acc);
       return;
     }
-    case 'image':
-    case 'image_url':
-    case 'input_image':
-      acc.text.push('[image]');
-      return;
     case 'message_content':
       readContent(content.text ?? content.content, acc);
       return;
@@ -189,12 +193,12 @@ export function normaliseMessage(raw: unknown): Message {
     return { role: 'tool', content: toText(maybeJson(v.output)), toolCallId: asString(v.call_id) };
   }
   if (itemType === 'reasoning' && v.role === undefined) {
-    const acc: Acc = { text: [], reasoning: [], toolCalls: [] };
+    const acc: Acc = { text: [], reasoning: [], toolCalls: [], media: [] };
     readContent({ ...v, type: 'reasoning' }, acc);
     return { role: 'assistant', content: '', reasoning: acc.reasoning.join('\n') };
   }
 
-  const acc: Acc = { text: [], reasoning: [], toolCalls: [] };
+  const acc: Acc = { text: [], reasoning: [], toolCalls: [], media: [] };
   readContent(v.content ?? v.parts ?? v.text, acc);
   if (typeof v.reasoning_content === 'string') acc.reasoning.push(v.reasoning_content);
   if (typeof v.reasoning === 'string') acc.reasoning.push(v.reasoning);
@@ -216,6 +220,7 @@ export function normaliseMessage(raw: unknown): Message {
   const msg: Message = { role, content: acc.text.join('\n\n') };
   if (acc.reasoning.length) msg.reasoning = acc.reasoning.filter(Boolean).join('\n\n');
   if (acc.toolCalls.length) msg.toolCalls = acc.toolCalls;
+  if (acc.media.length) msg.media = acc.media;
   const toolCallId = asString(v.tool_call_id) ?? asString(v.toolCallId) ?? acc.toolResult?.id;
   if (toolCallId && role === 'tool') msg.toolCallId = toolCallId;
   const name = asString(v.name) ?? (typeof v.function === 'string' ? v.function : undefined) ?? acc.toolResult?.name;

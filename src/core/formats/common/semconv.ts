@@ -442,7 +442,12 @@ function openInferenceMessage(el: unknown): Message {
       const mc = isRecord(c) && isRecord(c.message_content) ? c.message_content : c;
       if (!isRecord(mc)) continue;
       const type = asString(mc.type);
-      if (type === 'image' || isRecord(mc.image)) parts.push({ type: 'image' });
+      if (type === 'image' || isRecord(mc.image)) {
+        // OpenInference: message_content.image.image.url (a data URI or a remote URL).
+        const img = isRecord(mc.image) ? mc.image : {};
+        const url = asString(isRecord(img.image) ? img.image.url : img.url);
+        parts.push(url !== undefined ? { type: 'image_url', image_url: { url } } : { type: 'image' });
+      }
       else parts.push({ type: 'text', text: asString(mc.text) ?? '' });
     }
   }

@@ -1,6 +1,8 @@
 import { useRef, useState } from 'react';
 import type { Message } from '../../../shared/api';
 import { TruncatedText } from './JsonView';
+import { MediaParts } from './MediaParts';
+import { MessageText, RawToggle } from './MessageText';
 import { ToolCallView, type ToolResult } from './ToolCallView';
 
 /**
@@ -23,16 +25,20 @@ export function Conversation({ input, output }: { input: Message[]; output: Mess
 
   return (
     <div className="conversation" data-testid="conversation">
-      {input.length > 3 && output.length ? (
-        <div className="conv-summary">
-          <span className="dim">
-            {input.length} messages sent · {output.length} in the reply
-          </span>
-          <button type="button" className="link-button" onClick={() => reply.current?.scrollIntoView({ block: 'start' })}>
-            jump to reply ↓
-          </button>
-        </div>
-      ) : null}
+      <div className="conv-summary">
+        {input.length > 3 && output.length ? (
+          <>
+            <span className="dim">
+              {input.length} messages sent · {output.length} in the reply
+            </span>
+            <button type="button" className="link-button" onClick={() => reply.current?.scrollIntoView({ block: 'start' })}>
+              jump to reply ↓
+            </button>
+          </>
+        ) : null}
+        <span className="spacer" />
+        <RawToggle />
+      </div>
       {visibleInput.map((m, i) => (
         <div key={`in-${i}`}>
           {!showAll && i === 1 ? (
@@ -89,6 +95,11 @@ function MessageView({
         {m.name ? <span className="msg-name">{m.name}</span> : null}
         {m.role === 'tool' && m.toolCallId ? <span className="mono dim">↳ {m.toolCallId}</span> : null}
         {m.isError ? <span className="tv-badge err">error</span> : null}
+        {m.media?.length ? (
+          <span className="dim">
+            {m.media.length} attachment{m.media.length > 1 ? 's' : ''}
+          </span>
+        ) : null}
         {m.toolCalls?.length ? (
           <span className="dim">
             {m.toolCalls.length} tool call{m.toolCalls.length > 1 ? 's' : ''}
@@ -106,11 +117,8 @@ function MessageView({
               </div>
             </details>
           ) : null}
-          {m.content ? (
-            <div className="msg-text">
-              <TruncatedText text={m.content} limit={3000} />
-            </div>
-          ) : null}
+          {m.content ? <MessageText text={m.content} markdown={m.role !== 'tool'} /> : null}
+          {m.media?.length ? <MediaParts parts={m.media} /> : null}
           {m.toolCalls?.map((c, i) => (
             <ToolCallView key={c.id ?? i} call={c} result={c.id ? results.get(c.id) : undefined} compact />
           ))}

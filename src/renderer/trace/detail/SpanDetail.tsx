@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
-import type { Span } from '../../../shared/api';
+import { useEffect, useRef, useState } from 'react';
+import type { RecordedEvaluation, Span } from '../../../shared/api';
 import { formatCompact, formatCost, formatDuration, formatTimestamp, formatTokens } from '../../util/format';
 import { KIND_LABELS, KindIcon } from '../kinds';
 import { STATUS_ERROR, STATUS_OK, kindOf, nameOf, type TraceModel } from '../model/traceModel';
@@ -8,8 +8,14 @@ import { Conversation } from './Conversation';
 import { JsonView } from './JsonView';
 import { ToolCallView, ValueView } from './ToolCallView';
 import { showControls } from '../../util/untrustedText';
+import { keepActivationKeys } from '../../util/keys';
+import { DocumentsView } from './DocumentsView';
+import { LinkConfirmProvider } from './LinkConfirm';
+import { SpanNotes } from './SpanNotes';
+import { useTraceNotes, valueText } from '../notes';
+import './content.css';
 
-type Tab = 'messages' | 'tool' | 'io' | 'attributes' | 'events' | 'json';
+type Tab = 'messages' | 'documents' | 'tool' | 'io' | 'notes' | 'attributes' | 'events' | 'json';
 
 export interface SpanDetailProps {
   model: TraceModel;
@@ -26,6 +32,7 @@ export interface SpanDetailProps {
 function defaultTab(span: Span | null): Tab {
   if (!span) return 'attributes';
   if (span.inputMessages?.length || span.outputMessages?.length) return 'messages';
+  if (span.documents?.length) return 'documents';
   if (span.toolCall) return 'tool';
   if (span.input !== undefined || span.output !== undefined) return 'io';
   return 'attributes';
@@ -37,6 +44,11 @@ export function SpanDetail(p: SpanDetailProps) {
   const [tab, setTab] = useState<Tab>(() => defaultTab(span));
   const [copied, setCopied] = useState<string | null>(null);
   const spanId = m.spanId[r]!;
+  // The trace id comes with the span body; keep the last one while the next body loads.
+  const lastTraceId = useRef<string | null>(null);
+  if (span) lastTraceId.current = span.traceId;
+  const notes = useTraceNotes(lastTraceId.current);
+  const spanEvals = notes?.evaluations.filter((e) => e.spanId === spanId) ?? [];
 
   // A new span opens on the tab that fits it.
   useEffect(() => {
@@ -55,8 +67,10 @@ export function SpanDetail(p: SpanDetailProps) {
   const dur = m.end[r]! - m.start[r]!;
   const tabs: { id: Tab; label: string; show: boolean }[] = [
     { id: 'messages', label: 'Messages', show: !!(span?.inputMessages?.length || span?.outputMessages?.length) },
+    { id: 'documents', label: `Documents${span?.documents ? ` (${span.documents.length})` : ''}`, show: !!span?.documents?.length },
     { id: 'tool', label: 'Tool call', show: !!span?.toolCall },
     { id: 'io', label: 'Input / output', show: span?.input !== undefined || span?.output !== undefined },
+    { id: 'notes', label: `Notes & scores (${spanEvals.length})`, show: spanEvals.length > 0 },
     { id: 'attributes', label: `Attributes${span ? ` (${Object.keys(span.attributes).length})` : ''}`, show: true },
     { id: 'events', label: `Events${span ? ` (${span.events.length})` : ''}`, show: true },
     { id: 'json', label: 'JSON', show: true },
@@ -64,7 +78,7 @@ export function SpanDetail(p: SpanDetailProps) {
   const u = span?.usage;
 
   return (
-    <aside className="span-detail" data-testid="span-detail" aria-label="Span detail">
+    <aside className="span-detail" data-testid="span-detail" aria-label="Span detail" onKeyDown={keepActivationKeys}>
       <header className="sd-head">
         <div className="sd-title">
           <KindIcon kind={kind} size={16} />
@@ -130,6 +144,16 @@ export function SpanDetail(p: SpanDetailProps) {
             {span.statusMessage}
           </div>
         ) : null}
+        {spanEvals.length ? (
+          <button type="button" className="sd-notes-strip" onClick={() => setTab('notes')} data-testid="span-notes-strip" title="Notes and scores recorded for this span">
+            <span className="dim">Scores</span>
+            {spanEvals.map((e, i) => (
+              <span key={i} className={`tv-eval-chip ${e.pass === null ? 'none' : e.pass ? 'pass' : 'fail'}`}>
+                {e.name} {valueText(e.value)}
+              </span>
+            ))}
+          </button>
+        ) : null}
         <div className="sd-actions">
           <button
             type="button"
@@ -173,16 +197,20 @@ export function SpanDetail(p: SpanDetailProps) {
       <div className="sd-body" role="tabpanel">
         {p.error ? <pre className="import-error">{p.error}</pre> : null}
         {!span && p.loading ? <div className="dim pad">Loading span…</div> : null}
-        {span ? <TabBody tab={tab} span={span} /> : null}
+        <LinkConfirmProvider>{span ? <TabBody tab={tab} span={span} notes={spanEvals} /> : null}</LinkConfirmProvider>
       </div>
     </aside>
   );
 }
 
-function TabBody({ tab, span }: { tab: Tab; span: Span }) {
+function TabBody({ tab, span, notes }: { tab: Tab; span: Span; notes: RecordedEvaluation[] }) {
   switch (tab) {
     case 'messages':
       return <Conversation input={span.inputMessages ?? []} output={span.outputMessages ?? []} />;
+    case 'documents':
+      return <DocumentsView documents={span.documents ?? []} />;
+    case 'notes':
+      return <SpanNotes evaluations={notes} />;
     case 'tool':
       return span.toolCall ? <ToolCallView call={span.toolCall} /> : null;
     case 'io':
