@@ -29,7 +29,7 @@ const LOG_RATIO = 100;
 
 /**
  * Edges for `values` (finite numbers). Integer-valued data with a small range (tool calls) gets
- * one bin per integer; long-tailed positive data (latency, tokens, cost spanning two decades or
+ * one bin per integer, [k, k+1); long-tailed positive data (latency, tokens, cost spanning two decades or
  * more) gets 1-2-5 logarithmic edges, with a first bin [0, first edge) for zeros; anything else
  * gets about `target` equal bins of a 1-2-5 width.
  */
@@ -46,9 +46,9 @@ export function histogramEdges(values: readonly number[], opts: { target?: numbe
   }
   if (min === max) return { scale: 'linear', edges: [min, max] };
   if (opts.integer && max - min <= 2 * target) {
+    // [k, k+1) holds exactly the value k; the last bin [max, max+1] only max.
     const edges: number[] = [];
-    for (let e = Math.floor(min); e <= Math.ceil(max); e++) edges.push(e);
-    if (edges.length < 2) edges.push(edges[0]! + 1);
+    for (let e = Math.floor(min); e <= Math.ceil(max) + 1; e++) edges.push(e);
     return { scale: 'linear', edges };
   }
   if (min >= 0 && minPos < Infinity && max / minPos >= LOG_RATIO) {

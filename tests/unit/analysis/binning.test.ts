@@ -23,9 +23,9 @@ describe('histogram edges', () => {
 
   it('small integer ranges get one bin per integer', () => {
     const { edges } = histogramEdges([0, 2, 2, 5], { integer: true });
-    expect(edges).toEqual([0, 1, 2, 3, 4, 5]);
-    // the last bin [4, 5] is closed: 5 counts in it
-    expect(countBins(edges, [0, 2, 2, 5])).toEqual([1, 0, 2, 0, 1]);
+    expect(edges).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    // [k, k+1) holds k; the last bin [5, 6] holds 5
+    expect(countBins(edges, [0, 2, 2, 5])).toEqual([1, 0, 2, 0, 0, 1]);
   });
 
   it('one distinct value is one closed bin; no values no bins', () => {
