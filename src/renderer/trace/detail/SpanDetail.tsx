@@ -8,6 +8,7 @@ import { Conversation } from './Conversation';
 import { JsonView } from './JsonView';
 import { ToolCallView, ValueView } from './ToolCallView';
 import { showControls } from '../../util/untrustedText';
+import { SpanReplayActions } from '../../insights/SpanReplayActions';
 
 type Tab = 'messages' | 'tool' | 'io' | 'attributes' | 'events' | 'json';
 
@@ -151,6 +152,7 @@ export function SpanDetail(p: SpanDetailProps) {
               Root cause…
             </button>
           ) : null}
+          {span ? <SpanReplayActions span={span} /> : null}
           {copied ? <span className="dim">copied {copied}</span> : null}
         </div>
       </header>
