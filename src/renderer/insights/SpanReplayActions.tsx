@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type KeyboardEvent } from 'react';
 import type { Span, VariantInfo } from '../../shared/api';
 import { useClient } from '../client/ClientContext';
 import { navigate, traceHash } from '../app/router';
@@ -9,6 +9,14 @@ import { replayHash } from './routes';
  * In the span panel: "Replay…" for an LLM call with recorded messages, the variants saved from
  * it, and — on a variant trace — a link back to the call it replays.
  */
+/**
+ * The trace view handles Enter and Space on the window (open detail, fold) and prevents their
+ * default, which would also swallow a focused button's activation: keep them on the button.
+ */
+const ownKeys = (e: KeyboardEvent) => {
+  if (e.key === 'Enter' || e.key === ' ') e.stopPropagation();
+};
+
 export function SpanReplayActions({ span }: { span: Span }) {
   const client = useClient();
   const [variants, setVariants] = useState<VariantInfo[]>([]);
@@ -27,7 +35,7 @@ export function SpanReplayActions({ span }: { span: Span }) {
   }, [client, isLlm, span.traceId, span.spanId]);
   if (!isLlm) return null;
   return (
-    <>
+    <span className="sd-replay" onKeyDown={ownKeys}>
       {span.inputMessages?.length ? (
         <button
           type="button"
@@ -54,6 +62,6 @@ export function SpanReplayActions({ span }: { span: Span }) {
           replay of the original call
         </button>
       ) : null}
-    </>
+    </span>
   );
 }
