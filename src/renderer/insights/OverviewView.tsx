@@ -168,7 +168,8 @@ function HistogramChart({ h, onOpen }: { h: Histogram; onOpen: (label: string, q
         <div className="dim pad">No trace has a {name.toLowerCase()} value.</div>
       ) : (
         <svg viewBox={`0 0 ${W} ${H}`} className="ins-svg" onKeyDown={moveFocus} role="group" aria-label={`${name} histogram`}>
-          {y.ticks(4).map((t) => (
+          {/* counts are whole: no 0.5 tick (it would read "1" twice) */}
+          {y.ticks(Math.min(4, max)).filter(Number.isInteger).map((t) => (
             <g key={t}>
               <line x1={M.left} x2={W - M.right} y1={y(t)} y2={y(t)} className="ins-grid" />
               <text x={M.left - 4} y={y(t)} dy="0.32em" textAnchor="end" className="ins-axis">
