@@ -143,12 +143,41 @@ describe.skipIf(skip)('sessions, overview and LLM-call replay', () => {
     await page.getByTestId('tab-overview').click();
     await failed.first().focus();
     await page.keyboard.press('Enter');
-    await waitCount('1 trace');
-    expect(await page.getByTestId('library-drill').textContent()).toMatch(/Failed runs started/);
+    // the count already read "1 trace" for the latency bar: wait for this drill's chip and row
+    await page.getByTestId('library-drill').getByText('Failed runs started', { exact: false }).waitFor({ timeout: 30_000 });
+    await page.locator('.trace-row .badge', { hasText: 'failed' }).waitFor({ timeout: 30_000 });
+    expect(await count()).toBe('1 trace of 5');
     expect(await page.locator('.trace-row .badge').allTextContents()).toEqual(['failed']);
     await page.getByTestId('clear-drill').click();
     await waitCount('4 traces');
   }, 120_000);
+
+  it('after a judge run, the pass-rate point of that judge opens the traces it judged', async () => {
+    // The starter code judge fails a trace with a failed tool call: a1 (lookup_order) of the four.
+    await page.getByTestId('tab-judges').click();
+    await page.getByTestId('new-judge-code').click();
+    await page.locator('[data-testid=judge-source][data-ready=true]').waitFor({ timeout: 30_000 });
+    await page.getByTestId('judge-id').fill('starter');
+    await page.getByTestId('judge-save').click();
+    await page.waitForFunction(() => location.hash === '#/judges/j/starter', null, { timeout: 30_000 });
+    await page.getByTestId('judges-tab-runs').click();
+    await page.getByTestId('run-panel').waitFor();
+    await page.getByTestId('run-judge-starter').check();
+    await page.getByTestId('run-start').click();
+    await page.locator('[data-testid=run-view][data-status=done]').waitFor({ timeout: 60_000 });
+    await page.getByTestId('tab-overview').click();
+    const point = page.getByTestId('pass-point');
+    await point.first().waitFor({ timeout: 30_000 });
+    expect(await point.count()).toBe(1);
+    // over the library filter (the four support-bot traces): 3 pass, 1 fails
+    expect(await point.first().getAttribute('aria-label')).toMatch(/ in run \d+ \(.*\): 3 of 4 passed \(75%\)$/);
+    await screenshot(page, 'overview-pass-rate');
+    await point.first().focus();
+    await page.keyboard.press('Enter');
+    await waitCount('4 traces');
+    expect(await page.getByTestId('library-drill').textContent()).toMatch(/run \d+: judged traces/);
+    await page.getByTestId('clear-drill').click();
+  }, 180_000);
 
   it('replays the recorded LLM call: no model → says so; configured → edit, run, compare, save a variant', async () => {
     await page.goto(`${srv.url}/#/trace/${GENAI_TRACE}/span/${GENAI_SPAN}`);

@@ -7,7 +7,7 @@ import { formatCost, formatDuration, formatInteger, formatTimestamp, formatToken
 import { isEditableTarget } from '../util/keys';
 import { showControls } from '../util/untrustedText';
 import { useDebounced } from '../util/useDebounced';
-import { openLibraryWith } from '../library/libraryLink';
+import { currentLibraryFilter, openLibraryWith } from '../library/libraryLink';
 import { StatusBadge } from '../library/StatusBadge';
 import { sessionHash } from './routes';
 import './insights.css';
@@ -27,7 +27,7 @@ const SORT_LABELS: Record<SessionSort, string> = {
 };
 
 /** The list's state survives opening a thread and coming back. */
-const listState = { search: '', sort: 'recent' as SessionSort, selected: 0 };
+const listState = { search: '', sort: 'recent' as SessionSort, selected: 0, useFilter: false };
 
 function SessionList() {
   const client = useClient();
@@ -37,6 +37,10 @@ function SessionList() {
   const [total, setTotal] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState(listState.selected);
+  // Totals over the turns the library's current filter keeps (when it has one).
+  const [libFilter] = useState(() => currentLibraryFilter());
+  const [useFilter, setUseFilter] = useState(listState.useFilter && libFilter.active > 0);
+  const filterKey = useFilter ? JSON.stringify(libFilter.query) : '';
   const [version, setVersion] = useState(0);
   const q = useDebounced(search, 120);
   const listRef = useRef<HTMLDivElement>(null);
@@ -47,7 +51,8 @@ function SessionList() {
   });
   useEffect(() => {
     let live = true;
-    client.call('listSessions', { search: q || undefined, sort, limit: 1000 }).then(
+    const filter = filterKey ? (JSON.parse(filterKey) as typeof libFilter.query) : undefined;
+    client.call('listSessions', { search: q || undefined, sort, limit: 1000, ...(filter ? { filter } : {}) }).then(
       (r) => {
         if (!live) return;
         setRows(r.rows);
@@ -59,10 +64,10 @@ function SessionList() {
     return () => {
       live = false;
     };
-  }, [client, q, sort, version]);
+  }, [client, q, sort, version, filterKey]);
   useEffect(() => {
-    Object.assign(listState, { search, sort, selected });
-  }, [search, sort, selected]);
+    Object.assign(listState, { search, sort, selected, useFilter });
+  }, [search, sort, selected, useFilter]);
 
   const n = rows?.length ?? 0;
   const open = useCallback((s: SessionTotals | undefined) => s && navigate(sessionHash(s.sessionId)), []);
@@ -109,6 +114,16 @@ function SessionList() {
           aria-label="Search sessions"
           data-testid="sessions-search"
         />
+        <label className="import-option" title={libFilter.active ? 'Count only the turns the library filter keeps' : 'The library has no filter on'}>
+          <input
+            type="checkbox"
+            checked={useFilter}
+            disabled={libFilter.active === 0}
+            onChange={(e) => setUseFilter(e.currentTarget.checked)}
+            data-testid="sessions-use-filter"
+          />
+          library filter{libFilter.active ? ` (${libFilter.active})` : ''}
+        </label>
         <select className="ins-input" value={sort} onChange={(e) => setSort(e.currentTarget.value as SessionSort)} aria-label="Sort sessions">
           {SESSION_SORTS.map((s) => (
             <option key={s} value={s}>
