@@ -179,20 +179,20 @@ export const COLUMNS: Column[] = [
     render: (t) => (t.costUsd === null ? <span className="dim">—</span> : formatCost(t.costUsd)),
   },
   {
-    id: 'session',
-    label: 'Session',
-    title: 'Session / conversation id: the trace is a turn of that thread (Sessions page)',
-    width: 'minmax(96px, 1fr)',
-    render: (t) => (t.sessionId ? <span className="cell-source mono">{showControls(t.sessionId)}</span> : <span className="dim">—</span>),
-    tip: (t) => t.sessionId ?? undefined,
-  },
-  {
     id: 'source',
     label: 'Source file',
     title: 'File the trace was imported from',
     width: 'minmax(160px, 2fr)',
     render: (t) => <span className="cell-source">{baseName(t.sourceFile)}</span>,
     tip: (t) => t.sourceFile,
+  },
+  {
+    id: 'session',
+    label: 'Session',
+    title: 'Session / conversation id: the trace is a turn of that thread (Sessions page)',
+    width: 'minmax(96px, 1fr)',
+    render: (t) => (t.sessionId ? <span className="cell-session mono">{showControls(t.sessionId)}</span> : <span className="dim">—</span>),
+    tip: (t) => t.sessionId ?? undefined,
   },
 ];
 
