@@ -228,6 +228,9 @@ describe.skipIf(skip)('sessions, overview and LLM-call replay', () => {
     await page.keyboard.type('Lyon', { delay: 0 });
     await page.keyboard.press('Control+Enter');
     const fresh = page.getByTestId('replay-new');
+    // the answer, or an error that says why there is none
+    await page.locator('[data-testid=replay-new] .conversation, [data-testid=replay-run-error]').first().waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('replay-run-error').count() ? await page.getByTestId('replay-run-error').textContent() : null).toBeNull();
     await fresh.getByText('It is sunny in Lyon, 21°C.').waitFor({ timeout: 30_000 });
     expect(model.requests).toHaveLength(1);
     expect(model.requests[0]!.body.model).toBe('replay-model');

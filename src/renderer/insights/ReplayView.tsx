@@ -19,7 +19,12 @@ export function ReplayView({ traceId, spanId }: { traceId: string; spanId: strin
   const client = useClient();
   const [draft, setDraft] = useState<ReplayDraft | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [text, setText] = useState('');
+  // The editor's text as of the last keystroke: a ref, so Ctrl+Enter right after typing sends
+  // what was typed, not the text of the render before (the key listener may predate it).
+  const textRef = useRef('');
+  const setText = useCallback((t: string) => {
+    textRef.current = t;
+  }, []);
   const [running, setRunning] = useState(false);
   const [result, setResult] = useState<{ replayId: string; response: ReplayResponse } | null>(null);
   const [runError, setRunError] = useState<string | null>(null);
@@ -49,7 +54,7 @@ export function ReplayView({ traceId, spanId }: { traceId: string; spanId: strin
     setRunError(null);
     setSaved(null);
     try {
-      const r = await client.call('replayRun', { traceId, spanId, request: text });
+      const r = await client.call('replayRun', { traceId, spanId, request: textRef.current });
       if (r.ok) setResult({ replayId: r.replayId, response: r.response });
       else {
         setResult(null);
@@ -60,7 +65,7 @@ export function ReplayView({ traceId, spanId }: { traceId: string; spanId: strin
     } finally {
       setRunning(false);
     }
-  }, [client, draft, running, spanId, text, traceId]);
+  }, [client, draft, running, spanId, traceId]);
 
   const save = useCallback(async () => {
     if (!result || saving) return;
