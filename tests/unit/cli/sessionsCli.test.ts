@@ -2,21 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main';
-import type { Output } from '../../../src/cli/output';
+import { cliInProcess } from '../../helpers/cli';
 import { fixture } from '../../helpers/workspace';
 
 /** `tracedeck sessions ls|show` in-process over the three-turn session (tests/fixtures/HANDMADE.md). */
-async function cli(...argv: string[]) {
-  const io: Output & { stdout: string; stderr: string } = {
-    stdout: '',
-    stderr: '',
-    out: async (t: string) => void (io.stdout += t),
-    err: (t: string) => void (io.stderr += t),
-  };
-  const code = await main(argv, io);
-  return { code, stdout: io.stdout, stderr: io.stderr };
-}
+const cli = cliInProcess;
 
 let dir: string;
 let ws: string;
