@@ -11,6 +11,7 @@ import { traceViewHandlers } from './traceView';
 import { compareHandlers } from './compare';
 import { labelHandlers } from './labels';
 import { judgeHandlers } from './judges';
+import { insightHandlers } from './insights';
 import type { SecretStore } from '../core/judges/secrets';
 
 export { ApiError, toApiErrorBody, httpStatusOf } from './apiError';
@@ -78,7 +79,7 @@ export function createBackend(opts: BackendOptions): Backend {
       onProgress,
     );
 
-  const { close: closeJudges, ...judgeMethods } = judgeHandlers(ws, events, { secrets: opts.secrets });
+  const { close: closeJudges, model, ...judgeMethods } = judgeHandlers(ws, events, { secrets: opts.secrets });
   const handlers: Handlers = {
     appInfo: () => ({ version, mode: opts.mode, workspacePath: ws.path, otlpEndpoint, workspaceDamaged: ws.damaged }),
     formats: () => IMPORTERS.map((i) => ({ id: i.id, label: i.label, extensions: [...i.extensions] })),
@@ -105,6 +106,7 @@ export function createBackend(opts: BackendOptions): Backend {
     ...compareHandlers(ws),
     ...labelHandlers(ws),
     ...judgeMethods,
+    ...insightHandlers(ws, events, model),
   };
 
   const call = async <M extends ApiMethod>(method: M, rawInput: unknown): Promise<ApiOutputs[M]> => {

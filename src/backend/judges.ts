@@ -16,7 +16,7 @@ import { createTrace, decodeTraceWire } from '../core/judges/traceAccess';
 import { TraceLoader } from '../core/store/judgeTraces';
 import { modelConfigProblem } from '../core/model/judges';
 import type { Workspace } from '../core/store/workspace';
-import type { ApiInput, JudgeOutputs, JudgePreview, JudgeRunView } from '../shared/api';
+import type { ApiInput, JudgeOutputs, JudgePreview, JudgeRunView, LlmSettings } from '../shared/api';
 import { ApiError } from './apiError';
 import type { ApiEventEmitter } from './events';
 
@@ -29,7 +29,19 @@ import type { ApiEventEmitter } from './events';
 type JudgeMethod = keyof JudgeOutputs;
 export type JudgeHandlers = {
   [M in JudgeMethod]: (input: ApiInput<M>) => JudgeOutputs[M] | Promise<JudgeOutputs[M]>;
-} & { close(): Promise<void> };
+} & {
+  close(): Promise<void>;
+  /**
+   * The configured model endpoint for other model callers (LLM-call replay): the judges' settings
+   * and the same key-bound secret store, so a base-URL change withholds the key for them too.
+   */
+  model: ModelAccess;
+};
+
+export interface ModelAccess {
+  settings(): LlmSettings;
+  apiKey(): string | null;
+}
 
 export interface JudgeHandlerOptions {
   /** Where the LLM API key comes from (default: TRACEDECK_LLM_API_KEY). */
@@ -199,6 +211,7 @@ export function judgeHandlers(ws: Workspace, events: ApiEventEmitter, opts: Judg
 
   return {
     close,
+    model: { settings: () => store.getLlmSettings(), apiKey: () => secrets.getApiKey() },
     listJudges: () => store.listJudges(),
     getJudge: ({ id }) => store.getJudge(id),
     saveJudge: async ({ id, kind, source }) => {

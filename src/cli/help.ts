@@ -19,6 +19,7 @@ Usage:
   tracedeck judge run --judges DIR [--traces FILTER] [--name RUN] [--json] [--junit FILE]
   tracedeck judge ls [--judges DIR] [--json]
   tracedeck runs ls [--json] | runs export RUN [--format json|csv|otel] [--out FILE]
+  tracedeck sessions ls [--json] [--sort S] [--search T] | sessions show SESSION_ID [--json]
   tracedeck help [COMMAND] | --help | --version
 
 Workspace: --workspace, else $TRACEDECK_WORKSPACE, else
@@ -169,5 +170,16 @@ Exit: 0 ok, 1 a gating judge failed or errored on some trace (or a judge file is
 ls: judge runs, newest first, with counts and whether their gate passed.
 export: a run's verdicts as JSON, CSV, or OpenTelemetry gen_ai.evaluation.result events
 (OTLP/JSON logs). Exit 3 when the run does not exist.
+`,
+  sessions: `Usage: tracedeck sessions ls [--json] [--sort recent|turns|duration|tokens|cost|errors]
+                               [--search TEXT] [--limit N] [--workspace PATH]
+       tracedeck sessions show SESSION_ID [--json] [--workspace PATH]
+
+Sessions (threads, conversations) are the traces that share a session id: OTel session.id or
+gen_ai.conversation.id, Langfuse sessionId, LangSmith thread_id / session_id / conversation_id
+metadata, Claude Code / Codex / Gemini CLI session ids. Each trace is one turn.
+ls: sessions with their totals (turns, wall-clock duration from the first turn's start to the last
+turn's end, tokens, cost, tool calls and failed ones, failed turns); --search matches part of the id.
+show: a session's turns in time order with their input. Exit 3 when no trace has that session id.
 `,
 };

@@ -24,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   scenarios: async () => (await import('./commands/scenariosCommand')).scenariosCommand,
   judge: async () => (await import('./commands/judgeCommand')).judgeCommand,
   runs: async () => (await import('./commands/runsCommand')).runsCommand,
+  sessions: async () => (await import('./commands/sessionsCommand')).sessionsCommand,
 };
 
 export async function main(argv: string[], io: Output = processOutput()): Promise<number> {

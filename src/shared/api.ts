@@ -14,6 +14,7 @@ import { TraceViewInputSchemas, type TraceViewOutputs } from './traceView';
 import { CompareInputSchemas, type CompareOutputs } from './compare';
 import { LabelInputSchemas, type LabelOutputs } from './labels';
 import { JudgeInputSchemas, type JudgeApiEvent, type JudgeOutputs } from './judges';
+import { InsightInputSchemas, type InsightOutputs } from './insights';
 
 export type { FormatId, RecordedEvaluation, Span, SpanSummary, TraceMeta, TraceSummary, TraceQuery };
 export type {
@@ -32,6 +33,7 @@ export * from './traceView';
 export * from './compare';
 export * from './labels';
 export * from './judges';
+export * from './insights';
 
 const id = z.string().min(1).max(4096);
 
@@ -58,6 +60,8 @@ export const ApiInputSchemas = {
   ...LabelInputSchemas,
   /** Judges, judge runs, verdicts, LLM endpoint settings (src/shared/judges.ts). */
   ...JudgeInputSchemas,
+  /** Sessions, Overview, LLM-call replay and variants — issue 15 (src/shared/insights.ts). */
+  ...InsightInputSchemas,
 } as const;
 
 export type ApiMethod = keyof typeof ApiInputSchemas;
@@ -105,7 +109,7 @@ export interface ImportOutcome {
 /** The import history as the UI sees it (the content hash stays in the backend). */
 export type ImportRecordDto = Omit<ImportRecord, 'contentHash'>;
 
-export interface ApiOutputs extends TraceViewOutputs, CompareOutputs, LabelOutputs, JudgeOutputs {
+export interface ApiOutputs extends TraceViewOutputs, CompareOutputs, LabelOutputs, JudgeOutputs, InsightOutputs {
   appInfo: AppInfo;
   formats: FormatInfo[];
   listTraces: { rows: TraceSummary[]; total: number };

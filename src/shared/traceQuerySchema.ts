@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TRACE_SORT_FIELDS } from '../core/model/query';
+import { TRACE_RANGE_FIELDS, TRACE_SORT_FIELDS } from '../core/model/query';
 import { FORMAT_IDS, SPAN_STATUSES } from '../core/model/types';
 
 const finite = z.number().finite();
@@ -23,6 +23,16 @@ export const TraceQuerySchema = z
     hasErrors: z.boolean().optional(),
     hasToolErrors: z.boolean().optional(),
     recordedEval: z.enum(['any', 'pass', 'fail']).optional(),
+    sessionId: z.string().min(1).max(4096).optional(),
+    hasSession: z.boolean().optional(),
+    ranges: z
+      .array(z.object({ field: z.enum(TRACE_RANGE_FIELDS), min: finite.optional(), below: finite.optional(), max: finite.optional() }).strict())
+      .max(8)
+      .optional(),
+    judgeVerdict: z
+      .object({ runId: z.number().int().min(1), judgeId: z.string().min(1).max(4096), status: z.enum(['pass', 'fail']).optional() })
+      .strict()
+      .optional(),
     sort: z.enum(TRACE_SORT_FIELDS).optional(),
     dir: z.enum(['asc', 'desc']).optional(),
     limit: z.number().int().min(1).max(5000).optional(),

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, collectCspViolations, launchChromium, openPage, screenshot, type PageProblems } from './support/browser';
 import { CHROMIUM } from './support/paths';
 import { startTestServer, type TestServer } from './support/server';
+import { startFakeOpenAI, type FakeOpenAI } from '../unit/judges/support/fakeOpenAI';
 
 // Trace content is untrusted: prompts, tool output and span names come from whatever the agent
 // saw. A hostile OTLP/JSON file — markup and script in names, attributes and LLM messages,
@@ -423,6 +424,74 @@ describe.skipIf(skip)('untrusted trace content in Chromium (browser mode)', () =
     await screenshot(page, 'untrusted-bidi-visible');
     expect(await pwned()).toBeUndefined();
   });
+
+  it('replays the hostile LLM call: the request, the recorded and the replayed answers stay text', async () => {
+    // A model endpoint that answers with markup, script and a hostile tool call (local, scripted).
+    const hostileReply = '<img src=x onerror="window.__pwned=\'replay\'"><script>window.__pwned="replay script"</script> [x](javascript:alert(1))';
+    const model: FakeOpenAI = await startFakeOpenAI(() => ({
+      body: {
+        id: 'chatcmpl-hostile',
+        object: 'chat.completion',
+        created: 1_700_000_000,
+        model: '<b>evil-model</b>\u202etxt.exe',
+        choices: [
+          {
+            index: 0,
+            finish_reason: '<i>stop</i>',
+            logprobs: null,
+            message: {
+              role: 'assistant',
+              content: hostileReply,
+              refusal: null,
+              tool_calls: [{ id: 'c1', type: 'function', function: { name: '<svg/onload="window.__pwned=1">', arguments: '{"u":"javascript:alert(1)"}' } }],
+            },
+          },
+        ],
+        usage: { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 },
+      },
+    }));
+    try {
+      await page.getByTestId('tab-judges').click();
+      await page.getByTestId('judges-tab-settings').click();
+      await page.getByTestId('judge-settings').waitFor();
+      await page.getByTestId('llm-base-url').fill(model.baseUrl);
+      await page.getByTestId('llm-model').fill('m');
+      await page.getByTestId('llm-save').click();
+      await page.waitForTimeout(300);
+      await page.goBack();
+      await page.goBack();
+      await page.waitForFunction((id) => document.querySelector('[data-testid=trace-view]')?.getAttribute('data-trace-id') === id, TRACE, {
+        timeout: 30_000,
+      });
+      await page.locator(`[role=treeitem][data-span-id="${ID.llm}"]`).click();
+      await page.getByTestId('replay-open').click();
+      await page.locator('[data-testid=replay-editor][data-ready=true] .view-line').first().waitFor({ timeout: 30_000 });
+      const recorded = page.getByTestId('replay-recorded');
+      await recorded.getByText('<script>window.__pwned="reply"</script>', { exact: false }).first().waitFor();
+      // The request in the editor is JSON text: the hostile system prompt is in it, escaped.
+      const editorText = (await page.locator('[data-testid=replay-editor] .view-lines').textContent()) ?? '';
+      expect(editorText.replace(/\u00a0/g, ' ')).toContain('<script>window.__pwned = \\"system prompt\\"</script>');
+      await page.keyboard.press('Control+Enter');
+      const fresh = page.getByTestId('replay-new');
+      await fresh.getByText('<img src=x onerror=', { exact: false }).first().waitFor({ timeout: 30_000 });
+      expect(await fresh.textContent()).toContain('<svg/onload="window.__pwned=1">');
+      expect(await fresh.textContent()).toContain('<b>evil-model</b>⟨U+202E⟩txt.exe');
+      expect(await page.getByTestId('replay-view').locator('img, script, iframe, b, i, svg[onload], a[href^="javascript:" i]').count()).toBe(0);
+      await page.getByTestId('replay-save').click();
+      await page.getByTestId('open-variant').click();
+      await page.waitForFunction((id) => document.querySelector('[data-testid=trace-view]')?.getAttribute('data-trace-id') === id, `${TRACE}~replay-1`, {
+        timeout: 30_000,
+      });
+      const conv = page.getByTestId('span-detail').getByTestId('conversation');
+      await conv.getByText('<img src=x onerror=', { exact: false }).first().waitFor({ timeout: 30_000 });
+      expect(await conv.locator('img, script, iframe, b, svg[onload], a[href^="javascript:" i]').count()).toBe(0);
+      await screenshot(page, 'untrusted-replay-variant');
+      expect(await pwned()).toBeUndefined();
+      expect(dialogs).toEqual([]);
+    } finally {
+      await model.close();
+    }
+  }, 120_000);
 
   it('ran no payload: no flag, no dialog, no foreign request, no console error, no CSP violation', async () => {
     await collectCspViolations(page, problems);

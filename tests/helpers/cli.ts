@@ -22,3 +22,16 @@ export function tracedeck(args: string[], env: NodeJS.ProcessEnv = {}): Promise<
     child.on('close', (code) => ok({ code, stdout, stderr }));
   });
 }
+
+/** Runs the CLI's main() in this process (same code as bin/tracedeck, much less load). */
+export async function cliInProcess(...argv: string[]): Promise<CliRun & { code: number }> {
+  const { main } = await import('../../src/cli/main');
+  const io = {
+    stdout: '',
+    stderr: '',
+    out: async (t: string) => void (io.stdout += t),
+    err: (t: string) => void (io.stderr += t),
+  };
+  const code = await main(argv, io);
+  return { code, stdout: io.stdout, stderr: io.stderr };
+}

@@ -26,10 +26,31 @@ export interface TraceQuery {
    * 'pass' = some pass and none fails.
    */
   recordedEval?: 'any' | 'pass' | 'fail';
+  /** Sessions / threads: traces of this session (conversation) id. */
+  sessionId?: string;
+  /** true: only traces with a session id; false: only traces without. */
+  hasSession?: boolean;
+  /**
+   * Numeric ranges (Overview's bars and time buckets): `min` inclusive, `below` exclusive, `max`
+   * inclusive, so adjacent bins never share a trace.
+   */
+  ranges?: TraceRange[];
+  /** Traces a judge gave a verdict in a judge run (Overview's pass-rate points). */
+  judgeVerdict?: { runId: number; judgeId: string; status?: 'pass' | 'fail' };
   sort?: TraceSortField;
   dir?: 'asc' | 'desc';
   limit?: number;
   offset?: number;
+}
+
+export const TRACE_RANGE_FIELDS = ['duration', 'tokens', 'cost', 'toolCalls', 'start'] as const;
+export type TraceRangeField = (typeof TRACE_RANGE_FIELDS)[number];
+
+export interface TraceRange {
+  field: TraceRangeField;
+  min?: number;
+  below?: number;
+  max?: number;
 }
 
 export const TRACE_SORT_FIELDS = [

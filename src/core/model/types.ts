@@ -183,6 +183,8 @@ export interface TraceSummary {
   outputTokens: number;
   costUsd: number | null;
   importedAt: number;
+  /** Session / conversation id the trace belongs to (a turn of that thread), when the source says. */
+  sessionId?: string | null;
 }
 
 /** A span without its heavy body: what the tree/timeline needs for 100k-span traces. */

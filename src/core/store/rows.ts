@@ -71,6 +71,7 @@ export function traceRowToSummary(r: TraceRow): TraceSummary {
     outputTokens: r.output_tokens,
     costUsd: r.cost_usd,
     importedAt: r.imported_at,
+    sessionId: r.session_id,
   };
 }
 

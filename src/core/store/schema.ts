@@ -225,6 +225,30 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE traces ADD COLUMN eval_pass INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE traces ADD COLUMN eval_fail INTEGER NOT NULL DEFAULT 0;
   `,
+  // 7: sessions / threads (src/core/store/sessionStore.ts). traces.session_id has been written at
+  // import since migration 1; it gets an index for the Sessions page and the library's session
+  // filter, and rows whose column was left empty while their stored meta names a session are
+  // backfilled from it (cheap: one pass over the traces table, no span is read).
+  `
+  UPDATE traces SET session_id = json_extract(meta, '$.sessionId')
+   WHERE session_id IS NULL AND json_valid(meta) AND json_type(meta, '$.sessionId') = 'text';
+  CREATE INDEX traces_session ON traces(session_id, start_ms) WHERE session_id IS NOT NULL;
+  `,
+  // 8: replayed LLM calls saved as variants (src/core/store/variantStore.ts): a variant is a trace
+  // of its own (a copy of the source trace with one LLM span's request and response replaced),
+  // so every judge path works on it; this table links it back to the span it replays. Variants
+  // are made in the app, never imported, so staged imports have nothing of this table to publish.
+  `
+  CREATE TABLE trace_variants (
+    trace_id TEXT PRIMARY KEY,
+    source_trace_id TEXT NOT NULL,
+    source_span_id TEXT NOT NULL,
+    model TEXT NOT NULL,
+    request TEXT NOT NULL,               -- the edited request sent (JSON; never an API key)
+    created_at REAL NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX trace_variants_source ON trace_variants(source_trace_id, source_span_id);
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -1,4 +1,4 @@
-import type { TraceQuery, TraceSortField } from '../model/query';
+import type { TraceQuery, TraceRangeField, TraceSortField } from '../model/query';
 
 export type { TraceQuery } from '../model/query';
 
@@ -21,8 +21,20 @@ const TRACE_SORT_COLUMNS: Record<TraceSortField, string> = {
   imported: 'imported_at',
 };
 
-/** Builds parameterised SQL; user text never reaches the SQL string itself. */
-export function buildTraceListQuery(q: TraceQuery): { sql: string; countSql: string; params: Record<string, unknown> } {
+/** The column (expression) each range filter reads; `start` is the trace's start time. */
+const TRACE_RANGE_COLUMNS: Record<TraceRangeField, string> = {
+  duration: 'duration_ms',
+  tokens: '(input_tokens + output_tokens)',
+  cost: 'cost_usd',
+  toolCalls: 'tool_calls',
+  start: 'start_ms',
+};
+
+/**
+ * The WHERE clause of a trace query (columns of `traces`, unqualified) with its parameters. Every
+ * query over "the library or its current filter" (list, Overview, Sessions) goes through this.
+ */
+export function buildTraceWhere(q: TraceQuery): { whereSql: string; params: Record<string, unknown> } {
   const where: string[] = [];
   const params: Record<string, unknown> = {};
   if (q.text) {
@@ -62,8 +74,36 @@ export function buildTraceListQuery(q: TraceQuery): { sql: string; countSql: str
   else if (q.recordedEval === 'fail') where.push('eval_fail > 0');
   else if (q.recordedEval === 'pass') where.push('eval_pass > 0 AND eval_fail = 0');
   if (q.hasToolErrors !== undefined) where.push(q.hasToolErrors ? 'tool_errors > 0' : 'tool_errors = 0');
+  if (q.sessionId !== undefined) {
+    where.push('session_id = :sessionId');
+    params.sessionId = q.sessionId;
+  }
+  if (q.hasSession !== undefined) where.push(q.hasSession ? 'session_id IS NOT NULL' : 'session_id IS NULL');
+  (q.ranges ?? []).forEach((r, i) => {
+    const col = TRACE_RANGE_COLUMNS[r.field];
+    if (!col) return;
+    for (const [bound, op] of [['min', '>='], ['below', '<'], ['max', '<=']] as const) {
+      const v = r[bound];
+      if (v === undefined || v === null) continue;
+      where.push(`${col} ${op} :r${i}${bound}`);
+      params[`r${i}${bound}`] = v;
+    }
+  });
+  if (q.judgeVerdict) {
+    where.push(
+      `id IN (SELECT trace_id FROM verdicts WHERE run_id = :jvRun AND judge_id = :jvJudge` +
+        (q.judgeVerdict.status ? ' AND status = :jvStatus)' : " AND status IN ('pass', 'fail'))"),
+    );
+    params.jvRun = q.judgeVerdict.runId;
+    params.jvJudge = q.judgeVerdict.judgeId;
+    if (q.judgeVerdict.status) params.jvStatus = q.judgeVerdict.status;
+  }
+  return { whereSql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
 
-  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+/** Builds parameterised SQL; user text never reaches the SQL string itself. */
+export function buildTraceListQuery(q: TraceQuery): { sql: string; countSql: string; params: Record<string, unknown> } {
+  const { whereSql, params } = buildTraceWhere(q);
   const col = TRACE_SORT_COLUMNS[q.sort ?? 'start'] ?? TRACE_SORT_COLUMNS.start;
   const dir = q.dir === 'asc' ? 'ASC' : 'DESC';
   const limit = Math.max(1, Math.min(q.limit ?? 500, MAX_PAGE));

@@ -13,6 +13,9 @@ import { ScenariosRoute } from '../scenarios/ScenariosRoute';
 import { ScenarioImportProvider, type ScenarioImports } from '../scenarios/ScenarioImportContext';
 import { isScenarioFile } from '../scenarios/readScenarioFiles';
 import { StatusBar } from './StatusBar';
+import { SessionsRoute } from '../insights/SessionsRoute';
+import { OverviewView } from '../insights/OverviewView';
+import { ReplayView } from '../insights/ReplayView';
 import { TopBar } from './TopBar';
 import { useRoute } from './router';
 
@@ -113,6 +116,9 @@ export function App() {
           {route.name === 'judges' ? <JudgesRoute view={route.view} /> : null}
           {route.name === 'scenarios' ? <ScenariosRoute view={route.view} /> : null}
           {isCompareRoute(route) ? <CompareRouteView route={route} /> : null}
+          {route.name === 'sessions' ? <SessionsRoute sessionId={route.sessionId} /> : null}
+          {route.name === 'overview' ? <OverviewView /> : null}
+          {route.name === 'replay' ? <ReplayView key={`${route.traceId}\u0000${route.spanId}`} traceId={route.traceId} spanId={route.spanId} /> : null}
           {route.name === 'not-found' ? (
             <div className="empty-state">
               <div className="empty-title">Nothing here</div>

@@ -31,6 +31,24 @@ export function TopBar({ route, importing, onImport, importsCount, onToggleImpor
         </button>
         <button
           type="button"
+          className={`tab${route.name === 'overview' ? ' on' : ''}`}
+          aria-current={route.name === 'overview' ? 'page' : undefined}
+          data-testid="tab-overview"
+          onClick={() => navigate('#/overview')}
+        >
+          Overview
+        </button>
+        <button
+          type="button"
+          className={`tab${route.name === 'sessions' ? ' on' : ''}`}
+          aria-current={route.name === 'sessions' ? 'page' : undefined}
+          data-testid="tab-sessions"
+          onClick={() => navigate('#/sessions')}
+        >
+          Sessions
+        </button>
+        <button
+          type="button"
           className={`tab${route.name === 'labels' ? ' on' : ''}`}
           aria-current={route.name === 'labels' ? 'page' : undefined}
           data-testid="tab-labels"
@@ -74,9 +92,9 @@ export function TopBar({ route, importing, onImport, importsCount, onToggleImpor
         >
           Diff
         </button>
-        {route.name === 'trace' ? (
+        {route.name === 'trace' || route.name === 'replay' ? (
           <span className="tab on" aria-current="page">
-            Trace
+            {route.name === 'replay' ? 'Replay' : 'Trace'}
           </span>
         ) : null}
       </nav>

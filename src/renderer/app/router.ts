@@ -3,6 +3,7 @@ import { parseCompareRoute, type CompareRoute } from '../compare/routes';
 import { parseLabelsPath, type LabelsView } from '../labels/routes';
 import { parseJudgesPath, type JudgesView } from '../judges/routes';
 import { parseScenariosPath, type ScenariosView } from '../scenarios/routes';
+import { parseInsightPath, type InsightRoute } from '../insights/routes';
 
 export type Route =
   | { name: 'library' }
@@ -11,7 +12,8 @@ export type Route =
   | CompareRoute
   | { name: 'labels'; view: LabelsView }
   | { name: 'judges'; view: JudgesView }
-  | { name: 'scenarios'; view: ScenariosView };
+  | { name: 'scenarios'; view: ScenariosView }
+  | InsightRoute;
 
 function decode(s: string): string | null {
   try {
@@ -33,6 +35,8 @@ export function parseRoute(hash: string): Route {
   if (judges) return { name: 'judges', view: judges };
   const scenarios = parseScenariosPath(path);
   if (scenarios) return { name: 'scenarios', view: scenarios };
+  const insight = parseInsightPath(path);
+  if (insight) return insight;
   const parts = path.split('/');
   // ['', 'trace', id] or ['', 'trace', id, 'span', spanId]
   if (parts[0] === '' && parts[1] === 'trace' && parts[2]) {

@@ -16,6 +16,7 @@ import {
 import { LibraryFilters } from './LibraryFilters';
 import { ROW_HEIGHT, TraceTable } from './TraceTable';
 import { useTracePages } from './useTracePages';
+import { onLibraryDrill, setCurrentLibraryFilter, takeLibraryDrill, withDrill, type LibraryDrill } from './libraryLink';
 
 interface Props {
   /** false while another route is shown: the view stays mounted (scroll, filters) but deaf. */
@@ -36,12 +37,27 @@ export function LibraryView({ active, appInfo, importVersion, onImportClick }: P
   const textRef = useRef<HTMLInputElement>(null);
   const gridRef = useRef<HTMLDivElement>(null);
 
+  // Traces another view opened (an Overview bar, a session): a chip on top of the filter bar.
+  const [drill, setDrill] = useState<LibraryDrill | null>(null);
+  useEffect(
+    () =>
+      onLibraryDrill(() => {
+        const d = takeLibraryDrill();
+        if (!d) return;
+        if (!d.keepFilters) setFilters(EMPTY_FILTERS);
+        setDrill(d);
+      }),
+    [],
+  );
+
   const debouncedFilters = useDebounced(filters, 120);
-  const query = useMemo(() => toTraceQuery(debouncedFilters, sort), [debouncedFilters, sort]);
+  const barQuery = useMemo(() => toTraceQuery(debouncedFilters, sort), [debouncedFilters, sort]);
+  const query = useMemo(() => withDrill(barQuery, drill), [barQuery, drill]);
   const queryKey = JSON.stringify(query);
   const pages = useTracePages(client, query);
   const total = pages.total;
-  const filtered = activeFilterCount(debouncedFilters) > 0;
+  const filtered = activeFilterCount(debouncedFilters) > 0 || drill !== null;
+  useEffect(() => setCurrentLibraryFilter(query, activeFilterCount(debouncedFilters) + (drill ? 1 : 0)), [query, debouncedFilters, drill]);
 
   useEffect(() => {
     client.call('formats', {}).then(setFormats, () => setFormats([]));
@@ -164,6 +180,15 @@ export function LibraryView({ active, appInfo, importVersion, onImportClick }: P
         textRef={textRef}
         onLeave={() => gridRef.current?.focus()}
       />
+      {drill ? (
+        <div className="library-drill" data-testid="library-drill">
+          <span className="dim">Showing</span>
+          <span className="drill-chip untrusted">{drill.label}</span>
+          <button type="button" className="button ghost" onClick={() => setDrill(null)} data-testid="clear-drill" title="Show every trace the filter bar selects">
+            × clear
+          </button>
+        </div>
+      ) : null}
       <div className="library-summary">
         <span className="count" data-testid="trace-count">
           {total === null ? 'Loading…' : `${formatInteger(total)} trace${total === 1 ? '' : 's'}`}
@@ -201,7 +226,7 @@ export function LibraryView({ active, appInfo, importVersion, onImportClick }: P
           filtered ? (
             <div className="empty-state">
               <div className="empty-title">No traces match these filters</div>
-              <button type="button" className="button" onClick={() => setFilters(EMPTY_FILTERS)}>
+              <button type="button" className="button" onClick={() => (setFilters(EMPTY_FILTERS), setDrill(null))}>
                 Clear filters
               </button>
             </div>

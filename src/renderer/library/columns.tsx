@@ -186,6 +186,14 @@ export const COLUMNS: Column[] = [
     render: (t) => <span className="cell-source">{baseName(t.sourceFile)}</span>,
     tip: (t) => t.sourceFile,
   },
+  {
+    id: 'session',
+    label: 'Session',
+    title: 'Session / conversation id: the trace is a turn of that thread (Sessions page)',
+    width: 'minmax(96px, 1fr)',
+    render: (t) => (t.sessionId ? <span className="cell-session mono">{showControls(t.sessionId)}</span> : <span className="dim">—</span>),
+    tip: (t) => t.sessionId ?? undefined,
+  },
 ];
 
 export const GRID_TEMPLATE = COLUMNS.map((c) => c.width).join(' ');

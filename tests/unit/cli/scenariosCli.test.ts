@@ -2,9 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main';
-import type { Output } from '../../../src/cli/output';
-import { tracedeck } from '../../helpers/cli';
+import { cliInProcess, tracedeck } from '../../helpers/cli';
 import { fixture } from '../../helpers/workspace';
 
 /**
@@ -14,16 +12,7 @@ import { fixture } from '../../helpers/workspace';
 const SCENARIOS = resolve(__dirname, '../../../scenarios');
 const JOKE = fixture('scenarios/pydantic-joke-generator.scenario.json');
 
-async function cli(...argv: string[]) {
-  const io: Output & { stdout: string; stderr: string } = {
-    stdout: '',
-    stderr: '',
-    out: async (t: string) => void (io.stdout += t),
-    err: (t: string) => void (io.stderr += t),
-  };
-  const code = await main(argv, io);
-  return { code, stdout: io.stdout, stderr: io.stderr };
-}
+const cli = cliInProcess;
 
 let dir: string;
 let ws: string;

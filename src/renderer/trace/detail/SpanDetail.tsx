@@ -14,6 +14,7 @@ import { LinkConfirmProvider } from './LinkConfirm';
 import { SpanNotes } from './SpanNotes';
 import { useTraceNotes, valueText } from '../notes';
 import './content.css';
+import { SpanReplayActions } from '../../insights/SpanReplayActions';
 
 type Tab = 'messages' | 'documents' | 'tool' | 'io' | 'notes' | 'attributes' | 'events' | 'json';
 
@@ -175,6 +176,7 @@ export function SpanDetail(p: SpanDetailProps) {
               Root cause…
             </button>
           ) : null}
+          {span ? <SpanReplayActions span={span} /> : null}
           {copied ? <span className="dim">copied {copied}</span> : null}
         </div>
       </header>
