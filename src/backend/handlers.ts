@@ -11,6 +11,7 @@ import { createTraceView } from './traceView';
 import { compareHandlers } from './compare';
 import { labelHandlers } from './labels';
 import { judgeHandlers } from './judges';
+import { errorAnalysisHandlers } from './errorAnalysis';
 import type { SecretStore } from '../core/judges/secrets';
 
 export { ApiError, toApiErrorBody, httpStatusOf } from './apiError';
@@ -81,7 +82,7 @@ export function createBackend(opts: BackendOptions): Backend {
     );
 
   const traceView = createTraceView(ws, events);
-  const { close: closeJudges, ...judgeMethods } = judgeHandlers(ws, events, { secrets: opts.secrets });
+  const { close: closeJudges, modelAccess, ...judgeMethods } = judgeHandlers(ws, events, { secrets: opts.secrets });
   const handlers: Handlers = {
     appInfo: () => ({ version, mode: opts.mode, workspacePath: ws.path, otlpEndpoint, workspaceDamaged: ws.damaged }),
     formats: () => IMPORTERS.map((i) => ({ id: i.id, label: i.label, extensions: [...i.extensions] })),
@@ -108,6 +109,7 @@ export function createBackend(opts: BackendOptions): Backend {
     ...compareHandlers(ws),
     ...labelHandlers(ws),
     ...judgeMethods,
+    ...errorAnalysisHandlers(ws, modelAccess),
   };
 
   const call = async <M extends ApiMethod>(method: M, rawInput: unknown): Promise<ApiOutputs[M]> => {

@@ -14,6 +14,8 @@ import { TraceViewInputSchemas, type TraceViewOutputs } from './traceView';
 import { CompareInputSchemas, type CompareOutputs } from './compare';
 import { LabelInputSchemas, type LabelOutputs } from './labels';
 import { JudgeInputSchemas, type JudgeApiEvent, type JudgeOutputs } from './judges';
+// Error analysis (issue 14: open coding, axial coding, saturation, first-failure matrix).
+import { ErrorAnalysisInputSchemas, type ErrorAnalysisOutputs } from './errorAnalysis';
 
 export type { FormatId, RecordedEvaluation, Span, SpanSummary, TraceMeta, TraceSummary, TraceQuery };
 export type {
@@ -31,6 +33,7 @@ export * from './traceView';
 export * from './compare';
 export * from './labels';
 export * from './judges';
+export * from './errorAnalysis';
 
 const id = z.string().min(1).max(4096);
 
@@ -57,6 +60,8 @@ export const ApiInputSchemas = {
   ...LabelInputSchemas,
   /** Judges, judge runs, verdicts, LLM endpoint settings (src/shared/judges.ts). */
   ...JudgeInputSchemas,
+  /** Error analysis: open-coding notes, axial coding, saturation, first failures (src/shared/errorAnalysis.ts). */
+  ...ErrorAnalysisInputSchemas,
 } as const;
 
 export type ApiMethod = keyof typeof ApiInputSchemas;
@@ -104,7 +109,7 @@ export interface ImportOutcome {
 /** The import history as the UI sees it (the content hash stays in the backend). */
 export type ImportRecordDto = Omit<ImportRecord, 'contentHash'>;
 
-export interface ApiOutputs extends TraceViewOutputs, CompareOutputs, LabelOutputs, JudgeOutputs {
+export interface ApiOutputs extends TraceViewOutputs, CompareOutputs, LabelOutputs, JudgeOutputs, ErrorAnalysisOutputs {
   appInfo: AppInfo;
   formats: FormatInfo[];
   listTraces: { rows: TraceSummary[]; total: number };
