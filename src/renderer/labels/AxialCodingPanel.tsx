@@ -4,6 +4,7 @@ import { useClient } from '../client/ClientContext';
 import { navigate, traceHash } from '../app/router';
 import { isEditableTarget } from '../util/keys';
 import { errorText } from './errorText';
+import { judgesHash } from '../judges/routes';
 
 const NEW_GROUP = '\u0000new';
 const DROP = '\u0000drop';
@@ -118,7 +119,7 @@ export function AxialCodingPanel({ modes, onModes }: { modes: FailureModeDto[]; 
           {proposal.problem.startsWith('model not configured') ? (
             <>
               {' '}
-              <a href="#/judges/settings" className="link-button" data-testid="axial-settings-link">
+              <a href={judgesHash({ page: 'settings' })} className="link-button" data-testid="axial-settings-link">
                 Model settings
               </a>
               . Meanwhile, code notes by hand below.

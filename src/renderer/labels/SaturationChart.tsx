@@ -3,7 +3,7 @@ import { scaleLinear } from 'd3-scale';
 import { select } from 'd3-selection';
 import type { SaturationView } from '../../shared/api';
 
-const MARGIN = { top: 10, right: 16, bottom: 28, left: 34 };
+const MARGIN = { top: 22, right: 16, bottom: 28, left: 34 };
 const HEIGHT = 240;
 
 /**
@@ -40,7 +40,7 @@ export function SaturationChart({ view }: { view: SaturationView }) {
         yAxis.append('line').attr('x1', x(0) - 4).attr('x2', x(0)).attr('y1', y(t)).attr('y2', y(t));
         yAxis.append('text').attr('x', x(0) - 7).attr('y', y(t) + 3).attr('text-anchor', 'end').text(String(t));
       }
-      yAxis.append('text').attr('x', MARGIN.left + 4).attr('y', MARGIN.top + 8).text('failure modes');
+      yAxis.append('text').attr('x', 2).attr('y', 10).text('failure modes');
 
       root
         .append('line')

@@ -233,8 +233,13 @@ const TreeRow = memo(function TreeRow(p: RowProps) {
         {hidden > 0 ? <span className="tv-badge hidden-count">+{formatCompact(hidden)}</span> : null}
         {isError ? <span className="tv-badge err">error</span> : null}
         {p.note?.firstFailure ? (
-          <span className="tv-badge first-failure" data-testid="tree-first-failure" title={['First failure', ...p.note.notes].join('\n')}>
-            ⚑ first failure
+          <span
+            className="tv-badge first-failure"
+            data-testid="tree-first-failure"
+            aria-label="first failure"
+            title={['First failure (marked while labelling)', ...p.note.notes].join('\n')}
+          >
+            ⚑
           </span>
         ) : p.note ? (
           <span className="tv-badge note" data-testid="tree-note" title={p.note.notes.join('\n')}>
