@@ -11,6 +11,7 @@ import { createTraceView } from './traceView';
 import { compareHandlers } from './compare';
 import { labelHandlers } from './labels';
 import { judgeHandlers } from './judges';
+import { evalHandlers } from './evals';
 import type { SecretStore } from '../core/judges/secrets';
 
 export { ApiError, toApiErrorBody, httpStatusOf } from './apiError';
@@ -81,7 +82,8 @@ export function createBackend(opts: BackendOptions): Backend {
     );
 
   const traceView = createTraceView(ws, events);
-  const { close: closeJudges, ...judgeMethods } = judgeHandlers(ws, events, { secrets: opts.secrets });
+  const { close: closeJudges, llmAccess, ...judgeMethods } = judgeHandlers(ws, events, { secrets: opts.secrets });
+  const evals = evalHandlers(ws, { llmAccess, previewJudge: judgeMethods.previewJudge });
   const handlers: Handlers = {
     appInfo: () => ({ version, mode: opts.mode, workspacePath: ws.path, otlpEndpoint, workspaceDamaged: ws.damaged }),
     formats: () => IMPORTERS.map((i) => ({ id: i.id, label: i.label, extensions: [...i.extensions] })),
@@ -106,8 +108,9 @@ export function createBackend(opts: BackendOptions): Backend {
     importPaths: ({ paths }) => importPaths(paths.map((path) => ({ path, untrustedPath: true }))),
     ...traceView.handlers,
     ...compareHandlers(ws),
-    ...labelHandlers(ws),
+    ...labelHandlers(ws, { sampler: evals.sampler }),
     ...judgeMethods,
+    ...evals.handlers,
   };
 
   const call = async <M extends ApiMethod>(method: M, rawInput: unknown): Promise<ApiOutputs[M]> => {

@@ -16,7 +16,7 @@ import { createTrace, decodeTraceWire } from '../core/judges/traceAccess';
 import { TraceLoader } from '../core/judges/traceWire';
 import { modelConfigProblem } from '../core/model/judges';
 import type { Workspace } from '../core/store/workspace';
-import type { ApiInput, JudgeOutputs, JudgePreview, JudgeRunView } from '../shared/api';
+import type { ApiInput, JudgeOutputs, JudgePreview, JudgeRunView, LlmSettings } from '../shared/api';
 import { ApiError } from './apiError';
 import type { ApiEventEmitter } from './events';
 
@@ -29,7 +29,11 @@ import type { ApiEventEmitter } from './events';
 type JudgeMethod = keyof JudgeOutputs;
 export type JudgeHandlers = {
   [M in JudgeMethod]: (input: ApiInput<M>) => JudgeOutputs[M] | Promise<JudgeOutputs[M]>;
-} & { close(): Promise<void> };
+} & {
+  close(): Promise<void>;
+  /** The endpoint settings and key the judges use (the evaluation workflow embeds with them). */
+  llmAccess(): { settings: LlmSettings; apiKey: string | null };
+};
 
 export interface JudgeHandlerOptions {
   /** Where the LLM API key comes from (default: TRACEDECK_LLM_API_KEY). */
@@ -199,6 +203,7 @@ export function judgeHandlers(ws: Workspace, events: ApiEventEmitter, opts: Judg
 
   return {
     close,
+    llmAccess: () => ({ settings: store.getLlmSettings(), apiKey: secrets.getApiKey() }),
     listJudges: () => store.listJudges(),
     getJudge: ({ id }) => store.getJudge(id),
     saveJudge: async ({ id, kind, source }) => {

@@ -14,6 +14,7 @@ import { TraceViewInputSchemas, type TraceViewOutputs } from './traceView';
 import { CompareInputSchemas, type CompareOutputs } from './compare';
 import { LabelInputSchemas, type LabelOutputs } from './labels';
 import { JudgeInputSchemas, type JudgeApiEvent, type JudgeOutputs } from './judges';
+import { EvalInputSchemas, type EvalOutputs } from './evals';
 
 export type { FormatId, RecordedEvaluation, Span, SpanSummary, TraceMeta, TraceSummary, TraceQuery };
 export type {
@@ -31,6 +32,7 @@ export * from './traceView';
 export * from './compare';
 export * from './labels';
 export * from './judges';
+export * from './evals';
 
 const id = z.string().min(1).max(4096);
 
@@ -57,6 +59,8 @@ export const ApiInputSchemas = {
   ...LabelInputSchemas,
   /** Judges, judge runs, verdicts, LLM endpoint settings (src/shared/judges.ts). */
   ...JudgeInputSchemas,
+  /** Issue 14: cluster sampling, judges from failure modes per split, dataset / scorer export (src/shared/evals.ts). */
+  ...EvalInputSchemas,
 } as const;
 
 export type ApiMethod = keyof typeof ApiInputSchemas;
@@ -104,7 +108,7 @@ export interface ImportOutcome {
 /** The import history as the UI sees it (the content hash stays in the backend). */
 export type ImportRecordDto = Omit<ImportRecord, 'contentHash'>;
 
-export interface ApiOutputs extends TraceViewOutputs, CompareOutputs, LabelOutputs, JudgeOutputs {
+export interface ApiOutputs extends TraceViewOutputs, CompareOutputs, LabelOutputs, JudgeOutputs, EvalOutputs {
   appInfo: AppInfo;
   formats: FormatInfo[];
   listTraces: { rows: TraceSummary[]; total: number };

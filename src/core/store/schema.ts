@@ -225,6 +225,26 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE traces ADD COLUMN eval_pass INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE traces ADD COLUMN eval_fail INTEGER NOT NULL DEFAULT 0;
   `,
+  // 7: (issue 14, src/core/store/evalStore.ts) text embeddings for cluster sampling, cached by
+  // vector space (endpoint + model) and text hash — derived data keyed by text, not by trace, so
+  // staging has nothing to copy; and the one test-split measurement of each judge drafted from a
+  // failure mode (the test split is run once: its figures are the ones to report).
+  `
+  CREATE TABLE text_embeddings (
+    space TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    vector BLOB NOT NULL,               -- Float32 little-endian
+    created_at REAL NOT NULL,
+    PRIMARY KEY (space, text_hash)
+  ) WITHOUT ROWID;
+  CREATE TABLE judge_test_results (
+    judge_id TEXT PRIMARY KEY,
+    judge_hash TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    figures TEXT NOT NULL,              -- JSON: SplitFigures of the test split
+    created_at REAL NOT NULL
+  );
+  `,
 ];
 
 export function migrate(db: Database.Database): void {
