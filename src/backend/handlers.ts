@@ -12,6 +12,7 @@ import { compareHandlers } from './compare';
 import { labelHandlers } from './labels';
 import { judgeHandlers } from './judges';
 import { errorAnalysisHandlers } from './errorAnalysis';
+import { evalHandlers } from './evals';
 import type { SecretStore } from '../core/judges/secrets';
 
 export { ApiError, toApiErrorBody, httpStatusOf } from './apiError';
@@ -83,6 +84,7 @@ export function createBackend(opts: BackendOptions): Backend {
 
   const traceView = createTraceView(ws, events);
   const { close: closeJudges, modelAccess, ...judgeMethods } = judgeHandlers(ws, events, { secrets: opts.secrets });
+  const evals = evalHandlers(ws, { llmAccess: modelAccess, previewJudge: judgeMethods.previewJudge });
   const handlers: Handlers = {
     appInfo: () => ({ version, mode: opts.mode, workspacePath: ws.path, otlpEndpoint, workspaceDamaged: ws.damaged }),
     formats: () => IMPORTERS.map((i) => ({ id: i.id, label: i.label, extensions: [...i.extensions] })),
@@ -107,9 +109,10 @@ export function createBackend(opts: BackendOptions): Backend {
     importPaths: ({ paths }) => importPaths(paths.map((path) => ({ path, untrustedPath: true }))),
     ...traceView.handlers,
     ...compareHandlers(ws),
-    ...labelHandlers(ws),
+    ...labelHandlers(ws, { sampler: evals.sampler }),
     ...judgeMethods,
     ...errorAnalysisHandlers(ws, modelAccess),
+    ...evals.handlers,
   };
 
   const call = async <M extends ApiMethod>(method: M, rawInput: unknown): Promise<ApiOutputs[M]> => {

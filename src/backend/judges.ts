@@ -32,8 +32,9 @@ export type JudgeHandlers = {
 } & {
   close(): Promise<void>;
   /**
-   * The configured model for other features that call it (axial coding, judge drafting): the
-   * endpoint settings, the API key bound to them, and why it cannot be called (modelConfigProblem).
+   * The configured model for other features that call it (axial coding, embeddings for cluster
+   * sampling, judge drafting): the endpoint settings, the API key bound to them, and why it
+   * cannot be called (modelConfigProblem). One accessor for all of them.
    */
   modelAccess(): ModelAccess;
 };

@@ -3,7 +3,7 @@ import { nextInQueue, queueOrder, type QueueEntry } from '../core/labels/queue';
 import { workspaceAlignmentReport, type JudgeVerdictRow } from '../core/labels/report';
 import { traceDigest } from '../core/labels/traceDigest';
 import type { Workspace } from '../core/store/workspace';
-import type { AlignmentJudge, ApiInput, LabelItem, LabelOutputs, QueueSpec } from '../shared/api';
+import { SAMPLED_ORDERS, type AlignmentJudge, type ApiInput, type LabelItem, type LabelOutputs, type QueueSpec } from '../shared/api';
 import { ApiError } from './apiError';
 import { workspaceAlignmentVerdicts } from './labelVerdicts';
 
@@ -28,6 +28,8 @@ export interface AlignmentVerdictSource {
 export interface LabelHandlerOptions {
   /** Defaults to the judges' tables in the workspace. */
   verdicts?: AlignmentVerdictSource;
+  /** Computes the sampled orders ('clusters', 'judgeFailed', 'recorded': src/backend/evalSampling.ts). */
+  sampler?: (spec: QueueSpec) => Promise<QueueEntry[]>;
 }
 
 export function labelHandlers(ws: Workspace, opts: LabelHandlerOptions = {}): LabelHandlers {
@@ -39,20 +41,24 @@ export function labelHandlers(ws: Workspace, opts: LabelHandlerOptions = {}): La
   // The order is recomputed only when the set of traces changes (count and last import time),
   // not on every key press of the labelling mode.
   let cached: { key: string; order: QueueEntry[] } | null = null;
-  const orderFor = (spec: QueueSpec): QueueEntry[] => {
+  const orderFor = async (spec: QueueSpec): Promise<QueueEntry[]> => {
+    if ((SAMPLED_ORDERS as readonly string[]).includes(spec.order)) {
+      if (!opts.sampler) throw new ApiError('bad-input', `the '${spec.order}' order is not available here`);
+      return opts.sampler(spec);
+    }
     const v = ws.readDb.prepare('SELECT count(*) AS n, max(imported_at) AS t FROM traces').get() as { n: number; t: number | null };
     const key = JSON.stringify([spec.order, spec.field ?? null, spec.seed ?? null, v.n, v.t]);
     if (cached?.key !== key) cached = { key, order: queueOrder(ws.readDb, spec) };
     return cached.order;
   };
 
-  const item = (traceId: string, spec?: QueueSpec): LabelItem | null => {
+  const item = async (traceId: string, spec?: QueueSpec): Promise<LabelItem | null> => {
     const digest = traceDigest(ws, traceId);
     if (!digest) return null;
     let position = -1;
     let stratum: string | null = null;
     if (spec) {
-      const order = orderFor(spec);
+      const order = await orderFor(spec);
       position = order.findIndex((e) => e.traceId === traceId);
       stratum = order[position]?.stratum ?? null;
     }
@@ -73,12 +79,12 @@ export function labelHandlers(ws: Workspace, opts: LabelHandlerOptions = {}): La
   };
 
   return {
-    nextToLabel: ({ after, ...spec }) => {
-      const order = orderFor(spec);
+    nextToLabel: async ({ after, ...spec }) => {
+      const order = await orderFor(spec);
       const labelled = reader.labelledTraceIds();
       const unlabelled = order.reduce((n, e) => n + (labelled.has(e.traceId) ? 0 : 1), 0);
       const pick = nextInQueue(order, labelled, { after, includeLabelled: spec.includeLabelled });
-      const next = pick ? item(pick.entry.traceId, spec) : null;
+      const next = pick ? await item(pick.entry.traceId, spec) : null;
       return { next, queueSize: order.length, unlabelled };
     },
     labelItem: ({ traceId, queue }) => item(traceId, queue),

@@ -138,10 +138,10 @@ describe.skipIf(skip).each([
 
     // The ten popularity samples: 3 and 7 answered No where the target was Yes.
     for (let step = 0; step < 10; step++) {
-      const before = await shownName(page);
+      const before = await shownName();
       await page.keyboard.press('n');
       await page.waitForFunction((b) => document.querySelector('[data-testid=label-trace-name]')?.textContent !== b, before, { timeout: 15_000 });
-      const name = await shownName(page);
+      const name = await shownName();
       expect(name).toMatch(/^popularity \d+$/);
       await page.locator('[data-testid=label-step][data-span-id=score-9]').waitFor({ timeout: 15_000 });
       if (name === 'popularity 3' || name === 'popularity 7') {

@@ -184,7 +184,8 @@ export class LabelStore {
 
   /**
    * Traces labelled pass or fail in the order they were first labelled, with their failure modes:
-   * the input of the saturation curve (src/core/labels/saturation.ts).
+   * the input of the saturation curve (src/core/labels/saturation.ts). Labels saved in the same
+   * millisecond keep their insertion order (rowid).
    */
   reviewOrder(): { traceId: string; modes: string[] }[] {
     const rows = this.db
@@ -193,7 +194,7 @@ export class LabelStore {
                 (SELECT json_group_array(m.name) FROM trace_failure_modes t JOIN failure_modes m ON m.id = t.mode_id
                   WHERE t.trace_id = l.trace_id) AS modes
            FROM labels l WHERE l.verdict IN ('pass', 'fail')
-          ORDER BY coalesce(l.reviewed_at, l.updated_at), l.trace_id`,
+          ORDER BY coalesce(l.reviewed_at, l.updated_at), l.rowid`,
       )
       .all() as { trace_id: string; modes: string }[];
     return rows.map((r) => ({ traceId: r.trace_id, modes: (JSON.parse(r.modes) as string[]).sort() }));

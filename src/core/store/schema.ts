@@ -225,7 +225,27 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE traces ADD COLUMN eval_pass INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE traces ADD COLUMN eval_fail INTEGER NOT NULL DEFAULT 0;
   `,
-  // 7: open coding (src/core/store/spanNotesStore.ts): notes on a span (span_id) or on the whole
+  // 7: (issue 14, src/core/store/evalStore.ts) text embeddings for cluster sampling, cached by
+  // vector space (endpoint + model) and text hash — derived data keyed by text, not by trace, so
+  // staging has nothing to copy; and the one test-split measurement of each judge drafted from a
+  // failure mode (the test split is run once: its figures are the ones to report).
+  `
+  CREATE TABLE text_embeddings (
+    space TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    vector BLOB NOT NULL,               -- Float32 little-endian
+    created_at REAL NOT NULL,
+    PRIMARY KEY (space, text_hash)
+  ) WITHOUT ROWID;
+  CREATE TABLE judge_test_results (
+    judge_id TEXT PRIMARY KEY,
+    judge_hash TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    figures TEXT NOT NULL,              -- JSON: SplitFigures of the test split
+    created_at REAL NOT NULL
+  );
+  `,
+  // 8: open coding (src/core/store/spanNotesStore.ts): notes on a span (span_id) or on the whole
   // trace (span_id NULL); at most one note per trace marks the span of the first failure. A note
   // is coded to at most one failure mode (axial coding). Keyed by trace and span id, like labels,
   // so notes survive a re-import. labels.reviewed_at: when a trace was first labelled (the review

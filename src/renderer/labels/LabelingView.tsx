@@ -17,6 +17,7 @@ import { useClient } from '../client/ClientContext';
 import { navigate, traceHash } from '../app/router';
 import { isEditableTarget } from '../util/keys';
 import { errorText } from './errorText';
+import { ClusterSummary, SampleControls } from './SampleControls';
 import { TagInput } from './TagInput';
 import { TraceDigestView } from './TraceDigestView';
 import { NoteEditor } from './NoteEditor';
@@ -29,6 +30,9 @@ const ORDER_LABEL: Record<QueueOrder, string> = {
   longest: 'Longest first',
   toolFailures: 'Most tool failures first',
   tokens: 'Most tokens first',
+  clusters: 'Clusters (sample)',
+  judgeFailed: 'Traces a judge failed',
+  recorded: 'By recorded score',
 };
 const FIELD_LABEL: Record<StratifyField, string> = {
   format: 'format',
@@ -417,7 +421,8 @@ export function LabelingView() {
             ))}
           </select>
         ) : null}
-        {spec.order === 'random' || spec.order === 'stratified' ? (
+        <SampleControls spec={spec} onChange={setSpec} />
+        {spec.order === 'random' || spec.order === 'stratified' || spec.order === 'clusters' ? (
           <button
             type="button"
             className="button ghost"
@@ -439,11 +444,13 @@ export function LabelingView() {
         {counts ? (
           <span className="dim lb-progress" data-testid="queue-progress">
             {item && item.position >= 0 ? `#${item.position + 1} of ${counts.queueSize}` : `${counts.queueSize} traces`}
-            {item?.stratum ? ` · ${FIELD_LABEL[spec.field ?? 'format']} ${item.stratum}` : ''} · {counts.unlabelled} unlabelled
+            {item?.stratum ? ` · ${spec.order === 'stratified' ? `${FIELD_LABEL[spec.field ?? 'format']} ` : ''}${item.stratum}` : ''} ·{' '}
+            {counts.unlabelled} unlabelled
           </span>
         ) : null}
       </div>
 
+      {spec.order === 'clusters' ? <ClusterSummary spec={spec} /> : null}
       {load.state === 'loading' ? <div className="dim pad">Loading…</div> : null}
       {load.state === 'error' ? <div className="text-error pad">{load.message}</div> : null}
       {load.state === 'done' ? (
