@@ -180,6 +180,18 @@ export function TraceView({ traceId, data, model: m, initialSpanId, routeSpanId,
   }, [m, analysis]);
   const errorIndex = selected >= 0 ? errorRows.indexOf(selected) : -1;
 
+  // Rows whose span holds the first-failure mark (a flag on the timeline bar).
+  const firstFailureRows = useMemo(() => {
+    let rows: Uint8Array | null = null;
+    for (const [spanId, mark] of spanNotes) {
+      const r = mark.firstFailure ? m.rowOf.get(spanId) : undefined;
+      if (r === undefined) continue;
+      rows ??= new Uint8Array(m.n);
+      rows[r] = 1;
+    }
+    return rows;
+  }, [m, spanNotes]);
+
   // ---- feed the canvas --------------------------------------------------------------------------
   useEffect(() => {
     controller.setState({
@@ -190,8 +202,9 @@ export function TraceView({ traceId, data, model: m, initialSpanId, routeSpanId,
       highlight: filter.mode === 'highlight' ? match : null,
       critical,
       showCritical,
+      firstFailure: firstFailureRows,
     });
-  }, [controller, m, visible, collapsed, selected, match, filter.mode, critical, showCritical]);
+  }, [controller, m, visible, collapsed, selected, match, filter.mode, critical, showCritical, firstFailureRows]);
 
   // First render of tree + timeline: mark it once the canvas has drawn (benchmark reads it).
   useLayoutEffect(() => {
