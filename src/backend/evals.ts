@@ -240,9 +240,12 @@ export function evalHandlers(ws: Workspace, deps: EvalDeps): { handlers: EvalHan
         silhouette: c.sample.silhouette,
       };
     },
-    draftJudgeFromMode: async ({ mode, kind }) => {
+    draftJudgeFromMode: async ({ mode, kind, replace }) => {
       const def = labels.failureModes().find((m) => m.name === mode);
       if (!def) throw new ApiError('not-found', `no failure mode named '${mode.slice(0, 200)}'`);
+      const existing = judges.getJudge(draftJudgeId(mode, kind));
+      // Never overwrite a judge the user may have tuned without being asked.
+      if (existing && !replace) return { judge: existing, trainExamples: { pass: 0, fail: 0 }, exists: true };
       const train = modeTruth(labels.listLabels({ split: 'train' }), mode);
       const examples: DraftExample[] = train.map((t) => {
         const d = traceDigest(ws, t.traceId);
@@ -251,7 +254,7 @@ export function evalHandlers(ws: Workspace, deps: EvalDeps): { handlers: EvalHan
       const id = draftJudgeId(mode, kind);
       const source = kind === 'llm' ? draftLlmJudge(def, examples) : draftCodeJudge(def, examples);
       const judge = await write(() => judges.saveJudge(id, kind, source));
-      return { judge, trainExamples: { pass: train.filter((t) => t.pass).length, fail: train.filter((t) => !t.pass).length } };
+      return { judge, trainExamples: { pass: train.filter((t) => t.pass).length, fail: train.filter((t) => !t.pass).length }, exists: false };
     },
     evaluateJudgeOnSplit: ({ mode, kind, source, split }) => evaluate(mode, kind, source, split),
     runJudgeTestSplit: async ({ judgeId }) => {
