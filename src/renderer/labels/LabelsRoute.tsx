@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import type { DatasetFormatId } from '../../shared/api';
 import { useClient } from '../client/ClientContext';
+import { downloadText } from '../judges/parts';
 import { navigate } from '../app/router';
 import { AlignmentView } from './AlignmentView';
 import { FailureModesView } from './FailureModesView';
@@ -27,17 +28,8 @@ const EVAL_EXPORTS = [
 ] as const;
 type EvalExport = (typeof EVAL_EXPORTS)[number][0];
 
-/** Save text as a file through the browser's download. */
-function download(f: { fileName: string; mimeType: string; text: string }): void {
-  const url = URL.createObjectURL(new Blob([f.text], { type: f.mimeType }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = f.fileName;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
+/** Through the one download helper (judges/parts). */
+const download = (f: { fileName: string; mimeType: string; text: string }) => downloadText(f.fileName, f.mimeType, f.text);
 
 /** The labelling area: its three views under one bar with export / import of the labels. */
 export function LabelsRoute({ view }: { view: LabelsView }) {
