@@ -11,6 +11,7 @@ import { createTraceView } from './traceView';
 import { compareHandlers } from './compare';
 import { labelHandlers } from './labels';
 import { judgeHandlers } from './judges';
+import { errorAnalysisHandlers } from './errorAnalysis';
 import { evalHandlers } from './evals';
 import type { SecretStore } from '../core/judges/secrets';
 
@@ -82,8 +83,8 @@ export function createBackend(opts: BackendOptions): Backend {
     );
 
   const traceView = createTraceView(ws, events);
-  const { close: closeJudges, llmAccess, ...judgeMethods } = judgeHandlers(ws, events, { secrets: opts.secrets });
-  const evals = evalHandlers(ws, { llmAccess, previewJudge: judgeMethods.previewJudge });
+  const { close: closeJudges, modelAccess, ...judgeMethods } = judgeHandlers(ws, events, { secrets: opts.secrets });
+  const evals = evalHandlers(ws, { llmAccess: modelAccess, previewJudge: judgeMethods.previewJudge });
   const handlers: Handlers = {
     appInfo: () => ({ version, mode: opts.mode, workspacePath: ws.path, otlpEndpoint, workspaceDamaged: ws.damaged }),
     formats: () => IMPORTERS.map((i) => ({ id: i.id, label: i.label, extensions: [...i.extensions] })),
@@ -110,6 +111,7 @@ export function createBackend(opts: BackendOptions): Backend {
     ...compareHandlers(ws),
     ...labelHandlers(ws, { sampler: evals.sampler }),
     ...judgeMethods,
+    ...errorAnalysisHandlers(ws, modelAccess),
     ...evals.handlers,
   };
 

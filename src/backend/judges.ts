@@ -14,9 +14,9 @@ import { apiKeyStatus, envSecretStore, type SecretStore } from '../core/judges/s
 import { JudgeStore, type RunRecord } from '../core/judges/store';
 import { createTrace, decodeTraceWire } from '../core/judges/traceAccess';
 import { TraceLoader } from '../core/judges/traceWire';
-import { modelConfigProblem } from '../core/model/judges';
+import { modelConfigProblem, type LlmSettings } from '../core/model/judges';
 import type { Workspace } from '../core/store/workspace';
-import type { ApiInput, JudgeOutputs, JudgePreview, JudgeRunView, LlmSettings } from '../shared/api';
+import type { ApiInput, JudgeOutputs, JudgePreview, JudgeRunView } from '../shared/api';
 import { ApiError } from './apiError';
 import type { ApiEventEmitter } from './events';
 
@@ -31,9 +31,19 @@ export type JudgeHandlers = {
   [M in JudgeMethod]: (input: ApiInput<M>) => JudgeOutputs[M] | Promise<JudgeOutputs[M]>;
 } & {
   close(): Promise<void>;
-  /** The endpoint settings and key the judges use (the evaluation workflow embeds with them). */
-  llmAccess(): { settings: LlmSettings; apiKey: string | null };
+  /**
+   * The configured model for other features that call it (axial coding, embeddings for cluster
+   * sampling, judge drafting): the endpoint settings, the API key bound to them, and why it
+   * cannot be called (modelConfigProblem). One accessor for all of them.
+   */
+  modelAccess(): ModelAccess;
 };
+
+export interface ModelAccess {
+  settings: LlmSettings;
+  apiKey: string | null;
+  problem: string | null;
+}
 
 export interface JudgeHandlerOptions {
   /** Where the LLM API key comes from (default: TRACEDECK_LLM_API_KEY). */
@@ -203,7 +213,11 @@ export function judgeHandlers(ws: Workspace, events: ApiEventEmitter, opts: Judg
 
   return {
     close,
-    llmAccess: () => ({ settings: store.getLlmSettings(), apiKey: secrets.getApiKey() }),
+    modelAccess: () => {
+      const settings = store.getLlmSettings();
+      const apiKey = secrets.getApiKey();
+      return { settings, apiKey, problem: modelConfigProblem(settings, !!apiKey) };
+    },
     listJudges: () => store.listJudges(),
     getJudge: ({ id }) => store.getJudge(id),
     saveJudge: async ({ id, kind, source }) => {

@@ -14,6 +14,8 @@ import { TraceViewInputSchemas, type TraceViewOutputs } from './traceView';
 import { CompareInputSchemas, type CompareOutputs } from './compare';
 import { LabelInputSchemas, type LabelOutputs } from './labels';
 import { JudgeInputSchemas, type JudgeApiEvent, type JudgeOutputs } from './judges';
+// Error analysis (issue 14: open coding, axial coding, saturation, first-failure matrix).
+import { ErrorAnalysisInputSchemas, type ErrorAnalysisOutputs } from './errorAnalysis';
 import { EvalInputSchemas, type EvalOutputs } from './evals';
 
 export type { FormatId, RecordedEvaluation, Span, SpanSummary, TraceMeta, TraceSummary, TraceQuery };
@@ -32,6 +34,7 @@ export * from './traceView';
 export * from './compare';
 export * from './labels';
 export * from './judges';
+export * from './errorAnalysis';
 export * from './evals';
 
 const id = z.string().min(1).max(4096);
@@ -59,6 +62,8 @@ export const ApiInputSchemas = {
   ...LabelInputSchemas,
   /** Judges, judge runs, verdicts, LLM endpoint settings (src/shared/judges.ts). */
   ...JudgeInputSchemas,
+  /** Error analysis: open-coding notes, axial coding, saturation, first failures (src/shared/errorAnalysis.ts). */
+  ...ErrorAnalysisInputSchemas,
   /** Issue 14: cluster sampling, judges from failure modes per split, dataset / scorer export (src/shared/evals.ts). */
   ...EvalInputSchemas,
 } as const;
@@ -108,7 +113,13 @@ export interface ImportOutcome {
 /** The import history as the UI sees it (the content hash stays in the backend). */
 export type ImportRecordDto = Omit<ImportRecord, 'contentHash'>;
 
-export interface ApiOutputs extends TraceViewOutputs, CompareOutputs, LabelOutputs, JudgeOutputs, EvalOutputs {
+export interface ApiOutputs
+  extends TraceViewOutputs,
+    CompareOutputs,
+    LabelOutputs,
+    JudgeOutputs,
+    ErrorAnalysisOutputs,
+    EvalOutputs {
   appInfo: AppInfo;
   formats: FormatInfo[];
   listTraces: { rows: TraceSummary[]; total: number };

@@ -4,13 +4,15 @@ import { useClient } from '../client/ClientContext';
 import { navigate, traceHash } from '../app/router';
 import { judgesHash } from '../judges/routes';
 import { errorText } from './errorText';
+import { formatRate } from '../../shared/format';
+import { AxialCodingPanel } from './AxialCodingPanel';
 
-const pct = (x: number) => `${(x * 100).toFixed(x > 0 && x < 0.1 ? 1 : 0)}%`;
 
 /**
  * Failure modes (axial coding): the named modes with their definitions, how many traces each is
  * tagged on and its rate among labelled traces; create, rename, merge, delete. Beside them the
- * critiques (open coding) to read and tag from.
+ * open-coding notes to code by hand or group with the model (AxialCodingPanel), and the critiques
+ * to read and tag from.
  */
 export function FailureModesView() {
   const client = useClient();
@@ -54,7 +56,7 @@ export function FailureModesView() {
     .sort((a, b) => (a.verdict === b.verdict ? b.updatedAt - a.updatedAt : a.verdict === 'fail' ? -1 : b.verdict === 'fail' ? 1 : 0));
 
   return (
-    <div className="lb-modes" data-testid="failure-modes-view">
+    <div className="lb-modes with-notes" data-testid="failure-modes-view">
       <section className="lb-modes-main">
         <form
           className="lb-mode-form"
@@ -129,6 +131,13 @@ export function FailureModesView() {
           </table>
         ) : null}
       </section>
+      <AxialCodingPanel
+        modes={modes ?? []}
+        onModes={(m) => {
+          setModes(m);
+          client.call('listLabels', {}).then(setLabels, () => undefined);
+        }}
+      />
       <section className="lb-critiques" aria-label="Critiques">
         <h3 className="lb-block-title">
           Critiques <span className="dim">{critiques.length}</span>
@@ -235,7 +244,7 @@ function ModeRow({ mode, others, onRename, onDefine, onMerge, onDelete, onDraft 
         {mode.count}
       </td>
       <td className="num" data-testid="mode-rate">
-        {pct(mode.rate)}
+        {formatRate(mode.rate)}
       </td>
       <td className="lb-row-actions">
         <button type="button" className="button" onClick={() => onDraft('llm')} data-testid="draft-llm-judge" title="An LLM judge from the definition, with train-split examples">

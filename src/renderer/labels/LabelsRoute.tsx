@@ -5,15 +5,18 @@ import { downloadText } from '../judges/parts';
 import { navigate } from '../app/router';
 import { AlignmentView } from './AlignmentView';
 import { FailureModesView } from './FailureModesView';
+import { ErrorAnalysisView } from './ErrorAnalysisView';
 import { LabelingView } from './LabelingView';
 import { LABELS_HASH, type LabelsView } from './routes';
 import { errorText } from './errorText';
 import '../trace/traceView.css';
 import './labels.css';
+import './errorAnalysis.css';
 
 const TABS: { view: LabelsView; label: string }[] = [
   { view: 'label', label: 'Label traces' },
   { view: 'modes', label: 'Failure modes' },
+  { view: 'analysis', label: 'Saturation & first failures' },
   { view: 'alignment', label: 'Judge alignment' },
 ];
 
@@ -31,7 +34,7 @@ type EvalExport = (typeof EVAL_EXPORTS)[number][0];
 /** Through the one download helper (judges/parts). */
 const download = (f: { fileName: string; mimeType: string; text: string }) => downloadText(f.fileName, f.mimeType, f.text);
 
-/** The labelling area: its three views under one bar with export / import of the labels. */
+/** The labelling area: its four views under one bar with export / import of the labels. */
 export function LabelsRoute({ view }: { view: LabelsView }) {
   const client = useClient();
   const fileInput = useRef<HTMLInputElement>(null);
@@ -147,6 +150,7 @@ export function LabelsRoute({ view }: { view: LabelsView }) {
       </div>
       {view === 'label' ? <LabelingView key={version} /> : null}
       {view === 'modes' ? <FailureModesView key={version} /> : null}
+      {view === 'analysis' ? <ErrorAnalysisView key={version} /> : null}
       {view === 'alignment' ? <AlignmentView key={version} /> : null}
     </div>
   );

@@ -8,7 +8,7 @@ import { KIND_LABELS } from './kinds';
 import { MetricsBar } from './MetricsBar';
 import { RootCausePanel } from './RootCausePanel';
 import { RecordedEvaluationsPanel } from './RecordedEvaluationsPanel';
-import { SpanTree } from './SpanTree';
+import { SpanTree, type SpanNoteMark } from './SpanTree';
 import { SpanDetail } from './detail/SpanDetail';
 import { FilterBar } from './filter/FilterBar';
 import { EMPTY_FILTER, filterKey, localMatches, needsServer, toSpanFilter, type FilterState } from './filter/filterState';
@@ -79,6 +79,27 @@ export function TraceView({ traceId, data, model: m, initialSpanId, routeSpanId,
   const [detailWidth, setDetailWidth] = useState(() => Math.min(620, Math.max(380, Math.round(window.innerWidth * 0.32))));
   const [help, setHelp] = useState(false);
   const spanCache = useRef(new Map<string, Span>());
+  // Open-coding notes (labelling mode): spans with notes and the first-failure mark get a marker.
+  const [spanNotes, setSpanNotes] = useState<ReadonlyMap<string, SpanNoteMark>>(new Map());
+  useEffect(() => {
+    let live = true;
+    client.call('listSpanNotes', { traceId }).then(
+      (notes) => {
+        if (!live) return;
+        const marks = new Map<string, SpanNoteMark>();
+        for (const n of notes) {
+          if (n.spanId === null) continue;
+          const cur = marks.get(n.spanId) ?? { firstFailure: false, notes: [] };
+          marks.set(n.spanId, { firstFailure: cur.firstFailure || n.firstFailure, notes: n.text ? [...cur.notes, n.text] : cur.notes });
+        }
+        setSpanNotes(marks);
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [client, traceId]);
 
   // ---- timeline controller (imperative canvas) -----------------------------------------------
   const selectRef = useRef<(row: number) => void>(() => undefined);
@@ -639,6 +660,7 @@ export function TraceView({ traceId, data, model: m, initialSpanId, routeSpanId,
             treeWidth={treeWidth}
             controller={controller}
             revealSeq={revealSeq}
+            notes={spanNotes}
             onSelect={(r) => select(r)}
             onToggle={toggle}
             onOpen={(r) => select(r)}
