@@ -25,6 +25,7 @@ import type {
   SplitFiguresView,
 } from '../shared/api';
 import { ApiError } from './apiError';
+import type { ModelAccess } from './judges';
 import { workspaceAlignmentVerdicts } from './labelVerdicts';
 
 /**
@@ -37,7 +38,7 @@ type EvalMethod = keyof EvalOutputs;
 export type EvalHandlers = { [M in EvalMethod]: (input: ApiInput<M>) => EvalOutputs[M] | Promise<EvalOutputs[M]> };
 
 export interface EvalDeps {
-  llmAccess(): { settings: LlmSettings; apiKey: string | null };
+  modelAccess(): ModelAccess;
   previewJudge(input: { traceId: string; kind: 'code' | 'llm' | 'agentic'; source: string }): Promise<JudgePreview> | JudgePreview;
 }
 
@@ -54,7 +55,7 @@ export function evalHandlers(ws: Workspace, deps: EvalDeps): { handlers: EvalHan
   // ---- cluster sampling ------------------------------------------------------------------------
 
   const embeddingsProblem = (): string | null => {
-    const { settings, apiKey } = deps.llmAccess();
+    const { settings, apiKey } = deps.modelAccess();
     if (!settings.embeddingModel?.trim()) return 'no embeddings model configured (Model settings): clustering TF-IDF vectors, offline';
     const p = modelConfigProblem({ baseUrl: settings.baseUrl, model: settings.embeddingModel }, !!apiKey);
     return p ? `${p.replace(/^model not configured: /, 'embeddings not configured: ')}; clustering TF-IDF vectors, offline` : null;
@@ -71,7 +72,7 @@ export function evalHandlers(ws: Workspace, deps: EvalDeps): { handlers: EvalHan
   const vectorsFor = async (texts: string[]): Promise<{ vectors: Float32Array[] | null; source: EmbeddingSource }> => {
     const problem = embeddingsProblem();
     if (problem) return { vectors: null, source: { kind: 'tfidf', reason: problem } };
-    const { settings, apiKey } = deps.llmAccess();
+    const { settings, apiKey } = deps.modelAccess();
     const embedder = createEmbedder(settings, apiKey, settings.embeddingModel!.trim());
     const hashes = texts.map(textHash);
     const cached = evalStore.getEmbeddings(embedder.space, hashes);
@@ -105,7 +106,7 @@ export function evalHandlers(ws: Workspace, deps: EvalDeps): { handlers: EvalHan
       if (t === null) withoutText.push(id);
       else items.push({ traceId: id, text: t });
     }
-    const { settings } = deps.llmAccess();
+    const { settings } = deps.modelAccess();
     const key = JSON.stringify([field, sampleSize ?? null, seed, settings.baseUrl, settings.embeddingModel ?? '', embeddingsProblem(), items.map((i) => [i.traceId, textHash(i.text)])]);
     if (last?.key === key) return last.value;
     const { vectors, source } = await vectorsFor(items.map((i) => i.text));
@@ -170,8 +171,7 @@ export function evalHandlers(ws: Workspace, deps: EvalDeps): { handlers: EvalHan
     const results: SplitEvaluation['results'] = [];
     let problem: string | null = null;
     if (kind !== 'code') {
-      const { settings, apiKey } = deps.llmAccess();
-      problem = modelConfigProblem(settings, !!apiKey);
+      problem = deps.modelAccess().problem;
     }
     if (!problem) {
       for (let i = 0; i < truth.length; i += kind === 'code' ? 1 : SPLIT_CONCURRENCY) {
@@ -240,9 +240,12 @@ export function evalHandlers(ws: Workspace, deps: EvalDeps): { handlers: EvalHan
         silhouette: c.sample.silhouette,
       };
     },
-    draftJudgeFromMode: async ({ mode, kind }) => {
+    draftJudgeFromMode: async ({ mode, kind, replace }) => {
       const def = labels.failureModes().find((m) => m.name === mode);
       if (!def) throw new ApiError('not-found', `no failure mode named '${mode.slice(0, 200)}'`);
+      const existing = judges.getJudge(draftJudgeId(mode, kind));
+      // Never overwrite a judge the user may have tuned without being asked.
+      if (existing && !replace) return { judge: existing, trainExamples: { pass: 0, fail: 0 }, exists: true };
       const train = modeTruth(labels.listLabels({ split: 'train' }), mode);
       const examples: DraftExample[] = train.map((t) => {
         const d = traceDigest(ws, t.traceId);
@@ -251,7 +254,7 @@ export function evalHandlers(ws: Workspace, deps: EvalDeps): { handlers: EvalHan
       const id = draftJudgeId(mode, kind);
       const source = kind === 'llm' ? draftLlmJudge(def, examples) : draftCodeJudge(def, examples);
       const judge = await write(() => judges.saveJudge(id, kind, source));
-      return { judge, trainExamples: { pass: train.filter((t) => t.pass).length, fail: train.filter((t) => !t.pass).length } };
+      return { judge, trainExamples: { pass: train.filter((t) => t.pass).length, fail: train.filter((t) => !t.pass).length }, exists: false };
     },
     evaluateJudgeOnSplit: ({ mode, kind, source, split }) => evaluate(mode, kind, source, split),
     runJudgeTestSplit: async ({ judgeId }) => {

@@ -84,7 +84,7 @@ export function createBackend(opts: BackendOptions): Backend {
 
   const traceView = createTraceView(ws, events);
   const { close: closeJudges, modelAccess, ...judgeMethods } = judgeHandlers(ws, events, { secrets: opts.secrets });
-  const evals = evalHandlers(ws, { llmAccess: modelAccess, previewJudge: judgeMethods.previewJudge });
+  const evals = evalHandlers(ws, { modelAccess, previewJudge: judgeMethods.previewJudge });
   const handlers: Handlers = {
     appInfo: () => ({ version, mode: opts.mode, workspacePath: ws.path, otlpEndpoint, workspaceDamaged: ws.damaged }),
     formats: () => IMPORTERS.map((i) => ({ id: i.id, label: i.label, extensions: [...i.extensions] })),

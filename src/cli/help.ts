@@ -18,6 +18,8 @@ Usage:
   tracedeck labels notes [--trace ID] [--mode NAME] [--json] [--workspace PATH]
   tracedeck failure-modes [--json] [--workspace PATH]
   tracedeck align --judge ID [--split train|dev|test|all] [--json] [--workspace PATH]
+  tracedeck export dataset [--format mlflow|inspect|tracedeck|all] [--out DIR] [--workspace PATH]
+  tracedeck export scorers --out DIR [--judge ID]... [--workspace PATH]
   tracedeck judge run --judges DIR [--traces FILTER] [--name RUN] [--json] [--junit FILE]
   tracedeck judge ls [--judges DIR] [--json]
   tracedeck runs ls [--json] | runs export RUN [--format json|csv|otel] [--out FILE]
@@ -86,6 +88,22 @@ first-failure mark, the failure mode each note is coded to), of one trace (--tra
 failure mode (--mode).
 
 Exit: 0 ok, 1 a file did not import, 2 usage error.
+`,
+  export: `Usage: tracedeck export dataset [--format mlflow|inspect|tracedeck|all] [--out DIR] [--workspace PATH]
+       tracedeck export scorers --out DIR [--judge ID]... [--workspace PATH]
+
+dataset: the labelled traces (input, output, expected answer, label, critique, split, failure
+modes) as JSON Lines: MLflow evaluation dataset records (mlflow-eval-dataset.jsonl: inputs,
+outputs, expectations, tags), Inspect AI samples (inspect-dataset.jsonl: id, input, target,
+metadata) or Tracedeck's own lines (tracedeck-dataset.jsonl). One --format prints to stdout
+without --out; --format all (the default) needs --out. Traces without an input are left out (said
+on stderr).
+scorers: the LLM judges (all, or each --judge) as mlflow_evaluate.py (mlflow.genai.evaluate with
+Guidelines scorers), inspect_scorers.py (@scorer per judge, model_graded_qa) and
+promptfooconfig.yaml (llm-rubric assertions over the recorded outputs), with a README.md saying
+how to run each. Code judges are listed in the README, not translated.
+
+Exit: 0 ok, 2 usage error.
 `,
   'failure-modes': `Usage: tracedeck failure-modes [--json] [--workspace PATH]
 

@@ -27,8 +27,11 @@ export const EvalInputSchemas = {
       seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
     })
     .strict(),
-  /** Write (and save) a judge for a failure mode: an LLM judge or a code-judge skeleton. */
-  draftJudgeFromMode: z.object({ mode: modeName, kind: z.enum(['llm', 'code']) }).strict(),
+  /**
+   * Write (and save) a judge for a failure mode: an LLM judge or a code-judge skeleton. A judge
+   * of that id already there is replaced only with `replace` (else the answer is `exists`).
+   */
+  draftJudgeFromMode: z.object({ mode: modeName, kind: z.enum(['llm', 'code']), replace: z.boolean().optional() }).strict(),
   /** Run a judge's current text on the train or dev split of one mode's labels (never test). */
   evaluateJudgeOnSplit: z
     .object({
@@ -50,7 +53,7 @@ export const EvalInputSchemas = {
 export interface EvalOutputs {
   sampleSources: SampleSources;
   clusterSample: ClusterSampleView;
-  draftJudgeFromMode: { judge: JudgeInfo; trainExamples: { pass: number; fail: number } };
+  draftJudgeFromMode: { judge: JudgeInfo; trainExamples: { pass: number; fail: number }; exists: boolean };
   evaluateJudgeOnSplit: SplitEvaluation;
   runJudgeTestSplit: JudgeTestResult & { alreadyRun: boolean };
   judgeTestResult: JudgeTestResult | null;

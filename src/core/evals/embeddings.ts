@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type OpenAIModule from 'openai';
 import { lazyModule } from '../util/lazyModule';
-import { redact } from '../judges/llm/client';
+import { openAIClient, redact } from '../judges/llm/client';
 import type { LlmSettings } from '../model/judges';
 import { normalise } from './tfidf';
 
@@ -26,17 +26,8 @@ export const EMBED_MAX_CHARS = 8000;
 
 export function createEmbedder(settings: LlmSettings, apiKey: string | null, model: string): Embedder {
   const key = apiKey || '';
-  const azure = !!settings.apiVersion;
   const OpenAI = openai();
-  const client = new OpenAI({
-    apiKey: key || 'no-key',
-    baseURL: settings.baseUrl,
-    timeout: settings.timeoutMs,
-    maxRetries: settings.maxRetries,
-    logLevel: 'off',
-    defaultQuery: azure ? { 'api-version': settings.apiVersion } : undefined,
-    defaultHeaders: azure && key ? { 'api-key': key } : undefined,
-  });
+  const client = openAIClient(settings, key, settings.maxRetries);
   return {
     space: `${settings.baseUrl.replace(/\/+$/, '')}#${model}`,
     model,

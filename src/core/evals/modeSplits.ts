@@ -1,4 +1,5 @@
 import type { Label, Split } from '../labels/labelStore';
+import type { SplitFiguresView } from '../model/evals';
 
 /**
  * Ground truth for a judge drafted from one failure mode, and its agreement per split. A judge
@@ -31,20 +32,8 @@ export function modeTruth(labels: readonly Label[], mode: string): ModeTruth[] {
   return out;
 }
 
-export interface SplitFigures {
-  split: Split;
-  /** Traces of the split with a truth for this mode. */
-  traces: number;
-  tp: number;
-  tn: number;
-  fp: number;
-  fn: number;
-  /** Verdicts that errored: counted apart, in no cell. */
-  errors: number;
-  /** null when the split has no human pass (TPR) / no human fail (TNR). */
-  tpr: number | null;
-  tnr: number | null;
-}
+/** TPR / TNR of one split (positive = pass); the contract's type, computed here. */
+export type SplitFigures = SplitFiguresView;
 
 export function splitFigures(split: Split, pairs: readonly { human: boolean; judge: 'pass' | 'fail' | 'error' }[]): SplitFigures {
   const f: SplitFigures = { split, traces: pairs.length, tp: 0, tn: 0, fp: 0, fn: 0, errors: 0, tpr: null, tnr: null };

@@ -43,12 +43,15 @@ export interface SampleSources {
 
 export interface SplitFiguresView {
   split: LabelSplit;
+  /** Traces of the split with a truth for the mode. */
   traces: number;
   tp: number;
   tn: number;
   fp: number;
   fn: number;
+  /** Verdicts that errored: counted apart, in no cell. */
   errors: number;
+  /** null when the split has no human pass (TPR) / no human fail (TNR). */
   tpr: number | null;
   tnr: number | null;
 }

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { FailureModeDto, LabelDto } from '../../shared/api';
 import { useClient } from '../client/ClientContext';
 import { navigate, traceHash } from '../app/router';
+import { judgesHash } from '../judges/routes';
 import { errorText } from './errorText';
 import { formatRate } from '../../shared/format';
 import { AxialCodingPanel } from './AxialCodingPanel';
@@ -32,6 +33,18 @@ export function FailureModesView() {
       setModes(await p);
       setError(null);
       client.call('listLabels', {}).then(setLabels, () => undefined);
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+
+  /** Draft a judge for the mode and open it in the judge editor (asks before replacing one). */
+  const draft = async (mode: string, kind: 'llm' | 'code') => {
+    try {
+      let r = await client.call('draftJudgeFromMode', { mode, kind });
+      if (r.exists && window.confirm(`A judge ${r.judge.id} exists already. Replace it with a fresh draft? (Cancel opens it as it is.)`))
+        r = await client.call('draftJudgeFromMode', { mode, kind, replace: true });
+      navigate(judgesHash({ page: 'judges', judgeId: r.judge.id, newKind: null }));
     } catch (e) {
       setError(errorText(e));
     }
@@ -97,6 +110,7 @@ export function FailureModesView() {
                 <th>Definition</th>
                 <th className="num">Traces</th>
                 <th className="num">Rate</th>
+                <th>Judge</th>
                 <th>Merge / delete</th>
               </tr>
             </thead>
@@ -110,6 +124,7 @@ export function FailureModesView() {
                   onDefine={(d) => run(client.call('saveFailureMode', { name: m.name, definition: d }))}
                   onMerge={(into) => run(client.call('mergeFailureModes', { from: m.name, into }))}
                   onDelete={() => run(client.call('deleteFailureMode', { name: m.name }))}
+                  onDraft={(kind) => void draft(m.name, kind)}
                 />
               ))}
             </tbody>
@@ -181,9 +196,10 @@ interface RowProps {
   onDefine(definition: string): void;
   onMerge(into: string): void;
   onDelete(): void;
+  onDraft(kind: 'llm' | 'code'): void;
 }
 
-function ModeRow({ mode, others, onRename, onDefine, onMerge, onDelete }: RowProps) {
+function ModeRow({ mode, others, onRename, onDefine, onMerge, onDelete, onDraft }: RowProps) {
   const [name, setName] = useState(mode.name);
   const [definition, setDefinition] = useState(mode.definition);
   const [into, setInto] = useState('');
@@ -229,6 +245,14 @@ function ModeRow({ mode, others, onRename, onDefine, onMerge, onDelete }: RowPro
       </td>
       <td className="num" data-testid="mode-rate">
         {formatRate(mode.rate)}
+      </td>
+      <td className="lb-row-actions">
+        <button type="button" className="button" onClick={() => onDraft('llm')} data-testid="draft-llm-judge" title="An LLM judge from the definition, with train-split examples">
+          Draft LLM judge
+        </button>
+        <button type="button" className="button ghost" onClick={() => onDraft('code')} data-testid="draft-code-judge" title="A code-judge skeleton to fill in">
+          Code skeleton
+        </button>
       </td>
       <td className="lb-row-actions">
         {others.length ? (
