@@ -12,6 +12,8 @@ import { compareHandlers } from './compare';
 import { labelHandlers } from './labels';
 import { judgeHandlers } from './judges';
 import { insightHandlers } from './insights';
+import { errorAnalysisHandlers } from './errorAnalysis';
+import { evalHandlers } from './evals';
 import type { SecretStore } from '../core/judges/secrets';
 
 export { ApiError, toApiErrorBody, httpStatusOf } from './apiError';
@@ -79,7 +81,8 @@ export function createBackend(opts: BackendOptions): Backend {
       onProgress,
     );
 
-  const { close: closeJudges, model, ...judgeMethods } = judgeHandlers(ws, events, { secrets: opts.secrets });
+  const { close: closeJudges, modelAccess, ...judgeMethods } = judgeHandlers(ws, events, { secrets: opts.secrets });
+  const evals = evalHandlers(ws, { modelAccess, previewJudge: judgeMethods.previewJudge });
   const handlers: Handlers = {
     appInfo: () => ({ version, mode: opts.mode, workspacePath: ws.path, otlpEndpoint, workspaceDamaged: ws.damaged }),
     formats: () => IMPORTERS.map((i) => ({ id: i.id, label: i.label, extensions: [...i.extensions] })),
@@ -104,9 +107,11 @@ export function createBackend(opts: BackendOptions): Backend {
     importPaths: ({ paths }) => importPaths(paths.map((path) => ({ path, untrustedPath: true }))),
     ...traceViewHandlers(ws, events),
     ...compareHandlers(ws),
-    ...labelHandlers(ws),
+    ...labelHandlers(ws, { sampler: evals.sampler }),
     ...judgeMethods,
-    ...insightHandlers(ws, events, model),
+    ...insightHandlers(ws, events, modelAccess),
+    ...errorAnalysisHandlers(ws, modelAccess),
+    ...evals.handlers,
   };
 
   const call = async <M extends ApiMethod>(method: M, rawInput: unknown): Promise<ApiOutputs[M]> => {

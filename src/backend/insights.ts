@@ -26,7 +26,7 @@ export type InsightHandlers = {
 /** Replays kept for saving (the last few answers), by id. */
 const KEEP_REPLAYS = 20;
 
-export function insightHandlers(ws: Workspace, events: ApiEventEmitter, model: ModelAccess): InsightHandlers {
+export function insightHandlers(ws: Workspace, events: ApiEventEmitter, model: () => ModelAccess): InsightHandlers {
   const sessions = SessionStore.reading(ws);
   const variantsRead = VariantStore.reading(ws);
   const replays = new Map<string, { traceId: string; spanId: string; request: ChatRequest; response: ReplayResponse }>();
@@ -45,14 +45,14 @@ export function insightHandlers(ws: Workspace, events: ApiEventEmitter, model: M
 
     replayDraft: ({ traceId, spanId }) => {
       const span = llmSpan(traceId, spanId);
-      const settings = model.settings();
+      const settings = model().settings;
       const req = requestFromSpan(span, settings.model || span.model || 'model');
       if (!req) throw new ApiError('bad-input', `span '${spanId}' recorded no input messages: there is no request to replay`);
       return {
         requestJson: JSON.stringify(req, null, 2),
         recordedModel: span.model ?? null,
         recordedOutput: span.outputMessages ?? (span.output !== undefined ? [{ role: 'assistant', content: typeof span.output === 'string' ? span.output : JSON.stringify(span.output, null, 2) }] : []),
-        modelProblem: modelConfigProblem(settings, !!model.apiKey()),
+        modelProblem: model().problem,
         configuredModel: settings.model,
       };
     },
@@ -66,8 +66,7 @@ export function insightHandlers(ws: Workspace, events: ApiEventEmitter, model: M
         if (e instanceof ReplayRequestError) return { ok: false, error: e.message };
         throw e;
       }
-      const settings = model.settings();
-      const apiKey = model.apiKey();
+      const { settings, apiKey } = model();
       const problem = modelConfigProblem(settings, !!apiKey);
       if (problem) return { ok: false, error: problem };
       const client = createChatClient({ settings, apiKey });

@@ -32,15 +32,17 @@ export type JudgeHandlers = {
 } & {
   close(): Promise<void>;
   /**
-   * The configured model endpoint for other model callers (LLM-call replay): the judges' settings
-   * and the same key-bound secret store, so a base-URL change withholds the key for them too.
+   * The configured model for other features that call it (axial coding, embeddings for cluster
+   * sampling, judge drafting): the endpoint settings, the API key bound to them, and why it
+   * cannot be called (modelConfigProblem). One accessor for all of them.
    */
-  model: ModelAccess;
+  modelAccess(): ModelAccess;
 };
 
 export interface ModelAccess {
-  settings(): LlmSettings;
-  apiKey(): string | null;
+  settings: LlmSettings;
+  apiKey: string | null;
+  problem: string | null;
 }
 
 export interface JudgeHandlerOptions {
@@ -211,7 +213,11 @@ export function judgeHandlers(ws: Workspace, events: ApiEventEmitter, opts: Judg
 
   return {
     close,
-    model: { settings: () => store.getLlmSettings(), apiKey: () => secrets.getApiKey() },
+    modelAccess: () => {
+      const settings = store.getLlmSettings();
+      const apiKey = secrets.getApiKey();
+      return { settings, apiKey, problem: modelConfigProblem(settings, !!apiKey) };
+    },
     listJudges: () => store.listJudges(),
     getJudge: ({ id }) => store.getJudge(id),
     saveJudge: async ({ id, kind, source }) => {

@@ -4,7 +4,7 @@ import { workspaceAlignmentReport, type AlignmentVerdictSource } from '../core/l
 import { traceDigest } from '../core/labels/traceDigest';
 import type { Workspace } from '../core/store/workspace';
 import { traceSetVersion } from '../core/store/traces';
-import type { ApiInput, LabelItem, LabelOutputs, QueueSpec } from '../shared/api';
+import { SAMPLED_ORDERS, type ApiInput, type LabelItem, type LabelOutputs, type QueueSpec } from '../shared/api';
 import { ApiError } from './apiError';
 import { workspaceAlignmentVerdicts } from '../core/store/alignmentVerdicts';
 
@@ -24,6 +24,8 @@ export type { AlignmentVerdictSource } from '../core/labels/report';
 export interface LabelHandlerOptions {
   /** Defaults to the judges' tables in the workspace. */
   verdicts?: AlignmentVerdictSource;
+  /** Computes the sampled orders ('clusters', 'judgeFailed', 'recorded': src/backend/evalSampling.ts). */
+  sampler?: (spec: QueueSpec) => Promise<QueueEntry[]>;
 }
 
 export function labelHandlers(ws: Workspace, opts: LabelHandlerOptions = {}): LabelHandlers {
@@ -35,19 +37,23 @@ export function labelHandlers(ws: Workspace, opts: LabelHandlerOptions = {}): La
   // The order is recomputed only when the set of traces changes (count and last import time),
   // not on every key press of the labelling mode.
   let cached: { key: string; order: QueueEntry[] } | null = null;
-  const orderFor = (spec: QueueSpec): QueueEntry[] => {
+  const orderFor = async (spec: QueueSpec): Promise<QueueEntry[]> => {
+    if ((SAMPLED_ORDERS as readonly string[]).includes(spec.order)) {
+      if (!opts.sampler) throw new ApiError('bad-input', `the '${spec.order}' order is not available here`);
+      return opts.sampler(spec);
+    }
     const key = JSON.stringify([spec.order, spec.field ?? null, spec.seed ?? null, traceSetVersion(ws)]);
     if (cached?.key !== key) cached = { key, order: queueOrder(ws, spec) };
     return cached.order;
   };
 
-  const item = (traceId: string, spec?: QueueSpec): LabelItem | null => {
+  const item = async (traceId: string, spec?: QueueSpec): Promise<LabelItem | null> => {
     const digest = traceDigest(ws, traceId);
     if (!digest) return null;
     let position = -1;
     let stratum: string | null = null;
     if (spec) {
-      const order = orderFor(spec);
+      const order = await orderFor(spec);
       position = order.findIndex((e) => e.traceId === traceId);
       stratum = order[position]?.stratum ?? null;
     }
@@ -68,12 +74,12 @@ export function labelHandlers(ws: Workspace, opts: LabelHandlerOptions = {}): La
   };
 
   return {
-    nextToLabel: ({ after, ...spec }) => {
-      const order = orderFor(spec);
+    nextToLabel: async ({ after, ...spec }) => {
+      const order = await orderFor(spec);
       const labelled = reader.labelledTraceIds();
       const unlabelled = order.reduce((n, e) => n + (labelled.has(e.traceId) ? 0 : 1), 0);
       const pick = nextInQueue(order, labelled, { after, includeLabelled: spec.includeLabelled });
-      const next = pick ? item(pick.entry.traceId, spec) : null;
+      const next = pick ? await item(pick.entry.traceId, spec) : null;
       return { next, queueSize: order.length, unlabelled };
     },
     labelItem: ({ traceId, queue }) => item(traceId, queue),

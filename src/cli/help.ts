@@ -15,7 +15,11 @@ Usage:
   tracedeck scenarios import FILE|DIR... | ls | show ID | rm ID...  [--workspace PATH] [--json]
   tracedeck labels export [--format json|csv] [--out FILE] [--workspace PATH]
   tracedeck labels import FILE... [--workspace PATH]
+  tracedeck labels notes [--trace ID] [--mode NAME] [--json] [--workspace PATH]
+  tracedeck failure-modes [--json] [--workspace PATH]
   tracedeck align --judge ID [--split train|dev|test|all] [--json] [--workspace PATH]
+  tracedeck export dataset [--format mlflow|inspect|tracedeck|all] [--out DIR] [--workspace PATH]
+  tracedeck export scorers --out DIR [--judge ID]... [--workspace PATH]
   tracedeck judge run --judges DIR [--traces FILTER] [--name RUN] [--json] [--junit FILE]
   tracedeck judge ls [--judges DIR] [--json]
   tracedeck runs ls [--json] | runs export RUN [--format json|csv|otel] [--out FILE]
@@ -73,14 +77,42 @@ Lists the trace formats tracedeck reads, with their ids for --format.
 `,
   labels: `Usage: tracedeck labels export [--format json|csv] [--out FILE] [--workspace PATH]
        tracedeck labels import FILE... [--workspace PATH]
+       tracedeck labels notes [--trace ID] [--mode NAME] [--json] [--workspace PATH]
 
 Human labels (pass / fail / defer, critique, labeler, train/dev/test split) and failure-mode tags.
 export prints to stdout unless --out is given (format from --format, else the --out extension,
 else JSON). import reads JSON or CSV exports, each file in one transaction; an invalid row names
 the file and the row, and nothing of that file is kept. Labels are keyed by trace id, so they
 survive re-imports of the traces and may be imported before the traces are.
+notes lists the open-coding notes written while labelling (on a span or the whole trace, the
+first-failure mark, the failure mode each note is coded to), of one trace (--trace) or one
+failure mode (--mode).
 
 Exit: 0 ok, 1 a file did not import, 2 usage error.
+`,
+  export: `Usage: tracedeck export dataset [--format mlflow|inspect|tracedeck|all] [--out DIR] [--workspace PATH]
+       tracedeck export scorers --out DIR [--judge ID]... [--workspace PATH]
+
+dataset: the labelled traces (input, output, expected answer, label, critique, split, failure
+modes) as JSON Lines: MLflow evaluation dataset records (mlflow-eval-dataset.jsonl: inputs,
+outputs, expectations, tags), Inspect AI samples (inspect-dataset.jsonl: id, input, target,
+metadata) or Tracedeck's own lines (tracedeck-dataset.jsonl). One --format prints to stdout
+without --out; --format all (the default) needs --out. Traces without an input are left out (said
+on stderr).
+scorers: the LLM judges (all, or each --judge) as mlflow_evaluate.py (mlflow.genai.evaluate with
+Guidelines scorers), inspect_scorers.py (@scorer per judge, model_graded_qa) and
+promptfooconfig.yaml (llm-rubric assertions over the recorded outputs), with a README.md saying
+how to run each. Code judges are listed in the README, not translated.
+
+Exit: 0 ok, 2 usage error.
+`,
+  'failure-modes': `Usage: tracedeck failure-modes [--json] [--workspace PATH]
+
+The failure taxonomy from error analysis: each failure mode's count among reviewed traces (labelled
+pass or fail) with a 95% Wilson interval, the saturation curve (which reviewed trace brought each
+new mode), and where agents fail first (last successful step → first failing step, with counts).
+
+Exit: 0 ok, 2 usage error.
 `,
   align: `Usage: tracedeck align --judge ID [--split train|dev|test|all] [--json] [--workspace PATH]
 

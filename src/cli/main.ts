@@ -19,6 +19,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   formats: async () => (await import('./commands/formatsCommand')).formatsCommand,
   labels: async () => (await import('./commands/labelsCommand')).labelsCommand,
   align: async () => (await import('./commands/alignCommand')).alignCommand,
+  export: async () => (await import('./commands/exportCommand')).exportCommand,
+  'failure-modes': async () => (await import('./commands/failureModesCommand')).failureModesCommand,
   diff: async () => (await import('./commands/diffCommand')).diffCommand,
   trajectory: async () => (await import('./commands/trajectoryCommand')).trajectoryCommand,
   scenarios: async () => (await import('./commands/scenariosCommand')).scenariosCommand,

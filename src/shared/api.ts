@@ -15,6 +15,9 @@ import { CompareInputSchemas, type CompareOutputs } from './compare';
 import { LabelInputSchemas, type LabelOutputs } from './labels';
 import { JudgeInputSchemas, type JudgeApiEvent, type JudgeOutputs } from './judges';
 import { InsightInputSchemas, type InsightOutputs } from './insights';
+// Error analysis (issue 14: open coding, axial coding, saturation, first-failure matrix).
+import { ErrorAnalysisInputSchemas, type ErrorAnalysisOutputs } from './errorAnalysis';
+import { EvalInputSchemas, type EvalOutputs } from './evals';
 
 export type { FormatId, RecordedEvaluation, Span, SpanSummary, TraceMeta, TraceSummary, TraceQuery };
 export type {
@@ -34,6 +37,8 @@ export * from './compare';
 export * from './labels';
 export * from './judges';
 export * from './insights';
+export * from './errorAnalysis';
+export * from './evals';
 
 const id = z.string().min(1).max(4096);
 
@@ -62,6 +67,10 @@ export const ApiInputSchemas = {
   ...JudgeInputSchemas,
   /** Sessions, Overview, LLM-call replay and variants — issue 15 (src/shared/insights.ts). */
   ...InsightInputSchemas,
+  /** Error analysis: open-coding notes, axial coding, saturation, first failures (src/shared/errorAnalysis.ts). */
+  ...ErrorAnalysisInputSchemas,
+  /** Issue 14: cluster sampling, judges from failure modes per split, dataset / scorer export (src/shared/evals.ts). */
+  ...EvalInputSchemas,
 } as const;
 
 export type ApiMethod = keyof typeof ApiInputSchemas;
@@ -109,7 +118,14 @@ export interface ImportOutcome {
 /** The import history as the UI sees it (the content hash stays in the backend). */
 export type ImportRecordDto = Omit<ImportRecord, 'contentHash'>;
 
-export interface ApiOutputs extends TraceViewOutputs, CompareOutputs, LabelOutputs, JudgeOutputs, InsightOutputs {
+export interface ApiOutputs
+  extends TraceViewOutputs,
+    CompareOutputs,
+    LabelOutputs,
+    JudgeOutputs,
+    InsightOutputs,
+    ErrorAnalysisOutputs,
+    EvalOutputs {
   appInfo: AppInfo;
   formats: FormatInfo[];
   listTraces: { rows: TraceSummary[]; total: number };

@@ -75,6 +75,12 @@ export function formatScore(x: number | null | undefined): string {
   return String(Number(x.toPrecision(4)));
 }
 
+/** A rate as a percentage: 0.25 → "25%", small non-zero rates keep a decimal (0.042 → "4.2%"). */
+export function formatRate(x: number | null | undefined): string {
+  if (!known(x)) return UNKNOWN;
+  return `${(x * 100).toFixed(x > 0 && x < 0.1 ? 1 : 0)}%`;
+}
+
 /** A count with thousands separators: 100,000. */
 export function formatInteger(n: number | null | undefined): string {
   if (!known(n)) return UNKNOWN;

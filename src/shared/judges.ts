@@ -58,6 +58,7 @@ export const LlmSettingsSchema = z
     maxRetries: z.number().int().min(0).max(10),
     apiVersion: z.string().max(100).optional(),
     structuredOutput: z.boolean(),
+    embeddingModel: z.string().trim().max(200).optional(),
   })
   .strict();
 

@@ -3,7 +3,7 @@
  * (merged into ApiInputSchemas / ApiOutputs in api.ts). Result types: src/core/model/labels.ts.
  */
 import { z } from 'zod';
-import { LABEL_SPLITS, LABEL_VERDICTS, QUEUE_ORDERS, STRATIFY_FIELDS } from '../core/model/labels';
+import { CLUSTER_FIELDS, LABEL_SPLITS, LABEL_VERDICTS, QUEUE_ORDERS, STRATIFY_FIELDS } from '../core/model/labels';
 import type {
   AlignmentJudge,
   AlignmentReportView,
@@ -14,7 +14,7 @@ import type {
 } from '../core/model/labels';
 
 export type * from '../core/model/labels';
-export { LABEL_SPLITS, LABEL_VERDICTS, QUEUE_ORDERS, STRATIFY_FIELDS } from '../core/model/labels';
+export { CLUSTER_FIELDS, LABEL_SPLITS, LABEL_VERDICTS, QUEUE_ORDERS, SAMPLED_ORDERS, STRATIFY_FIELDS } from '../core/model/labels';
 
 const id = z.string().min(1).max(4096);
 const modeName = z.string().trim().min(1).max(200);
@@ -25,6 +25,9 @@ export const QueueSpecSchema = z
     field: z.enum(STRATIFY_FIELDS).optional(),
     seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
     includeLabelled: z.boolean().optional(),
+    clusterField: z.enum(CLUSTER_FIELDS).optional(),
+    sampleSize: z.number().int().min(1).max(100_000).optional(),
+    source: z.string().min(1).max(4096).optional(),
   })
   .strict();
 

@@ -16,7 +16,10 @@ export async function labelsCommand(argv: string[], io: Output): Promise<number>
   const [sub, ...rest] = argv;
   if (sub === 'export') return exportLabels(rest, io);
   if (sub === 'import') return importLabels(rest, io);
-  throw new UsageError(sub === undefined ? 'labels needs a subcommand: export or import' : `unknown labels subcommand '${sub}' (export, import)`);
+  if (sub === 'notes') return (await import('./failureModesCommand')).notesCommand(rest, io);
+  throw new UsageError(
+    sub === undefined ? 'labels needs a subcommand: export, import or notes' : `unknown labels subcommand '${sub}' (export, import, notes)`,
+  );
 }
 
 async function exportLabels(argv: string[], io: Output): Promise<number> {

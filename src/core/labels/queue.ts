@@ -50,6 +50,9 @@ export function queueOrder(ws: Workspace, spec: QueueSpec): QueueEntry[] {
       return plain(rows.sort((a, b) => b.tokens - a.tokens || cmp(a.id, b.id)));
     case 'stratified':
       return stratified(rows.sort(byKey), FIELD_COLUMN[spec.field ?? 'format']);
+    default:
+      // 'clusters', 'judgeFailed', 'recorded' need embeddings or verdicts: the backend's sampler.
+      throw new Error(`the '${spec.order}' order is computed by the sampler, not here`);
   }
 }
 

@@ -114,7 +114,7 @@ function withRoles(v: unknown): unknown {
   return { ...v, messages: list.map((m) => ({ ...(m as Record<string, unknown>), role: (m as Record<string, unknown>).type })) };
 }
 
-function lastMessageText(messages: Message[] | undefined, role: 'user' | 'assistant'): string | null {
+export function lastMessageText(messages: Message[] | undefined, role: 'user' | 'assistant'): string | null {
   if (!messages) return null;
   const want = role === 'user' ? ['user'] : ['assistant', 'other'];
   for (let i = messages.length - 1; i >= 0; i--) {

@@ -117,6 +117,8 @@ export interface LlmSettings {
   apiVersion?: string;
   /** Ask for response_format json_schema (falls back to plain JSON when the server refuses). */
   structuredOutput: boolean;
+  /** Embeddings model on the same endpoint, for cluster sampling; empty = TF-IDF offline. */
+  embeddingModel?: string;
 }
 
 /** Where the API key comes from; the key itself never crosses the contract. */

@@ -36,10 +36,22 @@ export interface FailureModeDto {
 // ---- labelling queue ---------------------------------------------------------------------------
 
 /**
+ * Orders computed by sampling (issue 14, src/backend/evalSampling.ts): clusters of the traces'
+ * texts, the sample first; the traces a judge failed; traces by a recorded evaluation, failures
+ * and lowest scores first.
+ */
+export const SAMPLED_ORDERS = ['clusters', 'judgeFailed', 'recorded'] as const;
+export type SampledOrder = (typeof SAMPLED_ORDERS)[number];
+
+/** What cluster sampling embeds: the first user input (default), the final output, the expected answer, the trace name. */
+export const CLUSTER_FIELDS = ['input', 'output', 'expected', 'name'] as const;
+export type ClusterField = (typeof CLUSTER_FIELDS)[number];
+
+/**
  * random: a seeded shuffle; stratified: round-robin over the values of a field, so every value
  * gets labels early; longest / toolFailures / tokens: outliers first.
  */
-export const QUEUE_ORDERS = ['random', 'stratified', 'longest', 'toolFailures', 'tokens'] as const;
+export const QUEUE_ORDERS = ['random', 'stratified', 'longest', 'toolFailures', 'tokens', ...SAMPLED_ORDERS] as const;
 export type QueueOrder = (typeof QUEUE_ORDERS)[number];
 
 export const STRATIFY_FIELDS = ['format', 'service', 'version', 'status', 'name', 'sourceFile'] as const;
@@ -53,6 +65,12 @@ export interface QueueSpec {
   seed?: number;
   /** Also step through traces that already have a label (default: skip them). */
   includeLabelled?: boolean;
+  /** 'clusters': the field embedded (default 'input'). */
+  clusterField?: ClusterField;
+  /** 'clusters': traces in the sample (default min(100, all)). */
+  sampleSize?: number;
+  /** 'judgeFailed': the judge id (or `recorded:<name>`); 'recorded': the evaluation name. */
+  source?: string;
 }
 
 /** One tool call as the labelling summary shows it (texts clipped). */

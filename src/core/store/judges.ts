@@ -339,6 +339,7 @@ export class JudgeStore {
       structuredOutput: s.structuredOutput,
     };
     if (s.apiVersion) clean.apiVersion = s.apiVersion;
+    if (s.embeddingModel) clean.embeddingModel = s.embeddingModel;
     this.db
       .prepare('INSERT INTO judge_settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
       .run(SETTINGS_KEY, JSON.stringify(clean));

@@ -54,13 +54,16 @@ export class LabelStore {
   }
 
   setLabel(l: { traceId: string; verdict: LabelVerdict; critique?: string; labeler?: string; split?: Split | null }): void {
+    // reviewed_at is kept from the first save: the saturation curve follows the review order.
+    const now = Date.now();
     this.db
       .prepare(
-        `INSERT INTO labels (trace_id, verdict, critique, labeler, split, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO labels (trace_id, verdict, critique, labeler, split, updated_at, reviewed_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(trace_id) DO UPDATE SET verdict = excluded.verdict, critique = excluded.critique,
-           labeler = excluded.labeler, split = coalesce(excluded.split, labels.split), updated_at = excluded.updated_at`,
+           labeler = excluded.labeler, split = coalesce(excluded.split, labels.split), updated_at = excluded.updated_at,
+           reviewed_at = coalesce(labels.reviewed_at, excluded.reviewed_at)`,
       )
-      .run(l.traceId, l.verdict, l.critique ?? '', l.labeler ?? '', l.split ?? null, Date.now());
+      .run(l.traceId, l.verdict, l.critique ?? '', l.labeler ?? '', l.split ?? null, now, now);
   }
 
   deleteLabel(traceId: string): void {
@@ -137,7 +140,11 @@ export class LabelStore {
   }
 
   deleteFailureMode(name: string): void {
-    this.db.prepare('DELETE FROM failure_modes WHERE name = ?').run(name);
+    this.db.transaction(() => {
+      // Notes coded to it become uncoded (the foreign key says so too, when enforced).
+      this.db.prepare('UPDATE span_notes SET mode_id = NULL WHERE mode_id = (SELECT id FROM failure_modes WHERE name = ?)').run(name);
+      this.db.prepare('DELETE FROM failure_modes WHERE name = ?').run(name);
+    })();
   }
 
   tag(traceId: string, modeName: string): void {
@@ -177,6 +184,7 @@ export class LabelStore {
         .prepare('INSERT OR IGNORE INTO trace_failure_modes (trace_id, mode_id) SELECT trace_id, ? FROM trace_failure_modes WHERE mode_id = ?')
         .run(dst, src);
       this.db.prepare('DELETE FROM trace_failure_modes WHERE mode_id = ?').run(src);
+      this.db.prepare('UPDATE span_notes SET mode_id = ? WHERE mode_id = ?').run(dst, src);
       this.db.prepare('DELETE FROM failure_modes WHERE id = ?').run(src);
     })();
   }
@@ -189,6 +197,24 @@ export class LabelStore {
       )
       .pluck()
       .all(traceId) as string[];
+  }
+
+  /**
+   * Traces labelled pass or fail in the order they were first labelled, with their failure modes:
+   * the input of the saturation curve (src/core/labels/saturation.ts). Labels saved in the same
+   * millisecond keep their insertion order (rowid).
+   */
+  reviewOrder(): { traceId: string; modes: string[] }[] {
+    const rows = this.db
+      .prepare(
+        `SELECT l.trace_id,
+                (SELECT json_group_array(m.name) FROM trace_failure_modes t JOIN failure_modes m ON m.id = t.mode_id
+                  WHERE t.trace_id = l.trace_id) AS modes
+           FROM labels l WHERE l.verdict IN ('pass', 'fail')
+          ORDER BY coalesce(l.reviewed_at, l.updated_at), l.rowid`,
+      )
+      .all() as { trace_id: string; modes: string }[];
+    return rows.map((r) => ({ traceId: r.trace_id, modes: (JSON.parse(r.modes) as string[]).sort() }));
   }
 
   /** Trace ids with a label (any verdict): what the labelling queue skips. */

@@ -249,6 +249,48 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX trace_variants_source ON trace_variants(source_trace_id, source_span_id);
   `,
+  // 9: (issue 14, src/core/store/evalStore.ts) text embeddings for cluster sampling, cached by
+  // vector space (endpoint + model) and text hash — derived data keyed by text, not by trace, so
+  // staging has nothing to copy; and the one test-split measurement of each judge drafted from a
+  // failure mode (the test split is run once: its figures are the ones to report).
+  `
+  CREATE TABLE text_embeddings (
+    space TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    vector BLOB NOT NULL,               -- Float32 little-endian
+    created_at REAL NOT NULL,
+    PRIMARY KEY (space, text_hash)
+  ) WITHOUT ROWID;
+  CREATE TABLE judge_test_results (
+    judge_id TEXT PRIMARY KEY,
+    judge_hash TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    figures TEXT NOT NULL,              -- JSON: SplitFigures of the test split
+    created_at REAL NOT NULL
+  );
+  `,
+  // 10: open coding (src/core/store/spanNotesStore.ts): notes on a span (span_id) or on the whole
+  // trace (span_id NULL); at most one note per trace marks the span of the first failure. A note
+  // is coded to at most one failure mode (axial coding). Keyed by trace and span id, like labels,
+  // so notes survive a re-import. labels.reviewed_at: when a trace was first labelled (the review
+  // order of the saturation curve; updated_at moves on every edit).
+  `
+  CREATE TABLE span_notes (
+    id INTEGER PRIMARY KEY,
+    trace_id TEXT NOT NULL,
+    span_id TEXT,
+    text TEXT NOT NULL DEFAULT '',
+    first_failure INTEGER NOT NULL DEFAULT 0,
+    mode_id INTEGER REFERENCES failure_modes(id) ON DELETE SET NULL,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+  );
+  CREATE INDEX span_notes_trace ON span_notes(trace_id, span_id);
+  CREATE INDEX span_notes_mode ON span_notes(mode_id) WHERE mode_id IS NOT NULL;
+  CREATE UNIQUE INDEX span_notes_first_failure ON span_notes(trace_id) WHERE first_failure = 1;
+  ALTER TABLE labels ADD COLUMN reviewed_at REAL;
+  UPDATE labels SET reviewed_at = updated_at;
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

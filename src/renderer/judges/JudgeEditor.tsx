@@ -7,6 +7,7 @@ import { ModelStatus } from './ModelStatus';
 import { adoptModelVersion, MonacoEditor } from './MonacoEditor';
 import { errorText, PreviewPanel } from './parts';
 import { judgesHash } from './routes';
+import { modeOfJudge, SplitPanel } from './SplitPanel';
 import { TracePicker } from './TracePicker';
 
 interface Props {
@@ -238,6 +239,7 @@ export function JudgeEditor({ judge, kind, initialSource, newVersion, apiTypes, 
           ) : (
             <div className="dim jd-hint">Re-runs as you type, isolated from the app (no files, no network).</div>
           )}
+          {judge && modeOfJudge(judge) ? <SplitPanel judge={judge} mode={modeOfJudge(judge)!} kind={kind} source={live} dirty={dirty} /> : null}
           <PreviewPanel traceId={traceId} preview={preview} busy={busy} current={!busy && previewOf === source} />
           {kind !== 'code' && prompt ? (
             <details open className="jd-prompt">

@@ -93,6 +93,16 @@ export function SettingsView() {
         <span>Azure api-version</span>
         <input className="control mono" placeholder="empty unless Azure OpenAI" value={draft.apiVersion ?? ''} onChange={(e) => set('apiVersion', e.currentTarget.value)} />
       </label>
+      <label className="jd-field">
+        <span>Embeddings model (cluster sampling)</span>
+        <input
+          className="control mono"
+          placeholder="empty: TF-IDF, offline"
+          value={draft.embeddingModel ?? ''}
+          onChange={(e) => set('embeddingModel', e.currentTarget.value)}
+          data-testid="llm-embedding-model"
+        />
+      </label>
       <label className="jd-check">
         <input type="checkbox" checked={draft.structuredOutput} onChange={(e) => set('structuredOutput', e.currentTarget.checked)} />
         Structured output (json_schema); falls back to plain JSON when the server refuses it

@@ -2,14 +2,17 @@ import { useCallback, useEffect, useState } from 'react';
 import type { FailureModeDto, LabelDto } from '../../shared/api';
 import { useClient } from '../client/ClientContext';
 import { navigate, traceHash } from '../app/router';
+import { judgesHash } from '../judges/routes';
 import { errorText } from './errorText';
+import { formatRate } from '../../shared/format';
+import { AxialCodingPanel } from './AxialCodingPanel';
 
-const pct = (x: number) => `${(x * 100).toFixed(x > 0 && x < 0.1 ? 1 : 0)}%`;
 
 /**
  * Failure modes (axial coding): the named modes with their definitions, how many traces each is
  * tagged on and its rate among labelled traces; create, rename, merge, delete. Beside them the
- * critiques (open coding) to read and tag from.
+ * open-coding notes to code by hand or group with the model (AxialCodingPanel), and the critiques
+ * to read and tag from.
  */
 export function FailureModesView() {
   const client = useClient();
@@ -35,13 +38,25 @@ export function FailureModesView() {
     }
   };
 
+  /** Draft a judge for the mode and open it in the judge editor (asks before replacing one). */
+  const draft = async (mode: string, kind: 'llm' | 'code') => {
+    try {
+      let r = await client.call('draftJudgeFromMode', { mode, kind });
+      if (r.exists && window.confirm(`A judge ${r.judge.id} exists already. Replace it with a fresh draft? (Cancel opens it as it is.)`))
+        r = await client.call('draftJudgeFromMode', { mode, kind, replace: true });
+      navigate(judgesHash({ page: 'judges', judgeId: r.judge.id, newKind: null }));
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+
   const labelled = labels.filter((l) => l.verdict !== 'defer').length;
   const critiques = labels
     .filter((l) => l.critique.trim())
     .sort((a, b) => (a.verdict === b.verdict ? b.updatedAt - a.updatedAt : a.verdict === 'fail' ? -1 : b.verdict === 'fail' ? 1 : 0));
 
   return (
-    <div className="lb-modes" data-testid="failure-modes-view">
+    <div className="lb-modes with-notes" data-testid="failure-modes-view">
       <section className="lb-modes-main">
         <form
           className="lb-mode-form"
@@ -95,6 +110,7 @@ export function FailureModesView() {
                 <th>Definition</th>
                 <th className="num">Traces</th>
                 <th className="num">Rate</th>
+                <th>Judge</th>
                 <th>Merge / delete</th>
               </tr>
             </thead>
@@ -108,12 +124,20 @@ export function FailureModesView() {
                   onDefine={(d) => run(client.call('saveFailureMode', { name: m.name, definition: d }))}
                   onMerge={(into) => run(client.call('mergeFailureModes', { from: m.name, into }))}
                   onDelete={() => run(client.call('deleteFailureMode', { name: m.name }))}
+                  onDraft={(kind) => void draft(m.name, kind)}
                 />
               ))}
             </tbody>
           </table>
         ) : null}
       </section>
+      <AxialCodingPanel
+        modes={modes ?? []}
+        onModes={(m) => {
+          setModes(m);
+          client.call('listLabels', {}).then(setLabels, () => undefined);
+        }}
+      />
       <section className="lb-critiques" aria-label="Critiques">
         <h3 className="lb-block-title">
           Critiques <span className="dim">{critiques.length}</span>
@@ -172,9 +196,10 @@ interface RowProps {
   onDefine(definition: string): void;
   onMerge(into: string): void;
   onDelete(): void;
+  onDraft(kind: 'llm' | 'code'): void;
 }
 
-function ModeRow({ mode, others, onRename, onDefine, onMerge, onDelete }: RowProps) {
+function ModeRow({ mode, others, onRename, onDefine, onMerge, onDelete, onDraft }: RowProps) {
   const [name, setName] = useState(mode.name);
   const [definition, setDefinition] = useState(mode.definition);
   const [into, setInto] = useState('');
@@ -219,7 +244,15 @@ function ModeRow({ mode, others, onRename, onDefine, onMerge, onDelete }: RowPro
         {mode.count}
       </td>
       <td className="num" data-testid="mode-rate">
-        {pct(mode.rate)}
+        {formatRate(mode.rate)}
+      </td>
+      <td className="lb-row-actions">
+        <button type="button" className="button" onClick={() => onDraft('llm')} data-testid="draft-llm-judge" title="An LLM judge from the definition, with train-split examples">
+          Draft LLM judge
+        </button>
+        <button type="button" className="button ghost" onClick={() => onDraft('code')} data-testid="draft-code-judge" title="A code-judge skeleton to fill in">
+          Code skeleton
+        </button>
       </td>
       <td className="lb-row-actions">
         {others.length ? (

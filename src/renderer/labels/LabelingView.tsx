@@ -5,6 +5,8 @@ import {
   type FailureModeDto,
   type LabelDto,
   type LabelItem,
+  type LabelSteps,
+  type SpanNoteDto,
   type LabelVerdict,
   type QueueOrder,
   type QueueSpec,
@@ -15,8 +17,11 @@ import { useClient } from '../client/ClientContext';
 import { navigate, traceHash } from '../app/router';
 import { isEditableTarget } from '../util/keys';
 import { errorText } from './errorText';
+import { ClusterSummary, SampleControls } from './SampleControls';
 import { TagInput } from './TagInput';
 import { TraceDigestView } from './TraceDigestView';
+import { NoteEditor } from './NoteEditor';
+import { NoteLine, StepsPanel, type NoteEditing } from './StepsPanel';
 import { useAutoSave, type SaveStatus } from './useAutoSave';
 
 const ORDER_LABEL: Record<QueueOrder, string> = {
@@ -25,6 +30,9 @@ const ORDER_LABEL: Record<QueueOrder, string> = {
   longest: 'Longest first',
   toolFailures: 'Most tool failures first',
   tokens: 'Most tokens first',
+  clusters: 'Clusters (sample)',
+  judgeFailed: 'Traces a judge failed',
+  recorded: 'By recorded score',
 };
 const FIELD_LABEL: Record<StratifyField, string> = {
   format: 'format',
@@ -59,7 +67,9 @@ type Load = { state: 'loading' } | { state: 'ready' } | { state: 'done' } | { st
 /**
  * Labelling mode: one trace at a time, judged from a compact summary, keyboard only.
  * p / f / d pass, fail, defer · c critique (Esc leaves) · t tag a failure mode · n / → next ·
- * b / ← back · o open the full trace. Every change saves itself.
+ * b / ← back · o open the full trace. Open coding: j / k (↓ / ↑) move through the conversation,
+ * x marks the span of the first failure (and opens its note), m notes the span, w notes the trace.
+ * Every change saves itself.
  */
 export function LabelingView() {
   const client = useClient();
@@ -74,6 +84,10 @@ export function LabelingView() {
   const [tagging, setTagging] = useState(false);
   const [metrics, setMetrics] = useState<TraceMetrics | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [steps, setSteps] = useState<LabelSteps | null>(null);
+  const [notes, setNotes] = useState<SpanNoteDto[]>([]);
+  const [cursor, setCursor] = useState(0);
+  const [editing, setEditing] = useState<NoteEditing>(null);
   const critiqueRef = useRef<HTMLTextAreaElement>(null);
   const rootRef = useRef<HTMLDivElement>(null);
   const shownId = useRef<string | null>(null);
@@ -106,8 +120,28 @@ export function LabelingView() {
       saver.setStatus(it.label ? { kind: 'saved', at: it.label.updatedAt } : { kind: 'idle' });
       setLoad({ state: 'ready' });
       setMetrics(null);
+      setSteps(null);
+      setNotes([]);
+      setCursor(0);
+      setEditing(null);
       const id = it.digest.summary.traceId;
       shownId.current = id;
+      client.call('labelSteps', { traceId: id }).then(
+        (st) => {
+          if (shownId.current !== id || !st) return;
+          setSteps(st);
+          // Start on the first error: where a reviewer usually looks first.
+          const err = st.steps.findIndex((x) => x.status === 'error');
+          setCursor(err >= 0 ? err : 0);
+        },
+        () => undefined,
+      );
+      client.call('listSpanNotes', { traceId: id }).then(
+        (ns) => {
+          if (shownId.current === id) setNotes(ns);
+        },
+        () => undefined,
+      );
       client.call('getTraceAnalysis', { traceId: id }).then(
         (a) => {
           if (a && shownId.current === id) setMetrics(a.metrics);
@@ -244,9 +278,74 @@ export function LabelingView() {
     navigate(traceHash(traceId));
   }, [saver, traceId]);
 
+  // ---- open coding: notes and the first-failure mark ----
+  const focusView = () => rootRef.current?.focus({ preventScroll: true });
+  const noteError = (e: unknown) => saver.setStatus({ kind: 'error', message: errorText(e) });
+  const stepList = steps?.steps ?? [];
+  const moveCursor = useCallback((delta: number) => {
+    setCursor((c) => Math.max(0, Math.min(stepList.length - 1, c + delta)));
+  }, [stepList.length]);
+  const mark = useCallback(
+    async (i: number) => {
+      const step = stepList[i];
+      if (!traceId || !step) return;
+      setCursor(i);
+      try {
+        const already = notes.some((n) => n.firstFailure && n.spanId === step.spanId);
+        const next = await client.call('setFirstFailure', { traceId, spanId: already ? null : step.spanId });
+        setNotes(next);
+        const m = next.find((n) => n.firstFailure);
+        if (m) setEditing({ spanId: m.spanId, noteId: m.id, initial: m.text, firstFailure: true });
+        else focusView();
+      } catch (e) {
+        noteError(e);
+      }
+    },
+    [client, notes, stepList, traceId],
+  );
+  const noteOn = useCallback((i: number) => {
+    const step = stepList[i];
+    if (!step) return;
+    setCursor(i);
+    setEditing({ spanId: step.spanId, noteId: null, initial: '', firstFailure: false });
+  }, [stepList]);
+  const noteTrace = useCallback(() => setEditing({ spanId: null, noteId: null, initial: '', firstFailure: false }), []);
+  const editNote = (n: SpanNoteDto) => setEditing({ spanId: n.spanId, noteId: n.id, initial: n.text, firstFailure: n.firstFailure });
+  const reloadNotes = async () => {
+    if (traceId) setNotes(await client.call('listSpanNotes', { traceId }));
+  };
+  const saveNote = async (text: string) => {
+    const ed = editing;
+    setEditing(null);
+    focusView();
+    if (!ed || !traceId) return;
+    try {
+      if (ed.noteId !== null) {
+        if (!text.trim() && !ed.firstFailure) await client.call('deleteSpanNote', { id: ed.noteId });
+        else await client.call('updateSpanNote', { id: ed.noteId, text });
+      } else if (text.trim()) await client.call('addSpanNote', { traceId, spanId: ed.spanId, text });
+      await reloadNotes();
+    } catch (e) {
+      noteError(e);
+    }
+  };
+  const deleteNote = async (n: SpanNoteDto) => {
+    try {
+      await client.call('deleteSpanNote', { id: n.id });
+      await reloadNotes();
+    } catch (e) {
+      noteError(e);
+    }
+    focusView();
+  };
+  const cancelNote = () => {
+    setEditing(null);
+    focusView();
+  };
+
   // Keyboard: the latest handlers, one listener.
-  const keys = useRef({ choose, goNext, goBack, openTrace, flush: saver.flush });
-  keys.current = { choose, goNext, goBack, openTrace, flush: saver.flush };
+  const keys = useRef({ choose, goNext, goBack, openTrace, flush: saver.flush, moveCursor, mark, noteOn, noteTrace, cursor });
+  keys.current = { choose, goNext, goBack, openTrace, flush: saver.flush, moveCursor, mark, noteOn, noteTrace, cursor };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
@@ -271,6 +370,13 @@ export function LabelingView() {
         b: () => void k.goBack(),
         ArrowLeft: () => void k.goBack(),
         o: () => void k.openTrace(),
+        j: () => k.moveCursor(1),
+        ArrowDown: () => k.moveCursor(1),
+        k: () => k.moveCursor(-1),
+        ArrowUp: () => k.moveCursor(-1),
+        x: () => void k.mark(k.cursor),
+        m: () => k.noteOn(k.cursor),
+        w: () => k.noteTrace(),
       };
       const run = act[e.key];
       if (!run) return;
@@ -315,7 +421,8 @@ export function LabelingView() {
             ))}
           </select>
         ) : null}
-        {spec.order === 'random' || spec.order === 'stratified' ? (
+        <SampleControls spec={spec} onChange={setSpec} />
+        {spec.order === 'random' || spec.order === 'stratified' || spec.order === 'clusters' ? (
           <button
             type="button"
             className="button ghost"
@@ -337,11 +444,13 @@ export function LabelingView() {
         {counts ? (
           <span className="dim lb-progress" data-testid="queue-progress">
             {item && item.position >= 0 ? `#${item.position + 1} of ${counts.queueSize}` : `${counts.queueSize} traces`}
-            {item?.stratum ? ` · ${FIELD_LABEL[spec.field ?? 'format']} ${item.stratum}` : ''} · {counts.unlabelled} unlabelled
+            {item?.stratum ? ` · ${spec.order === 'stratified' ? `${FIELD_LABEL[spec.field ?? 'format']} ` : ''}${item.stratum}` : ''} ·{' '}
+            {counts.unlabelled} unlabelled
           </span>
         ) : null}
       </div>
 
+      {spec.order === 'clusters' ? <ClusterSummary spec={spec} /> : null}
       {load.state === 'loading' ? <div className="dim pad">Loading…</div> : null}
       {load.state === 'error' ? <div className="text-error pad">{load.message}</div> : null}
       {load.state === 'done' ? (
@@ -354,8 +463,26 @@ export function LabelingView() {
       ) : null}
 
       {load.state === 'ready' && item ? (
-        <div className="lb-main">
+        <div className="lb-main with-steps">
           <TraceDigestView digest={item.digest} metrics={metrics} />
+          {steps ? (
+            <StepsPanel
+              steps={steps.steps}
+              total={steps.total}
+              notes={notes}
+              cursor={cursor}
+              editing={editing}
+              onSelect={setCursor}
+              onMark={(i) => void mark(i)}
+              onNote={noteOn}
+              onEditNote={editNote}
+              onDeleteNote={(n) => void deleteNote(n)}
+              onSave={(t) => void saveNote(t)}
+              onCancel={cancelNote}
+            />
+          ) : (
+            <section className="lb-steps dim pad">Loading the conversation…</section>
+          )}
           <aside className="lb-panel" aria-label="Label">
             <div className="lb-verdicts" role="group" aria-label="Verdict">
               {(['pass', 'fail', 'defer'] as const).map((v) => (
@@ -384,6 +511,25 @@ export function LabelingView() {
               onChange={(e) => editCritique(e.currentTarget.value)}
               onBlur={() => void saver.flush()}
             />
+            <div className="lb-kv-label">
+              Notes on the trace <kbd>w</kbd>
+            </div>
+            <div className="lb-trace-notes" data-testid="trace-notes">
+              {notes
+                .filter((n) => n.spanId === null)
+                .map((n) =>
+                  editing?.noteId === n.id ? (
+                    <NoteEditor key={n.id} initial={editing.initial} label="Edit note" placeholder="Note" onSave={(t) => void saveNote(t)} onCancel={cancelNote} />
+                  ) : (
+                    <NoteLine key={n.id} note={n} onEdit={editNote} onDelete={(x) => void deleteNote(x)} />
+                  ),
+                )}
+              {editing && editing.spanId === null && editing.noteId === null ? (
+                <NoteEditor initial="" label="New note on the trace" placeholder="What do you notice about the whole trace?" onSave={(t) => void saveNote(t)} onCancel={cancelNote} />
+              ) : notes.every((n) => n.spanId !== null) ? (
+                <span className="dim">none</span>
+              ) : null}
+            </div>
             <div className="lb-kv-label">
               Failure modes <kbd>t</kbd>
             </div>
@@ -428,7 +574,8 @@ export function LabelingView() {
             </div>
             <div className="lb-keys dim">
               <kbd>p</kbd> pass · <kbd>f</kbd> fail · <kbd>d</kbd> defer · <kbd>c</kbd> critique · <kbd>t</kbd> tag ·{' '}
-              <kbd>n</kbd>/<kbd>→</kbd> next · <kbd>b</kbd>/<kbd>←</kbd> back · <kbd>o</kbd> open
+              <kbd>n</kbd>/<kbd>→</kbd> next · <kbd>b</kbd>/<kbd>←</kbd> back · <kbd>o</kbd> open · <kbd>j</kbd>/<kbd>k</kbd> span ·{' '}
+              <kbd>x</kbd> first failure · <kbd>m</kbd> span note · <kbd>w</kbd> trace note
             </div>
           </aside>
         </div>

@@ -27,9 +27,17 @@ export interface SpanTreeProps {
   controller: TimelineController;
   /** Bumped by the parent to ask for the selection to be scrolled into view (jumps, deep links). */
   revealSeq: number;
+  /** Spans with open-coding notes (labelling mode), by span id. */
+  notes?: ReadonlyMap<string, SpanNoteMark>;
   onSelect(row: number): void;
   onToggle(row: number): void;
   onOpen(row: number): void;
+}
+
+/** A span's notes as the tree marks them: ⚑ for the first failure, ✎ for notes. */
+export interface SpanNoteMark {
+  firstFailure: boolean;
+  notes: string[];
 }
 
 export function SpanTree(p: SpanTreeProps) {
@@ -100,6 +108,7 @@ export function SpanTree(p: SpanTreeProps) {
         highlighted={p.highlight !== null && p.highlight[r] === 1}
         critical={p.showCritical && p.critical !== null && p.critical.onPath[r] === 1}
         width={p.treeWidth}
+        note={p.notes?.get(p.model.spanId[r]!) ?? null}
         onSelect={p.onSelect}
         onToggle={p.onToggle}
         onOpen={p.onOpen}
@@ -147,6 +156,7 @@ interface RowProps {
   highlighted: boolean;
   critical: boolean;
   width: number;
+  note: SpanNoteMark | null;
   onSelect(row: number): void;
   onToggle(row: number): void;
   onOpen(row: number): void;
@@ -223,6 +233,20 @@ const TreeRow = memo(function TreeRow(p: RowProps) {
         ) : null}
         {hidden > 0 ? <span className="tv-badge hidden-count">+{formatCompact(hidden)}</span> : null}
         {isError ? <span className="tv-badge err">error</span> : null}
+        {p.note?.firstFailure ? (
+          <span
+            className="tv-badge first-failure"
+            data-testid="tree-first-failure"
+            aria-label="first failure"
+            title={['First failure (marked while labelling)', ...p.note.notes].join('\n')}
+          >
+            ⚑
+          </span>
+        ) : p.note ? (
+          <span className="tv-badge note" data-testid="tree-note" title={p.note.notes.join('\n')}>
+            ✎ {p.note.notes.length}
+          </span>
+        ) : null}
       </div>
       <div className="tv-cell-num dur">{Number.isNaN(dur) ? '—' : formatDuration(dur)}</div>
       <div className="tv-cell-num tok" title={hasTokens ? `${m.inputTokens[r]} in / ${m.outputTokens[r]} out` : undefined}>

@@ -9,6 +9,8 @@ export interface TracePaneProps extends SpanTreeProps {
   onSplitterDown?(e: React.PointerEvent): void;
   /** "reset" on the time axis (side by side resets both panes). */
   onResetZoom?(): void;
+  /** Rows holding the first-failure mark of open coding (a flag on their timeline bar). */
+  firstFailure?: Uint8Array | null;
 }
 
 /**
@@ -16,11 +18,11 @@ export interface TracePaneProps extends SpanTreeProps {
  * its canvas, and the timeline fed with the same state. Used by the trace view and by each pane
  * of the side-by-side comparison.
  */
-export function TracePane({ headControls, onSplitterDown, onResetZoom, ...tree }: TracePaneProps) {
+export function TracePane({ headControls, onSplitterDown, onResetZoom, firstFailure = null, ...tree }: TracePaneProps) {
   const { controller, model, visible, collapsed, selected, highlight, critical, showCritical } = tree;
   useEffect(() => {
-    controller.setState({ model, visible, collapsed, selected, highlight, critical, showCritical });
-  }, [controller, model, visible, collapsed, selected, highlight, critical, showCritical]);
+    controller.setState({ model, visible, collapsed, selected, highlight, critical, showCritical, firstFailure });
+  }, [controller, model, visible, collapsed, selected, highlight, critical, showCritical, firstFailure]);
   return (
     <>
       <div className="tv-head" style={{ gridTemplateColumns: `${tree.treeWidth}px 4px minmax(0,1fr)` }}>

@@ -21,7 +21,7 @@ import { KeyHelp } from './KeyHelp';
 import { TrajectoryChip } from './TrajectoryChip';
 import { copyText } from './copy';
 import { OPEN_MARK, RENDERED_MARK } from './marks';
-import { useSpanBody, useSpanSearch, useTraceAnalysis } from './useTraceData';
+import { useSpanBody, useSpanNoteMarks, useSpanSearch, useTraceAnalysis } from './useTraceData';
 
 interface Props {
   traceId: string;
@@ -69,6 +69,7 @@ export function TraceView({ traceId, data, model: m, initialSpanId, routeSpanId,
   const { analysis, critical, errorRows } = useTraceAnalysis(traceId, m);
   const { match, matchRows, pending, indexed } = useSpanSearch(traceId, m, filter);
   const spanBody = useSpanBody(traceId, m, selected);
+  const spanNotes = useSpanNoteMarks(traceId, m);
 
   const filterMode = filter.mode === 'filter' && match !== null;
   const pinned = filterMode ? selected : -1;
@@ -406,6 +407,8 @@ export function TraceView({ traceId, data, model: m, initialSpanId, routeSpanId,
             treeWidth={treeWidth}
             controller={controller}
             revealSeq={st.revealSeq}
+            notes={spanNotes.notes}
+            firstFailure={spanNotes.firstFailureRows}
             onSelect={(r) => select(r)}
             onToggle={toggle}
             onOpen={(r) => select(r)}

@@ -3,6 +3,7 @@ import type { Span, TraceAnalysis } from '../../shared/api';
 import { useClient } from '../client/ClientContext';
 import { filterKey, localMatches, needsServer, toSpanFilter, type FilterState } from './filter/filterState';
 import { STATUS_ERROR, criticalRows, type CriticalRows, type TraceModel } from './model/traceModel';
+import type { SpanNoteMark } from './SpanTree';
 
 /**
  * The trace view's data hooks: what it fetches from the backend beyond the columns it opened
@@ -139,4 +140,43 @@ export function useSpanBody(traceId: string, m: TraceModel, selected: number): S
     };
   }, [client, traceId, selected, m]);
   return body;
+}
+
+/**
+ * Open-coding notes (written while labelling): spans with notes and the first-failure mark, by
+ * span id for the tree's badges, and the first-failure rows for the flag on the timeline bar.
+ */
+export function useSpanNoteMarks(traceId: string, m: TraceModel) {
+  const client = useClient();
+  const [notes, setNotes] = useState<ReadonlyMap<string, SpanNoteMark>>(new Map());
+  useEffect(() => {
+    let live = true;
+    client.call('listSpanNotes', { traceId }).then(
+      (list) => {
+        if (!live) return;
+        const marks = new Map<string, SpanNoteMark>();
+        for (const n of list) {
+          if (n.spanId === null) continue;
+          const cur = marks.get(n.spanId) ?? { firstFailure: false, notes: [] };
+          marks.set(n.spanId, { firstFailure: cur.firstFailure || n.firstFailure, notes: n.text ? [...cur.notes, n.text] : cur.notes });
+        }
+        setNotes(marks);
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [client, traceId]);
+  const firstFailureRows = useMemo(() => {
+    let rows: Uint8Array | null = null;
+    for (const [spanId, mark] of notes) {
+      const r = mark.firstFailure ? m.rowOf.get(spanId) : undefined;
+      if (r === undefined) continue;
+      rows ??= new Uint8Array(m.n);
+      rows[r] = 1;
+    }
+    return rows;
+  }, [m, notes]);
+  return { notes, firstFailureRows };
 }

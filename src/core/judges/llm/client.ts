@@ -44,21 +44,27 @@ export class LlmError extends Error {
   }
 }
 
-export function createChatClient(opts: ChatClientOptions): ChatClient {
-  const { settings } = opts;
-  const key = opts.apiKey || '';
+/** The `openai` client for the configured endpoint (Azure when an api-version is set). */
+export function openAIClient(settings: LlmSettings, apiKey: string | null, maxRetries: number): OpenAIModule {
+  const key = apiKey || '';
   const azure = !!settings.apiVersion;
   const OpenAI = openai();
-  const client = new OpenAI({
+  return new OpenAI({
     // Local servers accept anything; the client refuses an empty key.
     apiKey: key || 'no-key',
     baseURL: settings.baseUrl,
     timeout: settings.timeoutMs,
-    maxRetries: 0,
+    maxRetries,
     logLevel: 'off',
     defaultQuery: azure ? { 'api-version': settings.apiVersion } : undefined,
     defaultHeaders: azure && key ? { 'api-key': key } : undefined,
   });
+}
+
+export function createChatClient(opts: ChatClientOptions): ChatClient {
+  const { settings } = opts;
+  const key = opts.apiKey || '';
+  const client = openAIClient(settings, key, 0);
   const base = opts.backoffBaseMs ?? 500;
   const cap = opts.backoffMaxMs ?? 30_000;
   const sleep = opts.sleep ?? abortableSleep;

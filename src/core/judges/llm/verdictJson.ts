@@ -88,7 +88,8 @@ function asPass(v: unknown): boolean | null {
   return null;
 }
 
-function* jsonCandidates(t: string): Generator<string> {
+/** Texts that may hold a JSON object: the whole text, fenced blocks, then each balanced {…}. */
+export function* jsonCandidates(t: string): Generator<string> {
   yield t;
   for (const m of t.matchAll(/```(?:json)?\s*([\s\S]*?)```/gi)) yield m[1]!.trim();
   // Balanced-brace scan from each '{' (strings respected), first complete object wins.

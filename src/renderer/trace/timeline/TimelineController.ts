@@ -29,6 +29,8 @@ export interface TimelineState {
   highlight: Uint8Array | null;
   critical: CriticalRows | null;
   showCritical: boolean;
+  /** Rows marked as the trace's first failure while labelling (a flag at the bar's start). */
+  firstFailure?: Uint8Array | null;
 }
 
 interface Theme {
@@ -478,6 +480,7 @@ export class TimelineController {
             }
           }
         }
+        if (s.firstFailure?.[r]) drawFlag(ctx, Math.max(0, x0), y);
         this.drawLabel(ctx, th, r, bx, bw, y, W);
       } else {
         // Off-screen span: an arrow at the edge says where it is.
@@ -677,4 +680,24 @@ function roundRect(ctx: CanvasRenderingContext2D, x: number, y: number, w: numbe
 function hexToRgb(hex: string): [number, number, number] {
   const v = parseInt(hex.slice(1), 16);
   return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
+}
+
+/** The first-failure flag: a pole and pennant left of the bar's start, in the error colour. */
+function drawFlag(ctx: CanvasRenderingContext2D, x: number, rowTop: number): void {
+  const px = Math.max(1, Math.round(x) - 1) + 0.5;
+  ctx.save();
+  ctx.globalAlpha = 1;
+  ctx.strokeStyle = ERROR_COLOR;
+  ctx.lineWidth = 1.5;
+  ctx.beginPath();
+  ctx.moveTo(px, rowTop + 2);
+  ctx.lineTo(px, rowTop + ROW_HEIGHT - 2);
+  ctx.stroke();
+  ctx.fillStyle = ERROR_COLOR;
+  ctx.beginPath();
+  ctx.moveTo(px, rowTop + 2);
+  ctx.lineTo(px - 8, rowTop + 5.5);
+  ctx.lineTo(px, rowTop + 9);
+  ctx.fill();
+  ctx.restore();
 }

@@ -29,11 +29,22 @@ export type Script = (req: RecordedRequest, index: number) => ScriptedReply | Pr
 export interface FakeOpenAI {
   baseUrl: string;
   requests: RecordedRequest[];
+  /** POST /v1/embeddings requests (kept apart: chat scripts index `requests`). */
+  embeddingRequests: RecordedRequest[];
   close(): Promise<void>;
 }
 
-export async function startFakeOpenAI(script: Script | ScriptedReply[]): Promise<FakeOpenAI> {
+export interface FakeOpenAIOptions {
+  /**
+   * Serve POST /v1/embeddings: the vector of each input text (an OpenAI `list` of `embedding`
+   * objects, in input order). Without it the route answers 404, as before.
+   */
+  embed?: (text: string) => number[];
+}
+
+export async function startFakeOpenAI(script: Script | ScriptedReply[], opts: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
   const requests: RecordedRequest[] = [];
+  const embeddingRequests: RecordedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -47,6 +58,15 @@ export async function startFakeOpenAI(script: Script | ScriptedReply[]): Promise
         body = text;
       }
       const rec: RecordedRequest = { path: req.url ?? '', headers: req.headers, body };
+      if (opts.embed && req.method === 'POST' && (req.url ?? '').startsWith('/v1/embeddings')) {
+        embeddingRequests.push(rec);
+        const b = body as { input?: unknown; model?: string } | null;
+        const inputs = Array.isArray(b?.input) ? b.input : [b?.input];
+        const data = inputs.map((t, index) => ({ object: 'embedding', index, embedding: opts.embed!(String(t)) }));
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ object: 'list', data, model: b?.model ?? 'fake-embedding', usage: { prompt_tokens: 1, total_tokens: 1 } }));
+        return;
+      }
       const index = requests.length;
       requests.push(rec);
       let reply: ScriptedReply;
@@ -77,6 +97,7 @@ export async function startFakeOpenAI(script: Script | ScriptedReply[]): Promise
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
+    embeddingRequests,
     close: () =>
       new Promise<void>((resolve) => {
         for (const t of timers) clearTimeout(t);
