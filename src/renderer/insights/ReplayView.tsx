@@ -46,7 +46,7 @@ export function ReplayView({ traceId, spanId }: { traceId: string; spanId: strin
       (e: unknown) => setLoadError(e instanceof Error ? e.message : String(e)),
     );
     loadVariants();
-  }, [client, traceId, spanId, loadVariants]);
+  }, [client, traceId, spanId, loadVariants, setText]);
 
   const run = useCallback(async () => {
     if (!draft || draft.modelProblem || running) return;

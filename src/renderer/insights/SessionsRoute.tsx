@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { SessionSort, SessionThread, SessionTotals } from '../../shared/api';
+import type { SessionSort, SessionThread, SessionTotals, TraceQuery } from '../../shared/api';
 import { SESSION_SORTS } from '../../shared/api';
 import { useApiEvents, useClient } from '../client/ClientContext';
 import { navigate, traceHash } from '../app/router';
@@ -51,7 +51,7 @@ function SessionList() {
   });
   useEffect(() => {
     let live = true;
-    const filter = filterKey ? (JSON.parse(filterKey) as typeof libFilter.query) : undefined;
+    const filter = filterKey ? (JSON.parse(filterKey) as TraceQuery) : undefined;
     client.call('listSessions', { search: q || undefined, sort, limit: 1000, ...(filter ? { filter } : {}) }).then(
       (r) => {
         if (!live) return;

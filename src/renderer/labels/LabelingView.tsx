@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   QUEUE_ORDERS,
   STRATIFY_FIELDS,
@@ -279,9 +279,9 @@ export function LabelingView() {
   }, [saver, traceId]);
 
   // ---- open coding: notes and the first-failure mark ----
-  const focusView = () => rootRef.current?.focus({ preventScroll: true });
-  const noteError = (e: unknown) => saver.setStatus({ kind: 'error', message: errorText(e) });
-  const stepList = steps?.steps ?? [];
+  const focusView = useCallback(() => rootRef.current?.focus({ preventScroll: true }), []);
+  const noteError = useCallback((e: unknown) => saver.setStatus({ kind: 'error', message: errorText(e) }), [saver]);
+  const stepList = useMemo(() => steps?.steps ?? [], [steps]);
   const moveCursor = useCallback((delta: number) => {
     setCursor((c) => Math.max(0, Math.min(stepList.length - 1, c + delta)));
   }, [stepList.length]);
@@ -301,7 +301,7 @@ export function LabelingView() {
         noteError(e);
       }
     },
-    [client, notes, stepList, traceId],
+    [client, notes, stepList, traceId, focusView, noteError],
   );
   const noteOn = useCallback((i: number) => {
     const step = stepList[i];
