@@ -67,6 +67,8 @@ const SEEDS: { rel: string; format: FormatId; container: Container }[] = [
   { rel: 'gemini-cli/session-2026-01-16T11-01-file-ops-37b7abef.json', format: 'gemini-cli', container: 'json' },
   { rel: 'codex-cli/handmade-codex-legacy-rollout-2025-08-20.jsonl', format: 'codex-cli', container: 'jsonl' },
   { rel: 'openhands/openhands-replay-basic.json', format: 'openhands', container: 'json' },
+  { rel: 'atif/harbor-rfc-0001-example-financial-search.trajectory.json', format: 'atif', container: 'json' },
+  { rel: 'openai-agents/handmade-openai-agents-handoff-tool-error.jsonl', format: 'openai-agents', container: 'jsonl' },
 ];
 
 interface Seed {

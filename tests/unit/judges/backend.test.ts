@@ -122,7 +122,7 @@ describe('judge contract methods', () => {
       expect(p.renderedPrompt).toContain('can you save this trace to a dataset?');
       expect(server.requests[0]!.headers.authorization).toBe('Bearer sk-preview-key-0001');
       const bad = await b.call('previewJudge', { traceId: TRACE, kind: 'llm', source: '---\n{}\n---\nx' });
-      expect(bad).toMatchObject({ status: 'error', error: expect.stringMatching(/"kind" must be/) });
+      expect(bad).toMatchObject({ status: 'error', error: expect.stringMatching(/front matter "kind": must be/) });
     } finally {
       keychain.stored = null;
       await server.close();
