@@ -1,8 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 
 /**
  * A one-note text box: Enter saves, Shift+Enter is a new line, Esc leaves without saving. It takes
- * the focus when it opens, so a shortcut (m, w, x) goes straight to typing.
+ * the focus when it opens, so a shortcut (m, w, x) goes straight to typing — in a layout effect,
+ * before the browser runs anything else, so keys typed at full speed right after land in it.
  */
 export function NoteEditor({
   initial,
@@ -19,7 +20,7 @@ export function NoteEditor({
 }) {
   const [text, setText] = useState(initial);
   const ref = useRef<HTMLTextAreaElement>(null);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
     el.focus({ preventScroll: false });
