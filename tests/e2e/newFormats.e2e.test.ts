@@ -135,6 +135,8 @@ describe.skipIf(skip)('new trace formats imported through the UI', () => {
     await tree.locator('[role=treeitem][data-span-id="span_3c9a51e2b7f04d8e91a2b3cc"]').click();
     const detail = page.getByTestId('span-detail');
     await detail.locator('.sd-name', { hasText: 'issue_refund' }).waitFor();
+    // The span body (tool arguments, result, error) arrives after the header: wait for it.
+    await detail.getByText('Error running tool').first().waitFor({ timeout: 15_000 });
     expect(await detail.textContent()).toContain('Error running tool');
     expect(await detail.getByTestId('tool-args').first().textContent()).toContain('1042');
     const shot = await screenshot(page, 'new-formats-openai-agents-trace');
