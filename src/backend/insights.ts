@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { createChatClient, LlmError } from '../core/judges/llm/client';
-import { modelConfigProblem } from '../core/model/judges';
 import type { ReplayResponse } from '../core/model/replay';
 import { parseChatRequest, ReplayRequestError, requestFromSpan, requestMessages, responseMessages, type ChatRequest } from '../core/replay/request';
 import { overview } from '../core/store/overviewStore';
@@ -66,8 +65,7 @@ export function insightHandlers(ws: Workspace, events: ApiEventEmitter, model: (
         if (e instanceof ReplayRequestError) return { ok: false, error: e.message };
         throw e;
       }
-      const { settings, apiKey } = model();
-      const problem = modelConfigProblem(settings, !!apiKey);
+      const { settings, apiKey, problem } = model();
       if (problem) return { ok: false, error: problem };
       const client = createChatClient({ settings, apiKey });
       const t0 = performance.now();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import { LlmError, type ChatClient } from '../judges/llm/client';
-import { jsonCandidates, MalformedOutputError } from '../judges/llm/verdictJson';
+import { jsonObjects, MalformedOutputError } from '../judges/llm/verdictJson';
 import type { ProposedGroup, SpanNoteDto } from '../model/errorAnalysis';
 
 /**
@@ -72,13 +72,7 @@ export function parseAxialAnswer(text: string | null | undefined, shownIds: Read
   if (!t) throw new MalformedOutputError('malformed model output: empty reply');
   // The first object that parsed but did not fit says most (inner objects are scanned after it).
   let issue: string | null = null;
-  for (const candidate of jsonCandidates(t)) {
-    let obj: unknown;
-    try {
-      obj = JSON.parse(candidate);
-    } catch {
-      continue;
-    }
+  for (const obj of jsonObjects(t)) {
     const r = AxialAnswerSchema.safeParse(obj);
     if (!r.success) {
       const i = r.error.issues[0]!;

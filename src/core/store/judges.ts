@@ -10,6 +10,7 @@ import type {
   VerdictRecord,
 } from '../model/judges';
 import { DEFAULT_LLM_SETTINGS, type JudgeKind, type JudgeSpec, type LlmSettings, type VerdictOutcome, type VerdictStatus } from '../judges/types';
+import { processAlive } from '../util/processAlive';
 
 /** A judge stored in the workspace. */
 export interface JudgeRecord extends JudgeSpec {
@@ -344,16 +345,6 @@ export class JudgeStore {
       .prepare('INSERT INTO judge_settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
       .run(SETTINGS_KEY, JSON.stringify(clean));
     return clean;
-  }
-}
-
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -10,6 +10,7 @@ import { registerConnections } from './connection';
 import { findCompletedImport, listImports, traceIdsOfImport } from './imports';
 import * as traces from './traces';
 import type { TraceQuery } from './traceQuery';
+import { processAlive } from '../util/processAlive';
 
 
 export interface WorkspaceOptions {
@@ -346,16 +347,6 @@ function checkIntegrity(path: string): string | null {
     throw withWorkspaceName(path, e);
   } finally {
     db?.close();
-  }
-}
-
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -45,13 +45,7 @@ export class MalformedOutputError extends Error {
 export function parseVerdictText(text: string | null | undefined): ParsedVerdict {
   const t = (text ?? '').trim();
   if (!t) throw new MalformedOutputError('malformed model output: empty reply');
-  for (const candidate of jsonCandidates(t)) {
-    let obj: unknown;
-    try {
-      obj = JSON.parse(candidate);
-    } catch {
-      continue;
-    }
+  for (const obj of jsonObjects(t)) {
     const v = verdictFromObject(obj);
     if (v) return v;
   }
@@ -88,8 +82,21 @@ function asPass(v: unknown): boolean | null {
   return null;
 }
 
+/** The JSON values model text may hold, parsed, in jsonCandidates' order (unparsable ones skipped). */
+export function* jsonObjects(t: string): Generator<unknown> {
+  for (const candidate of jsonCandidates(t)) {
+    let obj: unknown;
+    try {
+      obj = JSON.parse(candidate);
+    } catch {
+      continue;
+    }
+    yield obj;
+  }
+}
+
 /** Texts that may hold a JSON object: the whole text, fenced blocks, then each balanced {…}. */
-export function* jsonCandidates(t: string): Generator<string> {
+function* jsonCandidates(t: string): Generator<string> {
   yield t;
   for (const m of t.matchAll(/```(?:json)?\s*([\s\S]*?)```/gi)) yield m[1]!.trim();
   // Balanced-brace scan from each '{' (strings respected), first complete object wins.
