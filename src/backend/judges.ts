@@ -7,7 +7,7 @@ import { JudgeFileError, judgeFileName, loadJudgesDir, newJudgeSource, parseJudg
 import { createChatClient } from '../core/judges/llm/client';
 import { renderTemplate, templateVariables, TEMPLATE_VARIABLES } from '../core/judges/llm/render';
 import { runLlmJudge, type LlmRunContext } from '../core/judges/llmJudge';
-import { gateFailures, runJudges } from '../core/judges/runs';
+import { gateFailures, runJudges, type RunJudgesOptions } from '../core/judges/runs';
 import { JudgeSandbox } from '../core/judges/sandbox/pool';
 import { bindKeyToBaseUrl, sameBaseUrl } from '../core/judges/keyBinding';
 import { apiKeyStatus, envSecretStore, type SecretStore } from '../core/judges/secrets';
@@ -226,6 +226,42 @@ export function judgeHandlers(ws: Workspace, events: ApiEventEmitter, opts: Judg
     texts.clear();
   };
 
+  /**
+   * Start a run the backend tracks: cancellable by id while it runs, its progress and end sent as
+   * events, awaited on close. `onStarted` runs once the run row exists, before any verdict.
+   */
+  const launchRun = (
+    judges: JudgeSpec[],
+    options: Pick<RunJudgesOptions, 'selection' | 'name' | 'concurrency' | 'useCache' | 'sandbox' | 'llm'>,
+    onStarted: (run: RunRecord) => void,
+  ): Promise<{ run: RunRecord; finished: JudgeRunView }> => {
+    if (closing) throw new ApiError('failed', 'the workspace is closing');
+    const controller = new AbortController();
+    let runId: number | null = null;
+    const done = runJudges(ws, {
+      ...options,
+      judges,
+      signal: controller.signal,
+      onStart: (run) => {
+        runId = run.id;
+        active.set(run.id, controller);
+        onStarted(run);
+      },
+      onProgress: (progress) => events.send({ type: 'judge-run-progress', progress }),
+    }).then(({ run }) => {
+      active.delete(run.id); // before the view, which reports the run as no longer active
+      const finished = view(run);
+      events.send({ type: 'judge-run-finished', run: finished });
+      return { run, finished };
+    });
+    const tracked = done.finally(() => {
+      if (runId !== null) active.delete(runId);
+      runsInFlight.delete(tracked);
+    });
+    runsInFlight.add(tracked);
+    return tracked;
+  };
+
   return {
     close,
     modelAccess: () => {
@@ -247,36 +283,14 @@ export function judgeHandlers(ws: Workspace, events: ApiEventEmitter, opts: Judg
       await write(() => {
         for (const j of judges) store.upsert(j);
       });
-      const controller = new AbortController();
-      let runId: number | null = null;
-      const done = runJudges(ws, {
+      const { run, finished } = await launchRun(
         judges,
-        selection,
-        name,
-        concurrency,
-        useCache,
-        sandbox: timeoutMs ? { timeoutMs } : undefined,
-        llm: needsModel ? { settings, apiKey } : undefined,
-        signal: controller.signal,
-        onStart: (run) => {
-          runId = run.id;
-          active.set(run.id, controller);
-          // The caller learns the run id (to cancel it) before the first verdict is stored.
-          events.send({ type: 'judge-run-progress', progress: { runId: run.id, total: run.total, done: 0, passed: 0, failed: 0, errored: 0, cached: 0 } });
-        },
-        onProgress: (progress) => events.send({ type: 'judge-run-progress', progress }),
-      });
-      runsInFlight.add(done);
-      try {
-        const { run } = await done;
-        active.delete(run.id);
-        const finished = view(run);
-        events.send({ type: 'judge-run-finished', run: finished });
-        return { run: finished, verdicts: [...store.iterateVerdicts(run.id)] };
-      } finally {
-        if (runId !== null) active.delete(runId);
-        runsInFlight.delete(done);
-      }
+        { selection, name, concurrency, useCache, sandbox: timeoutMs ? { timeoutMs } : undefined, llm: needsModel ? { settings, apiKey } : undefined },
+        // The caller learns the run id (to cancel it) before the first verdict is stored.
+        (started) =>
+          events.send({ type: 'judge-run-progress', progress: { runId: started.id, total: started.total, done: 0, passed: 0, failed: 0, errored: 0, cached: 0 } }),
+      );
+      return { run: finished, verdicts: [...store.iterateVerdicts(run.id)] };
     },
     listJudges: () => store.listJudges(),
     getJudge: ({ id }) => store.getJudge(id),
@@ -328,35 +342,16 @@ export function judgeHandlers(ws: Workspace, events: ApiEventEmitter, opts: Judg
       const needsModel = judges.some((j) => j.kind !== 'code');
       const problem = needsModel ? modelConfigProblem(store.getLlmSettings(), !!secrets.getApiKey()) : null;
       if (problem) throw new ApiError('bad-input', problem);
-      if (closing) throw new ApiError('failed', 'the workspace is closing');
-      const controller = new AbortController();
       return new Promise<{ runId: number; total: number }>((resolve, reject) => {
         let started = false;
-        const done = runJudges(ws, {
-          judges,
-          selection,
-          name,
-          concurrency,
-          useCache,
-          signal: controller.signal,
-          llm: needsModel ? { settings: store.getLlmSettings(), apiKey: secrets.getApiKey() } : undefined,
-          onStart: (run) => {
-            started = true;
-            active.set(run.id, controller);
-            resolve({ runId: run.id, total: run.total });
-          },
-          onProgress: (progress) => events.send({ type: 'judge-run-progress', progress }),
-        }).then(
-          ({ run }) => {
-            active.delete(run.id);
-            events.send({ type: 'judge-run-finished', run: view(run) });
-          },
-          (e: unknown) => {
-            if (!started) reject(e);
-          },
-        );
-        runsInFlight.add(done);
-        void done.finally(() => runsInFlight.delete(done)).catch(() => undefined);
+        const llm = needsModel ? { settings: store.getLlmSettings(), apiKey: secrets.getApiKey() } : undefined;
+        launchRun(judges, { selection, name, concurrency, useCache, llm }, (run) => {
+          started = true;
+          resolve({ runId: run.id, total: run.total });
+        }).catch((e: unknown) => {
+          // Before the run row exists the caller hears the error; after, the run records it.
+          if (!started) reject(e);
+        });
       });
     },
     cancelJudgeRun: ({ runId }) => {
