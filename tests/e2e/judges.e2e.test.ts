@@ -158,6 +158,31 @@ export default function (trace: Trace): JudgeResult {
     await page.waitForFunction(() => location.hash === '#/trace/fixture-trace-1/span/s11', null, { timeout: 10_000 });
   });
 
+  it('a gate broken only by judge errors reads "error", not "fail"', async () => {
+    await page.goto(`${srv.url}/#/judges/new/code`);
+    await page.locator('[data-testid=judge-editor][data-kind=code] [data-testid=judge-source][data-ready=true]').waitFor({ timeout: 30_000 });
+    // Throws on every trace (the property does not exist): every verdict is an error.
+    await setEditorText(`import type { Trace } from 'tracedeck/judge';
+export const meta = { name: 'E2E always throws', gating: true };
+export default function (trace: Trace) {
+  return { pass: (trace as any).spanz.length > 0 };
+}
+`);
+    await page.getByTestId('judge-id').fill('e2e-throws');
+    await page.getByTestId('judge-save').click();
+    await page.waitForFunction(() => location.hash === '#/judges/j/e2e-throws', null, { timeout: 10_000 });
+    await page.getByTestId('judges-tab-runs').click();
+    await page.getByTestId('run-panel').waitFor();
+    const other = page.getByTestId('run-judge-e2e-tool-errors');
+    if (await other.isChecked()) await other.uncheck();
+    await page.getByTestId('run-judge-e2e-throws').check();
+    await page.getByTestId('run-start').click();
+    await page.locator('[data-testid=run-view][data-status=done]').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('run-gate').textContent()).toBe('gate failed (errors only: the judges could not decide): E2E always throws');
+    expect(await page.locator('.jd-item.on [data-testid=verdict-status]').textContent()).toBe('error');
+    await screenshot(page, 'judges-run-errors-only');
+  });
+
   it('edits an LLM judge template with a live-rendered prompt', async () => {
     await page.goto(`${srv.url}/#/judges/new/llm`);
     await page.locator('[data-testid=judge-editor][data-kind=llm]').waitFor();

@@ -3,7 +3,7 @@ import type { JudgeInfo, JudgeKind, JudgeRunView } from '../../shared/api';
 import { navigate } from '../app/router';
 import { useApiEvents, useClient } from '../client/ClientContext';
 import { JudgeEditor } from './JudgeEditor';
-import { errorText, VerdictBadge } from './parts';
+import { errorText, runGateStatus, VerdictBadge } from './parts';
 import { RunPanel } from './RunPanel';
 import { RunView } from './RunView';
 import { judgesHash, type JudgesView } from './routes';
@@ -191,7 +191,7 @@ export function JudgesRoute({ view }: { view: JudgesView }) {
                     <span className="dim mono">
                       {r.status} · {r.passed}/{r.failed}/{r.errored}
                     </span>
-                    {r.status !== 'running' ? <VerdictBadge status={r.gateFailures.length ? 'fail' : 'pass'} /> : <VerdictBadge status="running" />}
+                    {r.status !== 'running' ? <VerdictBadge status={runGateStatus(r.gateFailures)} /> : <VerdictBadge status="running" />}
                   </a>
                 </li>
               ))}

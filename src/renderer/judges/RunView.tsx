@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { JudgeRunView, VerdictDetail, VerdictRecord, VerdictStatus } from '../../shared/api';
 import { traceHash } from '../app/router';
 import { useApiEvents, useClient } from '../client/ClientContext';
-import { downloadText, errorText, EvidenceLinks, Transcript, VerdictBadge } from './parts';
+import { downloadText, errorText, EvidenceLinks, runGateStatus, Transcript, VerdictBadge } from './parts';
 import { formatDuration, formatScore } from '../util/format';
 
 const PAGE = 200;
@@ -125,7 +125,8 @@ export function RunView({ runId, onChanged }: { runId: number; onChanged(): void
         {!run.active && run.status !== 'running' ? (
           run.gateFailures.length ? (
             <span className="text-error" data-testid="run-gate">
-              gate failed: {run.gateFailures.map((g) => g.name).join(', ')}
+              gate failed{runGateStatus(run.gateFailures) === 'error' ? ' (errors only: the judges could not decide)' : ''}:{' '}
+              {run.gateFailures.map((g) => g.name).join(', ')}
             </span>
           ) : (
             <span className="jd-pass" data-testid="run-gate">

@@ -14,6 +14,15 @@ export function VerdictBadge({ status }: { status: VerdictStatus | 'running' }) 
   );
 }
 
+/**
+ * A finished run's badge. A gate broken only by errors is 'error', not 'fail': the judges could
+ * not decide (no model, a timeout, a throw), which is a different thing to fix than a failure.
+ */
+export function runGateStatus(gateFailures: readonly { failed: number }[]): VerdictStatus {
+  if (!gateFailures.length) return 'pass';
+  return gateFailures.some((g) => g.failed > 0) ? 'fail' : 'error';
+}
+
 /** Evidence span ids as deep links into the trace view. */
 export function EvidenceLinks({ traceId, spanIds }: { traceId: string; spanIds: string[] }) {
   if (!spanIds.length) return <span className="dim">—</span>;
