@@ -4,6 +4,14 @@ import { useClient } from '../client/ClientContext';
 import { useDebounced } from '../util/useDebounced';
 import { errorText } from './parts';
 
+/**
+ * The trace a new editor previews on: the newest with model or tool calls, which is what judges
+ * look at; a bare trace (a log line, a health check) would make every starter judge say nothing.
+ */
+export function previewDefault<T extends Pick<TraceSummary, 'llmCalls' | 'toolCalls'>>(rows: readonly T[]): T | undefined {
+  return rows.find((r) => r.llmCalls + r.toolCalls > 0) ?? rows[0];
+}
+
 /** Which trace the editor's live re-run uses: recent traces, filtered by a search text. */
 export function TracePicker({ traceId, onChange }: { traceId: string | null; onChange(id: string | null): void }) {
   const client = useClient();
@@ -19,7 +27,8 @@ export function TracePicker({ traceId, onChange }: { traceId: string | null; onC
         if (!live) return;
         setRows(r.rows);
         setError(null);
-        if (!traceId && r.rows[0]) onChange(r.rows[0].traceId);
+        const first = traceId ? null : previewDefault(r.rows);
+        if (first) onChange(first.traceId);
       },
       (e: unknown) => live && setError(errorText(e)),
     );
