@@ -146,6 +146,15 @@ module.exports = {
       from: { path: '^src/main/' },
       to: { path: '^src/', pathNot: layer('main', 'shared', 'backend', 'server') },
     },
+    {
+      name: 'server-only-contract',
+      comment:
+        'The HTTP server is a transport like IPC: it speaks the contract (src/shared, src/backend: handlers, and ' +
+        'host.ts / errors.ts for the workspace it serves and the errors it maps to statuses), never src/core.',
+      severity: 'error',
+      from: { path: '^src/server/' },
+      to: { path: '^src/', pathNot: layer('server', 'shared', 'backend') },
+    },
     // ---- the store owns the database --------------------------------------------------------
     {
       name: 'store-connection-private',

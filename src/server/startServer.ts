@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createBackend, type Backend } from '../backend/handlers';
-import { Workspace } from '../core/store/workspace';
+import { Workspace } from '../backend/host';
 import { EVENTS_PATH, RPC_PATH, UPLOAD_PATH } from '../shared/api';
 import { HttpError, sendError, sendText } from './http';
 import { createRequestGuard } from './requestGuard';

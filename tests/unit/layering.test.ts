@@ -87,8 +87,10 @@ const TREE: Record<string, string> = {
   'src/server/http.ts': `
     import { h } from '../backend/handlers';     // allowed
     import { app } from 'electron';              // server-cli-no-electron
-    import { m } from '../main/index';           // server-cli-no-electron
-    export const srv = [h, app, m];`,
+    import { m } from '../main/index';           // server-cli-no-electron, server-only-contract
+    import { open } from '../core/store/db';     // server-only-contract
+    import type { Api } from '../shared/api';    // allowed
+    export const srv = [h, app, m, open] as unknown as Api;`,
   'src/cli/main.ts': `
     import { View } from '../renderer/view';     // server-cli-no-electron, cli-only-contract
     import { h } from '../backend/handlers';     // allowed
@@ -131,6 +133,8 @@ const EXPECTED: [rule: string, from: string, to: RegExp][] = [
   ['main-only-contract', 'src/main/index.ts', /^src\/core\/model\/types\.ts$/],
   ['main-only-contract', 'src/main/index.ts', /^src\/cli\/main\.ts$/],
   ['main-only-contract', 'src/main/index.ts', /^src\/renderer\/view\.ts$/],
+  ['server-only-contract', 'src/server/http.ts', /^src\/core\/store\/db\.ts$/],
+  ['server-only-contract', 'src/server/http.ts', /^src\/main\/index\.ts$/],
   ['backend-no-transports', 'src/backend/handlers.ts', /^src\/server\/http\.ts$/],
   ['store-connection-private', 'src/backend/handlers.ts', /^src\/core\/store\/connection\.ts$/],
   ['entry-points-no-sqlite', 'src/backend/handlers.ts', /node_modules\/(@types\/)?better-sqlite3\//],

@@ -2,8 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
 import type { Backend, OtlpBodyFormat } from '../../backend/handlers';
-import { WorkspaceBusyError, WorkspaceReadOnlyError } from '../../core/store/workspace';
-import { ImportError } from '../../core/util/errors';
+import { ImportError } from '../../backend/errors';
+import { WorkspaceBusyError, WorkspaceReadOnlyError } from '../../backend/host';
 import { HttpError, mediaType, readBody } from '../http';
 
 export const OTLP_PATH = '/v1/traces';

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, httpStatusOf, toApiErrorBody, type Backend } from '../../backend/handlers';
-import { WorkspaceBusyError } from '../../core/store/workspace';
+import { WorkspaceBusyError } from '../../backend/host';
 import { HttpError, readBody, sendJson, sendJsonText } from '../http';
 import { BUSY_RETRY_AFTER_S } from './otlp';
 
