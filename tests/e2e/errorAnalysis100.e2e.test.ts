@@ -260,6 +260,11 @@ describe.skipIf(skip)('from 100 unlabelled traces to a taxonomy, a judge with te
     expect(await row(MODE).getByTestId('mode-rate').textContent()).toBe('10%');
     expect(await row('ignores the observed move').getByTestId('mode-rate').textContent()).toBe('7.0%');
     expect(await page.getByTestId('mode-row').count()).toBe(2);
+    // Beside the notes the table is narrow: every name and definition is shown whole (wrapped), not clipped.
+    const clipped = await page.$$eval('[data-testid=mode-row] :is(input, textarea)', (boxes) =>
+      boxes.filter((b) => b.scrollHeight > b.clientHeight + 1 || b.scrollWidth > b.clientWidth + 1).map((b) => (b as HTMLInputElement).value),
+    );
+    expect(clipped).toEqual([]);
     await screenshot(page, 'ea100-modes');
   }, 180_000);
 

@@ -204,7 +204,7 @@ function ModeRow({ mode, others, onRename, onDefine, onMerge, onDelete, onDraft 
   const [definition, setDefinition] = useState(mode.definition);
   const [into, setInto] = useState('');
   const commitName = () => {
-    const n = name.trim();
+    const n = name.replace(/\s+/g, ' ').trim(); // a pasted line break is a space in a name
     if (n && n !== mode.name) onRename(n);
     else setName(mode.name);
   };
@@ -214,28 +214,37 @@ function ModeRow({ mode, others, onRename, onDefine, onMerge, onDelete, onDraft 
   return (
     <tr data-testid="mode-row" data-mode={mode.name}>
       <td>
-        <input
-          className="control lb-inline"
+        {/* Text areas that wrap: a mode's name and definition are read whole, not a few letters. */}
+        <textarea
+          className="control lb-inline lb-wrap lb-mode-name"
+          rows={1}
           value={name}
           aria-label={`Name of ${mode.name}`}
           onChange={(e) => setName(e.currentTarget.value)}
           onBlur={commitName}
           onKeyDown={(e) => {
-            if (e.key === 'Enter') e.currentTarget.blur();
+            if (e.key === 'Enter') {
+              e.preventDefault(); // a name is one line: Enter commits it
+              e.currentTarget.blur();
+            }
             if (e.key === 'Escape') setName(mode.name);
           }}
         />
       </td>
       <td>
-        <input
-          className="control lb-inline lb-grow"
+        <textarea
+          className="control lb-inline lb-wrap lb-mode-definition"
+          rows={1}
           value={definition}
           placeholder="no definition yet"
           aria-label={`Definition of ${mode.name}`}
           onChange={(e) => setDefinition(e.currentTarget.value)}
           onBlur={commitDefinition}
           onKeyDown={(e) => {
-            if (e.key === 'Enter') e.currentTarget.blur();
+            if (e.key === 'Enter') {
+              e.preventDefault(); // one line, as the drafted judge's prompt quotes it
+              e.currentTarget.blur();
+            }
             if (e.key === 'Escape') setDefinition(mode.definition);
           }}
         />
