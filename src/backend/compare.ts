@@ -255,13 +255,12 @@ export function compareHandlers(ws: Workspace, opts: CompareOptions = {}): Compa
 
     diffRuns: ({ runA, runB, pairBy, ...page }) => {
       const started = performance.now();
-      const runs = verdicts.listRuns();
-      const ra = runs.find((r) => r.id === runA);
-      const rb = runs.find((r) => r.id === runB);
-      const va = ra && verdicts.runVerdicts(runA);
-      const vb = rb && verdicts.runVerdicts(runB);
-      if (!ra || !va) throw new ApiError('not-found', `no judge run '${runA}'`);
-      if (!rb || !vb) throw new ApiError('not-found', `no judge run '${runB}'`);
+      const va = verdicts.runVerdicts(runA);
+      const vb = verdicts.runVerdicts(runB);
+      const la = va && verdicts.runLabel(runA);
+      const lb = vb && verdicts.runLabel(runB);
+      if (!va || !la) throw new ApiError('not-found', `no judge run '${runA}'`);
+      if (!vb || !lb) throw new ApiError('not-found', `no judge run '${runB}'`);
       let keyOf: ((traceId: string) => string | null) | undefined;
       if (pairBy !== 'trace') {
         // Pair keys are only needed when the runs judged different traces.
@@ -280,7 +279,7 @@ export function compareHandlers(ws: Workspace, opts: CompareOptions = {}): Compa
         }
       }
       const { pairBy: used, diff } = diffRunVerdicts(va, vb, { pairBy: pairBy ?? 'auto', pairKeyOf: keyOf });
-      return diffView(started, { id: ra.id, label: ra.label }, { id: rb.id, label: rb.label }, used, diff, { a: va.length, b: vb.length }, page);
+      return diffView(started, { id: runA, label: la }, { id: runB, label: lb }, used, diff, { a: va.length, b: vb.length }, page);
     },
 
     diffVersions: ({ groupBy, a, b, ...page }) => {

@@ -25,6 +25,8 @@ export interface VerdictSource {
   listRuns(): JudgeRunRef[];
   /** Every verdict of one run; null when there is no such run. */
   runVerdicts(runId: string): RunVerdict[] | null;
+  /** A run's label as listRuns gives it, without listRuns' counts over every run (a diff names two). */
+  runLabel(runId: string): string | null;
   /** The latest verdict of each judge on each of these traces, over all runs. */
   latestVerdicts(traceIds: readonly string[]): RunVerdict[];
 }
@@ -32,6 +34,7 @@ export interface VerdictSource {
 export const EMPTY_VERDICT_SOURCE: VerdictSource = {
   listRuns: () => [],
   runVerdicts: () => null,
+  runLabel: () => null,
   latestVerdicts: () => [],
 };
 
@@ -48,6 +51,10 @@ export function memoryVerdictSource(runs: { id: string; label?: string; startedA
         judges: [...new Set(r.verdicts.map((v) => v.judge))].sort(),
       })),
     runVerdicts: (id) => runs.find((r) => r.id === id)?.verdicts ?? null,
+    runLabel: (id) => {
+      const r = runs.find((x) => x.id === id);
+      return r ? (r.label ?? r.id) : null;
+    },
     latestVerdicts: (traceIds) => {
       const want = new Set(traceIds);
       const latest = new Map<string, RunVerdict>();

@@ -21,7 +21,8 @@ export function sqliteVerdictSource(ws: Workspace): VerdictSource {
             (SELECT json_group_array(j) FROM (SELECT DISTINCT v.judge_id AS j FROM verdicts v WHERE v.run_id = r.id ORDER BY j)) AS judges
        FROM judge_runs r ORDER BY r.started_at DESC, r.id DESC`,
   );
-  const runStmt = db.prepare('SELECT id FROM judge_runs WHERE id = ?');
+  const runStmt = db.prepare<[number], { id: number; name: string }>('SELECT id, name FROM judge_runs WHERE id = ?');
+  const label = (r: { id: number; name: string }) => `#${r.id} ${r.name}`;
   const verdictsStmt = db
     .prepare('SELECT judge_id, trace_id, status, rationale, error FROM verdicts WHERE run_id = ? ORDER BY id')
     .raw(true);
@@ -49,7 +50,7 @@ export function sqliteVerdictSource(ws: Workspace): VerdictSource {
       (runsStmt.all() as { id: number; name: string; started_at: number; verdicts: number; traces: number; judges: string }[]).map(
         (r) => ({
           id: String(r.id),
-          label: `#${r.id} ${r.name}`,
+          label: label(r),
           startedAt: r.started_at,
           verdicts: r.verdicts,
           traces: r.traces,
@@ -60,6 +61,11 @@ export function sqliteVerdictSource(ws: Workspace): VerdictSource {
       const n = runId(id);
       if (n === null || !runStmt.get(n)) return null;
       return toVerdicts(verdictsStmt.all(n) as unknown[][]);
+    },
+    runLabel: (id) => {
+      const n = runId(id);
+      const r = n === null ? undefined : runStmt.get(n);
+      return r ? label(r) : null;
     },
     latestVerdicts: (traceIds) => {
       if (!traceIds.length) return [];

@@ -18,7 +18,8 @@ const baseName = (p: string) => p.split(/[\\/]/).pop() || p;
 export function recordedVerdictSource(ws: Workspace): VerdictSource {
   const db = readerOf(ws);
   const has = !!db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'recorded_evaluations'`).get();
-  if (!has) return { listRuns: () => [], runVerdicts: () => null, latestVerdicts: () => [] };
+  if (!has) return { listRuns: () => [], runVerdicts: () => null, runLabel: () => null, latestVerdicts: () => [] };
+  const label = (file: string) => `recorded · ${baseName(file)}`;
   const runsStmt = db.prepare(
     `SELECT t.source_file AS file, min(t.imported_at) AS at, count(*) AS verdicts, count(DISTINCT e.trace_id) AS traces,
             json_group_array(DISTINCT e.name) AS names
@@ -48,7 +49,7 @@ export function recordedVerdictSource(ws: Workspace): VerdictSource {
     listRuns: (): JudgeRunRef[] =>
       (runsStmt.all() as { file: string; at: number; verdicts: number; traces: number; names: string }[]).map((r) => ({
         id: `${RECORDED_PREFIX}${r.file}`,
-        label: `recorded · ${baseName(r.file)}`,
+        label: label(r.file),
         startedAt: r.at,
         verdicts: r.verdicts,
         traces: r.traces,
@@ -59,6 +60,8 @@ export function recordedVerdictSource(ws: Workspace): VerdictSource {
       const rows = runStmt.all(id.slice(RECORDED_PREFIX.length)) as unknown[][];
       return rows.length ? toVerdicts(rows) : null;
     },
+    // A file with evaluations is a run; which files have some is runVerdicts' answer.
+    runLabel: (id) => (id.startsWith(RECORDED_PREFIX) ? label(id.slice(RECORDED_PREFIX.length)) : null),
     latestVerdicts: (traceIds) => (traceIds.length ? toVerdicts(latestStmt.all(JSON.stringify(traceIds)) as unknown[][]) : []),
   };
 }
@@ -68,6 +71,7 @@ export function combinedVerdictSource(judges: VerdictSource, recorded: VerdictSo
   return {
     listRuns: () => [...judges.listRuns(), ...recorded.listRuns()],
     runVerdicts: (id) => (id.startsWith(RECORDED_PREFIX) ? recorded.runVerdicts(id) : judges.runVerdicts(id)),
+    runLabel: (id) => (id.startsWith(RECORDED_PREFIX) ? recorded.runLabel(id) : judges.runLabel(id)),
     latestVerdicts: (ids) => [...judges.latestVerdicts(ids), ...recorded.latestVerdicts(ids)],
   };
 }

@@ -54,6 +54,10 @@ describe('verdicts from the judges tables', () => {
     expect(src.runVerdicts('2')).toContainEqual({ judge: 'answer-cites', traceId: 'a', status: 'error', rationale: 'judge timed out after 60 s' });
     expect(src.runVerdicts('3')).toBeNull();
     expect(src.runVerdicts('1; DROP TABLE verdicts')).toBeNull();
+    // The label alone, as listRuns gives it
+    expect(src.runLabel('2')).toBe('#2 after prompt change');
+    expect(src.runLabel('3')).toBeNull();
+    expect(src.runLabel('1; DROP TABLE verdicts')).toBeNull();
     // latest per judge and trace: run 2 for both traces
     expect(src.latestVerdicts(['a']).map((v) => `${v.judge}:${v.status}`).sort()).toEqual(['answer-cites:error', 'no-tool-errors:fail']);
   });

@@ -92,6 +92,8 @@ describe('recorded evaluations as a verdict source', () => {
     const inspect = runs.find((r) => r.label === 'recorded · inspect-security-guide-3samples.json')!;
     expect(inspect).toMatchObject({ verdicts: 3, traces: 3, judges: ['recorded:model_graded_fact'] });
     expect(src.runVerdicts(inspect.id)!.map((v) => v.status)).toEqual(['pass', 'pass', 'pass']);
+    expect(src.runLabel(inspect.id)).toBe(inspect.label);
+    expect(src.runLabel('7')).toBeNull();
     expect(src.latestVerdicts(['fee618f96dc31e0ca38b2f7b26eb8b29']).map((v) => [v.judge, v.status])).toEqual([
       ['recorded:toxicity', 'fail'],
       ['recorded:hallucination', 'pass'],
