@@ -152,10 +152,15 @@ describe.skipIf(skip)('new trace formats imported through the UI', () => {
     expect(await importThroughInput(page, join(CC_DIR, CC_SESSION, 'subagents', agentName), agentName)).toContain('1 trace');
     await page.waitForFunction(() => document.querySelector('[data-testid=trace-count]')?.textContent?.trim().startsWith('6 traces'), null, { timeout: 30_000 });
     expect(await importThroughInput(page, join(CC_DIR, `${CC_SESSION}.jsonl`), `${CC_SESSION}.jsonl`)).toContain('1 trace');
-    // still 6: the session joined the sub-agent's trace instead of adding one
+    // Still 6: the session joined the sub-agent's trace instead of adding one. The count reads 6 before
+    // the library refreshes too, so wait for the merged row to name the session file.
     await page.waitForFunction(
-      () => document.querySelector('[data-testid=trace-count]')?.textContent?.trim().startsWith('6 traces'),
-      null,
+      (source) =>
+        document.querySelector('[data-testid=trace-count]')?.textContent?.trim().startsWith('6 traces') &&
+        [...document.querySelectorAll('.trace-grid [role=row][data-trace-index] [role=gridcell]')].some(
+          (c) => c.textContent?.trim() === source,
+        ),
+      `${CC_SESSION}.jsonl`,
       { timeout: 30_000 },
     );
     const row = await rowOf(page, `${CC_SESSION}.jsonl`);
