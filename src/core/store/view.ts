@@ -39,10 +39,18 @@ export function spanCountOf(ws: Workspace, traceId: string): number | null {
 
 // ---- trace_view_cache ---------------------------------------------------------------------------
 
+/**
+ * Format of the cached columns / analysis (src/core/model/traceView.ts), kept with the trace's
+ * fingerprint: a row cached in an older format is never read, the view derives it anew (and
+ * caches that). 2: the analysis names rows, not span ids.
+ */
+const VIEW_FORMAT = 2;
+const cacheKey = (fingerprint: string) => `${fingerprint}#${VIEW_FORMAT}`;
+
 export function readCachedView(ws: Workspace, traceId: string, fingerprint: string, field: ViewField): string | null {
   const row = readerOf(ws)
     .prepare(`SELECT ${field} AS v FROM trace_view_cache WHERE trace_id = ? AND fingerprint = ?`)
-    .get(traceId, fingerprint) as { v: string | null } | undefined;
+    .get(traceId, cacheKey(fingerprint)) as { v: string | null } | undefined;
   return row?.v ?? null;
 }
 
@@ -61,7 +69,7 @@ export function writeCachedView(ws: Workspace, traceId: string, fingerprint: str
        ${other} = CASE WHEN fingerprint = excluded.fingerprint THEN ${other} END,
        fingerprint = excluded.fingerprint,
        ${field} = excluded.${field}`,
-  ).run(traceId, fingerprint, json);
+  ).run(traceId, cacheKey(fingerprint), json);
   return true;
 }
 

@@ -16,7 +16,6 @@ import { computeVisibleRows } from './model/visibleRows';
 import { actionForKey, type TraceAction } from './state/keymap';
 import { escapeHandled, initialTraceViewState, nextError, nextMatch, stepRow, traceViewReducer } from './state/traceViewState';
 import { TimelineController } from './timeline/TimelineController';
-import { rowsByStart } from './timeline/timelineMath';
 import { KeyHelp } from './KeyHelp';
 import { TrajectoryChip } from './TrajectoryChip';
 import { copyText } from './copy';
@@ -25,7 +24,7 @@ import { useSpanBody, useSpanNoteMarks, useSpanSearch, useTraceAnalysis } from '
 
 interface Props {
   traceId: string;
-  data: TraceViewData;
+  data: Pick<TraceViewData, 'summary'>;
   model: TraceModel;
   initialSpanId: string | null;
   routeSpanId: string | null;
@@ -96,11 +95,6 @@ export function TraceView({ traceId, data, model: m, initialSpanId, routeSpanId,
         timeline: controller.stats,
         visibleRows: () => visibleRef.current.rows.length,
       };
-      // Prepare what later interactions need, once the first frame is on screen.
-      setTimeout(() => {
-        void m.rowOf;
-        rowsByStart(m);
-      }, 50);
     });
     return () => cancelAnimationFrame(id);
   }, [controller, m]);

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Span, TraceAnalysis } from '../../shared/api';
 import { useClient } from '../client/ClientContext';
 import { filterKey, localMatches, needsServer, toSpanFilter, type FilterState } from './filter/filterState';
-import { STATUS_ERROR, criticalRows, type CriticalRows, type TraceModel } from './model/traceModel';
+import { STATUS_ERROR, analysisErrorRows, criticalRows, type CriticalRows, type TraceModel } from './model/traceModel';
 import type { SpanNoteMark } from './SpanTree';
 
 /**
@@ -30,7 +30,7 @@ export function useTraceAnalysis(traceId: string, m: TraceModel) {
   const critical = useMemo<CriticalRows | null>(() => (analysis ? criticalRows(m, analysis) : null), [m, analysis]);
   // Error rows by start time: from the analysis when it is in, from the span statuses before.
   const errorRows = useMemo(() => {
-    if (analysis) return analysis.errorSpanIds.map((id) => m.rowOf.get(id)).filter((r): r is number => r !== undefined);
+    if (analysis) return analysisErrorRows(m, analysis);
     const rows: number[] = [];
     for (let r = 0; r < m.n; r++) if (m.status[r] === STATUS_ERROR) rows.push(r);
     return rows.sort((a, b) => m.start[a]! - m.start[b]! || a - b);

@@ -89,10 +89,12 @@ describe('getTraceColumns', () => {
 describe('getTraceAnalysis', () => {
   it('lists errors in time order and the critical path through every sequential child', async () => {
     const a = (await backend.call('getTraceAnalysis', { traceId: TRACE }))!;
-    expect(a.errorSpanIds).toEqual(['s11']);
+    // Rows of the columns: the view maps them without an id index.
+    const ids = (await backend.call('getTraceColumns', { traceId: TRACE }))!.columns.spanId;
+    expect(Array.from(decodeInt32(a.errorRows), (r) => ids[r])).toEqual(['s11']);
     expect(a.metrics.toolFailures).toBe(1);
     // root self-time in each 1 s gap + the 17 children: 18 + 17 segments tiling 0–35 s
-    const span = Array.from(decodeInt32(a.criticalPath.span), (k) => a.criticalPath.spanIds[k]);
+    const span = Array.from(decodeInt32(a.criticalPath.row), (r) => ids[r]);
     const start = decodeFloat64(a.criticalPath.start);
     const end = decodeFloat64(a.criticalPath.end);
     expect(span.length).toBe(35);

@@ -149,21 +149,21 @@ export function criticalRows(m: TraceModel, a: TraceAnalysis): CriticalRows {
   const onPath = new Uint8Array(m.n);
   const segments = new Map<number, number[]>();
   const shift = a.t0 - m.t0;
-  const rows = a.criticalPath.spanIds.map((id) => m.rowOf.get(id) ?? -1);
-  const span = decodeInt32(a.criticalPath.span);
+  const row = decodeInt32(a.criticalPath.row);
   const start = decodeFloat64(a.criticalPath.start);
   const end = decodeFloat64(a.criticalPath.end);
-  for (let k = 0; k < span.length; k++) {
-    const r = rows[span[k]!]!;
-    if (r < 0) continue;
+  for (let k = 0; k < row.length; k++) {
+    const r = row[k]!;
+    if (r < 0 || r >= m.n) continue;
     onPath[r] = 1;
     let list = segments.get(r);
     if (!list) segments.set(r, (list = []));
     list.push(start[k]! + shift, end[k]! + shift);
   }
-  for (const id of a.criticalPath.spanIds) {
-    const r = m.rowOf.get(id);
-    if (r !== undefined) onPath[r] = 1;
-  }
   return { onPath, segments };
+}
+
+/** Error rows by start time, from the analysis. */
+export function analysisErrorRows(m: TraceModel, a: TraceAnalysis): number[] {
+  return Array.from(decodeInt32(a.errorRows)).filter((r) => r >= 0 && r < m.n);
 }
