@@ -1,26 +1,10 @@
-import '../shared/zodNoEval';
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './app/App';
-import { ClientProvider } from './client/ClientContext';
-import { createClient } from './client';
 import { parseRoute } from './app/router';
-import { prefetchTraceColumns } from './trace/prefetch';
-import './styles/theme.css';
-import './styles/app.css';
-import './styles/library.css';
+import { startEarlyTraceFetch } from './trace/earlyFetch';
 
-const client = createClient();
-// Opened on a trace's deep link: ask for its span columns while the UI boots.
+/**
+ * The page's first script, kept small: on a trace's deep link it asks for the trace before the
+ * app's code is loaded (earlyFetch.ts), then loads the app (boot.tsx).
+ */
 const initial = parseRoute(location.hash);
-if (initial.name === 'trace') prefetchTraceColumns(client, initial.traceId);
-const root = document.getElementById('root');
-if (!root) throw new Error('index.html lacks #root');
-
-createRoot(root).render(
-  <StrictMode>
-    <ClientProvider value={client}>
-      <App />
-    </ClientProvider>
-  </StrictMode>,
-);
+if (initial.name === 'trace') startEarlyTraceFetch(initial.traceId);
+void import('./boot');

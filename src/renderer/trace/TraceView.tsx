@@ -65,7 +65,7 @@ export function TraceView({ traceId, data, model: m, initialSpanId, routeSpanId,
   );
 
   // ---- data -------------------------------------------------------------------------------------
-  const { analysis, critical, errorRows } = useTraceAnalysis(traceId, m);
+  const { metrics, critical, errorRows } = useTraceAnalysis(traceId, m);
   const { match, matchRows, pending, indexed } = useSpanSearch(traceId, m, filter);
   const spanBody = useSpanBody(traceId, m, selected);
   const spanNotes = useSpanNoteMarks(traceId, m);
@@ -334,7 +334,7 @@ export function TraceView({ traceId, data, model: m, initialSpanId, routeSpanId,
         </span>
       </header>
       <div className="tv-metrics-row">
-        <MetricsBar metrics={analysis?.metrics ?? null} summary={s} />
+        <MetricsBar metrics={metrics} summary={s} />
         <div className="tv-metrics-actions">
           <div className="tv-errnav" data-testid="error-nav">
             <button type="button" className="icon-button" disabled={!errorRows.length} onClick={() => jumpError(-1)} title="Previous error (E)" aria-label="Previous error">

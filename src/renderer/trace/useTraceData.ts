@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { Span, TraceAnalysis } from '../../shared/api';
+import type { Span, TraceMetrics } from '../../shared/api';
 import { useClient } from '../client/ClientContext';
 import { filterKey, localMatches, needsServer, toSpanFilter, type FilterState } from './filter/filterState';
 import { STATUS_ERROR, analysisErrorRows, criticalRows, type CriticalRows, type TraceModel } from './model/traceModel';
@@ -10,15 +10,18 @@ import type { SpanNoteMark } from './SpanTree';
  * with. Each one is keyed by the trace and drops answers that arrive after the inputs changed.
  */
 
-/** Metrics, errors and critical path, fetched after the first paint. */
+/**
+ * Metrics, errors and critical path, fetched after the first paint. Only what is decoded from the
+ * answer is kept: at 1M spans its encoded critical path is tens of MB of text.
+ */
 export function useTraceAnalysis(traceId: string, m: TraceModel) {
   const client = useClient();
-  const [analysis, setAnalysis] = useState<TraceAnalysis | null>(null);
+  const [analysis, setAnalysis] = useState<{ metrics: TraceMetrics; critical: CriticalRows; errorRows: number[] } | null>(null);
   useEffect(() => {
     let live = true;
     const t = setTimeout(() => {
       client.call('getTraceAnalysis', { traceId }).then(
-        (a) => live && setAnalysis(a),
+        (a) => live && a && setAnalysis({ metrics: a.metrics, critical: criticalRows(m, a), errorRows: analysisErrorRows(m, a) }),
         () => undefined,
       );
     }, 0);
@@ -26,16 +29,15 @@ export function useTraceAnalysis(traceId: string, m: TraceModel) {
       live = false;
       clearTimeout(t);
     };
-  }, [client, traceId]);
-  const critical = useMemo<CriticalRows | null>(() => (analysis ? criticalRows(m, analysis) : null), [m, analysis]);
+  }, [client, traceId, m]);
   // Error rows by start time: from the analysis when it is in, from the span statuses before.
-  const errorRows = useMemo(() => {
-    if (analysis) return analysisErrorRows(m, analysis);
+  const statusErrorRows = useMemo(() => {
+    if (analysis) return null;
     const rows: number[] = [];
     for (let r = 0; r < m.n; r++) if (m.status[r] === STATUS_ERROR) rows.push(r);
     return rows.sort((a, b) => m.start[a]! - m.start[b]! || a - b);
   }, [m, analysis]);
-  return { analysis, critical, errorRows };
+  return { metrics: analysis?.metrics ?? null, critical: analysis?.critical ?? null, errorRows: analysis?.errorRows ?? statusErrorRows ?? [] };
 }
 
 export interface SpanSearch {

@@ -49,9 +49,11 @@ describe('buildModel', () => {
   it('maps the critical path onto rows', () => {
     const c = criticalRows(m, analysis as never);
     expect(Array.from(c.onPath).every((x) => x === 1)).toBe(true);
-    expect(c.segments.get(10)).toEqual([19_000, 20_000]);
-    // the root's self time: the 18 one-second gaps around its children
-    expect(c.segments.get(0)!.length).toBe(36);
+    const segs = (r: number) => Array.from({ length: c.first[r + 1]! - c.first[r]! }, (_, i) => [c.segStart[c.first[r]! + i], c.segEnd[c.first[r]! + i]]);
+    expect(segs(10)).toEqual([[19_000, 20_000]]);
+    // the root's self time: the 18 one-second gaps around its children, in time order
+    expect(segs(0).length).toBe(18);
+    expect(segs(0).slice(0, 2)).toEqual([[0, 1000], [2000, 3000]]);
   });
 });
 

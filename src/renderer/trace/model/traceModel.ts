@@ -138,29 +138,44 @@ export function durationOf(m: TraceModel, r: number): number {
   return Number.isNaN(m.end[r]!) ? NaN : m.end[r]! - m.start[r]!;
 }
 
-/** Critical path of the analysis mapped onto rows: per-row flag and per-row segment lists. */
+/**
+ * Critical path of the analysis mapped onto rows: per-row flag and per-row segments, in typed
+ * arrays (a 1M-span trace has over a million segments: one small array per row would be
+ * hundreds of MB of heap and a long frame to build).
+ */
 export interface CriticalRows {
   onPath: Uint8Array;
-  /** Segments by row: flat [start, end, start, end …] in ms since t0. */
-  segments: Map<number, number[]>;
+  /** Segments of row r: k in [first[r], first[r + 1]), each [segStart[k], segEnd[k]] in ms since t0, by time. */
+  first: Int32Array;
+  segStart: Float64Array;
+  segEnd: Float64Array;
 }
 
 export function criticalRows(m: TraceModel, a: TraceAnalysis): CriticalRows {
   const onPath = new Uint8Array(m.n);
-  const segments = new Map<number, number[]>();
   const shift = a.t0 - m.t0;
   const row = decodeInt32(a.criticalPath.row);
   const start = decodeFloat64(a.criticalPath.start);
   const end = decodeFloat64(a.criticalPath.end);
+  // Counting sort of the segments by row (stable: each row's segments stay in time order).
+  const first = new Int32Array(m.n + 1);
+  for (let k = 0; k < row.length; k++) {
+    const r = row[k]!;
+    if (r >= 0 && r < m.n) first[r + 1]!++;
+  }
+  for (let r = 0; r < m.n; r++) first[r + 1]! += first[r]!;
+  const at = first.slice(0, m.n);
+  const segStart = new Float64Array(first[m.n]!);
+  const segEnd = new Float64Array(first[m.n]!);
   for (let k = 0; k < row.length; k++) {
     const r = row[k]!;
     if (r < 0 || r >= m.n) continue;
     onPath[r] = 1;
-    let list = segments.get(r);
-    if (!list) segments.set(r, (list = []));
-    list.push(start[k]! + shift, end[k]! + shift);
+    const q = at[r]!++;
+    segStart[q] = start[k]! + shift;
+    segEnd[q] = end[k]! + shift;
   }
-  return { onPath, segments };
+  return { onPath, first, segStart, segEnd };
 }
 
 /** Error rows by start time, from the analysis. */
