@@ -93,12 +93,16 @@ export function SpanTree(p: SpanTreeProps) {
     }
   }, [p.selected, p.visible, p.revealSeq, updateRange]);
 
+  // Rows are keyed by their slot on screen, not by span: a jump across the trace then updates
+  // the row elements in place instead of replacing every one of them (one frame either way, but
+  // a much shorter one), and a scroll by a few rows still leaves the others untouched.
+  const slots = Math.max(1, Math.ceil(height / ROW_HEIGHT) + 2 * OVERSCAN + 1);
   const rows: React.ReactNode[] = [];
   for (let k = range[0]; k < Math.min(range[1], rowsLen); k++) {
     const r = p.visible.rows[k]!;
     rows.push(
       <TreeRow
-        key={r}
+        key={range[1] - range[0] <= slots ? k % slots : `r${r}`}
         row={r}
         top={k * ROW_HEIGHT}
         model={p.model}
