@@ -1,6 +1,7 @@
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { KindIcon } from './kinds';
-import { STATUS_ERROR, durationOf, kindOf, nameOf, type CriticalRows, type TraceModel } from './model/traceModel';
+import { STATUS_ERROR, durationOf, kindOf, nameOf, type TraceModel } from './model/traceModel';
+import type { CriticalRows } from './model/traceAnalysis';
 import { KEEP_CONTEXT, type VisibleRows } from './model/visibleRows';
 import type { TimelineController } from './timeline/TimelineController';
 import { ROW_HEIGHT } from './timeline/timelineMath';

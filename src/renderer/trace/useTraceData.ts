@@ -2,7 +2,9 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Span, TraceMetrics } from '../../shared/api';
 import { useClient } from '../client/ClientContext';
 import { filterKey, localMatches, needsServer, toSpanFilter, type FilterState } from './filter/filterState';
-import { STATUS_ERROR, analysisErrorRows, criticalRows, type CriticalRows, type TraceModel } from './model/traceModel';
+import { STATUS_ERROR, type TraceModel } from './model/traceModel';
+import type { CriticalRows } from './model/traceAnalysis';
+import { loadAnalysis } from './analysisLoad';
 import type { SpanNoteMark } from './SpanTree';
 
 /**
@@ -11,8 +13,8 @@ import type { SpanNoteMark } from './SpanTree';
  */
 
 /**
- * Metrics, errors and critical path, fetched after the first paint. Only what is decoded from the
- * answer is kept: at 1M spans its encoded critical path is tens of MB of text.
+ * Metrics, errors and critical path, fetched after the first paint (decoded off the main thread
+ * where it can be: analysisLoad.ts).
  */
 export function useTraceAnalysis(traceId: string, m: TraceModel) {
   const client = useClient();
@@ -20,8 +22,8 @@ export function useTraceAnalysis(traceId: string, m: TraceModel) {
   useEffect(() => {
     let live = true;
     const t = setTimeout(() => {
-      client.call('getTraceAnalysis', { traceId }).then(
-        (a) => live && a && setAnalysis({ metrics: a.metrics, critical: criticalRows(m, a), errorRows: analysisErrorRows(m, a) }),
+      loadAnalysis(client, traceId, m).then(
+        (a) => live && a && setAnalysis({ metrics: a.metrics, critical: a.critical, errorRows: Array.from(a.errorRows) }),
         () => undefined,
       );
     }, 0);

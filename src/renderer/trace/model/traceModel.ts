@@ -1,4 +1,4 @@
-import { SPAN_KINDS, SPAN_STATUSES, type SpanKind, type TraceAnalysis, type TraceColumns } from '../../../shared/api';
+import { SPAN_KINDS, SPAN_STATUSES, type SpanKind, type TraceColumns } from '../../../shared/api';
 import { decodeFloat64, decodeInt32, decodeUint8 } from '../../../shared/columnCodec';
 import { preorderExtents } from '../../../shared/spanTree';
 import { showControls } from '../../util/untrustedText';
@@ -136,49 +136,4 @@ export function nameOf(m: TraceModel, r: number): string {
 
 export function durationOf(m: TraceModel, r: number): number {
   return Number.isNaN(m.end[r]!) ? NaN : m.end[r]! - m.start[r]!;
-}
-
-/**
- * Critical path of the analysis mapped onto rows: per-row flag and per-row segments, in typed
- * arrays (a 1M-span trace has over a million segments: one small array per row would be
- * hundreds of MB of heap and a long frame to build).
- */
-export interface CriticalRows {
-  onPath: Uint8Array;
-  /** Segments of row r: k in [first[r], first[r + 1]), each [segStart[k], segEnd[k]] in ms since t0, by time. */
-  first: Int32Array;
-  segStart: Float64Array;
-  segEnd: Float64Array;
-}
-
-export function criticalRows(m: TraceModel, a: TraceAnalysis): CriticalRows {
-  const onPath = new Uint8Array(m.n);
-  const shift = a.t0 - m.t0;
-  const row = decodeInt32(a.criticalPath.row);
-  const start = decodeFloat64(a.criticalPath.start);
-  const end = decodeFloat64(a.criticalPath.end);
-  // Counting sort of the segments by row (stable: each row's segments stay in time order).
-  const first = new Int32Array(m.n + 1);
-  for (let k = 0; k < row.length; k++) {
-    const r = row[k]!;
-    if (r >= 0 && r < m.n) first[r + 1]!++;
-  }
-  for (let r = 0; r < m.n; r++) first[r + 1]! += first[r]!;
-  const at = first.slice(0, m.n);
-  const segStart = new Float64Array(first[m.n]!);
-  const segEnd = new Float64Array(first[m.n]!);
-  for (let k = 0; k < row.length; k++) {
-    const r = row[k]!;
-    if (r < 0 || r >= m.n) continue;
-    onPath[r] = 1;
-    const q = at[r]!++;
-    segStart[q] = start[k]! + shift;
-    segEnd[q] = end[k]! + shift;
-  }
-  return { onPath, first, segStart, segEnd };
-}
-
-/** Error rows by start time, from the analysis. */
-export function analysisErrorRows(m: TraceModel, a: TraceAnalysis): number[] {
-  return Array.from(decodeInt32(a.errorRows)).filter((r) => r >= 0 && r < m.n);
 }
