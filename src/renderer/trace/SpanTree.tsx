@@ -209,6 +209,8 @@ const TreeRow = memo(function TreeRow(p: RowProps) {
         {p.critical ? <span className="tv-critical-mark" title="On the critical path" /> : null}
         {kids > 0 ? (
           <button
+            // Keyed by span: a row element reused for another span must not animate its toggle.
+            key={r}
             type="button"
             className={`tv-toggle${p.collapsed ? ' collapsed' : ''}`}
             tabIndex={-1}
