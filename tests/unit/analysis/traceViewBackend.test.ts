@@ -79,7 +79,7 @@ describe('getTraceColumns', () => {
       ['getTraceAnalysis', { traceId: 'nope' }],
       ['getTrace', { traceId: TRACE }],
     ] as const) {
-      expect(JSON.parse(await backend.dispatchJson(method, input))).toEqual(JSON.parse(JSON.stringify(await backend.dispatch(method, input))));
+      expect(JSON.parse(String(await backend.dispatchJson(method, input)))).toEqual(JSON.parse(JSON.stringify(await backend.dispatch(method, input))));
     }
     await expect(backend.dispatchJson('getTraceColumns', { traceId: '' })).rejects.toMatchObject({ code: 'bad-input' });
     await expect(backend.dispatchJson('noSuchMethod', {})).rejects.toMatchObject({ code: 'bad-input' });
@@ -182,8 +182,8 @@ describe('big traces: prepared by their import, persisted columns, text index', 
       expect(reopened.n).toBe(12_000);
       // over HTTP the stored text is sent as it is: the same answer
       const b3 = createBackend({ workspace: t.ws, mode: 'browser' });
-      expect(JSON.parse(await b3.dispatchJson('getTraceColumns', { traceId })).columns).toEqual(fresh);
-      expect(JSON.parse(await b3.dispatchJson('getTraceAnalysis', { traceId }))).toEqual(await b2.call('getTraceAnalysis', { traceId }));
+      expect(JSON.parse(String(await b3.dispatchJson('getTraceColumns', { traceId }))).columns).toEqual(fresh);
+      expect(JSON.parse(String(await b3.dispatchJson('getTraceAnalysis', { traceId })))).toEqual(await b2.call('getTraceAnalysis', { traceId }));
       const a2 = (await b2.call('getTraceAnalysis', { traceId }))!;
       expect(a2.metrics.toolFailures).toBe(trace.toolErrors);
       expect(a2.metrics.llmCalls).toBe(trace.llm);
