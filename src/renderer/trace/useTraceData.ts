@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Span, TraceMetrics } from '../../shared/api';
 import { useClient } from '../client/ClientContext';
 import { filterKey, localMatches, needsServer, toSpanFilter, type FilterState } from './filter/filterState';
@@ -13,23 +13,21 @@ import type { SpanNoteMark } from './SpanTree';
  */
 
 /**
- * Metrics, errors and critical path, fetched after the first paint (decoded off the main thread
- * where it can be: analysisLoad.ts).
+ * Metrics, errors and critical path, asked for as the view mounts (a layout effect: before the
+ * panels' requests, which run as passive effects) and decoded off the main thread where it can be
+ * (analysisLoad.ts); the first paint does not wait for them.
  */
 export function useTraceAnalysis(traceId: string, m: TraceModel) {
   const client = useClient();
   const [analysis, setAnalysis] = useState<{ metrics: TraceMetrics; critical: CriticalRows; errorRows: number[] } | null>(null);
-  useEffect(() => {
+  useLayoutEffect(() => {
     let live = true;
-    const t = setTimeout(() => {
-      loadAnalysis(client, traceId, m).then(
-        (a) => live && a && setAnalysis({ metrics: a.metrics, critical: a.critical, errorRows: Array.from(a.errorRows) }),
-        () => undefined,
-      );
-    }, 0);
+    loadAnalysis(client, traceId, m).then(
+      (a) => live && a && setAnalysis({ metrics: a.metrics, critical: a.critical, errorRows: Array.from(a.errorRows) }),
+      () => undefined,
+    );
     return () => {
       live = false;
-      clearTimeout(t);
     };
   }, [client, traceId, m]);
   // Error rows by start time: from the analysis when it is in, from the span statuses before.
