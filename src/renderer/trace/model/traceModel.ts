@@ -84,8 +84,8 @@ export function buildModel(c: TraceColumns): TraceModel {
   }
   const concurrent = new Uint8Array(n);
   for (const r of decodeInt32(c.concurrent)) concurrent[r] = 1;
-  // The id → row index costs 100k string hashes: built on first use (selection by id, analysis),
-  // not before the first render.
+  // The id → row index costs a string hash per span: built on first use (a deep link, a search
+  // answered by the server, notes), never to open the trace: the analysis names rows.
   let rowOf: Map<string, number> | null = null;
   const spanIds = c.spanId;
 
