@@ -48,7 +48,7 @@ export interface Backend {
    * `dispatch` for a transport that sends JSON (HTTP): the answer as JSON text. Answers the
    * engine holds encoded (a big trace's columns) are sent as they are, not parsed and re-encoded.
    */
-  dispatchJson(method: string, rawInput: unknown): Promise<string>;
+  dispatchJson(method: string, rawInput: unknown): Promise<string | Buffer>;
   /** Typed dispatch for in-process callers (CLI, tests). Input is still validated. */
   call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutputs[M]>;
   /**
@@ -142,9 +142,9 @@ export function createBackend(opts: BackendOptions): Backend {
     const input = checkInput(method, rawInput);
     return run(method, () => (handlers[method] as (i: ApiInput<M>) => ApiOutputs[M] | Promise<ApiOutputs[M]>)(input));
   };
-  const dispatchJson = async (rawMethod: string, rawInput: unknown): Promise<string> => {
+  const dispatchJson = async (rawMethod: string, rawInput: unknown): Promise<string | Buffer> => {
     const method = checkMethod(rawMethod);
-    const enc = (encoded as Partial<Record<ApiMethod, (i: unknown) => string>>)[method];
+    const enc = (encoded as Partial<Record<ApiMethod, (i: unknown) => string | Buffer>>)[method];
     if (!enc) return JSON.stringify((await call(method, rawInput)) ?? null);
     const input = checkInput(method, rawInput);
     return run(method, () => enc(input));

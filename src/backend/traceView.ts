@@ -19,7 +19,7 @@ export type TraceViewHandlers = {
  * Answers a JSON transport can send as they are (see Backend.dispatchJson): the same value as the
  * method's handler, already encoded.
  */
-type EncodedHandlers = { [M in TraceViewMethod]?: (input: ApiInput<M>) => string };
+type EncodedHandlers = { [M in TraceViewMethod]?: (input: ApiInput<M>) => string | Buffer };
 
 export function traceViewHandlers(
   ws: Workspace,
@@ -53,7 +53,7 @@ export function traceViewHandlers(
         const columns = t && views.json(traceId, 'columns');
         if (!t || !columns) return 'null';
         const { meta, ...summary } = t;
-        return `{"summary":${JSON.stringify(summary)},"meta":${JSON.stringify(meta)},"columns":${columns}}`;
+        return Buffer.concat([Buffer.from(`{"summary":${JSON.stringify(summary)},"meta":${JSON.stringify(meta)},"columns":`), columns, Buffer.from('}')]);
       },
       // The critical path of a 1M-span trace is tens of MB too.
       getTraceAnalysis: ({ traceId }) =>

@@ -1,26 +1,12 @@
-import '../shared/zodNoEval';
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './app/App';
-import { ClientProvider } from './client/ClientContext';
-import { createClient } from './client';
 import { parseRoute } from './app/router';
-import { prefetchTraceColumns } from './trace/prefetch';
-import './styles/theme.css';
-import './styles/app.css';
-import './styles/library.css';
+import { startEarlyTraceFetch } from './trace/earlyFetch';
 
-const client = createClient();
-// Opened on a trace's deep link: ask for its span columns while the UI boots.
+/**
+ * The page's first script, kept small: loads the app (boot.tsx) and, on a trace's deep link, asks
+ * for the trace meanwhile (earlyFetch.ts). The app's code is asked for first: the server sends it
+ * from memory before it turns to the trace.
+ */
+const app = import('./boot');
 const initial = parseRoute(location.hash);
-if (initial.name === 'trace') prefetchTraceColumns(client, initial.traceId);
-const root = document.getElementById('root');
-if (!root) throw new Error('index.html lacks #root');
-
-createRoot(root).render(
-  <StrictMode>
-    <ClientProvider value={client}>
-      <App />
-    </ClientProvider>
-  </StrictMode>,
-);
+if (initial.name === 'trace') startEarlyTraceFetch(initial.traceId);
+void app;

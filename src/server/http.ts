@@ -17,9 +17,9 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   sendJsonText(res, status, JSON.stringify(body));
 }
 
-/** A body already encoded as JSON (Backend.dispatchJson). */
-export function sendJsonText(res: ServerResponse, status: number, json: string): void {
-  const data = Buffer.from(json);
+/** A body already encoded as JSON, as text or UTF-8 bytes (Backend.dispatchJson). */
+export function sendJsonText(res: ServerResponse, status: number, json: string | Buffer): void {
+  const data = typeof json === 'string' ? Buffer.from(json) : json;
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': data.length });
   res.end(data);
 }

@@ -11,7 +11,7 @@ import { createRequestGuard } from './requestGuard';
 import { handleEvents } from './routes/events';
 import { handleOtlp, OTLP_PATH } from './routes/otlp';
 import { handleRpc } from './routes/rpc';
-import { handleStatic } from './routes/static';
+import { handleStatic, preloadStaticAssets } from './routes/static';
 import { handleUpload, UPLOAD_LIMIT } from './routes/upload';
 import { setSecurityHeaders } from './securityHeaders';
 import { createSessionAuth, TOKEN_PARAM, UNAUTHORIZED_MESSAGE } from './sessionAuth';
@@ -135,6 +135,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     throw e;
   });
   port = (server.address() as AddressInfo).port;
+  void preloadStaticAssets(staticRoot).catch(() => undefined); // a cache: without it files stream from disk
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const otlpEndpoint = otlp ? `${url}${OTLP_PATH}` : null;
   backend.setOtlpEndpoint(otlpEndpoint);

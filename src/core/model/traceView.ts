@@ -44,13 +44,16 @@ export interface TraceColumns {
 
 export interface TraceAnalysis {
   metrics: TraceMetrics;
-  /** Error spans in time order (by start), for first / next / previous error. */
-  errorSpanIds: string[];
   /**
-   * Critical path as time-ordered segments: Int32 `span` indexes `spanIds` (each span on the
-   * path once), Float64 `start` / `end` are ms since t0 (base64 columns, see columnCodec.ts).
+   * Int32: rows (of the columns, same version) of the error spans in time order (by start), for
+   * first / next / previous error. Rows, not span ids: the view needs no id → row index for them.
    */
-  criticalPath: { spanIds: string[]; span: string; start: string; end: string };
+  errorRows: string;
+  /**
+   * Critical path as time-ordered segments: Int32 `row` (of the columns), Float64 `start` / `end`
+   * in ms since t0 (base64 columns, see columnCodec.ts).
+   */
+  criticalPath: { row: string; start: string; end: string };
   t0: number;
 }
 

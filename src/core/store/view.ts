@@ -39,10 +39,31 @@ export function spanCountOf(ws: Workspace, traceId: string): number | null {
 
 // ---- trace_view_cache ---------------------------------------------------------------------------
 
+/**
+ * Format of the cached columns / analysis (src/core/model/traceView.ts), kept with the trace's
+ * fingerprint: a row cached in an older format is never read, the view derives it anew (and
+ * caches that). 2: the analysis names rows, not span ids.
+ */
+const VIEW_FORMAT = 2;
+const cacheKey = (fingerprint: string) => `${fingerprint}#${VIEW_FORMAT}`;
+
 export function readCachedView(ws: Workspace, traceId: string, fingerprint: string, field: ViewField): string | null {
+  return readCached(ws, traceId, fingerprint, field) as string | null;
+}
+
+/**
+ * The same JSON as its UTF-8 bytes, for a transport to send as they are: no 80 MB string decoded
+ * from SQLite and encoded again for the socket (a 1M-span trace's columns).
+ */
+export function readCachedViewBytes(ws: Workspace, traceId: string, fingerprint: string, field: ViewField): Buffer | null {
+  return readCached(ws, traceId, fingerprint, `CAST(${field} AS BLOB)`) as Buffer | null;
+}
+
+/** `expr`: a ViewField, or an expression of one. */
+function readCached(ws: Workspace, traceId: string, fingerprint: string, expr: string): unknown {
   const row = readerOf(ws)
-    .prepare(`SELECT ${field} AS v FROM trace_view_cache WHERE trace_id = ? AND fingerprint = ?`)
-    .get(traceId, fingerprint) as { v: string | null } | undefined;
+    .prepare(`SELECT ${expr} AS v FROM trace_view_cache WHERE trace_id = ? AND fingerprint = ?`)
+    .get(traceId, cacheKey(fingerprint)) as { v: unknown } | undefined;
   return row?.v ?? null;
 }
 
@@ -61,7 +82,7 @@ export function writeCachedView(ws: Workspace, traceId: string, fingerprint: str
        ${other} = CASE WHEN fingerprint = excluded.fingerprint THEN ${other} END,
        fingerprint = excluded.fingerprint,
        ${field} = excluded.${field}`,
-  ).run(traceId, fingerprint, json);
+  ).run(traceId, cacheKey(fingerprint), json);
   return true;
 }
 

@@ -131,34 +131,22 @@ export function analyse(sk: Skeleton): TraceAnalysis {
   const metrics = computeTraceMetrics(spans, tree);
   const starts = spans.map((s) => s.startMs);
   const byStart = indicesByStart(starts);
-  const errorSpanIds: string[] = [];
+  // Rows, not span ids: the view maps them onto its columns without an id → row index.
+  const errorRows: number[] = [];
   for (let k = 0; k < byStart.length; k++) {
-    const s = spans[byStart[k]!]!;
-    if (s.status === 'error') errorSpanIds.push(s.spanId);
+    const i = byStart[k]!;
+    if (spans[i]!.status === 'error') errorRows.push(tree.rowOf[i]!);
   }
   const cp = computeCriticalPath(tree, { starts, ends: spans.map((s) => s.endMs) });
-  const pathIndex = new Map<number, number>();
-  const spanIds: string[] = [];
   const k = cp.segments.length;
-  const segSpan = new Int32Array(k);
+  const segRow = new Int32Array(k);
   const segStart = new Float64Array(k);
   const segEnd = new Float64Array(k);
   cp.segments.forEach((seg, q) => {
-    let idx = pathIndex.get(seg.span);
-    if (idx === undefined) {
-      idx = spanIds.length;
-      spanIds.push(spans[seg.span]!.spanId);
-      pathIndex.set(seg.span, idx);
-    }
-    segSpan[q] = idx;
+    segRow[q] = tree.rowOf[seg.span]!;
     segStart[q] = seg.startMs - t0;
     segEnd[q] = seg.endMs - t0;
   });
-  const criticalPath = {
-    spanIds,
-    span: encodeColumn(segSpan),
-    start: encodeColumn(segStart),
-    end: encodeColumn(segEnd),
-  };
-  return { metrics, errorSpanIds, criticalPath, t0 };
+  const criticalPath = { row: encodeColumn(segRow), start: encodeColumn(segStart), end: encodeColumn(segEnd) };
+  return { metrics, errorRows: encodeColumn(Int32Array.from(errorRows)), criticalPath, t0 };
 }

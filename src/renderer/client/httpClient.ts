@@ -1,6 +1,5 @@
 import {
   EVENTS_PATH,
-  RPC_PATH,
   UPLOAD_PATH,
   type ApiEvent,
   type ApiInput,
@@ -11,8 +10,28 @@ import {
 } from '../../shared/api';
 import { ApiError, toApiError } from './errors';
 import { failedOutcome, normaliseOutcomes } from './outcomes';
+import { postRpc } from './rpcRequest';
 
 type ProgressFn = Parameters<TracedeckClient['importFiles']>[1];
+
+/** The answer of an RPC call sent with postRpc: its value, or the ApiError it failed with. */
+export async function readAnswer<M extends ApiMethod>(method: M, request: Promise<Response>): Promise<ApiOutput<M>> {
+  let res: Response;
+  try {
+    res = await request;
+  } catch (e) {
+    throw new ApiError('transport', `cannot reach the Tracedeck server: ${(e as Error).message}`);
+  }
+  const text = await res.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    throw new ApiError('transport', `${method}: server answered ${res.status} with non-JSON`);
+  }
+  if (!res.ok) throw toApiError(body, `${method}: server answered ${res.status}`);
+  return body as ApiOutput<M>;
+}
 
 /**
  * Browser mode: the same origin serves the UI and the API (src/server), so every URL here is a
@@ -44,26 +63,8 @@ export function createHttpClient(): TracedeckClient {
     }
   }
 
-  async function call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutput<M>> {
-    let res: Response;
-    try {
-      res = await fetch(RPC_PATH + encodeURIComponent(method), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(input ?? {}),
-      });
-    } catch (e) {
-      throw new ApiError('transport', `cannot reach the Tracedeck server: ${(e as Error).message}`);
-    }
-    const text = await res.text();
-    let body: unknown = null;
-    try {
-      body = text ? JSON.parse(text) : null;
-    } catch {
-      throw new ApiError('transport', `${method}: server answered ${res.status} with non-JSON`);
-    }
-    if (!res.ok) throw toApiError(body, `${method}: server answered ${res.status}`);
-    return body as ApiOutput<M>;
+  function call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutput<M>> {
+    return readAnswer(method, postRpc(method, input));
   }
 
   function upload(file: File, onProgress: ProgressFn, opts: { keepBoth?: boolean; open?: boolean }): Promise<ImportOutcome[]> {

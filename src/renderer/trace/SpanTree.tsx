@@ -1,6 +1,7 @@
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { KindIcon } from './kinds';
-import { STATUS_ERROR, durationOf, kindOf, nameOf, type CriticalRows, type TraceModel } from './model/traceModel';
+import { STATUS_ERROR, durationOf, kindOf, nameOf, type TraceModel } from './model/traceModel';
+import type { CriticalRows } from './model/traceAnalysis';
 import { KEEP_CONTEXT, type VisibleRows } from './model/visibleRows';
 import type { TimelineController } from './timeline/TimelineController';
 import { ROW_HEIGHT } from './timeline/timelineMath';
@@ -93,12 +94,16 @@ export function SpanTree(p: SpanTreeProps) {
     }
   }, [p.selected, p.visible, p.revealSeq, updateRange]);
 
+  // Rows are keyed by their slot on screen, not by span: a jump across the trace then updates
+  // the row elements in place instead of replacing every one of them (one frame either way, but
+  // a much shorter one), and a scroll by a few rows still leaves the others untouched.
+  const slots = Math.max(1, Math.ceil(height / ROW_HEIGHT) + 2 * OVERSCAN + 1);
   const rows: React.ReactNode[] = [];
   for (let k = range[0]; k < Math.min(range[1], rowsLen); k++) {
     const r = p.visible.rows[k]!;
     rows.push(
       <TreeRow
-        key={r}
+        key={range[1] - range[0] <= slots ? k % slots : `r${r}`}
         row={r}
         top={k * ROW_HEIGHT}
         model={p.model}
@@ -204,6 +209,8 @@ const TreeRow = memo(function TreeRow(p: RowProps) {
         {p.critical ? <span className="tv-critical-mark" title="On the critical path" /> : null}
         {kids > 0 ? (
           <button
+            // Keyed by span: a row element reused for another span must not animate its toggle.
+            key={r}
             type="button"
             className={`tv-toggle${p.collapsed ? ' collapsed' : ''}`}
             tabIndex={-1}

@@ -16,7 +16,6 @@ import { computeVisibleRows } from './model/visibleRows';
 import { actionForKey, type TraceAction } from './state/keymap';
 import { escapeHandled, initialTraceViewState, nextError, nextMatch, stepRow, traceViewReducer } from './state/traceViewState';
 import { TimelineController } from './timeline/TimelineController';
-import { rowsByStart } from './timeline/timelineMath';
 import { KeyHelp } from './KeyHelp';
 import { TrajectoryChip } from './TrajectoryChip';
 import { copyText } from './copy';
@@ -25,7 +24,7 @@ import { useSpanBody, useSpanNoteMarks, useSpanSearch, useTraceAnalysis } from '
 
 interface Props {
   traceId: string;
-  data: TraceViewData;
+  data: Pick<TraceViewData, 'summary'>;
   model: TraceModel;
   initialSpanId: string | null;
   routeSpanId: string | null;
@@ -66,7 +65,7 @@ export function TraceView({ traceId, data, model: m, initialSpanId, routeSpanId,
   );
 
   // ---- data -------------------------------------------------------------------------------------
-  const { analysis, critical, errorRows } = useTraceAnalysis(traceId, m);
+  const { metrics, critical, errorRows } = useTraceAnalysis(traceId, m);
   const { match, matchRows, pending, indexed } = useSpanSearch(traceId, m, filter);
   const spanBody = useSpanBody(traceId, m, selected);
   const spanNotes = useSpanNoteMarks(traceId, m);
@@ -96,11 +95,6 @@ export function TraceView({ traceId, data, model: m, initialSpanId, routeSpanId,
         timeline: controller.stats,
         visibleRows: () => visibleRef.current.rows.length,
       };
-      // Prepare what later interactions need, once the first frame is on screen.
-      setTimeout(() => {
-        void m.rowOf;
-        rowsByStart(m);
-      }, 50);
     });
     return () => cancelAnimationFrame(id);
   }, [controller, m]);
@@ -340,7 +334,7 @@ export function TraceView({ traceId, data, model: m, initialSpanId, routeSpanId,
         </span>
       </header>
       <div className="tv-metrics-row">
-        <MetricsBar metrics={analysis?.metrics ?? null} summary={s} />
+        <MetricsBar metrics={metrics} summary={s} />
         <div className="tv-metrics-actions">
           <div className="tv-errnav" data-testid="error-nav">
             <button type="button" className="icon-button" disabled={!errorRows.length} onClick={() => jumpError(-1)} title="Previous error (E)" aria-label="Previous error">

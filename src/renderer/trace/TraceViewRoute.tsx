@@ -12,7 +12,10 @@ type Load =
   | { state: 'loading' }
   | { state: 'missing' }
   | { state: 'error'; message: string }
-  | { state: 'ok'; data: TraceViewData; model: TraceModel };
+  | { state: 'ok'; data: TraceViewHeader; model: TraceModel };
+
+/** What the view keeps of the answer besides the model: the encoded columns are dropped once decoded. */
+type TraceViewHeader = Omit<TraceViewData, 'columns'>;
 
 /**
  * Route #/trace/:traceId[/span/:spanId]. Loads the trace's span table as columns (one request,
@@ -47,7 +50,9 @@ export function TraceViewRoute({ traceId, spanId }: { traceId: string; spanId: s
     loadTraceColumns(client, traceId).then(
       (data) => {
         if (!live) return;
-        setLoad(data ? { state: 'ok', data, model: buildModel(data.columns) } : { state: 'missing' });
+        if (!data) return setLoad({ state: 'missing' });
+        const { columns, ...header } = data;
+        setLoad({ state: 'ok', data: header, model: buildModel(columns) });
       },
       (e: unknown) => live && setLoad({ state: 'error', message: e instanceof Error ? e.message : String(e) }),
     );

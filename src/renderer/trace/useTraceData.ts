@@ -1,8 +1,10 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
-import type { Span, TraceAnalysis } from '../../shared/api';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { Span, TraceMetrics } from '../../shared/api';
 import { useClient } from '../client/ClientContext';
 import { filterKey, localMatches, needsServer, toSpanFilter, type FilterState } from './filter/filterState';
-import { STATUS_ERROR, criticalRows, type CriticalRows, type TraceModel } from './model/traceModel';
+import { STATUS_ERROR, type TraceModel } from './model/traceModel';
+import type { CriticalRows } from './model/traceAnalysis';
+import { loadAnalysis } from './analysisLoad';
 import type { SpanNoteMark } from './SpanTree';
 
 /**
@@ -10,32 +12,32 @@ import type { SpanNoteMark } from './SpanTree';
  * with. Each one is keyed by the trace and drops answers that arrive after the inputs changed.
  */
 
-/** Metrics, errors and critical path, fetched after the first paint. */
+/**
+ * Metrics, errors and critical path, asked for as the view mounts (a layout effect: before the
+ * panels' requests, which run as passive effects) and decoded off the main thread where it can be
+ * (analysisLoad.ts); the first paint does not wait for them.
+ */
 export function useTraceAnalysis(traceId: string, m: TraceModel) {
   const client = useClient();
-  const [analysis, setAnalysis] = useState<TraceAnalysis | null>(null);
-  useEffect(() => {
+  const [analysis, setAnalysis] = useState<{ metrics: TraceMetrics; critical: CriticalRows; errorRows: number[] } | null>(null);
+  useLayoutEffect(() => {
     let live = true;
-    const t = setTimeout(() => {
-      client.call('getTraceAnalysis', { traceId }).then(
-        (a) => live && setAnalysis(a),
-        () => undefined,
-      );
-    }, 0);
+    loadAnalysis(client, traceId, m).then(
+      (a) => live && a && setAnalysis({ metrics: a.metrics, critical: a.critical, errorRows: Array.from(a.errorRows) }),
+      () => undefined,
+    );
     return () => {
       live = false;
-      clearTimeout(t);
     };
-  }, [client, traceId]);
-  const critical = useMemo<CriticalRows | null>(() => (analysis ? criticalRows(m, analysis) : null), [m, analysis]);
+  }, [client, traceId, m]);
   // Error rows by start time: from the analysis when it is in, from the span statuses before.
-  const errorRows = useMemo(() => {
-    if (analysis) return analysis.errorSpanIds.map((id) => m.rowOf.get(id)).filter((r): r is number => r !== undefined);
+  const statusErrorRows = useMemo(() => {
+    if (analysis) return null;
     const rows: number[] = [];
     for (let r = 0; r < m.n; r++) if (m.status[r] === STATUS_ERROR) rows.push(r);
     return rows.sort((a, b) => m.start[a]! - m.start[b]! || a - b);
   }, [m, analysis]);
-  return { analysis, critical, errorRows };
+  return { metrics: analysis?.metrics ?? null, critical: analysis?.critical ?? null, errorRows: analysis?.errorRows ?? statusErrorRows ?? [] };
 }
 
 export interface SpanSearch {

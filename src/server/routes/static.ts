@@ -25,6 +25,38 @@ const MIME: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+/**
+ * Vite's hashed assets never change under their name: those up to this size are read into memory
+ * when the server starts (preloadStaticAssets; a few MB, the big editor workers stay on disk) and
+ * each is sent in one write in the tick its request arrives, with no file system round trip. So
+ * the app's code is not queued behind a big API answer the page asked for at the same moment (a
+ * trace's columns: see renderer/trace/earlyFetch.ts).
+ */
+const PRELOAD_MAX_BYTES = 2 * 1024 * 1024;
+const preloaded = new Map<string, Buffer>();
+const preloadKey = (root: string, rel: string) => `${root}\0${rel}`;
+
+export async function preloadStaticAssets(root: string | null): Promise<void> {
+  if (!root) return;
+  let names: string[];
+  try {
+    names = await fsp.readdir(join(root, 'assets'));
+  } catch {
+    return; // not built: handleStatic says so
+  }
+  // All at once (the file system's thread pool reads them in parallel): the page asks for its
+  // code a few tens of ms after the server is up.
+  await Promise.all(
+    names
+      .filter((name) => !name.endsWith('.map'))
+      .map(async (name) => {
+        const rel = `assets/${name}`;
+        const file = await servable(root, rel);
+        if (file && file.size <= PRELOAD_MAX_BYTES) preloaded.set(preloadKey(root, rel), await fsp.readFile(file.path));
+      }),
+  );
+}
+
 const BUILD_HINT = 'The web UI is not built: run `npm run build:web` (the API still works).';
 
 /**
@@ -50,6 +82,15 @@ export async function handleStatic(
   if (!root) return sendText(res, 404, 'not found: this server has no web UI (API only)');
 
   const rel = posix.normalize(decoded).replace(/^\/+/, '');
+  const cached = preloaded.get(preloadKey(root, rel));
+  if (cached) {
+    res.writeHead(200, {
+      'Content-Type': MIME[extname(rel).toLowerCase()] ?? 'application/octet-stream',
+      'Content-Length': cached.length,
+      'Cache-Control': 'public, max-age=31536000, immutable',
+    });
+    return void res.end(req.method === 'HEAD' ? undefined : cached);
+  }
   let file = await servable(root, rel === '' ? 'index.html' : rel);
   if (!file && !extname(rel)) file = await servable(root, 'index.html');
   if (!file) {

@@ -79,7 +79,7 @@ describe('getTraceColumns', () => {
       ['getTraceAnalysis', { traceId: 'nope' }],
       ['getTrace', { traceId: TRACE }],
     ] as const) {
-      expect(JSON.parse(await backend.dispatchJson(method, input))).toEqual(JSON.parse(JSON.stringify(await backend.dispatch(method, input))));
+      expect(JSON.parse(String(await backend.dispatchJson(method, input)))).toEqual(JSON.parse(JSON.stringify(await backend.dispatch(method, input))));
     }
     await expect(backend.dispatchJson('getTraceColumns', { traceId: '' })).rejects.toMatchObject({ code: 'bad-input' });
     await expect(backend.dispatchJson('noSuchMethod', {})).rejects.toMatchObject({ code: 'bad-input' });
@@ -89,10 +89,12 @@ describe('getTraceColumns', () => {
 describe('getTraceAnalysis', () => {
   it('lists errors in time order and the critical path through every sequential child', async () => {
     const a = (await backend.call('getTraceAnalysis', { traceId: TRACE }))!;
-    expect(a.errorSpanIds).toEqual(['s11']);
+    // Rows of the columns: the view maps them without an id index.
+    const ids = (await backend.call('getTraceColumns', { traceId: TRACE }))!.columns.spanId;
+    expect(Array.from(decodeInt32(a.errorRows), (r) => ids[r])).toEqual(['s11']);
     expect(a.metrics.toolFailures).toBe(1);
     // root self-time in each 1 s gap + the 17 children: 18 + 17 segments tiling 0–35 s
-    const span = Array.from(decodeInt32(a.criticalPath.span), (k) => a.criticalPath.spanIds[k]);
+    const span = Array.from(decodeInt32(a.criticalPath.row), (r) => ids[r]);
     const start = decodeFloat64(a.criticalPath.start);
     const end = decodeFloat64(a.criticalPath.end);
     expect(span.length).toBe(35);
@@ -180,8 +182,8 @@ describe('big traces: prepared by their import, persisted columns, text index', 
       expect(reopened.n).toBe(12_000);
       // over HTTP the stored text is sent as it is: the same answer
       const b3 = createBackend({ workspace: t.ws, mode: 'browser' });
-      expect(JSON.parse(await b3.dispatchJson('getTraceColumns', { traceId })).columns).toEqual(fresh);
-      expect(JSON.parse(await b3.dispatchJson('getTraceAnalysis', { traceId }))).toEqual(await b2.call('getTraceAnalysis', { traceId }));
+      expect(JSON.parse(String(await b3.dispatchJson('getTraceColumns', { traceId }))).columns).toEqual(fresh);
+      expect(JSON.parse(String(await b3.dispatchJson('getTraceAnalysis', { traceId })))).toEqual(await b2.call('getTraceAnalysis', { traceId }));
       const a2 = (await b2.call('getTraceAnalysis', { traceId }))!;
       expect(a2.metrics.toolFailures).toBe(trace.toolErrors);
       expect(a2.metrics.llmCalls).toBe(trace.llm);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFixture } from '../../helpers/workspace';
 import { createBackend } from '../../../src/backend/handlers';
-import { buildModel, criticalRows, kindOf, nameOf, type TraceModel } from '../../../src/renderer/trace/model/traceModel';
+import { buildModel, kindOf, nameOf, type TraceModel } from '../../../src/renderer/trace/model/traceModel';
+import { decodeAnalysis } from '../../../src/renderer/trace/model/traceAnalysis';
 import {
   KEEP_CONTEXT,
   KEEP_MATCH,
@@ -47,11 +48,13 @@ describe('buildModel', () => {
   });
 
   it('maps the critical path onto rows', () => {
-    const c = criticalRows(m, analysis as never);
+    const c = decodeAnalysis(analysis as never, m.n, m.t0).critical;
     expect(Array.from(c.onPath).every((x) => x === 1)).toBe(true);
-    expect(c.segments.get(10)).toEqual([19_000, 20_000]);
-    // the root's self time: the 18 one-second gaps around its children
-    expect(c.segments.get(0)!.length).toBe(36);
+    const segs = (r: number) => Array.from({ length: c.first[r + 1]! - c.first[r]! }, (_, i) => [c.segStart[c.first[r]! + i], c.segEnd[c.first[r]! + i]]);
+    expect(segs(10)).toEqual([[19_000, 20_000]]);
+    // the root's self time: the 18 one-second gaps around its children, in time order
+    expect(segs(0).length).toBe(18);
+    expect(segs(0).slice(0, 2)).toEqual([[0, 1000], [2000, 3000]]);
   });
 });
 

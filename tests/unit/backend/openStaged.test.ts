@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { existsSync, readdirSync } from 'node:fs';
 import { createBackend, type Backend } from '../../../src/backend/handlers';
 import type { ApiEvent, TraceViewData } from '../../../src/shared/api';
+import { decodeInt32 } from '../../../src/shared/columnCodec';
 import { generateBigTrace, writeBigTraceOtlp } from '../../bench/bigTrace';
 import { fixture, tempWorkspace } from '../../helpers/workspace';
 
@@ -50,7 +51,7 @@ async function openAndLook(file: string): Promise<{ seen: SeenWhileStaged; trace
         view,
         storedTrace: t.ws.getTrace(traceId),
         listed: t.ws.listTraces().total,
-        analysisErrors: analysis?.errorSpanIds.length ?? null,
+        analysisErrors: analysis ? decodeInt32(analysis.errorRows).length : null,
         span: await backend.call('getSpan', { traceId, spanId: first }),
         search: (await backend.call('searchSpans', { traceId, text: view!.columns.names[0]! })).spanIds,
         stagingFiles: readdirSync(t.dir).filter((f) => f.includes('staging')).length,

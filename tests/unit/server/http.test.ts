@@ -204,7 +204,9 @@ describe('static files', () => {
     writeFileSync(join(web, 'assets', 'app.js'), 'console.log("app")');
     writeFileSync(join(base, 'secret.txt'), 'do not serve');
     symlinkSync(join(base, 'secret.txt'), join(web, 'link.txt'));
+    symlinkSync(join(base, 'secret.txt'), join(web, 'assets', 'link.js'));
     h = await tempServer({ staticDir: web });
+    await new Promise((r) => setTimeout(r, 100)); // the server reads its assets into memory once up
   });
   afterAll(async () => {
     await h.stop();
@@ -256,9 +258,11 @@ describe('static files', () => {
       expect(r.status, path).toBe(403);
       expect(r.body.toString()).not.toContain('do not serve');
     }
-    const link = await raw(h.server.port, { path: '/link.txt' });
-    expect(link.status).toBe(404);
-    expect(link.body.toString()).not.toContain('do not serve');
+    for (const path of ['/link.txt', '/assets/link.js']) {
+      const link = await raw(h.server.port, { path });
+      expect(link.status, path).toBe(404);
+      expect(link.body.toString()).not.toContain('do not serve');
+    }
     expect(statSync(join(base, 'secret.txt')).isFile()).toBe(true);
   });
 

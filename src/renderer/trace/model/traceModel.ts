@@ -1,4 +1,4 @@
-import { SPAN_KINDS, SPAN_STATUSES, type SpanKind, type TraceAnalysis, type TraceColumns } from '../../../shared/api';
+import { SPAN_KINDS, SPAN_STATUSES, type SpanKind, type TraceColumns } from '../../../shared/api';
 import { decodeFloat64, decodeInt32, decodeUint8 } from '../../../shared/columnCodec';
 import { preorderExtents } from '../../../shared/spanTree';
 import { showControls } from '../../util/untrustedText';
@@ -84,8 +84,8 @@ export function buildModel(c: TraceColumns): TraceModel {
   }
   const concurrent = new Uint8Array(n);
   for (const r of decodeInt32(c.concurrent)) concurrent[r] = 1;
-  // The id → row index costs 100k string hashes: built on first use (selection by id, analysis),
-  // not before the first render.
+  // The id → row index costs a string hash per span: built on first use (a deep link, a search
+  // answered by the server, notes), never to open the trace: the analysis names rows.
   let rowOf: Map<string, number> | null = null;
   const spanIds = c.spanId;
 
@@ -136,34 +136,4 @@ export function nameOf(m: TraceModel, r: number): string {
 
 export function durationOf(m: TraceModel, r: number): number {
   return Number.isNaN(m.end[r]!) ? NaN : m.end[r]! - m.start[r]!;
-}
-
-/** Critical path of the analysis mapped onto rows: per-row flag and per-row segment lists. */
-export interface CriticalRows {
-  onPath: Uint8Array;
-  /** Segments by row: flat [start, end, start, end …] in ms since t0. */
-  segments: Map<number, number[]>;
-}
-
-export function criticalRows(m: TraceModel, a: TraceAnalysis): CriticalRows {
-  const onPath = new Uint8Array(m.n);
-  const segments = new Map<number, number[]>();
-  const shift = a.t0 - m.t0;
-  const rows = a.criticalPath.spanIds.map((id) => m.rowOf.get(id) ?? -1);
-  const span = decodeInt32(a.criticalPath.span);
-  const start = decodeFloat64(a.criticalPath.start);
-  const end = decodeFloat64(a.criticalPath.end);
-  for (let k = 0; k < span.length; k++) {
-    const r = rows[span[k]!]!;
-    if (r < 0) continue;
-    onPath[r] = 1;
-    let list = segments.get(r);
-    if (!list) segments.set(r, (list = []));
-    list.push(start[k]! + shift, end[k]! + shift);
-  }
-  for (const id of a.criticalPath.spanIds) {
-    const r = m.rowOf.get(id);
-    if (r !== undefined) onPath[r] = 1;
-  }
-  return { onPath, segments };
 }

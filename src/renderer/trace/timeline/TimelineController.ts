@@ -3,7 +3,8 @@ import { select, type Selection } from 'd3-selection';
 import { zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3-zoom';
 import { SPAN_KINDS } from '../../../shared/api';
 import { CRITICAL_COLOR, ERROR_COLOR, KIND_COLORS } from '../kinds';
-import { STATUS_ERROR, nameOf, type CriticalRows, type TraceModel } from '../model/traceModel';
+import { STATUS_ERROR, nameOf, type TraceModel } from '../model/traceModel';
+import type { CriticalRows } from '../model/traceAnalysis';
 import { KEEP_CONTEXT, type VisibleRows } from '../model/visibleRows';
 import { formatDuration } from '../../util/format';
 import { durationTicks, formatTick } from './timeFormat';
@@ -470,14 +471,12 @@ export class TimelineController {
           ctx.strokeRect(bx - 1.5, by - 1.5, bw + 3, BAR_HEIGHT + 3);
         }
         if (s.showCritical && s.critical) {
-          const segs = s.critical.segments.get(r);
-          if (segs) {
-            ctx.fillStyle = CRITICAL_COLOR;
-            for (let q = 0; q < segs.length; q += 2) {
-              const sx0 = Math.max(0, x(segs[q]!));
-              const sx1 = Math.min(W, x(segs[q + 1]!));
-              if (sx1 > sx0) ctx.fillRect(sx0, by + BAR_HEIGHT / 2 - 1.5, Math.max(1, sx1 - sx0), 3);
-            }
+          const c = s.critical;
+          ctx.fillStyle = CRITICAL_COLOR;
+          for (let q = c.first[r]!; q < c.first[r + 1]!; q++) {
+            const sx0 = Math.max(0, x(c.segStart[q]!));
+            const sx1 = Math.min(W, x(c.segEnd[q]!));
+            if (sx1 > sx0) ctx.fillRect(sx0, by + BAR_HEIGHT / 2 - 1.5, Math.max(1, sx1 - sx0), 3);
           }
         }
         if (s.firstFailure?.[r]) drawFlag(ctx, Math.max(0, x0), y);

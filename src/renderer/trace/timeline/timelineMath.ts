@@ -29,17 +29,56 @@ export interface SubtreeUnion {
 
 const startOrders = new WeakMap<TraceModel, Int32Array>();
 
-/** Rows sorted by start time (ties by row), computed once per trace. */
+/** Rows sorted by start time (ties by row), computed once per trace (on first use). */
 export function rowsByStart(m: TraceModel): Int32Array {
   let o = startOrders.get(m);
   if (!o) {
-    o = new Int32Array(m.n);
-    for (let i = 0; i < m.n; i++) o[i] = i;
-    const st = m.start;
-    o.sort((a, b) => st[a]! - st[b]! || a - b);
+    o = radixOrder(m.start);
     startOrders.set(m, o);
   }
   return o;
+}
+
+/**
+ * Indices of `keys` in ascending order, ties by index: a stable LSD radix sort on the keys' bits,
+ * 8 passes of 8 bits over 64-bit sortable keys. Linear: 1M rows in tens of ms, where a comparator
+ * sort takes most of a second (this runs on the main thread, inside an interaction).
+ */
+function radixOrder(keys: Float64Array): Int32Array {
+  const n = keys.length;
+  // IEEE 754 bits made to sort as unsigned integers: negatives flipped whole, positives get the
+  // sign bit set. Two 32-bit words per key (little-endian: lo, hi).
+  const words = new Uint32Array(new Float64Array(keys).buffer);
+  for (let i = 0; i < n; i++) {
+    const hi = words[2 * i + 1]!;
+    if (hi & 0x80000000) {
+      words[2 * i] = ~words[2 * i]! >>> 0;
+      words[2 * i + 1] = ~hi >>> 0;
+    } else words[2 * i + 1] = (hi | 0x80000000) >>> 0;
+  }
+  let from = new Int32Array(n);
+  for (let i = 0; i < n; i++) from[i] = i;
+  let to = new Int32Array(n);
+  const count = new Int32Array(256);
+  for (let pass = 0; pass < 8; pass++) {
+    const word = pass < 4 ? 0 : 1;
+    const shift = (pass % 4) * 8;
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[(words[2 * i + word]! >>> shift) & 255]!++;
+    if (count.includes(n)) continue; // every key has the same byte here: nothing moves
+    let sum = 0;
+    for (let b = 0; b < 256; b++) {
+      const c = count[b]!;
+      count[b] = sum;
+      sum += c;
+    }
+    for (let k = 0; k < n; k++) {
+      const i = from[k]!;
+      to[count[(words[2 * i + word]! >>> shift) & 255]!++] = i;
+    }
+    [from, to] = [to, from];
+  }
+  return from;
 }
 
 /**

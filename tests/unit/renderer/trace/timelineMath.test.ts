@@ -6,6 +6,7 @@ import {
   minimapPixels,
   minimapViewport,
   rowRangeOnScreen,
+  rowsByStart,
   subtreeUnion,
 } from '../../../../src/renderer/trace/timeline/timelineMath';
 
@@ -33,6 +34,19 @@ describe('rows on screen', () => {
     // scrolled 30 px: row 1 starts at 24 (cut), a 100 px viewport ends at 130, inside row 5
     expect(rowRangeOnScreen(30, 100, 1000)).toEqual([1, 6]);
     expect(rowRangeOnScreen(0, 100, 3)).toEqual([0, 3]);
+  });
+});
+
+describe('rows by start time', () => {
+  it('sorts like a comparator sort, ties by row, negative and fractional times included', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const starts = Array.from({ length: 5000 }, (_, i) => (i % 7 === 0 ? 42 : Math.round((rnd() - 0.2) * 1e6) / 8));
+    starts[3] = -0;
+    starts[4] = 1e12;
+    const m = { n: starts.length, start: Float64Array.from(starts) } as unknown as TraceModel;
+    const expected = starts.map((_, i) => i).sort((a, b) => starts[a]! - starts[b]! || a - b);
+    expect(Array.from(rowsByStart(m))).toEqual(expected);
   });
 });
 

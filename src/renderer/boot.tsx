@@ -1,0 +1,28 @@
+import '../shared/zodNoEval';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app/App';
+import { ClientProvider } from './client/ClientContext';
+import { createClient } from './client';
+import { parseRoute } from './app/router';
+import { prefetchTraceColumns } from './trace/prefetch';
+import './styles/theme.css';
+import './styles/app.css';
+import './styles/library.css';
+
+/** The app, loaded by main.tsx (the page's first script). */
+const client = createClient();
+// Opened on a trace's deep link: ask for its span columns while the UI boots (or take over the
+// request main.tsx already sent).
+const initial = parseRoute(location.hash);
+if (initial.name === 'trace') prefetchTraceColumns(client, initial.traceId);
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html lacks #root');
+
+createRoot(root).render(
+  <StrictMode>
+    <ClientProvider value={client}>
+      <App />
+    </ClientProvider>
+  </StrictMode>,
+);
