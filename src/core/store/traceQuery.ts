@@ -1,4 +1,5 @@
 import type { TraceQuery, TraceRangeField, TraceSortField } from '../model/query';
+import { trigramQuery } from './trigrams';
 
 export type { TraceQuery } from '../model/query';
 
@@ -44,6 +45,18 @@ export function buildTraceWhere(q: TraceQuery, o: { forPage?: boolean } = {}): {
   const where: string[] = [];
   const params: Record<string, unknown> = {};
   if (q.text) {
+    // Candidates from the trigram index (migration 13) when the needle has a trigram; the instr()
+    // test below decides either way, so the answer is the scan's. A page walks its sort index and
+    // tests membership (+: a needle found in most traces would otherwise fetch and sort them all);
+    // a count reads just the candidates.
+    const match = trigramQuery(q.text);
+    if (match) {
+      where.push(
+        `${u}rowid IN (SELECT t.rowid FROM trace_text JOIN trace_text_map m ON m.id = trace_text.rowid
+                        JOIN traces t ON t.id = m.trace_id WHERE trace_text MATCH :textMatch)`,
+      );
+      params.textMatch = match;
+    }
     where.push(
       `(instr(lower(name), :text) > 0 OR instr(lower(id), :text) > 0 OR instr(lower(coalesce(service,'')), :text) > 0 OR instr(lower(source_file), :text) > 0)`,
     );
