@@ -6,6 +6,7 @@ import { ClientProvider } from './client/ClientContext';
 import { createClient } from './client';
 import { parseRoute } from './app/router';
 import { prefetchTraceColumns } from './trace/prefetch';
+import { prefetchLibraryFirstPage } from './library/useTracePages';
 import './styles/theme.css';
 import './styles/app.css';
 import './styles/library.css';
@@ -14,6 +15,8 @@ const client = createClient();
 // Opened on a trace's deep link: ask for its span columns while the UI boots.
 const initial = parseRoute(location.hash);
 if (initial.name === 'trace') prefetchTraceColumns(client, initial.traceId);
+// Opened on the library (the usual start): its first page likewise.
+if (initial.name === 'library') prefetchLibraryFirstPage(client);
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html lacks #root');
 

@@ -179,9 +179,4 @@ export interface ApiErrorBody {
   error: { code: 'bad-input' | 'not-found' | 'failed'; message: string };
 }
 
-export const RPC_PATH = '/api/rpc/';
-export const UPLOAD_PATH = '/api/upload';
-export const EVENTS_PATH = '/api/events';
-export const IPC_RPC_CHANNEL = 'tracedeck:rpc';
-export const IPC_EVENT_CHANNEL = 'tracedeck:event';
-export const IPC_DIALOG_CHANNEL = 'tracedeck:open-import-dialog';
+export { RPC_PATH, UPLOAD_PATH, EVENTS_PATH, IPC_RPC_CHANNEL, IPC_EVENT_CHANNEL, IPC_DIALOG_CHANNEL } from './apiConstants';

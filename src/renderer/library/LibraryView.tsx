@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppInfo, FormatInfo, TraceSummary } from '../../shared/api';
 import { useApiEvents, useClient } from '../client/ClientContext';
 import { navigate, traceHash } from '../app/router';
+import { preloadTraceView } from '../app/lazyRoutes';
 import { formatInteger } from '../util/format';
 import { isActivatable, isEditableTarget } from '../util/keys';
 import { useDebounced } from '../util/useDebounced';
@@ -57,17 +58,33 @@ export function LibraryView({ active, appInfo, importVersion, onImportClick }: P
   const pages = useTracePages(client, query);
   const total = pages.total;
   const filtered = activeFilterCount(debouncedFilters) > 0 || drill !== null;
+  // Once the first page is on screen, the trace view's code loads in the background.
+  const shown = total !== null;
+  useEffect(() => {
+    if (shown) preloadTraceView();
+  }, [shown]);
   useEffect(() => setCurrentLibraryFilter(query, activeFilterCount(debouncedFilters) + (drill ? 1 : 0)), [query, debouncedFilters, drill]);
 
   useEffect(() => {
     client.call('formats', {}).then(setFormats, () => setFormats([]));
   }, [client]);
 
+  // The "of N" beside a filtered count. Unfiltered, the list's own total is N; only while a
+  // filter is on does N need a request of its own (at boot it would compete with the first page).
+  const filteredRef = useRef(filtered);
+  filteredRef.current = filtered;
   const refreshGrandTotal = useCallback(() => {
+    if (!filteredRef.current) return;
     client.call('listTraces', { limit: 1 }).then((r) => setGrandTotal(r.total), () => undefined);
   }, [client]);
-
-  useEffect(refreshGrandTotal, [refreshGrandTotal]);
+  const unfilteredTotal = !filtered && pages.totalOf === queryKey ? total : null;
+  useEffect(() => {
+    if (unfilteredTotal !== null) setGrandTotal(unfilteredTotal);
+  }, [unfilteredTotal]);
+  const knowGrandTotal = grandTotal !== null;
+  useEffect(() => {
+    if (filtered && !knowGrandTotal) refreshGrandTotal();
+  }, [filtered, knowGrandTotal, refreshGrandTotal]);
   useEffect(() => setSelected(0), [queryKey]);
 
   // `pages` is a new object every render; its refresh is stable. Depending on `pages` here made

@@ -70,7 +70,7 @@ export function TraceTable({ pages, sort, onSort, selected, onSelect, onOpen, re
   const rows = [];
   for (let i = first; i <= last; i++) {
     const t = pages.row(i);
-    const style = { top: HEADER_HEIGHT + i * ROW_HEIGHT, gridTemplateColumns: GRID_TEMPLATE };
+    const style = { top: HEADER_HEIGHT + i * ROW_HEIGHT };
     if (!t) {
       rows.push(
         <div key={`p${i}`} className="trace-row placeholder" style={style} role="row" aria-rowindex={i + 2}>
@@ -122,8 +122,9 @@ export function TraceTable({ pages, sort, onSort, selected, onSelect, onOpen, re
       tabIndex={0}
       onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
     >
-      <div className="trace-spacer" style={{ height: HEADER_HEIGHT + total * ROW_HEIGHT }}>
-        <div className="trace-header" role="row" aria-rowindex={1} style={{ gridTemplateColumns: GRID_TEMPLATE }}>
+      {/* The column template is set once here (library.css reads it): per row it was restyled with every row. */}
+      <div className="trace-spacer" style={{ height: HEADER_HEIGHT + total * ROW_HEIGHT, ['--trace-columns' as string]: GRID_TEMPLATE }}>
+        <div className="trace-header" role="row" aria-rowindex={1}>
           {COLUMNS.map((c) => {
             const active = c.sort && c.sort === sort.sort;
             return (

@@ -1,11 +1,40 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { TraceQuery, TraceSummary, TracedeckClient } from '../../shared/api';
+import type { ApiOutput, TraceQuery, TraceSummary, TracedeckClient } from '../../shared/api';
+import { DEFAULT_SORT, EMPTY_FILTERS, toTraceQuery } from './filters';
 
 const PAGE_SIZE = 200;
+
+type PageAnswer = ApiOutput<'listTraces'>;
+const pageInput = (q: TraceQuery, page: number) => ({ ...q, limit: PAGE_SIZE, offset: page * PAGE_SIZE });
+
+/** Answers asked for before the library mounted, by request; each is taken once. */
+const prefetched = new Map<string, Promise<PageAnswer>>();
+
+/**
+ * Boot (main.tsx): ask for the library's first page (no filter, default sort) before React
+ * mounts, so the server answers while the app's modules evaluate and render. The library takes
+ * the answer over when its first request is exactly this one; otherwise it asks anew.
+ */
+export function prefetchLibraryFirstPage(client: TracedeckClient): void {
+  const input = pageInput(toTraceQuery(EMPTY_FILTERS, DEFAULT_SORT), 0);
+  const p = client.call('listTraces', input);
+  p.catch(() => undefined); // the library reports errors when it takes the promise over
+  prefetched.set(JSON.stringify(input), p);
+}
+
+function listPage(client: TracedeckClient, q: TraceQuery, page: number): Promise<PageAnswer> {
+  const input = pageInput(q, page);
+  const key = JSON.stringify(input);
+  const early = prefetched.get(key);
+  prefetched.clear(); // only the very first request may use an early answer: later ones must be fresh
+  return early ?? client.call('listTraces', input);
+}
 
 export interface TracePages {
   /** null until the first page of the current query answered */
   total: number | null;
+  /** The query (as JSON) whose answer `total` is: the previous one's until the new one answers. */
+  totalOf: string | null;
   loading: boolean;
   /** bumps whenever rows arrive: row() reads a ref, so consumers re-render on this */
   version: number;
@@ -25,6 +54,7 @@ export interface TracePages {
 export function useTracePages(client: TracedeckClient, query: TraceQuery): TracePages {
   const key = JSON.stringify(query);
   const [total, setTotal] = useState<number | null>(null);
+  const [totalOf, setTotalOf] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
@@ -40,9 +70,7 @@ export function useTracePages(client: TracedeckClient, query: TraceQuery): Trace
       const myGen = gen.current;
       const q = queryRef.current;
       setLoading(true);
-      const requests = pageNos.map((p) =>
-        client.call('listTraces', { ...q, limit: PAGE_SIZE, offset: p * PAGE_SIZE }).then((res) => [p, res] as const),
-      );
+      const requests = pageNos.map((p) => listPage(client, q, p).then((res) => [p, res] as const));
       Promise.all(requests).then(
         (results) => {
           if (myGen !== gen.current) return;
@@ -53,7 +81,10 @@ export function useTracePages(client: TracedeckClient, query: TraceQuery): Trace
           }
           pages.current = next;
           const last = results[results.length - 1];
-          if (last) setTotal(last[1].total);
+          if (last) {
+            setTotal(last[1].total);
+            setTotalOf(JSON.stringify(q));
+          }
           setError(null);
           setLoading(false);
           setVersion((v) => v + 1);
@@ -106,5 +137,5 @@ export function useTracePages(client: TracedeckClient, query: TraceQuery): Trace
 
   const row = useCallback((i: number) => pages.current.get(Math.floor(i / PAGE_SIZE))?.[i % PAGE_SIZE], []);
 
-  return { total, loading, version, error, row, ensure, refresh };
+  return { total, totalOf, loading, version, error, row, ensure, refresh };
 }
