@@ -5,7 +5,6 @@ import { navigate, traceHash } from '../app/router';
 import { preloadTraceView } from '../app/lazyRoutes';
 import { formatInteger } from '../util/format';
 import { isActivatable, isEditableTarget } from '../util/keys';
-import { useDebounced } from '../util/useDebounced';
 import {
   activeFilterCount,
   DEFAULT_SORT,
@@ -51,19 +50,20 @@ export function LibraryView({ active, appInfo, importVersion, onImportClick }: P
     [],
   );
 
-  const debouncedFilters = useDebounced(filters, 120);
-  const barQuery = useMemo(() => toTraceQuery(debouncedFilters, sort), [debouncedFilters, sort]);
+  // No debounce: a filter change is asked for at once, and useTracePages keeps at most one new
+  // query in flight (typing at full speed asks for the first key and then the latest text).
+  const barQuery = useMemo(() => toTraceQuery(filters, sort), [filters, sort]);
   const query = useMemo(() => withDrill(barQuery, drill), [barQuery, drill]);
   const queryKey = JSON.stringify(query);
   const pages = useTracePages(client, query);
   const total = pages.total;
-  const filtered = activeFilterCount(debouncedFilters) > 0 || drill !== null;
+  const filtered = activeFilterCount(filters) > 0 || drill !== null;
   // Once the first page is on screen, the trace view's code loads in the background.
   const shown = total !== null;
   useEffect(() => {
     if (shown) preloadTraceView();
   }, [shown]);
-  useEffect(() => setCurrentLibraryFilter(query, activeFilterCount(debouncedFilters) + (drill ? 1 : 0)), [query, debouncedFilters, drill]);
+  useEffect(() => setCurrentLibraryFilter(query, activeFilterCount(filters) + (drill ? 1 : 0)), [query, filters, drill]);
 
   useEffect(() => {
     client.call('formats', {}).then(setFormats, () => setFormats([]));

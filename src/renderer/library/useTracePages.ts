@@ -64,14 +64,36 @@ export function useTracePages(client: TracedeckClient, query: TraceQuery): Trace
   const visible = useRef<[number, number]>([0, PAGE_SIZE - 1]);
   const queryRef = useRef(query);
   queryRef.current = query;
+  // At most one new query (or refresh) in flight: one asked for meanwhile waits for its answer,
+  // and only the latest waits. The filter bar asks on every edit, without a debounce: typing at
+  // full speed asks for the first key, then for the text as it stands when that answer is in.
+  const replacing = useRef(false);
+  const queued = useRef<number[] | null>(null);
+  const fetchRef = useRef<(pageNos: number[], replace: boolean) => void>(() => undefined);
 
   const fetchPages = useCallback(
     (pageNos: number[], replace: boolean) => {
+      if (replace && replacing.current) {
+        queued.current = pageNos;
+        setLoading(true);
+        return;
+      }
+      if (replace) replacing.current = true;
       const myGen = gen.current;
       const q = queryRef.current;
       setLoading(true);
       const requests = pageNos.map((p) => listPage(client, q, p).then((res) => [p, res] as const));
-      Promise.all(requests).then(
+      const settled = Promise.all(requests);
+      settled
+        .finally(() => {
+          if (!replace) return;
+          replacing.current = false;
+          const next = queued.current;
+          queued.current = null;
+          if (next) fetchRef.current(next, true);
+        })
+        .catch(() => undefined); // handled below
+      settled.then(
         (results) => {
           if (myGen !== gen.current) return;
           const next = replace ? new Map<number, TraceSummary[]>() : pages.current;
@@ -99,6 +121,7 @@ export function useTracePages(client: TracedeckClient, query: TraceQuery): Trace
     },
     [client],
   );
+  fetchRef.current = fetchPages;
 
   const pagesFor = (first: number, last: number): number[] => {
     const out: number[] = [];
