@@ -10,10 +10,19 @@ import { buildTraceListQuery, type TraceQuery } from './traceQuery';
  */
 
 export function listTraces(ws: StoreOwner, q: TraceQuery = {}): { rows: TraceSummary[]; total: number } {
-  const { sql, countSql, params } = buildTraceListQuery(q);
-  const rows = (readerOf(ws).prepare(sql).all(params) as TraceRow[]).map(traceRowToSummary);
-  const total = (readerOf(ws).prepare(countSql).get(params) as { n: number }).n;
-  return { rows, total };
+  return { rows: listTracePage(ws, q), total: countTraces(ws, q) };
+}
+
+/** One page of the query's rows, without the count (a scrolled-to page, or rows before the count). */
+export function listTracePage(ws: StoreOwner, q: TraceQuery = {}): TraceSummary[] {
+  const { sql, params } = buildTraceListQuery(q);
+  return (readerOf(ws).prepare(sql).all(params) as TraceRow[]).map(traceRowToSummary);
+}
+
+/** How many traces the query's filters select. */
+export function countTraces(ws: StoreOwner, q: TraceQuery = {}): number {
+  const { countSql, params } = buildTraceListQuery(q);
+  return (readerOf(ws).prepare(countSql).get(params) as { n: number }).n;
 }
 
 export function getTrace(ws: StoreOwner, traceId: string): (TraceSummary & { meta: Omit<TraceMeta, 'traceId'> }) | null {

@@ -59,7 +59,7 @@ export function LibraryView({ active, appInfo, importVersion, onImportClick }: P
   const total = pages.total;
   const filtered = activeFilterCount(filters) > 0 || drill !== null;
   // Once the first page is on screen, the trace view's code loads in the background.
-  const shown = total !== null;
+  const shown = pages.version > 0;
   useEffect(() => {
     if (shown) preloadTraceView();
   }, [shown]);
@@ -75,7 +75,7 @@ export function LibraryView({ active, appInfo, importVersion, onImportClick }: P
   filteredRef.current = filtered;
   const refreshGrandTotal = useCallback(() => {
     if (!filteredRef.current) return;
-    client.call('listTraces', { limit: 1 }).then((r) => setGrandTotal(r.total), () => undefined);
+    client.call('countTraces', {}).then((r) => setGrandTotal(r.total), () => undefined);
   }, [client]);
   const unfilteredTotal = !filtered && pages.totalOf === queryKey ? total : null;
   useEffect(() => {
@@ -122,14 +122,14 @@ export function LibraryView({ active, appInfo, importVersion, onImportClick }: P
 
   const move = useCallback(
     (delta: number | 'start' | 'end') => {
-      const n = pages.total ?? 0;
+      const n = pages.extent;
       if (!n) return;
       setSelected((s) => {
         const next = delta === 'start' ? 0 : delta === 'end' ? n - 1 : s + delta;
         return Math.max(0, Math.min(n - 1, next));
       });
     },
-    [pages.total],
+    [pages.extent],
   );
 
   // Shortcuts live on the window so they work wherever focus is, except inside text fields.
@@ -215,7 +215,7 @@ export function LibraryView({ active, appInfo, importVersion, onImportClick }: P
       ) : null}
       <div className="library-summary">
         <span className="count" data-testid="trace-count">
-          {total === null ? 'Loading…' : `${formatInteger(total)} trace${total === 1 ? '' : 's'}`}
+          {total === null ? (pages.counting ? 'Counting…' : 'Loading…') : `${formatInteger(total)} trace${total === 1 ? '' : 's'}`}
           {filtered && grandTotal !== null ? <span className="dim"> of {formatInteger(grandTotal)}</span> : null}
         </span>
         {pages.loading ? <span className="spinner" aria-label="Loading" /> : null}
@@ -227,7 +227,7 @@ export function LibraryView({ active, appInfo, importVersion, onImportClick }: P
         <span className="spacer" />
         {selectedTrace ? (
           <span className="dim selection-hint" title={selectedTrace.traceId}>
-            {selected + 1} / {formatInteger(total ?? 0)} · <span className="mono">{selectedTrace.traceId}</span>
+            {selected + 1} / {total === null ? '…' : formatInteger(total)} · <span className="mono">{selectedTrace.traceId}</span>
           </span>
         ) : null}
         <span className="dim shortcuts">

@@ -34,7 +34,7 @@ function ariaSort(c: Column, s: SortState): 'ascending' | 'descending' | 'none' 
 export function TraceTable({ pages, sort, onSort, selected, onSelect, onOpen, resetKey, gridRef }: Props) {
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(600);
-  const total = pages.total ?? 0;
+  const total = pages.extent;
 
   useLayoutEffect(() => {
     const el = gridRef.current;
