@@ -35,7 +35,10 @@ const TRACE_RANGE_COLUMNS: Record<TraceRangeField, string> = {
  * The WHERE clause of a trace query (columns of `traces`, unqualified) with its parameters. Every
  * query over "the library or its current filter" (list, Overview, Sessions) goes through this.
  */
-export function buildTraceWhere(q: TraceQuery, o: { forPage?: boolean } = {}): { whereSql: string; params: Record<string, unknown> } {
+export function buildTraceWhere(
+  q: TraceQuery,
+  o: { forPage?: boolean; textScan?: boolean } = {},
+): { whereSql: string; params: Record<string, unknown> } {
   // A page (ORDER BY … LIMIT) should walk the sort column's index and stop after `limit` rows:
   // given an index on a filter column instead (status, tool errors, duration …, which match a
   // large part of a library), SQLite fetched every match and sorted them all — 0.5 s at 100k
@@ -46,10 +49,12 @@ export function buildTraceWhere(q: TraceQuery, o: { forPage?: boolean } = {}): {
   const params: Record<string, unknown> = {};
   if (q.text) {
     // Candidates from the trigram index (migration 13) when the needle has a trigram; the instr()
-    // test below decides either way, so the answer is the scan's. A page walks its sort index and
-    // tests membership (+: a needle found in most traces would otherwise fetch and sort them all);
-    // a count reads just the candidates.
-    const match = trigramQuery(q.text);
+    // test below decides either way, so the answer is the scan's. A count reads just the
+    // candidates. A page walks its sort index and tests membership (+: a needle found in most
+    // traces would otherwise fetch and sort them all) — unless `textScan`: when candidates are
+    // dense the walk meets 200 matches within a few hundred rows, sooner than the index lists
+    // its candidates (traces.ts textIsDense).
+    const match = o.textScan ? null : trigramQuery(q.text);
     if (match) {
       where.push(
         `${u}rowid IN (SELECT t.rowid FROM trace_text JOIN trace_text_map m ON m.id = trace_text.rowid
@@ -125,8 +130,11 @@ export function buildTraceWhere(q: TraceQuery, o: { forPage?: boolean } = {}): {
  * trace id in the sort's direction, so descending is exactly ascending reversed and both walk
  * the (column, id) index (migration 12) without sorting the rows of a value.
  */
-export function buildTraceListQuery(q: TraceQuery): { sql: string; countSql: string; params: Record<string, unknown> } {
-  const { whereSql, params } = buildTraceWhere(q, { forPage: true });
+export function buildTraceListQuery(
+  q: TraceQuery,
+  o: { textScan?: boolean } = {},
+): { sql: string; countSql: string; params: Record<string, unknown> } {
+  const { whereSql, params } = buildTraceWhere(q, { forPage: true, textScan: o.textScan });
   const counted = buildTraceWhere(q);
   const col = TRACE_SORT_COLUMNS[q.sort ?? 'start'] ?? TRACE_SORT_COLUMNS.start;
   const dir = q.dir === 'asc' ? 'ASC' : 'DESC';
@@ -135,6 +143,6 @@ export function buildTraceListQuery(q: TraceQuery): { sql: string; countSql: str
   return {
     sql: `SELECT * FROM traces ${whereSql} ORDER BY ${col} ${dir} NULLS LAST, id ${dir} LIMIT ${limit} OFFSET ${offset}`,
     countSql: `SELECT count(*) AS n FROM traces ${counted.whereSql}`,
-    params,
+    params: { ...counted.params, ...params },
   };
 }

@@ -2,6 +2,7 @@ import type { RecordedEvaluation, Span, SpanSummary, TraceMeta, TraceSummary } f
 import { readerOf, writerOf, type StoreOwner } from './connection';
 import { spanRowToSpan, spanRowToSummary, traceRowToSummary, type SpanRow, type TraceRow } from './rows';
 import { buildTraceListQuery, type TraceQuery } from './traceQuery';
+import { trigramQuery } from './trigrams';
 
 /**
  * Trace and span queries (the Workspace's listTraces / getTrace / getSpans… delegate here), and
@@ -15,8 +16,23 @@ export function listTraces(ws: StoreOwner, q: TraceQuery = {}): { rows: TraceSum
 
 /** One page of the query's rows, without the count (a scrolled-to page, or rows before the count). */
 export function listTracePage(ws: StoreOwner, q: TraceQuery = {}): TraceSummary[] {
-  const { sql, params } = buildTraceListQuery(q);
+  const { sql, params } = buildTraceListQuery(q, { textScan: textIsDense(ws, q.text) });
   return (readerOf(ws).prepare(sql).all(params) as TraceRow[]).map(traceRowToSummary);
+}
+
+/**
+ * True when at least 1 trace in 20 is a text-index candidate for the needle: then a page finds
+ * its rows by walking the sort order and testing each (about 20 × limit rows), faster than
+ * listing every candidate first (25k candidates of 100k traces: ~50 ms against ~1 ms). Both
+ * counts are cheap: the trigram index's doclists, and the table's row count.
+ */
+function textIsDense(ws: StoreOwner, text: string | undefined): boolean {
+  const match = text ? trigramQuery(text) : null;
+  if (!match) return false;
+  const db = readerOf(ws);
+  const candidates = db.prepare('SELECT count(*) FROM trace_text WHERE trace_text MATCH ?').pluck().get(match) as number;
+  const traces = db.prepare('SELECT count(*) FROM traces').pluck().get() as number;
+  return candidates * 20 >= traces;
 }
 
 /** How many traces the query's filters select. */
