@@ -51,9 +51,8 @@ export function buildTraceWhere(
     // Candidates from the trigram index (migration 13) when the needle has a trigram; the instr()
     // test below decides either way, so the answer is the scan's. A count reads just the
     // candidates. A page walks its sort index and tests membership (+: a needle found in most
-    // traces would otherwise fetch and sort them all) — unless `textScan`: when candidates are
-    // dense the walk meets 200 matches within a few hundred rows, sooner than the index lists
-    // its candidates (traces.ts textIsDense).
+    // traces would otherwise fetch and sort them all). `textScan` leaves the index out, for
+    // needles whose candidates are dense (traces.ts textCandidateShare).
     const match = o.textScan ? null : trigramQuery(q.text);
     if (match) {
       where.push(
@@ -135,7 +134,7 @@ export function buildTraceListQuery(
   o: { textScan?: boolean } = {},
 ): { sql: string; countSql: string; params: Record<string, unknown> } {
   const { whereSql, params } = buildTraceWhere(q, { forPage: true, textScan: o.textScan });
-  const counted = buildTraceWhere(q);
+  const counted = buildTraceWhere(q, { textScan: o.textScan });
   const col = TRACE_SORT_COLUMNS[q.sort ?? 'start'] ?? TRACE_SORT_COLUMNS.start;
   const dir = q.dir === 'asc' ? 'ASC' : 'DESC';
   const limit = Math.max(1, Math.min(q.limit ?? 500, MAX_PAGE));

@@ -16,28 +16,30 @@ export function listTraces(ws: StoreOwner, q: TraceQuery = {}): { rows: TraceSum
 
 /** One page of the query's rows, without the count (a scrolled-to page, or rows before the count). */
 export function listTracePage(ws: StoreOwner, q: TraceQuery = {}): TraceSummary[] {
-  const { sql, params } = buildTraceListQuery(q, { textScan: textIsDense(ws, q.text) });
+  const { sql, params } = buildTraceListQuery(q, { textScan: textCandidateShare(ws, q.text) >= 1 / 20 });
   return (readerOf(ws).prepare(sql).all(params) as TraceRow[]).map(traceRowToSummary);
 }
 
 /**
- * True when at least 1 trace in 20 is a text-index candidate for the needle: then a page finds
- * its rows by walking the sort order and testing each (about 20 × limit rows), faster than
- * listing every candidate first (25k candidates of 100k traces: ~50 ms against ~1 ms). Both
- * counts are cheap: the trigram index's doclists, and the table's row count.
+ * The share of traces that are text-index candidates for the needle (0 without a needle or
+ * trigram). When at least 1 trace in 20 is, a page finds its rows by walking the sort order and
+ * testing each (about 20 × limit rows), faster than listing every candidate first (25k of 100k
+ * traces: ~1 ms against ~50 ms); from 1 in 4 on, a count too (reading each candidate's row
+ * costs more than testing every row). Both counts here are cheap: the index's doclists and the
+ * table's row count.
  */
-function textIsDense(ws: StoreOwner, text: string | undefined): boolean {
+function textCandidateShare(ws: StoreOwner, text: string | undefined): number {
   const match = text ? trigramQuery(text) : null;
-  if (!match) return false;
+  if (!match) return 0;
   const db = readerOf(ws);
-  const candidates = db.prepare('SELECT count(*) FROM trace_text WHERE trace_text MATCH ?').pluck().get(match) as number;
   const traces = db.prepare('SELECT count(*) FROM traces').pluck().get() as number;
-  return candidates * 20 >= traces;
+  if (!traces) return 0;
+  return (db.prepare('SELECT count(*) FROM trace_text WHERE trace_text MATCH ?').pluck().get(match) as number) / traces;
 }
 
 /** How many traces the query's filters select. */
 export function countTraces(ws: StoreOwner, q: TraceQuery = {}): number {
-  const { countSql, params } = buildTraceListQuery(q);
+  const { countSql, params } = buildTraceListQuery(q, { textScan: textCandidateShare(ws, q.text) >= 1 / 4 });
   return (readerOf(ws).prepare(countSql).get(params) as { n: number }).n;
 }
 

@@ -135,7 +135,7 @@ describe('library text filter: the trigram index (migration 13) never changes th
     );
     await ws.exclusive(async () => db.prepare(`UPDATE traces SET name = 'renamed-zq' WHERE id = ?`).run(ids[11]));
     const now = [...traceSummariesById(ws).values()];
-    const needles = ['research', 'RESEARCH', 'zzz-nothing', 're', 'x', 'école', 'ÉCOLE', 'cole', 'café', '"quoted"', 'and or',
+    const needles = ['research', 'RESEARCH', 'agent', 'invoke_', 'zzz-nothing', 're', 'x', 'école', 'ÉCOLE', 'cole', 'café', '"quoted"', 'and or',
       'ïve*', 'i̇stanbul', 'istanbul', ids[3]!.slice(4, 12).toUpperCase(), 'seed.json', 'renamed-zq', names[4]!, 'zzz-nothing"'];
     for (const text of needles) {
       const want = reference(now, 'start', 'desc', hasText(text));
