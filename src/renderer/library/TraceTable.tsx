@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useState, type RefObject } from 'react';
+import { memo, useEffect, useLayoutEffect, useState, type RefObject } from 'react';
 import type { TraceSummary } from '../../shared/api';
 import { COLUMNS, GRID_TEMPLATE, type Column } from './columns';
 import type { SortState, TraceSortField } from './filters';
@@ -81,34 +81,7 @@ export function TraceTable({ pages, sort, onSort, selected, onSelect, onOpen, re
       );
       continue;
     }
-    const isSel = i === selected;
-    rows.push(
-      <div
-        key={`r${i}`}
-        className={`trace-row${isSel ? ' selected' : ''}${t.status === 'error' ? ' has-error' : ''}`}
-        style={style}
-        role="row"
-        aria-rowindex={i + 2}
-        aria-selected={isSel}
-        data-trace-index={i}
-        onMouseDown={() => onSelect(i)}
-        onClick={() => {
-          suppressDoubleClickSelection();
-          onOpen(t);
-        }}
-      >
-        {COLUMNS.map((c) => (
-          <div
-            key={c.id}
-            className={`cell col-${c.id}${c.align === 'right' ? ' num' : ''}`}
-            role="gridcell"
-            title={c.tip?.(t)}
-          >
-            {c.render(t)}
-          </div>
-        ))}
-      </div>,
-    );
+    rows.push(<TraceRow key={`r${i}`} index={i} trace={t} top={style.top} selected={i === selected} onSelect={onSelect} onOpen={onOpen} />);
   }
 
   return (
@@ -159,6 +132,44 @@ export function TraceTable({ pages, sort, onSort, selected, onSelect, onOpen, re
     </div>
   );
 }
+
+interface RowProps {
+  index: number;
+  trace: TraceSummary;
+  top: number;
+  selected: boolean;
+  onSelect(index: number): void;
+  onOpen(trace: TraceSummary): void;
+}
+
+/**
+ * One trace's row. Memoised: the library re-renders on every sort click, selection move and
+ * loading flag, and only rows whose trace, place or selection changed need their 13 cells made
+ * again (the callbacks are stable: LibraryView's setSelected and open).
+ */
+const TraceRow = memo(function TraceRow({ index, trace: t, top, selected, onSelect, onOpen }: RowProps) {
+  return (
+    <div
+      className={`trace-row${selected ? ' selected' : ''}${t.status === 'error' ? ' has-error' : ''}`}
+      style={{ top }}
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      data-trace-index={index}
+      onMouseDown={() => onSelect(index)}
+      onClick={() => {
+        suppressDoubleClickSelection();
+        onOpen(t);
+      }}
+    >
+      {COLUMNS.map((c) => (
+        <div key={c.id} className={`cell col-${c.id}${c.align === 'right' ? ' num' : ''}`} role="gridcell" title={c.tip?.(t)}>
+          {c.render(t)}
+        </div>
+      ))}
+    </div>
+  );
+});
 
 /**
  * A click opens the trace at once, so the second click of a double-click lands on the trace
