@@ -102,6 +102,8 @@ export function createBackend(opts: BackendOptions): Backend {
     appInfo: () => ({ version, mode: opts.mode, workspacePath: ws.path, otlpEndpoint, workspaceDamaged: ws.damaged }),
     formats: () => listFormats(),
     listTraces: (q) => ws.listTraces(q),
+    listTracesPage: (q) => ({ rows: ws.listTracePage(q) }),
+    countTraces: (q) => ({ total: ws.countTraces(q) }),
     getTrace: ({ traceId }) => {
       const t = ws.getTrace(traceId);
       if (!t) return null;

@@ -6,6 +6,7 @@ import { ClientProvider } from './client/ClientContext';
 import { createClient } from './client';
 import { parseRoute } from './app/router';
 import { prefetchTraceColumns } from './trace/prefetch';
+import { prefetchLibraryFirstPage } from './library/useTracePages';
 import './styles/theme.css';
 import './styles/app.css';
 import './styles/library.css';
@@ -16,6 +17,8 @@ const client = createClient();
 // request main.tsx already sent).
 const initial = parseRoute(location.hash);
 if (initial.name === 'trace') prefetchTraceColumns(client, initial.traceId);
+// Opened on the library (the usual start): its first page likewise, before React mounts.
+if (initial.name === 'library') prefetchLibraryFirstPage(client);
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html lacks #root');
 

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import type { FormatId, ImportRecord, RecordedEvaluation, Span, SpanSummary, TraceMeta, TraceSummary } from '../core/model/types';
 import type { TraceQuery } from '../core/model/query';
-import { TraceQuerySchema } from './traceQuerySchema';
+import { TraceFilterSchema, TraceQuerySchema } from './traceQuerySchema';
 import { TraceViewInputSchemas, type TraceViewOutputs } from './traceView';
 import { CompareInputSchemas, type CompareOutputs } from './compare';
 import { LabelInputSchemas, type LabelOutputs } from './labels';
@@ -48,6 +48,9 @@ export const ApiInputSchemas = {
   appInfo: z.object({}).strict(),
   formats: z.object({}).strict(),
   listTraces: TraceQuerySchema,
+  /** listTraces in two answers: a page of rows, and the count (the library asks for both at once). */
+  listTracesPage: TraceQuerySchema,
+  countTraces: TraceFilterSchema,
   getTrace: z.object({ traceId: id }).strict(),
   getSpan: z.object({ traceId: id, spanId: id }).strict(),
   /** Scores / feedback / annotations / assessments recorded in the trace's file. */
@@ -131,6 +134,8 @@ export interface ApiOutputs
   appInfo: AppInfo;
   formats: FormatInfo[];
   listTraces: { rows: TraceSummary[]; total: number };
+  listTracesPage: { rows: TraceSummary[] };
+  countTraces: { total: number };
   getTrace: TraceDetail | null;
   getSpan: Span | null;
   getRecordedEvaluations: RecordedEvaluation[];
@@ -179,7 +184,4 @@ export interface ApiErrorBody {
   error: { code: 'bad-input' | 'not-found' | 'failed'; message: string };
 }
 
-export { RPC_PATH, UPLOAD_PATH, EVENTS_PATH } from './apiPaths';
-export const IPC_RPC_CHANNEL = 'tracedeck:rpc';
-export const IPC_EVENT_CHANNEL = 'tracedeck:event';
-export const IPC_DIALOG_CHANNEL = 'tracedeck:open-import-dialog';
+export { RPC_PATH, UPLOAD_PATH, EVENTS_PATH, IPC_RPC_CHANNEL, IPC_EVENT_CHANNEL, IPC_DIALOG_CHANNEL } from './apiConstants';

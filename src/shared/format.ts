@@ -48,6 +48,9 @@ function trim(x: number): string {
   return String(x);
 }
 
+// Built once: toLocaleString makes a new formatter per call (slow in a page of table rows).
+const DOLLARS = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
 /**
  * US dollars: whole cents from $1 on; below $1 three significant digits, so a tiny cost never
  * reads as "$0.0000" ($0.0000103, $0.0123, $0.50).
@@ -57,7 +60,7 @@ export function formatCost(usd: number | null | undefined): string {
   if (usd === 0) return '$0';
   const sign = usd < 0 ? '-' : '';
   const a = Math.abs(usd);
-  if (a >= 1) return `${sign}$${a.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  if (a >= 1) return `${sign}$${DOLLARS.format(a)}`;
   const decimals = Math.min(20, 2 - Math.floor(Math.log10(a)));
   let s = a.toFixed(decimals);
   // 3 significant digits, but at least cents: 0.500 → 0.50.
@@ -81,10 +84,14 @@ export function formatRate(x: number | null | undefined): string {
   return `${(x * 100).toFixed(x > 0 && x < 0.1 ? 1 : 0)}%`;
 }
 
+// Built once, like DOLLARS: with toLocaleString the library's integer columns were the largest
+// cost of painting a page of rows.
+const INTEGER = new Intl.NumberFormat('en-US');
+
 /** A count with thousands separators: 100,000. */
 export function formatInteger(n: number | null | undefined): string {
   if (!known(n)) return UNKNOWN;
-  return Math.round(n).toLocaleString('en-US');
+  return INTEGER.format(Math.round(n));
 }
 
 /** 950, 12.3k, 4.56M: short enough for a narrow numeric column. */

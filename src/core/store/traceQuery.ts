@@ -1,4 +1,5 @@
 import type { TraceQuery, TraceRangeField, TraceSortField } from '../model/query';
+import { trigramQuery } from './trigrams';
 
 export type { TraceQuery } from '../model/query';
 
@@ -34,7 +35,10 @@ const TRACE_RANGE_COLUMNS: Record<TraceRangeField, string> = {
  * The WHERE clause of a trace query (columns of `traces`, unqualified) with its parameters. Every
  * query over "the library or its current filter" (list, Overview, Sessions) goes through this.
  */
-export function buildTraceWhere(q: TraceQuery, o: { forPage?: boolean } = {}): { whereSql: string; params: Record<string, unknown> } {
+export function buildTraceWhere(
+  q: TraceQuery,
+  o: { forPage?: boolean; textScan?: boolean } = {},
+): { whereSql: string; params: Record<string, unknown> } {
   // A page (ORDER BY … LIMIT) should walk the sort column's index and stop after `limit` rows:
   // given an index on a filter column instead (status, tool errors, duration …, which match a
   // large part of a library), SQLite fetched every match and sorted them all — 0.5 s at 100k
@@ -44,6 +48,19 @@ export function buildTraceWhere(q: TraceQuery, o: { forPage?: boolean } = {}): {
   const where: string[] = [];
   const params: Record<string, unknown> = {};
   if (q.text) {
+    // Candidates from the trigram index (migration 13) when the needle has a trigram; the instr()
+    // test below decides either way, so the answer is the scan's. A count reads just the
+    // candidates. A page walks its sort index and tests membership (+: a needle found in most
+    // traces would otherwise fetch and sort them all). `textScan` leaves the index out, for
+    // needles whose candidates are dense (traces.ts textCandidateShare).
+    const match = o.textScan ? null : trigramQuery(q.text);
+    if (match) {
+      where.push(
+        `${u}rowid IN (SELECT t.rowid FROM trace_text JOIN trace_text_map m ON m.id = trace_text.rowid
+                        JOIN traces t ON t.id = m.trace_id WHERE trace_text MATCH :textMatch)`,
+      );
+      params.textMatch = match;
+    }
     where.push(
       `(instr(lower(name), :text) > 0 OR instr(lower(id), :text) > 0 OR instr(lower(coalesce(service,'')), :text) > 0 OR instr(lower(source_file), :text) > 0)`,
     );
@@ -112,9 +129,12 @@ export function buildTraceWhere(q: TraceQuery, o: { forPage?: boolean } = {}): {
  * trace id in the sort's direction, so descending is exactly ascending reversed and both walk
  * the (column, id) index (migration 12) without sorting the rows of a value.
  */
-export function buildTraceListQuery(q: TraceQuery): { sql: string; countSql: string; params: Record<string, unknown> } {
-  const { whereSql, params } = buildTraceWhere(q, { forPage: true });
-  const counted = buildTraceWhere(q);
+export function buildTraceListQuery(
+  q: TraceQuery,
+  o: { textScan?: boolean } = {},
+): { sql: string; countSql: string; params: Record<string, unknown> } {
+  const { whereSql, params } = buildTraceWhere(q, { forPage: true, textScan: o.textScan });
+  const counted = buildTraceWhere(q, { textScan: o.textScan });
   const col = TRACE_SORT_COLUMNS[q.sort ?? 'start'] ?? TRACE_SORT_COLUMNS.start;
   const dir = q.dir === 'asc' ? 'ASC' : 'DESC';
   const limit = Math.max(1, Math.min(q.limit ?? 500, MAX_PAGE));
@@ -122,6 +142,6 @@ export function buildTraceListQuery(q: TraceQuery): { sql: string; countSql: str
   return {
     sql: `SELECT * FROM traces ${whereSql} ORDER BY ${col} ${dir} NULLS LAST, id ${dir} LIMIT ${limit} OFFSET ${offset}`,
     countSql: `SELECT count(*) AS n FROM traces ${counted.whereSql}`,
-    params,
+    params: { ...counted.params, ...params },
   };
 }

@@ -285,6 +285,14 @@ export class Workspace {
     return traces.listTraces(this, q);
   }
 
+  listTracePage(q: TraceQuery = {}): TraceSummary[] {
+    return traces.listTracePage(this, q);
+  }
+
+  countTraces(q: TraceQuery = {}): number {
+    return traces.countTraces(this, q);
+  }
+
   getTrace(traceId: string): (TraceSummary & { meta: Omit<TraceMeta, 'traceId'> }) | null {
     return traces.getTrace(this, traceId);
   }

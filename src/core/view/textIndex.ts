@@ -20,14 +20,8 @@ import { beginTextIndex, completeTextIndex, indexTextChunks, textIndexComplete }
 export const INDEX_MIN_SPANS = 10_000;
 const CHUNK = 2000;
 
-/** The FTS5 query for a needle: all its trigrams (code points, as the tokenizer counts). */
-export function trigramQuery(needle: string): string | null {
-  const cps = Array.from(needle.toLowerCase());
-  if (cps.length < 3) return null;
-  const grams = new Set<string>();
-  for (let i = 0; i + 3 <= cps.length; i++) grams.add(cps.slice(i, i + 3).join(''));
-  return [...grams].map((g) => `"${g.replace(/"/g, '""')}"`).join(' AND ');
-}
+/** The FTS5 query for a needle: all its trigrams (shared with the library's trace text index). */
+export { trigramQuery } from '../store/trigrams';
 
 /** Builds already running in this process, per workspace: one build per trace version. */
 const building = new WeakMap<Workspace, Map<string, Build>>();

@@ -1,23 +1,26 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppInfo } from '../../shared/api';
 import { useApiEvents, useClient } from '../client/ClientContext';
 import { ImportDropZone } from '../library/ImportDropZone';
 import { ImportProgress } from '../library/ImportProgress';
 import { LibraryView } from '../library/LibraryView';
 import { useImports } from '../library/useImports';
-import { TraceViewRoute } from '../trace/TraceViewRoute';
-import { CompareRouteView, isCompareRoute } from '../compare/CompareRouteView';
-import { LabelsRoute } from '../labels/LabelsRoute';
-import { JudgesRoute } from '../judges/JudgesRoute';
-import { ScenariosRoute } from '../scenarios/ScenariosRoute';
+import { isCompareRoute } from '../compare/routes';
 import { ScenarioImportProvider, type ScenarioImports } from '../scenarios/ScenarioImportContext';
 import { isScenarioFile } from '../scenarios/readScenarioFiles';
 import { StatusBar } from './StatusBar';
-import { SessionsRoute } from '../insights/SessionsRoute';
-import { OverviewView } from '../insights/OverviewView';
-import { ReplayView } from '../insights/ReplayView';
 import { TopBar } from './TopBar';
 import { useRoute } from './router';
+import {
+  CompareRouteView,
+  JudgesRoute,
+  LabelsRoute,
+  OverviewView,
+  ReplayView,
+  ScenariosRoute,
+  SessionsRoute,
+  TraceViewRoute,
+} from './lazyRoutes';
 
 export function App() {
   const client = useClient();
@@ -113,20 +116,23 @@ export function App() {
             importVersion={importVersion}
             onImportClick={onImportClick}
           />
-          {route.name === 'trace' ? <TraceViewRoute key={route.traceId} traceId={route.traceId} spanId={route.spanId} /> : null}
-          {route.name === 'labels' ? <LabelsRoute view={route.view} /> : null}
-          {route.name === 'judges' ? <JudgesRoute view={route.view} /> : null}
-          {route.name === 'scenarios' ? <ScenariosRoute view={route.view} /> : null}
-          {isCompareRoute(route) ? <CompareRouteView route={route} /> : null}
-          {route.name === 'sessions' ? <SessionsRoute sessionId={route.sessionId} /> : null}
-          {route.name === 'overview' ? <OverviewView /> : null}
-          {route.name === 'replay' ? <ReplayView key={`${route.traceId}\u0000${route.spanId}`} traceId={route.traceId} spanId={route.spanId} /> : null}
-          {route.name === 'not-found' ? (
-            <div className="empty-state">
-              <div className="empty-title">Nothing here</div>
-              <div className="mono dim">{route.hash}</div>
-            </div>
-          ) : null}
+          {/* The other views load on first visit (lazyRoutes.ts); nothing shows while one loads. */}
+          <Suspense fallback={null}>
+            {route.name === 'trace' ? <TraceViewRoute key={route.traceId} traceId={route.traceId} spanId={route.spanId} /> : null}
+            {route.name === 'labels' ? <LabelsRoute view={route.view} /> : null}
+            {route.name === 'judges' ? <JudgesRoute view={route.view} /> : null}
+            {route.name === 'scenarios' ? <ScenariosRoute view={route.view} /> : null}
+            {isCompareRoute(route) ? <CompareRouteView route={route} /> : null}
+            {route.name === 'sessions' ? <SessionsRoute sessionId={route.sessionId} /> : null}
+            {route.name === 'overview' ? <OverviewView /> : null}
+            {route.name === 'replay' ? <ReplayView key={`${route.traceId}\u0000${route.spanId}`} traceId={route.traceId} spanId={route.spanId} /> : null}
+            {route.name === 'not-found' ? (
+              <div className="empty-state">
+                <div className="empty-title">Nothing here</div>
+                <div className="mono dim">{route.hash}</div>
+              </div>
+            ) : null}
+          </Suspense>
         </main>
         {panelOpen && imports.jobs.length ? (
           <ImportProgress jobs={imports.jobs} onClear={imports.clear} onClose={() => setPanelOpen(false)} />

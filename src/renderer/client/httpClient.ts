@@ -1,13 +1,5 @@
-import {
-  EVENTS_PATH,
-  UPLOAD_PATH,
-  type ApiEvent,
-  type ApiInput,
-  type ApiMethod,
-  type ApiOutput,
-  type ImportOutcome,
-  type TracedeckClient,
-} from '../../shared/api';
+import type { ApiEvent, ApiInput, ApiMethod, ApiOutput, ImportOutcome, TracedeckClient } from '../../shared/api';
+import { EVENTS_PATH, RPC_PATH, UPLOAD_PATH } from '../../shared/apiConstants';
 import { ApiError, toApiError } from './errors';
 import { failedOutcome, normaliseOutcomes } from './outcomes';
 import { postRpc } from './rpcRequest';

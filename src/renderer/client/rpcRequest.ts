@@ -1,4 +1,4 @@
-import { RPC_PATH } from '../../shared/apiPaths';
+import { RPC_PATH } from '../../shared/apiConstants';
 
 /**
  * The HTTP request of one RPC call (browser mode); httpClient.ts reads its answer. Kept apart

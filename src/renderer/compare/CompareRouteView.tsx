@@ -1,15 +1,8 @@
-import type { Route } from '../app/router';
 import { SideBySide } from './SideBySide';
 import { TrajectoryRoute } from './TrajectoryRoute';
 import { VerdictDiffView } from './VerdictDiffView';
 import { VersionsView } from './VersionsView';
 import type { CompareRoute } from './routes';
-
-const NAMES = new Set<string>(['diff', 'versions', 'compare-pair', 'trajectory']);
-
-export function isCompareRoute(r: Route): r is CompareRoute {
-  return NAMES.has(r.name);
-}
 
 /** The compare views, one per route (see routes.ts). */
 export function CompareRouteView({ route }: { route: CompareRoute }) {

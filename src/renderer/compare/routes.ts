@@ -26,6 +26,12 @@ export interface PairTaskContext {
   task: string;
 }
 
+const NAMES = new Set<string>(['diff', 'versions', 'compare-pair', 'trajectory']);
+
+export function isCompareRoute(r: { name: string }): r is CompareRoute {
+  return NAMES.has(r.name);
+}
+
 export const DEFAULT_GROUP_BY: VersionGroupByDto = { by: 'attribute', key: 'gen_ai.agent.version' };
 
 function groupByOf(q: URLSearchParams): VersionGroupByDto | null {

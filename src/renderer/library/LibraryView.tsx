@@ -2,9 +2,9 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppInfo, FormatInfo, TraceSummary } from '../../shared/api';
 import { useApiEvents, useClient } from '../client/ClientContext';
 import { navigate, traceHash } from '../app/router';
+import { preloadTraceView } from '../app/lazyRoutes';
 import { formatInteger } from '../util/format';
 import { isActivatable, isEditableTarget } from '../util/keys';
-import { useDebounced } from '../util/useDebounced';
 import {
   activeFilterCount,
   DEFAULT_SORT,
@@ -50,24 +50,41 @@ export function LibraryView({ active, appInfo, importVersion, onImportClick }: P
     [],
   );
 
-  const debouncedFilters = useDebounced(filters, 120);
-  const barQuery = useMemo(() => toTraceQuery(debouncedFilters, sort), [debouncedFilters, sort]);
+  // No debounce: a filter change is asked for at once, and useTracePages keeps at most one new
+  // query in flight (typing at full speed asks for the first key and then the latest text).
+  const barQuery = useMemo(() => toTraceQuery(filters, sort), [filters, sort]);
   const query = useMemo(() => withDrill(barQuery, drill), [barQuery, drill]);
   const queryKey = JSON.stringify(query);
   const pages = useTracePages(client, query);
   const total = pages.total;
-  const filtered = activeFilterCount(debouncedFilters) > 0 || drill !== null;
-  useEffect(() => setCurrentLibraryFilter(query, activeFilterCount(debouncedFilters) + (drill ? 1 : 0)), [query, debouncedFilters, drill]);
+  const filtered = activeFilterCount(filters) > 0 || drill !== null;
+  // Once the first page is on screen, the trace view's code loads in the background.
+  const shown = pages.version > 0;
+  useEffect(() => {
+    if (shown) preloadTraceView();
+  }, [shown]);
+  useEffect(() => setCurrentLibraryFilter(query, activeFilterCount(filters) + (drill ? 1 : 0)), [query, filters, drill]);
 
   useEffect(() => {
     client.call('formats', {}).then(setFormats, () => setFormats([]));
   }, [client]);
 
+  // The "of N" beside a filtered count. Unfiltered, the list's own total is N; only while a
+  // filter is on does N need a request of its own (at boot it would compete with the first page).
+  const filteredRef = useRef(filtered);
+  filteredRef.current = filtered;
   const refreshGrandTotal = useCallback(() => {
-    client.call('listTraces', { limit: 1 }).then((r) => setGrandTotal(r.total), () => undefined);
+    if (!filteredRef.current) return;
+    client.call('countTraces', {}).then((r) => setGrandTotal(r.total), () => undefined);
   }, [client]);
-
-  useEffect(refreshGrandTotal, [refreshGrandTotal]);
+  const unfilteredTotal = !filtered && pages.totalOf === queryKey ? total : null;
+  useEffect(() => {
+    if (unfilteredTotal !== null) setGrandTotal(unfilteredTotal);
+  }, [unfilteredTotal]);
+  const knowGrandTotal = grandTotal !== null;
+  useEffect(() => {
+    if (filtered && !knowGrandTotal) refreshGrandTotal();
+  }, [filtered, knowGrandTotal, refreshGrandTotal]);
   useEffect(() => setSelected(0), [queryKey]);
 
   // `pages` is a new object every render; its refresh is stable. Depending on `pages` here made
@@ -105,14 +122,14 @@ export function LibraryView({ active, appInfo, importVersion, onImportClick }: P
 
   const move = useCallback(
     (delta: number | 'start' | 'end') => {
-      const n = pages.total ?? 0;
+      const n = pages.extent;
       if (!n) return;
       setSelected((s) => {
         const next = delta === 'start' ? 0 : delta === 'end' ? n - 1 : s + delta;
         return Math.max(0, Math.min(n - 1, next));
       });
     },
-    [pages.total],
+    [pages.extent],
   );
 
   // Shortcuts live on the window so they work wherever focus is, except inside text fields.
@@ -198,7 +215,7 @@ export function LibraryView({ active, appInfo, importVersion, onImportClick }: P
       ) : null}
       <div className="library-summary">
         <span className="count" data-testid="trace-count">
-          {total === null ? 'Loading…' : `${formatInteger(total)} trace${total === 1 ? '' : 's'}`}
+          {total === null ? (pages.counting ? 'Counting…' : 'Loading…') : `${formatInteger(total)} trace${total === 1 ? '' : 's'}`}
           {filtered && grandTotal !== null ? <span className="dim"> of {formatInteger(grandTotal)}</span> : null}
         </span>
         {pages.loading ? <span className="spinner" aria-label="Loading" /> : null}
@@ -210,7 +227,7 @@ export function LibraryView({ active, appInfo, importVersion, onImportClick }: P
         <span className="spacer" />
         {selectedTrace ? (
           <span className="dim selection-hint" title={selectedTrace.traceId}>
-            {selected + 1} / {formatInteger(total ?? 0)} · <span className="mono">{selectedTrace.traceId}</span>
+            {selected + 1} / {total === null ? '…' : formatInteger(total)} · <span className="mono">{selectedTrace.traceId}</span>
           </span>
         ) : null}
         <span className="dim shortcuts">

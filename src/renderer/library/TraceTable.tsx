@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useState, type RefObject } from 'react';
+import { memo, useEffect, useLayoutEffect, useState, type RefObject } from 'react';
 import type { TraceSummary } from '../../shared/api';
 import { COLUMNS, GRID_TEMPLATE, type Column } from './columns';
 import type { SortState, TraceSortField } from './filters';
@@ -34,7 +34,7 @@ function ariaSort(c: Column, s: SortState): 'ascending' | 'descending' | 'none' 
 export function TraceTable({ pages, sort, onSort, selected, onSelect, onOpen, resetKey, gridRef }: Props) {
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(600);
-  const total = pages.total ?? 0;
+  const total = pages.extent;
 
   useLayoutEffect(() => {
     const el = gridRef.current;
@@ -70,7 +70,7 @@ export function TraceTable({ pages, sort, onSort, selected, onSelect, onOpen, re
   const rows = [];
   for (let i = first; i <= last; i++) {
     const t = pages.row(i);
-    const style = { top: HEADER_HEIGHT + i * ROW_HEIGHT, gridTemplateColumns: GRID_TEMPLATE };
+    const style = { top: HEADER_HEIGHT + i * ROW_HEIGHT };
     if (!t) {
       rows.push(
         <div key={`p${i}`} className="trace-row placeholder" style={style} role="row" aria-rowindex={i + 2}>
@@ -81,34 +81,7 @@ export function TraceTable({ pages, sort, onSort, selected, onSelect, onOpen, re
       );
       continue;
     }
-    const isSel = i === selected;
-    rows.push(
-      <div
-        key={`r${i}`}
-        className={`trace-row${isSel ? ' selected' : ''}${t.status === 'error' ? ' has-error' : ''}`}
-        style={style}
-        role="row"
-        aria-rowindex={i + 2}
-        aria-selected={isSel}
-        data-trace-index={i}
-        onMouseDown={() => onSelect(i)}
-        onClick={() => {
-          suppressDoubleClickSelection();
-          onOpen(t);
-        }}
-      >
-        {COLUMNS.map((c) => (
-          <div
-            key={c.id}
-            className={`cell col-${c.id}${c.align === 'right' ? ' num' : ''}`}
-            role="gridcell"
-            title={c.tip?.(t)}
-          >
-            {c.render(t)}
-          </div>
-        ))}
-      </div>,
-    );
+    rows.push(<TraceRow key={`r${i}`} index={i} trace={t} top={style.top} selected={i === selected} onSelect={onSelect} onOpen={onOpen} />);
   }
 
   return (
@@ -122,8 +95,9 @@ export function TraceTable({ pages, sort, onSort, selected, onSelect, onOpen, re
       tabIndex={0}
       onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
     >
-      <div className="trace-spacer" style={{ height: HEADER_HEIGHT + total * ROW_HEIGHT }}>
-        <div className="trace-header" role="row" aria-rowindex={1} style={{ gridTemplateColumns: GRID_TEMPLATE }}>
+      {/* The column template is set once here (library.css reads it): per row it was restyled with every row. */}
+      <div className="trace-spacer" style={{ height: HEADER_HEIGHT + total * ROW_HEIGHT, ['--trace-columns' as string]: GRID_TEMPLATE }}>
+        <div className="trace-header" role="row" aria-rowindex={1}>
           {COLUMNS.map((c) => {
             const active = c.sort && c.sort === sort.sort;
             return (
@@ -158,6 +132,44 @@ export function TraceTable({ pages, sort, onSort, selected, onSelect, onOpen, re
     </div>
   );
 }
+
+interface RowProps {
+  index: number;
+  trace: TraceSummary;
+  top: number;
+  selected: boolean;
+  onSelect(index: number): void;
+  onOpen(trace: TraceSummary): void;
+}
+
+/**
+ * One trace's row. Memoised: the library re-renders on every sort click, selection move and
+ * loading flag, and only rows whose trace, place or selection changed need their 13 cells made
+ * again (the callbacks are stable: LibraryView's setSelected and open).
+ */
+const TraceRow = memo(function TraceRow({ index, trace: t, top, selected, onSelect, onOpen }: RowProps) {
+  return (
+    <div
+      className={`trace-row${selected ? ' selected' : ''}${t.status === 'error' ? ' has-error' : ''}`}
+      style={{ top }}
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      data-trace-index={index}
+      onMouseDown={() => onSelect(index)}
+      onClick={() => {
+        suppressDoubleClickSelection();
+        onOpen(t);
+      }}
+    >
+      {COLUMNS.map((c) => (
+        <div key={c.id} className={`cell col-${c.id}${c.align === 'right' ? ' num' : ''}`} role="gridcell" title={c.tip?.(t)}>
+          {c.render(t)}
+        </div>
+      ))}
+    </div>
+  );
+});
 
 /**
  * A click opens the trace at once, so the second click of a double-click lands on the trace

@@ -1,11 +1,44 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { TraceQuery, TraceSummary, TracedeckClient } from '../../shared/api';
+import type { ApiOutput, TraceQuery, TraceSummary, TracedeckClient } from '../../shared/api';
+import { DEFAULT_SORT, EMPTY_FILTERS, toTraceQuery } from './filters';
 
 const PAGE_SIZE = 200;
 
+type PageAnswer = ApiOutput<'listTraces'>;
+const pageInput = (q: TraceQuery, page: number) => ({ ...q, limit: PAGE_SIZE, offset: page * PAGE_SIZE });
+
+/** Answers asked for before the library mounted, by request; each is taken once. */
+const prefetched = new Map<string, Promise<PageAnswer>>();
+
+/**
+ * Boot (main.tsx): ask for the library's first page (no filter, default sort) before React
+ * mounts, so the server answers while the app's modules evaluate and render. The library takes
+ * the answer over when its first request is exactly this one; otherwise it asks anew.
+ */
+export function prefetchLibraryFirstPage(client: TracedeckClient): void {
+  const input = pageInput(toTraceQuery(EMPTY_FILTERS, DEFAULT_SORT), 0);
+  const p = client.call('listTraces', input);
+  p.catch(() => undefined); // the library reports errors when it takes the promise over
+  prefetched.set(JSON.stringify(input), p);
+}
+
+function listPage(client: TracedeckClient, q: TraceQuery, page: number): Promise<PageAnswer> {
+  const input = pageInput(q, page);
+  const key = JSON.stringify(input);
+  const early = prefetched.get(key);
+  prefetched.clear(); // only the very first request may use an early answer: later ones must be fresh
+  return early ?? client.call('listTraces', input);
+}
+
 export interface TracePages {
-  /** null until the first page of the current query answered */
+  /** How many traces the query selects; null until known (its first answer, or its count). */
   total: number | null;
+  /** The query (as JSON) whose answer `total` is: the previous one's until the new one answers. */
+  totalOf: string | null;
+  /** Rows the table lays out: the total, or while the count is on its way the rows already here. */
+  extent: number;
+  /** The rows are here and the count is on its way (a text needle: see below). */
+  counting: boolean;
   loading: boolean;
   /** bumps whenever rows arrive: row() reads a ref, so consumers re-render on this */
   version: number;
@@ -21,10 +54,21 @@ export interface TracePages {
  * Server-side paging for a virtualised table: only the pages the scroller touches are fetched,
  * so 100k traces cost a count query and a couple of 200-row pages. A generation counter drops
  * answers to queries the user has already replaced.
+ *
+ * A new query asks for its first page with the count in one request (listTraces) — except with a
+ * text needle, whose count reads every candidate trace (~0.1 s for a needle in a quarter of 100k
+ * traces) while the page stops after 200: then the page (listTracesPage) and the count
+ * (countTraces) are two requests and the rows show as soon as they arrive, the count after them.
+ * Pages scrolled to later never recount.
  */
 export function useTracePages(client: TracedeckClient, query: TraceQuery): TracePages {
   const key = JSON.stringify(query);
   const [total, setTotal] = useState<number | null>(null);
+  const [totalOf, setTotalOf] = useState<string | null>(null);
+  const totalOfRef = useRef<string | null>(null);
+  totalOfRef.current = totalOf;
+  // While a split query counts: the rows its first page brought (the table's provisional extent).
+  const [countingExtent, setCountingExtent] = useState<number | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
@@ -34,26 +78,66 @@ export function useTracePages(client: TracedeckClient, query: TraceQuery): Trace
   const visible = useRef<[number, number]>([0, PAGE_SIZE - 1]);
   const queryRef = useRef(query);
   queryRef.current = query;
+  // At most one new query (or refresh) in flight: one asked for meanwhile waits for its answers,
+  // and only the latest waits. The filter bar asks on every edit, without a debounce: typing at
+  // full speed asks for the first key, then for the text as it stands when that one is answered.
+  const replacing = useRef(false);
+  const queued = useRef<number[] | null>(null);
+  const fetchRef = useRef<(pageNos: number[], replace: boolean) => void>(() => undefined);
 
   const fetchPages = useCallback(
     (pageNos: number[], replace: boolean) => {
+      if (replace && replacing.current) {
+        queued.current = pageNos;
+        setLoading(true);
+        return;
+      }
+      if (replace) replacing.current = true;
       const myGen = gen.current;
       const q = queryRef.current;
+      const qKey = JSON.stringify(q);
+      const split = replace && !!q.text;
       setLoading(true);
-      const requests = pageNos.map((p) =>
-        client.call('listTraces', { ...q, limit: PAGE_SIZE, offset: p * PAGE_SIZE }).then((res) => [p, res] as const),
+      const requests = pageNos.map((p, i) =>
+        replace && !split && i === 0
+          ? listPage(client, q, p).then((res) => [p, res.rows, res.total] as const)
+          : client.call('listTracesPage', pageInput(q, p)).then((res) => [p, res.rows, null] as const),
       );
-      Promise.all(requests).then(
+      const { sort: _s, dir: _d, limit: _l, offset: _o, ...filters } = q;
+      // Sent after the pages: the server answers in order, rows first.
+      const count = split ? client.call('countTraces', filters) : null;
+      const answered = Promise.all(requests);
+      Promise.allSettled([answered, count])
+        .then(() => {
+          if (!replace) return;
+          replacing.current = false;
+          const next = queued.current;
+          queued.current = null;
+          if (next) fetchRef.current(next, true);
+        })
+        .catch(() => undefined);
+      answered.then(
         (results) => {
           if (myGen !== gen.current) return;
           const next = replace ? new Map<number, TraceSummary[]>() : pages.current;
-          for (const [p, res] of results) {
-            next.set(p, res.rows);
+          for (const [p, rows] of results) {
+            next.set(p, rows);
             pending.current.delete(p);
           }
           pages.current = next;
-          const last = results[results.length - 1];
-          if (last) setTotal(last[1].total);
+          const first = results[0];
+          if (first && first[2] !== null) {
+            setTotal(first[2]);
+            setTotalOf(qKey);
+          } else if (split && first && first[0] === 0 && first[1].length < PAGE_SIZE) {
+            // The whole answer fits the first page: that is the count already.
+            setTotal(first[1].length);
+            setTotalOf(qKey);
+          } else if (split && first && totalOfRef.current !== qKey) {
+            // A new needle: its count is on its way (a refresh keeps the count it had meanwhile).
+            setTotal(null);
+            setCountingExtent(first[0] === 0 ? first[1].length : 0);
+          }
           setError(null);
           setLoading(false);
           setVersion((v) => v + 1);
@@ -65,9 +149,22 @@ export function useTracePages(client: TracedeckClient, query: TraceQuery): Trace
           setLoading(false);
         },
       );
+      count?.then(
+        (res) => {
+          if (myGen !== gen.current) return;
+          setTotal(res.total);
+          setTotalOf(qKey);
+          setCountingExtent(null);
+        },
+        (e: unknown) => {
+          if (myGen !== gen.current) return;
+          setError(e instanceof Error ? e.message : String(e));
+        },
+      );
     },
     [client],
   );
+  fetchRef.current = fetchPages;
 
   const pagesFor = (first: number, last: number): number[] => {
     const out: number[] = [];
@@ -106,5 +203,6 @@ export function useTracePages(client: TracedeckClient, query: TraceQuery): Trace
 
   const row = useCallback((i: number) => pages.current.get(Math.floor(i / PAGE_SIZE))?.[i % PAGE_SIZE], []);
 
-  return { total, loading, version, error, row, ensure, refresh };
+  const extent = total ?? countingExtent ?? 0;
+  return { total, totalOf, extent, counting: total === null && countingExtent !== null, loading, version, error, row, ensure, refresh };
 }

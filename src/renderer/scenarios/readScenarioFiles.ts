@@ -1,4 +1,5 @@
-import { SCENARIO_FILE_SUFFIX, type ScenarioLoadResult, type TracedeckClient } from '../../shared/api';
+import type { ScenarioLoadResult, TracedeckClient } from '../../shared/api';
+import { SCENARIO_FILE_SUFFIX } from '../../shared/apiConstants';
 import { errorText } from '../labels/errorText';
 
 /** Scenario files are small hand-written JSON; anything bigger is not one (the backend caps it too). */

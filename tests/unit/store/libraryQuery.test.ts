@@ -4,6 +4,7 @@ import { importFile } from '../../../src/core/import/importFile';
 import { TRACE_SORT_FIELDS, type TraceQuery, type TraceSortField } from '../../../src/core/model/query';
 import type { TraceSummary } from '../../../src/core/model/types';
 import { multiplyTracesForBench } from '../../../src/core/store/benchFill';
+import { readerOf, writerOf } from '../../../src/core/store/connection';
 import { traceSummariesById } from '../../../src/core/store/traces';
 import type { Workspace } from '../../../src/core/store/workspace';
 import { generateOtlpFile } from '../../bench/genOtlp';
@@ -112,5 +113,40 @@ describe('library list query: order and filters', () => {
         expect(got.rows.map((r) => r.traceId), `${sort} ${dir}`).toEqual(want);
       }
     }
+  });
+});
+
+/** The text filter's meaning: the needle lowercased (JavaScript) inside a field lowercased by SQLite (ASCII only). */
+const asciiLower = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+const hasText = (needle: string) => (t: TraceSummary) =>
+  [t.name, t.traceId, t.service ?? '', t.sourceFile].some((s) => asciiLower(s).includes(needle.toLowerCase()));
+
+describe('library text filter: the trigram index (migration 13) never changes the answer', () => {
+  it('agrees with the scan for needles of every kind, after renames, re-imports and deletes', async () => {
+    const db = writerOf(ws);
+    const ids = all.map((t) => t.traceId);
+    // Names the index folds differently from lower(): non-ASCII capitals, quotes, FTS syntax.
+    const names = ['ÉCOLE Agent', 'Café "quoted" AND OR NOT', 'naïve*run', 'x', 'ab', 'İstanbul trip', 'RESEARCH plan'];
+    await ws.exclusive(async () => names.forEach((n, i) => db.prepare('UPDATE traces SET name = ? WHERE id = ?').run(n, ids[i])));
+    await ws.exclusive(async () => ws.deleteTrace(ids[10]!));
+    // A re-insert under the same id (what import's INSERT OR REPLACE does) is found by its new text only.
+    await ws.exclusive(async () =>
+      db.prepare(`INSERT OR REPLACE INTO traces SELECT * FROM traces WHERE id = ?`).run(ids[11]),
+    );
+    await ws.exclusive(async () => db.prepare(`UPDATE traces SET name = 'renamed-zq' WHERE id = ?`).run(ids[11]));
+    const now = [...traceSummariesById(ws).values()];
+    const needles = ['research', 'RESEARCH', 'agent', 'invoke_', 'zzz-nothing', 're', 'x', 'école', 'ÉCOLE', 'cole', 'café', '"quoted"', 'and or',
+      'ïve*', 'i̇stanbul', 'istanbul', ids[3]!.slice(4, 12).toUpperCase(), 'seed.json', 'renamed-zq', names[4]!, 'zzz-nothing"'];
+    for (const text of needles) {
+      const want = reference(now, 'start', 'desc', hasText(text));
+      const got = ws.listTraces({ text, sort: 'start', dir: 'desc', limit: 5000 });
+      expect(got.total, text).toBe(want.length);
+      expect(got.rows.map((r) => r.traceId), text).toEqual(want);
+    }
+    expect(ws.listTraces({ text: 'renamed-zq' }).total).toBe(1);
+    expect(ws.listTraces({ text: ids[10]!, limit: 5000 }).rows.map((r) => r.traceId)).not.toContain(ids[10]);
+    // One index row per trace, whatever happened to them.
+    const mapped = readerOf(ws).prepare('SELECT count(*) FROM trace_text_map').pluck().get();
+    expect(mapped).toBe(now.length);
   });
 });
