@@ -10,6 +10,7 @@ import { ImportError, errorMessage } from '../util/errors';
 import { bufferSource, fileSource, hashBuffer, hashFile, type ProgressFn } from './source';
 import { ImportWriter, type WriteMode } from '../store/importWriter';
 import { insertImport, markImportDone, markImportFailed } from '../store/imports';
+import { checkpointOffThread, pauseAutoCheckpoint } from '../store/walCheckpoint';
 import { prepareTraces } from '../view/traceViews';
 import { INDEX_MIN_SPANS } from '../view/textIndex';
 import type { StagedFile } from '../view/stagedViews';
@@ -212,6 +213,9 @@ async function runImport(ws: Workspace, source: ImportSource, hash: string, opts
         .onStaged({ source: source.name, stagingPath, traceIds: stagedIds, spanCount: writer.spanCount })
         .catch(() => undefined);
     }
+    // The checkpoint of what the publish wrote runs on a worker thread while this one prepares
+    // the view (store/walCheckpoint.ts); the import returns once it is done.
+    const resumeCheckpoints = pauseAutoCheckpoint(ws);
     const published = await publishStaged(ws, {
       stagingPath,
       importId,
@@ -222,12 +226,15 @@ async function runImport(ws: Workspace, source: ImportSource, hash: string, opts
       what,
       lockWaitMs: opts.lockWaitMs,
     }).catch((e: unknown) => {
+      resumeCheckpoints();
       throw new ImportError(source.name, errorMessage(e));
     });
+    const checkpointed = checkpointOffThread(ws).finally(resumeCheckpoints);
     opts.onPublished?.(published.traceIds);
     // Part of the import, for every entry point: a big trace is ready to open and search at once.
     // A cache: if it cannot be written now (lock held elsewhere), the view derives it on open.
     if (opts.prepare !== false) await prepareTraces(ws, published.traceIds).catch(() => undefined);
+    await checkpointed;
     const warnings = [...writer.warnings];
     for (const c of published.clashes) warnings.push(clashWarning(source.name, c, opts.keepBoth ?? false));
     return {

@@ -21,6 +21,10 @@ const ALIAS = 'staged';
 function openStaging(path: string): Database.Database {
   removeStaging(path);
   const db = new Database(path);
+  // Large pages for a bulk load of KB-sized rows: fewer page splits and allocations while rows
+  // stream in and while the span indexes are built (measured ~8 % of an import's CPU). Only the
+  // private staging file: the workspace keeps its page size.
+  db.pragma('page_size = 65536');
   db.pragma('journal_mode = OFF');
   db.pragma('synchronous = OFF');
   db.pragma('foreign_keys = OFF');
