@@ -47,7 +47,15 @@ export interface ImportOptions {
   onStaged?: (staged: StagedFile) => Promise<(() => void) | void>;
   /** Called once the file's traces are stored, before they are prepared for viewing. */
   onPublished?: (traceIds: readonly string[]) => void;
+  /**
+   * Insert the span rows on a worker thread while the file is parsed (store/spanRowsWorker.ts).
+   * Default: for files of ROWS_OFF_THREAD_MIN_BYTES and more; set for tests of both paths.
+   */
+  rowsOffThread?: boolean;
 }
+
+/** Below this a worker thread's start costs more than the inserts it takes over. */
+const ROWS_OFF_THREAD_MIN_BYTES = 8 * 1024 * 1024;
 
 const OPAQUE_REJECTION = 'cannot import: no readable trace file at this path (missing, not readable, or not a trace format)';
 
@@ -193,10 +201,11 @@ async function runImport(ws: Workspace, source: ImportSource, hash: string, opts
   try {
     let writer: ImportWriter;
     try {
-      staging = beginStaging(stagingPath, source.name, importer.id, importId);
+      const offThread = opts.rowsOffThread ?? source.size >= ROWS_OFF_THREAD_MIN_BYTES;
+      staging = beginStaging(stagingPath, source.name, importer.id, importId, offThread);
       writer = staging.writer;
       await importer.parse(source, writer);
-      stagedIds = staging.finish();
+      stagedIds = await staging.finish();
       if (stagedIds.length === 0) throw new ImportError(source.name, `no spans found (read as ${importer.label})`);
       staging.commit();
     } catch (e) {
