@@ -14,21 +14,33 @@ import type { Workspace } from './workspace';
  * checkpoint moves pages, it decides nothing about atomicity.
  */
 
+/** Per writer connection: imports pausing now, and the setting to restore after the last one. */
+const paused = new WeakMap<object, { count: number; pages: number }>();
+
 /**
  * Turns the automatic checkpoint of this process's writer connection off until the returned
- * function is called. (The text index worker's connection keeps its own: while this checkpoint
- * runs, the worker's automatic ones return at once, as PASSIVE ones do when another is running.)
+ * function is called. Imports running at once each pause it; it resumes after the last of them.
+ * (The text index worker's connection keeps its own: while this checkpoint runs, the worker's
+ * automatic ones return at once, as PASSIVE ones do when another is running.)
  */
 export function pauseAutoCheckpoint(ws: Workspace): () => void {
   if (ws.path === ':memory:') return () => undefined;
   const db = writerOf(ws);
-  const pages = db.pragma('wal_autocheckpoint', { simple: true }) as number;
-  db.pragma('wal_autocheckpoint = 0');
+  let p = paused.get(db);
+  if (!p) {
+    p = { count: 0, pages: db.pragma('wal_autocheckpoint', { simple: true }) as number };
+    paused.set(db, p);
+    db.pragma('wal_autocheckpoint = 0');
+  }
+  p.count++;
+  const state = p;
   let resumed = false;
   return () => {
-    if (resumed || !ws.isOpen) return;
+    if (resumed) return;
     resumed = true;
-    db.pragma(`wal_autocheckpoint = ${pages}`);
+    if (--state.count > 0) return;
+    paused.delete(db);
+    if (ws.isOpen) db.pragma(`wal_autocheckpoint = ${state.pages}`);
   };
 }
 
