@@ -49,13 +49,16 @@ export interface ImportOptions {
   onPublished?: (traceIds: readonly string[]) => void;
   /**
    * Insert the span rows on a worker thread while the file is parsed (store/spanRowsWorker.ts).
-   * Default: for files of ROWS_OFF_THREAD_MIN_BYTES and more; set for tests of both paths.
+   * Default: for files of BIG_FILE_BYTES and more; set for tests of both paths.
    */
   rowsOffThread?: boolean;
 }
 
-/** Below this a worker thread's start costs more than the inserts it takes over. */
-const ROWS_OFF_THREAD_MIN_BYTES = 8 * 1024 * 1024;
+/**
+ * Files from this size on get worker threads for their span inserts and their checkpoint; below
+ * it a thread's start costs more than the work it takes over.
+ */
+const BIG_FILE_BYTES = 8 * 1024 * 1024;
 
 const OPAQUE_REJECTION = 'cannot import: no readable trace file at this path (missing, not readable, or not a trace format)';
 
@@ -198,10 +201,12 @@ async function runImport(ws: Workspace, source: ImportSource, hash: string, opts
   let staging: ReturnType<typeof beginStaging> | null = null;
   let release: (() => void) | void = undefined;
   let stagedIds: string[] = [];
+  const big = source.size >= BIG_FILE_BYTES;
+  let checkpointed: Promise<void> | null = null;
   try {
     let writer: ImportWriter;
     try {
-      const offThread = opts.rowsOffThread ?? source.size >= ROWS_OFF_THREAD_MIN_BYTES;
+      const offThread = opts.rowsOffThread ?? big;
       staging = beginStaging(stagingPath, source.name, importer.id, importId, offThread);
       writer = staging.writer;
       await importer.parse(source, writer);
@@ -222,9 +227,9 @@ async function runImport(ws: Workspace, source: ImportSource, hash: string, opts
         .onStaged({ source: source.name, stagingPath, traceIds: stagedIds, spanCount: writer.spanCount })
         .catch(() => undefined);
     }
-    // The checkpoint of what the publish wrote runs on a worker thread while this one prepares
-    // the view (store/walCheckpoint.ts); the import returns once it is done.
-    const resumeCheckpoints = pauseAutoCheckpoint(ws);
+    // A big file's checkpoint runs on a worker thread while this one prepares the view
+    // (store/walCheckpoint.ts); the import returns once it is done.
+    const resumeCheckpoints = big ? pauseAutoCheckpoint(ws) : () => undefined;
     const published = await publishStaged(ws, {
       stagingPath,
       importId,
@@ -238,12 +243,11 @@ async function runImport(ws: Workspace, source: ImportSource, hash: string, opts
       resumeCheckpoints();
       throw new ImportError(source.name, errorMessage(e));
     });
-    const checkpointed = checkpointOffThread(ws).finally(resumeCheckpoints);
+    if (big) checkpointed = checkpointOffThread(ws).finally(resumeCheckpoints);
     opts.onPublished?.(published.traceIds);
     // Part of the import, for every entry point: a big trace is ready to open and search at once.
     // A cache: if it cannot be written now (lock held elsewhere), the view derives it on open.
     if (opts.prepare !== false) await prepareTraces(ws, published.traceIds).catch(() => undefined);
-    await checkpointed;
     const warnings = [...writer.warnings];
     for (const c of published.clashes) warnings.push(clashWarning(source.name, c, opts.keepBoth ?? false));
     return {
@@ -261,6 +265,7 @@ async function runImport(ws: Workspace, source: ImportSource, hash: string, opts
     await markFailed(ws, importId, err);
     throw err;
   } finally {
+    await checkpointed;
     if (release) release();
     removeStaging(stagingPath);
   }

@@ -50,7 +50,7 @@ export function pauseAutoCheckpoint(ws: Workspace): () => void {
 const SOURCE = `
 const { workerData: w } = require('node:worker_threads');
 const Database = require(w.driver);
-const db = new Database(w.path, { timeout: 0 });
+const db = new Database(w.path, { timeout: 0, fileMustExist: true });
 try {
   db.pragma('wal_checkpoint(PASSIVE)');
 } finally {
@@ -63,7 +63,7 @@ try {
  * run (busy, closed) is done later by SQLite itself.
  */
 export function checkpointOffThread(ws: Workspace): Promise<void> {
-  if (ws.path === ':memory:') return Promise.resolve();
+  if (ws.path === ':memory:' || !ws.isOpen) return Promise.resolve();
   return new Promise((resolve) => {
     const worker = new Worker(SOURCE, { eval: true, execArgv: [], workerData: { driver: SQLITE_DRIVER, path: ws.path } });
     worker.on('error', () => undefined);
