@@ -47,16 +47,11 @@ export interface ImportOptions {
   onStaged?: (staged: StagedFile) => Promise<(() => void) | void>;
   /** Called once the file's traces are stored, before they are prepared for viewing. */
   onPublished?: (traceIds: readonly string[]) => void;
-  /**
-   * Insert the span rows on a worker thread while the file is parsed (store/spanRowsWorker.ts).
-   * Default: for files of BIG_FILE_BYTES and more; set for tests of both paths.
-   */
-  rowsOffThread?: boolean;
 }
 
 /**
- * Files from this size on get worker threads for their span inserts and their checkpoint; below
- * it a thread's start costs more than the work it takes over.
+ * Files from this size on get their checkpoint on a worker thread (store/walCheckpoint.ts); below
+ * it the thread's start costs more than the work it takes over.
  */
 const BIG_FILE_BYTES = 8 * 1024 * 1024;
 
@@ -206,11 +201,10 @@ async function runImport(ws: Workspace, source: ImportSource, hash: string, opts
   try {
     let writer: ImportWriter;
     try {
-      const offThread = opts.rowsOffThread ?? big;
-      staging = beginStaging(stagingPath, source.name, importer.id, importId, offThread);
+      staging = beginStaging(stagingPath, source.name, importer.id, importId);
       writer = staging.writer;
       await importer.parse(source, writer);
-      stagedIds = await staging.finish();
+      stagedIds = staging.finish();
       if (stagedIds.length === 0) throw new ImportError(source.name, `no spans found (read as ${importer.label})`);
       staging.commit();
     } catch (e) {

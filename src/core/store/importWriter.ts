@@ -11,7 +11,6 @@ import { indexMergedSpans, traceFingerprint } from './view';
 import type { Workspace } from './workspace';
 import { writerOf } from './connection';
 import type { SkeletonRow } from './liveTrace';
-import type { SpanRows } from './spanRowsWorker';
 
 export type WriteMode =
   /** A file is the authority for the traces it holds: their old spans are replaced. */
@@ -20,10 +19,6 @@ export type WriteMode =
   | 'merge';
 
 const MAX_WARNINGS = 200;
-
-export const INSERT_SPAN = `INSERT OR REPLACE INTO spans (trace_id, span_id, parent_id, tree_parent_id, seq, name, kind, status,
-   start_ms, end_ms, model, tool_name, input_tokens, output_tokens, cost_usd, body)
- VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`;
 
 /**
  * Receives normalised spans from an importer and writes them into the already-open transaction.
@@ -52,13 +47,12 @@ export class ImportWriter implements ImportSink {
     private readonly format: FormatId,
     private readonly importId: number,
     private readonly mode: WriteMode,
-    /**
-     * Replace mode into a fresh staging file: the rows go to this worker (spanRowsWorker.ts)
-     * instead of `db`, which is not written until they are all in (see staging.ts).
-     */
-    private readonly offThread?: SpanRows,
   ) {
-    this.insert = db.prepare(INSERT_SPAN);
+    this.insert = db.prepare(
+      `INSERT OR REPLACE INTO spans (trace_id, span_id, parent_id, tree_parent_id, seq, name, kind, status,
+         start_ms, end_ms, model, tool_name, input_tokens, output_tokens, cost_usd, body)
+       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+    );
     this.clear = db.prepare('DELETE FROM spans WHERE trace_id = ?');
     this.maxSeq = db.prepare(
       'SELECT coalesce((SELECT max(seq) FROM spans WHERE trace_id = ?), -1) AS m, coalesce((SELECT span_count FROM traces WHERE id = ?), 0) AS n',
@@ -148,7 +142,7 @@ export class ImportWriter implements ImportSink {
     this.seq.set(traceId, seq);
     const u = span.usage;
     const parentId = span.parentId === spanId ? null : span.parentId || null;
-    const row = [
+    this.insert.run(
       traceId,
       spanId,
       parentId,
@@ -165,9 +159,7 @@ export class ImportWriter implements ImportSink {
       u?.outputTokens ?? null,
       u?.costUsd ?? null,
       JSON.stringify(bounded),
-    ];
-    if (this.offThread) this.offThread.add(row);
-    else this.insert.run(row);
+    );
     if (span.parentId === spanId) this.warn(`span ${spanId} names itself as parent: made a root`);
     if (this.mode === 'merge') {
       this.added.get(traceId)!.push({
@@ -194,8 +186,7 @@ export class ImportWriter implements ImportSink {
     ids = new Set();
     this.seen.set(traceId, ids);
     if (this.mode === 'replace') {
-      // Off the thread the staging file is fresh: nothing to clear (and `db` must not write yet).
-      if (!this.offThread) this.clear.run(traceId);
+      this.clear.run(traceId);
       this.seq.set(traceId, -1);
     } else {
       // Merge mode keeps stored spans; a re-sent span id replaces its stored row (INSERT OR REPLACE).

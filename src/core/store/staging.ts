@@ -4,8 +4,7 @@ import { rmSync } from 'node:fs';
 import { migrate } from './schema';
 import type { Workspace } from './workspace';
 import type { FormatId } from '../model/types';
-import { ImportWriter, INSERT_SPAN } from './importWriter';
-import { spanRowsOffThread } from './spanRowsWorker';
+import { ImportWriter } from './importWriter';
 
 /**
  * Staged file imports. A file is parsed, repaired and aggregated into a private SQLite file of
@@ -57,30 +56,23 @@ const STAGING_SPAN_INDEX = 'spans_skeleton';
 
 /**
  * A file's staging database, open in one transaction, with the import writer that fills it.
- * `finish` waits for the span rows, builds the deferred indexes and finalises the traces;
  * `commit` records the trace ids the file named and commits; `close` always (after commit or on
- * failure: the file is thrown away by the caller, see removeStaging). With `rowsOffThread` the
- * span rows are inserted on a worker thread while the caller parses (spanRowsWorker.ts); this
- * connection writes only from `finish` on.
+ * failure: the file is thrown away by the caller, see removeStaging).
  */
 export function beginStaging(
   path: string,
   file: string,
   format: FormatId,
   importId: number,
-  rowsOffThread = false,
-): { writer: ImportWriter; finish(): Promise<string[]>; commit(): void; close(): void } {
+): { writer: ImportWriter; finish(): string[]; commit(): void; close(): void } {
   const db = openStaging(path);
-  let rows: ReturnType<typeof spanRowsOffThread> | undefined;
   try {
     const deferred = deferSpanIndexes(db);
-    rows = rowsOffThread ? spanRowsOffThread(path, INSERT_SPAN) : undefined;
-    const writer = new ImportWriter(db, file, format, importId, 'replace', rows);
+    const writer = new ImportWriter(db, file, format, importId, 'replace');
     db.exec('BEGIN');
     return {
       writer,
-      finish: async () => {
-        await rows?.done();
+      finish: () => {
         for (const sql of deferred) db.exec(sql);
         return writer.finish();
       },
@@ -88,13 +80,9 @@ export function beginStaging(
         recordTouched(db, writer.touchedTraceIds());
         db.exec('COMMIT');
       },
-      close: () => {
-        rows?.stop();
-        db.close();
-      },
+      close: () => db.close(),
     };
   } catch (e) {
-    rows?.stop();
     db.close();
     throw e;
   }
