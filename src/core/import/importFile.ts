@@ -10,6 +10,7 @@ import { ImportError, errorMessage } from '../util/errors';
 import { bufferSource, fileSource, hashBuffer, hashFile, type ProgressFn } from './source';
 import { ImportWriter, type WriteMode } from '../store/importWriter';
 import { insertImport, markImportDone, markImportFailed } from '../store/imports';
+import { checkpointOffThread, pauseAutoCheckpoint } from '../store/walCheckpoint';
 import { prepareTraces } from '../view/traceViews';
 import { INDEX_MIN_SPANS } from '../view/textIndex';
 import type { StagedFile } from '../view/stagedViews';
@@ -47,6 +48,12 @@ export interface ImportOptions {
   /** Called once the file's traces are stored, before they are prepared for viewing. */
   onPublished?: (traceIds: readonly string[]) => void;
 }
+
+/**
+ * Files from this size on get their checkpoint on a worker thread (store/walCheckpoint.ts); below
+ * it the thread's start costs more than the work it takes over.
+ */
+const BIG_FILE_BYTES = 8 * 1024 * 1024;
 
 const OPAQUE_REJECTION = 'cannot import: no readable trace file at this path (missing, not readable, or not a trace format)';
 
@@ -189,6 +196,8 @@ async function runImport(ws: Workspace, source: ImportSource, hash: string, opts
   let staging: ReturnType<typeof beginStaging> | null = null;
   let release: (() => void) | void = undefined;
   let stagedIds: string[] = [];
+  const big = source.size >= BIG_FILE_BYTES;
+  let checkpointed: Promise<void> | null = null;
   try {
     let writer: ImportWriter;
     try {
@@ -212,6 +221,9 @@ async function runImport(ws: Workspace, source: ImportSource, hash: string, opts
         .onStaged({ source: source.name, stagingPath, traceIds: stagedIds, spanCount: writer.spanCount })
         .catch(() => undefined);
     }
+    // A big file's checkpoint runs on a worker thread while this one prepares the view
+    // (store/walCheckpoint.ts); the import returns once it is done.
+    const resumeCheckpoints = big ? pauseAutoCheckpoint(ws) : () => undefined;
     const published = await publishStaged(ws, {
       stagingPath,
       importId,
@@ -222,8 +234,10 @@ async function runImport(ws: Workspace, source: ImportSource, hash: string, opts
       what,
       lockWaitMs: opts.lockWaitMs,
     }).catch((e: unknown) => {
+      resumeCheckpoints();
       throw new ImportError(source.name, errorMessage(e));
     });
+    if (big) checkpointed = checkpointOffThread(ws).finally(resumeCheckpoints);
     opts.onPublished?.(published.traceIds);
     // Part of the import, for every entry point: a big trace is ready to open and search at once.
     // A cache: if it cannot be written now (lock held elsewhere), the view derives it on open.
@@ -245,6 +259,7 @@ async function runImport(ws: Workspace, source: ImportSource, hash: string, opts
     await markFailed(ws, importId, err);
     throw err;
   } finally {
+    await checkpointed;
     if (release) release();
     removeStaging(stagingPath);
   }

@@ -21,6 +21,10 @@ const ALIAS = 'staged';
 function openStaging(path: string): Database.Database {
   removeStaging(path);
   const db = new Database(path);
+  // Large pages for a bulk load of KB-sized rows: fewer page splits and allocations while rows
+  // stream in and while the span indexes are built (measured ~8 % of an import's CPU). Only the
+  // private staging file: the workspace keeps its page size.
+  db.pragma('page_size = 65536');
   db.pragma('journal_mode = OFF');
   db.pragma('synchronous = OFF');
   db.pragma('foreign_keys = OFF');
@@ -35,15 +39,20 @@ function openStaging(path: string): Database.Database {
 /**
  * The span indexes finalise and publish do not need while rows stream in: dropped from a fresh
  * staging file and built once, sorted, before finalise (cheaper than keeping them up to date row
- * by row). Returns the statements that build them again.
+ * by row). Returns the statements that build them again: only the one the staging file's readers
+ * use (finalise and stagedReader.ts read a trace's spans through the covering spans_skeleton; a
+ * span by its id through the UNIQUE constraint's index, never dropped). The others would only be
+ * built to be thrown away: publish copies rows, and the workspace keeps its own indexes.
  */
 function deferSpanIndexes(db: Database.Database): string[] {
   const defs = db
     .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'spans' AND sql IS NOT NULL`)
     .all() as { name: string; sql: string }[];
   for (const d of defs) db.exec(`DROP INDEX "${d.name}"`);
-  return defs.map((d) => d.sql);
+  return defs.filter((d) => d.name === STAGING_SPAN_INDEX).map((d) => d.sql);
 }
+
+const STAGING_SPAN_INDEX = 'spans_skeleton';
 
 /**
  * A file's staging database, open in one transaction, with the import writer that fills it.

@@ -28,7 +28,7 @@ const BUSY_MS = 30_000;
 /** Longer than the workspace's longest lock poll interval (workspace.ts beginWrite: 50 ms). */
 const GAP_MS = 75;
 
-const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+export const SQLITE_DRIVER = createRequire(import.meta.url).resolve('better-sqlite3');
 
 // Plain CommonJS run with `eval: true`: no bundler entry point and no TypeScript loader needed
 // in the CLI build, the Electron main process or the tests.
@@ -73,7 +73,7 @@ export function indexOffThread(ws: Workspace, build: OffThreadBuild): Promise<bo
     const worker = new Worker(SOURCE, {
       eval: true,
       execArgv: [],
-      workerData: { ...build, driver, path: ws.path, busyMs: BUSY_MS, lockWaiters: lockWaitersOf(ws), gapMs: GAP_MS },
+      workerData: { ...build, driver: SQLITE_DRIVER, path: ws.path, busyMs: BUSY_MS, lockWaiters: lockWaitersOf(ws), gapMs: GAP_MS },
     });
     worker.on('message', (m: { done?: boolean }) => {
       if (m.done !== undefined) done = m.done;
