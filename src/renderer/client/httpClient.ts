@@ -1,5 +1,5 @@
 import type { ApiEvent, ApiInput, ApiMethod, ApiOutput, ImportOutcome, TracedeckClient } from '../../shared/api';
-import { EVENTS_PATH, RPC_PATH, UPLOAD_PATH } from '../../shared/apiConstants';
+import { EVENTS_PATH, UPLOAD_PATH } from '../../shared/apiConstants';
 import { ApiError, toApiError } from './errors';
 import { failedOutcome, normaliseOutcomes } from './outcomes';
 import { postRpc } from './rpcRequest';
