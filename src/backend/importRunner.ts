@@ -32,8 +32,8 @@ export type ImportProgressFn = (p: ImportProgress) => void;
 const FILE_IMPORT_LOCK_WAIT_MS = 30 * 60_000;
 
 /**
- * How long an opened file's write waits for its viewer to load the staged trace. Publishing
- * holds this process for seconds; a viewer that does not ask (closed tab) delays it this much.
+ * How long an opened file's write waits for its viewer to load the parsed trace. Writing holds
+ * this process for seconds; a viewer that does not ask (closed tab) delays it this much.
  */
 const OPEN_VIEW_WAIT_MS = 5000;
 
@@ -64,6 +64,13 @@ export async function runImports(
       onProgress?.(p);
       events.send({ type: 'import-progress', ...p });
     };
+    let previewed = false;
+    /** The file's traces can be shown: tell the UI; an opened file's write waits for its view. */
+    const shown = async (traceIds: readonly string[], spanCount: number) => {
+      events.send({ type: 'import-staged', source, traceIds: [...traceIds], spanCount });
+      // A file of one trace opens in the view (the UI's rule too, useImports); many go to the library.
+      if (req.open && traceIds.length === 1) await staged!.whenViewed(traceIds[0]!, OPEN_VIEW_WAIT_MS);
+    };
     let outcome: ImportOutcome;
     try {
       const result = await importFile(ws, req.path, {
@@ -75,13 +82,22 @@ export async function runImports(
         // The user waits on a progress bar: a file queues behind another process's import.
         lockWaitMs: FILE_IMPORT_LOCK_WAIT_MS,
         onProgress: progress,
-        // The file's traces are viewable from its parsed spans while it is written (stagedViews).
+        // The file's traces are viewable from its parsed spans while it is written (stagedViews):
+        // from what the import computed in memory as soon as it is parsed (onParsed), and from
+        // its staging file once staged (onStaged; the only way for files too big to preview).
+        onParsed: staged
+          ? async (file) => {
+              const release = staged.preview(file);
+              const traceIds = file.traces.map((t) => t.summary.traceId);
+              previewed = true;
+              await shown(traceIds, file.spanCount);
+              return release;
+            }
+          : undefined,
         onStaged: staged
           ? async (file) => {
               const release = staged.add(file);
-              events.send({ type: 'import-staged', source, traceIds: [...file.traceIds], spanCount: file.spanCount });
-              // A file of one trace opens in the view (the UI's rule too, useImports); many go to the library.
-              if (req.open && file.traceIds.length === 1) await staged.whenViewed(file.traceIds[0]!, OPEN_VIEW_WAIT_MS);
+              if (!previewed) await shown(file.traceIds, file.spanCount);
               return release;
             }
           : undefined,

@@ -12,7 +12,7 @@ import { ImportWriter, type WriteMode } from '../store/importWriter';
 import { insertImport, markImportDone, markImportFailed } from '../store/imports';
 import { prepareTraces } from '../view/traceViews';
 import { INDEX_MIN_SPANS } from '../view/textIndex';
-import type { StagedFile } from '../view/stagedViews';
+import type { ParsedFile, StagedFile } from '../view/stagedViews';
 
 export interface ImportOptions {
   /** Skip detection. */
@@ -39,6 +39,13 @@ export interface ImportOptions {
    */
   prepare?: boolean;
   /**
+   * Called once the file is parsed, before its write ends (file imports only, traces of up to
+   * PREVIEW_MAX_SPANS spans): its traces as they will be stored, computed in memory, so they can
+   * be shown at once (core/view/stagedViews.ts). May return a release, called when the import
+   * ends; the write waits for the returned promise.
+   */
+  onParsed?: (parsed: ParsedFile) => Promise<(() => void) | void>;
+  /**
    * Called once the file is parsed and staged, before it is published (file imports only): the
    * staged traces can be shown from here on (core/view/stagedViews.ts). May return a release,
    * called before the staging file is removed; publishing waits for the returned promise.
@@ -47,6 +54,12 @@ export interface ImportOptions {
   /** Called once the file's traces are stored, before they are prepared for viewing. */
   onPublished?: (traceIds: readonly string[]) => void;
 }
+
+/**
+ * Above this many spans a file is not previewed (onParsed): its summaries would be held in memory
+ * beside the parser's while it is read; it is shown once staged instead.
+ */
+const PREVIEW_MAX_SPANS = 500_000;
 
 const OPAQUE_REJECTION = 'cannot import: no readable trace file at this path (missing, not readable, or not a trace format)';
 
@@ -188,13 +201,20 @@ async function runImport(ws: Workspace, source: ImportSource, hash: string, opts
   const stagingPath = ws.stagingPath(importId);
   let staging: ReturnType<typeof beginStaging> | null = null;
   let release: (() => void) | void = undefined;
+  let releaseParsed: (() => void) | void = undefined;
   let stagedIds: string[] = [];
   try {
     let writer: ImportWriter;
     try {
       staging = beginStaging(stagingPath, source.name, importer.id, importId);
       writer = staging.writer;
+      if (opts.onParsed) writer.keepPreview(PREVIEW_MAX_SPANS);
       await importer.parse(source, writer);
+      if (opts.onParsed) {
+        const traces = writer.previews();
+        // A viewer's failure must not fail the import: the file is stored either way.
+        if (traces.length) releaseParsed = await opts.onParsed({ source: source.name, traces, spanCount: writer.spanCount }).catch(() => undefined);
+      }
       stagedIds = staging.finish();
       if (stagedIds.length === 0) throw new ImportError(source.name, `no spans found (read as ${importer.label})`);
       staging.commit();
@@ -246,6 +266,7 @@ async function runImport(ws: Workspace, source: ImportSource, hash: string, opts
     throw err;
   } finally {
     if (release) release();
+    if (releaseParsed) releaseParsed();
     removeStaging(stagingPath);
   }
 }

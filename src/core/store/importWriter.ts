@@ -6,7 +6,7 @@ import { ImportError } from '../util/errors';
 import type { SpanBody } from './rows';
 import { boundValue, type SanitizeReport } from '../import/sanitize';
 import { retrievedDocuments } from '../formats/common/documents';
-import { finaliseTrace } from './finalise';
+import { finaliseTrace, previewTrace, type PreviewRow, type TracePreview } from './finalise';
 import { indexMergedSpans, traceFingerprint } from './view';
 import type { Workspace } from './workspace';
 import { writerOf } from './connection';
@@ -36,6 +36,9 @@ export class ImportWriter implements ImportSink {
   readonly mergeBase = new Map<string, { fingerprint: string | null; spanCount: number; maxSeq: number }>();
   /** Merge mode: each trace's spans stored by this import, for the incremental finalise. */
   private readonly added = new Map<string, SkeletonRow[]>();
+  /** Replace mode, after keepPreview(): each trace's spans as stored, for previews(). */
+  private preview: Map<string, PreviewRow[]> | null = null;
+  private previewMax = 0;
   private readonly report: SanitizeReport = { truncated: 0 };
   private readonly insert: Database.Statement;
   private readonly clear: Database.Statement;
@@ -161,6 +164,22 @@ export class ImportWriter implements ImportSink {
       JSON.stringify(bounded),
     );
     if (span.parentId === spanId) this.warn(`span ${spanId} names itself as parent: made a root`);
+    if (this.preview && this.spanCount >= this.previewMax) this.preview = null;
+    this.preview?.get(traceId)!.push({
+      span_id: spanId,
+      parent_id: parentId,
+      seq,
+      name: String(span.name ?? ''),
+      kind: span.kind,
+      status: span.status,
+      start_ms: span.startMs,
+      end_ms: endMs,
+      model: span.model ?? null,
+      tool_name: span.toolCall?.name ?? null,
+      input_tokens: u?.inputTokens ?? null,
+      output_tokens: u?.outputTokens ?? null,
+      cost_usd: u?.costUsd ?? null,
+    });
     if (this.mode === 'merge') {
       this.added.get(traceId)!.push({
         span_id: spanId,
@@ -188,6 +207,7 @@ export class ImportWriter implements ImportSink {
     if (this.mode === 'replace') {
       this.clear.run(traceId);
       this.seq.set(traceId, -1);
+      this.preview?.set(traceId, []);
     } else {
       // Merge mode keeps stored spans; a re-sent span id replaces its stored row (INSERT OR REPLACE).
       const base = this.maxSeq.get(traceId, traceId) as { m: number; n: number };
@@ -196,6 +216,31 @@ export class ImportWriter implements ImportSink {
       this.added.set(traceId, []);
     }
     return ids;
+  }
+
+  /**
+   * Replace mode, before any span: keep what previews() needs (summaries only, no bodies), for
+   * files of up to `maxSpans` spans (beyond, it is let go and there is no preview).
+   */
+  keepPreview(maxSpans: number): void {
+    if (this.mode === 'replace') {
+      this.preview = new Map();
+      this.previewMax = maxSpans;
+    }
+  }
+
+  /**
+   * The traces as finish() will store them, computed in memory (finalise.ts previewTrace): a file
+   * can be shown before its write ends. Once: the kept rows are let go.
+   */
+  previews(): TracePreview[] {
+    const out: TracePreview[] = [];
+    for (const [traceId, rows] of this.preview ?? []) {
+      const p = previewTrace({ traceId, meta: this.metas.get(traceId), format: this.format, file: this.file, importId: this.importId }, rows);
+      if (p) out.push(p);
+    }
+    this.preview = null;
+    return out;
   }
 
   /** Every trace id this import named (also those that ended up with no spans). */
