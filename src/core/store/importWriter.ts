@@ -20,6 +20,9 @@ export type WriteMode =
 
 const MAX_WARNINGS = 200;
 
+/** Span bodies held back while a file is previewed (keepPreview) before they are written anyway. */
+const HOLD_MAX_CHARS = 128 * 1024 * 1024;
+
 /**
  * Receives normalised spans from an importer and writes them into the already-open transaction.
  * Validation and per-span repairs happen here so every format gets them; whole-trace repairs
@@ -39,6 +42,9 @@ export class ImportWriter implements ImportSink {
   /** Replace mode, after keepPreview(): each trace's spans as stored, for previews(). */
   private preview: Map<string, PreviewRow[]> | null = null;
   private previewMax = 0;
+  /** While previewing: rows not written yet (writeHeld), in order, and their bodies' size. */
+  private held: (readonly unknown[])[] | null = null;
+  private heldChars = 0;
   private readonly report: SanitizeReport = { truncated: 0 };
   private readonly insert: Database.Statement;
   private readonly clear: Database.Statement;
@@ -145,7 +151,7 @@ export class ImportWriter implements ImportSink {
     this.seq.set(traceId, seq);
     const u = span.usage;
     const parentId = span.parentId === spanId ? null : span.parentId || null;
-    this.insert.run(
+    const row = [
       traceId,
       spanId,
       parentId,
@@ -162,9 +168,17 @@ export class ImportWriter implements ImportSink {
       u?.outputTokens ?? null,
       u?.costUsd ?? null,
       JSON.stringify(bounded),
-    );
+    ] as const;
+    if (this.held) {
+      this.held.push(row);
+      this.heldChars += row[15].length;
+      if (this.heldChars > HOLD_MAX_CHARS) this.writeHeld();
+    } else this.insert.run(...row);
     if (span.parentId === spanId) this.warn(`span ${spanId} names itself as parent: made a root`);
-    if (this.preview && this.spanCount >= this.previewMax) this.preview = null;
+    if (this.preview && this.spanCount >= this.previewMax) {
+      this.preview = null;
+      this.writeHeld();
+    }
     this.preview?.get(traceId)!.push({
       span_id: spanId,
       parent_id: parentId,
@@ -220,13 +234,24 @@ export class ImportWriter implements ImportSink {
 
   /**
    * Replace mode, before any span: keep what previews() needs (summaries only, no bodies), for
-   * files of up to `maxSpans` spans (beyond, it is let go and there is no preview).
+   * files of up to `maxSpans` spans (beyond, it is let go and there is no preview). The rows'
+   * writes wait meanwhile (up to HOLD_MAX_CHARS of bodies) until writeHeld(): the preview is
+   * what the user waits for, the write is not.
    */
   keepPreview(maxSpans: number): void {
     if (this.mode === 'replace') {
       this.preview = new Map();
       this.previewMax = maxSpans;
+      this.held = [];
     }
+  }
+
+  /** Writes the rows held back while previewing (in order), and writes the next ones at once. */
+  writeHeld(): void {
+    const rows = this.held;
+    this.held = null;
+    this.heldChars = 0;
+    for (const row of rows ?? []) this.insert.run(...row);
   }
 
   /**
@@ -250,6 +275,7 @@ export class ImportWriter implements ImportSink {
 
   /** Repairs and aggregates for every trace this import touched. Returns their ids. */
   finish(): string[] {
+    this.writeHeld();
     if (this.droppedWarnings) this.warnings.push(`${this.file}: … and ${this.droppedWarnings} more warnings`);
     const traceIds: string[] = [];
     for (const traceId of this.seen.keys()) {
