@@ -16,6 +16,8 @@ export interface ImportRequest {
   untrustedPath?: boolean;
   /** Keep a stored trace that another file also holds (see ImportOptions.keepBoth). */
   keepBoth?: boolean;
+  /** The file's SHA-256, hashed by the caller as it received the file (uploads). */
+  contentHash?: string;
   /** Someone is about to look at the file's trace (when it holds one): answer that view before writing. */
   open?: boolean;
 }
@@ -69,7 +71,10 @@ export async function runImports(
     const shown = async (traceIds: readonly string[], spanCount: number) => {
       events.send({ type: 'import-staged', source, traceIds: [...traceIds], spanCount });
       // A file of one trace opens in the view (the UI's rule too, useImports); many go to the library.
-      if (req.open && traceIds.length === 1) await staged!.whenViewed(traceIds[0]!, OPEN_VIEW_WAIT_MS);
+      if (!req.open || traceIds.length !== 1) return;
+      // Its view is derived while the page reacts to the event, then the write waits for it.
+      staged!.prepare(traceIds[0]!);
+      await staged!.whenViewed(traceIds[0]!, OPEN_VIEW_WAIT_MS);
     };
     let outcome: ImportOutcome;
     try {
@@ -79,13 +84,15 @@ export async function runImports(
         displayName: req.displayName,
         untrustedPath: req.untrustedPath,
         keepBoth: req.keepBoth,
+        contentHash: req.contentHash,
         // The user waits on a progress bar: a file queues behind another process's import.
         lockWaitMs: FILE_IMPORT_LOCK_WAIT_MS,
         onProgress: progress,
         // The file's traces are viewable from its parsed spans while it is written (stagedViews):
-        // from what the import computed in memory as soon as it is parsed (onParsed), and from
-        // its staging file once staged (onStaged; the only way for files too big to preview).
-        onParsed: staged
+        // a file someone opens, from what the import computed in memory as soon as it is parsed
+        // (onParsed: the preview costs a little time and memory, worth it only for a viewer),
+        // and every file from its staging file once staged (onStaged).
+        onParsed: staged && req.open
           ? async (file) => {
               const release = staged.preview(file);
               const traceIds = file.traces.map((t) => t.summary.traceId);

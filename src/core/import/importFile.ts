@@ -25,6 +25,8 @@ export interface ImportOptions {
   displayName?: string;
   /** A stored trace with the same id from a different file is kept; this file's copy gets a new id. */
   keepBoth?: boolean;
+  /** The file's SHA-256 (hex), when the caller hashed it as it received it (uploads): not read twice. */
+  contentHash?: string;
   /** How long to wait for another process's write lock (default: the workspace's). */
   lockWaitMs?: number;
   /**
@@ -82,7 +84,7 @@ export async function importFile(ws: Workspace, path: string, opts: ImportOption
   let hash: string;
   try {
     source = await fileSource(path, opts.onProgress);
-    hash = await hashFile(path);
+    hash = opts.contentHash ?? (await hashFile(path));
   } catch (e) {
     // Unreadable file or corrupt gzip: still a failed attempt the import history should show.
     const err = e instanceof ImportError ? e : new ImportError(name, errorMessage(e));

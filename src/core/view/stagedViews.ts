@@ -119,21 +119,37 @@ export class StagedViews {
     return this.traces.get(traceId)?.source ?? null;
   }
 
+  /**
+   * Derive a trace's view now, before a viewer asks (the one a file opens in: its viewer is on
+   * its way): the columns at once, the analysis on the next turn.
+   */
+  prepare(traceId: string): void {
+    const e = this.traces.get(traceId);
+    if (!e || !this.derive(traceId, e)) return;
+    setImmediate(() => {
+      if (this.traces.get(traceId) === e) e.analysis ??= analyse(this.skeleton(traceId, e));
+    });
+  }
+
   view(traceId: string): StagedViewData | null {
     const e = this.traces.get(traceId);
-    if (!e) return null;
+    if (!e || !this.derive(traceId, e)) return null;
+    this.asked(e, 'columns');
+    return e.data!;
+  }
+
+  private derive(traceId: string, e: Entry): boolean {
     if (!e.data) {
       let head: Pick<StagedViewData, 'summary' | 'meta'> | undefined = e.preview;
       if (!head) {
         const t = e.reader?.trace(traceId);
-        if (!t) return null;
+        if (!t) return false;
         const { meta, ...summary } = t;
         head = { summary, meta };
       }
       e.data = { summary: head.summary, meta: head.meta, columns: toColumns(this.skeleton(traceId, e)) };
     }
-    this.asked(e, 'columns');
-    return e.data;
+    return true;
   }
 
   analysis(traceId: string): TraceAnalysis | null {
