@@ -215,7 +215,11 @@ async function runImport(ws: Workspace, source: ImportSource, hash: string, opts
       if (opts.onParsed) {
         const traces = writer.previews();
         // A viewer's failure must not fail the import: the file is stored either way.
-        if (traces.length) releaseParsed = await opts.onParsed({ source: source.name, traces, spanCount: writer.spanCount }).catch(() => undefined);
+        if (traces.length) {
+          releaseParsed = await opts
+            .onParsed({ source: source.name, traces, spanCount: writer.spanCount })
+            .catch(() => undefined);
+        }
       }
       stagedIds = staging.finish();
       if (stagedIds.length === 0) throw new ImportError(source.name, `no spans found (read as ${importer.label})`);
