@@ -73,7 +73,7 @@ export async function runImports(
       // A file of one trace opens in the view (the UI's rule too, useImports); many go to the library.
       if (!req.open || traceIds.length !== 1) return;
       // Its view is derived while the page reacts to the event, then the write waits for it.
-      staged!.prepare(traceIds[0]!);
+      staged!.deriveAhead(traceIds[0]!);
       await staged!.whenViewed(traceIds[0]!, OPEN_VIEW_WAIT_MS);
     };
     let outcome: ImportOutcome;

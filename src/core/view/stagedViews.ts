@@ -121,14 +121,12 @@ export class StagedViews {
 
   /**
    * Derive a trace's view now, before a viewer asks (the one a file opens in: its viewer is on
-   * its way): the columns at once, the analysis on the next turn.
+   * its way). The analysis waits for its request: computed earlier it would hold up the columns'
+   * answer, which the first paint needs.
    */
-  prepare(traceId: string): void {
+  deriveAhead(traceId: string): void {
     const e = this.traces.get(traceId);
-    if (!e || !this.derive(traceId, e)) return;
-    setImmediate(() => {
-      if (this.traces.get(traceId) === e) e.analysis ??= analyse(this.skeleton(traceId, e));
-    });
+    if (e) this.derive(traceId, e);
   }
 
   view(traceId: string): StagedViewData | null {
