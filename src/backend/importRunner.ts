@@ -16,6 +16,8 @@ export interface ImportRequest {
   untrustedPath?: boolean;
   /** Keep a stored trace that another file also holds (see ImportOptions.keepBoth). */
   keepBoth?: boolean;
+  /** The file's SHA-256, hashed by the caller as it received the file (uploads). */
+  contentHash?: string;
   /** Someone is about to look at the file's trace (when it holds one): answer that view before writing. */
   open?: boolean;
 }
@@ -32,8 +34,8 @@ export type ImportProgressFn = (p: ImportProgress) => void;
 const FILE_IMPORT_LOCK_WAIT_MS = 30 * 60_000;
 
 /**
- * How long an opened file's write waits for its viewer to load the staged trace. Publishing
- * holds this process for seconds; a viewer that does not ask (closed tab) delays it this much.
+ * How long an opened file's write waits for its viewer to load the parsed trace. Writing holds
+ * this process for seconds; a viewer that does not ask (closed tab) delays it this much.
  */
 const OPEN_VIEW_WAIT_MS = 5000;
 
@@ -64,6 +66,16 @@ export async function runImports(
       onProgress?.(p);
       events.send({ type: 'import-progress', ...p });
     };
+    let previewed = false;
+    /** The file's traces can be shown: tell the UI; an opened file's write waits for its view. */
+    const shown = async (traceIds: readonly string[], spanCount: number) => {
+      events.send({ type: 'import-staged', source, traceIds: [...traceIds], spanCount });
+      // A file of one trace opens in the view (the UI's rule too, useImports); many go to the library.
+      if (!req.open || traceIds.length !== 1) return;
+      // Its view is derived while the page reacts to the event, then the write waits for it.
+      staged!.deriveAhead(traceIds[0]!);
+      await staged!.whenViewed(traceIds[0]!, OPEN_VIEW_WAIT_MS);
+    };
     let outcome: ImportOutcome;
     try {
       const result = await importFile(ws, req.path, {
@@ -72,16 +84,27 @@ export async function runImports(
         displayName: req.displayName,
         untrustedPath: req.untrustedPath,
         keepBoth: req.keepBoth,
+        contentHash: req.contentHash,
         // The user waits on a progress bar: a file queues behind another process's import.
         lockWaitMs: FILE_IMPORT_LOCK_WAIT_MS,
         onProgress: progress,
-        // The file's traces are viewable from its parsed spans while it is written (stagedViews).
+        // The file's traces are viewable from its parsed spans while it is written (stagedViews):
+        // a file someone opens, from what the import computed in memory as soon as it is parsed
+        // (onParsed: the preview costs a little time and memory, worth it only for a viewer),
+        // and every file from its staging file once staged (onStaged).
+        onParsed: staged && req.open
+          ? async (file) => {
+              const release = staged.preview(file);
+              const traceIds = file.traces.map((t) => t.summary.traceId);
+              previewed = true;
+              await shown(traceIds, file.spanCount);
+              return release;
+            }
+          : undefined,
         onStaged: staged
           ? async (file) => {
               const release = staged.add(file);
-              events.send({ type: 'import-staged', source, traceIds: [...file.traceIds], spanCount: file.spanCount });
-              // A file of one trace opens in the view (the UI's rule too, useImports); many go to the library.
-              if (req.open && file.traceIds.length === 1) await staged.whenViewed(file.traceIds[0]!, OPEN_VIEW_WAIT_MS);
+              if (!previewed) await shown(file.traceIds, file.spanCount);
               return release;
             }
           : undefined,

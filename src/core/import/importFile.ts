@@ -13,7 +13,7 @@ import { insertImport, markImportDone, markImportFailed } from '../store/imports
 import { checkpointOffThread, pauseAutoCheckpoint } from '../store/walCheckpoint';
 import { prepareTraces } from '../view/traceViews';
 import { INDEX_MIN_SPANS } from '../view/textIndex';
-import type { StagedFile } from '../view/stagedViews';
+import type { ParsedFile, StagedFile } from '../view/stagedViews';
 
 export interface ImportOptions {
   /** Skip detection. */
@@ -26,6 +26,8 @@ export interface ImportOptions {
   displayName?: string;
   /** A stored trace with the same id from a different file is kept; this file's copy gets a new id. */
   keepBoth?: boolean;
+  /** The file's SHA-256 (hex), when the caller hashed it as it received it (uploads): not read twice. */
+  contentHash?: string;
   /** How long to wait for another process's write lock (default: the workspace's). */
   lockWaitMs?: number;
   /**
@@ -39,6 +41,13 @@ export interface ImportOptions {
    * false stores only: for measuring the two apart and for tests of unprepared traces.
    */
   prepare?: boolean;
+  /**
+   * Called once the file is parsed, before its write ends (file imports only, traces of up to
+   * PREVIEW_MAX_SPANS spans): its traces as they will be stored, computed in memory, so they can
+   * be shown at once (core/view/stagedViews.ts). May return a release, called when the import
+   * ends; the write waits for the returned promise.
+   */
+  onParsed?: (parsed: ParsedFile) => Promise<(() => void) | void>;
   /**
    * Called once the file is parsed and staged, before it is published (file imports only): the
    * staged traces can be shown from here on (core/view/stagedViews.ts). May return a release,
@@ -54,6 +63,12 @@ export interface ImportOptions {
  * it the thread's start costs more than the work it takes over.
  */
 const BIG_FILE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Above this many spans a file is not previewed (onParsed): its summaries would be held in memory
+ * beside the parser's while it is read; it is shown once staged instead.
+ */
+const PREVIEW_MAX_SPANS = 500_000;
 
 const OPAQUE_REJECTION = 'cannot import: no readable trace file at this path (missing, not readable, or not a trace format)';
 
@@ -76,7 +91,7 @@ export async function importFile(ws: Workspace, path: string, opts: ImportOption
   let hash: string;
   try {
     source = await fileSource(path, opts.onProgress);
-    hash = await hashFile(path);
+    hash = opts.contentHash ?? (await hashFile(path));
   } catch (e) {
     // Unreadable file or corrupt gzip: still a failed attempt the import history should show.
     const err = e instanceof ImportError ? e : new ImportError(name, errorMessage(e));
@@ -195,6 +210,7 @@ async function runImport(ws: Workspace, source: ImportSource, hash: string, opts
   const stagingPath = ws.stagingPath(importId);
   let staging: ReturnType<typeof beginStaging> | null = null;
   let release: (() => void) | void = undefined;
+  let releaseParsed: (() => void) | void = undefined;
   let stagedIds: string[] = [];
   const big = source.size >= BIG_FILE_BYTES;
   let checkpointed: Promise<void> | null = null;
@@ -203,7 +219,17 @@ async function runImport(ws: Workspace, source: ImportSource, hash: string, opts
     try {
       staging = beginStaging(stagingPath, source.name, importer.id, importId);
       writer = staging.writer;
+      if (opts.onParsed) writer.keepPreview(PREVIEW_MAX_SPANS);
       await importer.parse(source, writer);
+      if (opts.onParsed) {
+        const traces = writer.previews();
+        // A viewer's failure must not fail the import: the file is stored either way.
+        if (traces.length) {
+          releaseParsed = await opts
+            .onParsed({ source: source.name, traces, spanCount: writer.spanCount })
+            .catch(() => undefined);
+        }
+      }
       stagedIds = staging.finish();
       if (stagedIds.length === 0) throw new ImportError(source.name, `no spans found (read as ${importer.label})`);
       staging.commit();
@@ -261,6 +287,7 @@ async function runImport(ws: Workspace, source: ImportSource, hash: string, opts
   } finally {
     await checkpointed;
     if (release) release();
+    if (releaseParsed) releaseParsed();
     removeStaging(stagingPath);
   }
 }

@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { FormatId, SpanStatus, TraceMeta } from '../model/types';
+import type { FormatId, SpanStatus, SpanSummary, TraceMeta, TraceSummary } from '../model/types';
+import { toRecordedEvaluation } from '../model/evaluations';
+import { spanRowToSummary, traceRowToSummary, type SpanRow, type TraceRow } from './rows';
 import { keepLive, LiveTrace, liveStats, takeLive, type SkeletonRow, type TraceAggregates } from './liveTrace';
 import { writeRecordedEvaluations } from './recordedEvaluations';
 import { repairTree } from '../import/repair';
@@ -78,13 +80,7 @@ export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
     return 0;
   }
 
-  const repair = repairTree({
-    ids: rows.map((r) => r.span_id),
-    parents: rows.map((r) => r.parent_id),
-    starts: rows.map((r) => r.start_ms),
-    ends: rows.map((r) => r.end_ms),
-    orphanParent: a.meta?.orphanParent,
-  });
+  const { repair, agg, hasUsage, usageBelow, llmBelow } = aggregateTrace(rows, a.meta?.orphanParent);
 
   // Rows are inserted with tree parent = source parent; only earlier repairs need undoing.
   if (!a.fresh) {
@@ -99,6 +95,33 @@ export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
   }
   warnMissingParents(a, repair.missingParent.size, repair.adoptedBy, repair.syntheticRoot !== null);
   if (repair.syntheticRoot) writeSyntheticRoot(db, a, repair.syntheticRoot);
+
+  writeTraceRow(db, a, agg, existing);
+  // Merge mode: keep what the next batch needs to be folded in without re-reading the trace.
+  // Cycles and adoptive roots are repaired by re-walking the whole tree, so such traces stay on
+  // this path.
+  if (a.added && repair.cycleBroken.size === 0 && repair.adoptedBy === null && !a.meta?.orphanParent) {
+    liveStats.whole++;
+    const live = LiveTrace.fromFull(rows, repair.parentIndex, repair.missingParent, hasUsage, usageBelow, llmBelow, agg);
+    live.importId = a.importId;
+    keepLive(db, a.traceId, live);
+  }
+  return rows.length;
+}
+
+/**
+ * The tree repairs and the traces-row aggregates of one trace's spans (in seq order): pure, so the
+ * stored trace (finaliseTrace) and a file's preview before it is written (previewTrace) are one
+ * computation.
+ */
+function aggregateTrace(rows: Skeleton[], orphanParent: string | undefined) {
+  const repair = repairTree({
+    ids: rows.map((r) => r.span_id),
+    parents: rows.map((r) => r.parent_id),
+    starts: rows.map((r) => r.start_ms),
+    ends: rows.map((r) => r.end_ms),
+    orphanParent,
+  });
 
   // Aggregates. Usage counts only on the innermost spans that carry it: SDKs roll usage up onto
   // wrapper spans (Vercel ai.generateText over ai.generateText.doGenerate), which must not double.
@@ -189,17 +212,42 @@ export function finaliseTrace(db: Database.Database, a: FinaliseArgs): number {
     firstName: rows[0]!.name,
     synthetic: repair.syntheticRoot,
   };
-  writeTraceRow(db, a, agg, existing);
-  // Merge mode: keep what the next batch needs to be folded in without re-reading the trace.
-  // Cycles and adoptive roots are repaired by re-walking the whole tree, so such traces stay on
-  // this path.
-  if (a.added && repair.cycleBroken.size === 0 && repair.adoptedBy === null && !a.meta?.orphanParent) {
-    liveStats.whole++;
-    const live = LiveTrace.fromFull(rows, repair.parentIndex, repair.missingParent, hasUsage, usageBelow, llmBelow, agg);
-    live.importId = a.importId;
-    keepLive(db, a.traceId, live);
+  return { repair, agg, hasUsage, usageBelow, llmBelow };
+}
+
+/** A span as a replace-mode import stores it, without its body (SkeletonRow + model and tool). */
+export type PreviewRow = SkeletonRow & Pick<SpanRow, 'model' | 'tool_name'>;
+
+/** A trace of a file as it will be stored: its traces row and span summaries, before any write. */
+export interface TracePreview {
+  summary: TraceSummary;
+  meta: Omit<TraceMeta, 'traceId'>;
+  /** In seq order (a synthetic root first), tree parents repaired: as getSpanSummaries reads them. */
+  spans: SpanSummary[];
+}
+
+/**
+ * What finaliseTrace stores for a fresh trace (replace mode) and the staged reader then reads,
+ * computed in memory from the rows the writer is storing (the same repairs, aggregates and
+ * traces row): the trace of a file the user opened, shown before its write and finish end.
+ */
+export function previewTrace(a: Pick<FinaliseArgs, 'traceId' | 'meta' | 'format' | 'file' | 'importId'>, rows: PreviewRow[]): TracePreview | null {
+  if (rows.length === 0) return null;
+  const { repair, agg } = aggregateTrace(rows, a.meta?.orphanParent);
+  const evals = { p: 0, f: 0 };
+  for (const e of a.meta?.evaluations ?? []) {
+    const pass = toRecordedEvaluation(e).pass;
+    if (pass === true) evals.p++;
+    else if (pass === false) evals.f++;
   }
-  return n;
+  const row = traceRowOf(a, agg, a.meta, evals, Date.now());
+  const spans: SpanSummary[] = [];
+  if (repair.syntheticRoot) spans.push(syntheticRootSummary(a.meta, repair.syntheticRoot));
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    spans.push(spanRowToSummary({ ...r, tree_parent_id: repair.reparent.has(i) ? repair.reparent.get(i)! : r.parent_id }));
+  }
+  return { summary: traceRowToSummary(row), meta: JSON.parse(row.meta) as Omit<TraceMeta, 'traceId'>, spans };
 }
 
 /**
@@ -252,32 +300,98 @@ function warnMissingParents(a: FinaliseArgs, count: number, adoptedBy: string | 
 }
 
 function writeSyntheticRoot(db: Database.Database, a: FinaliseArgs, r: { id: string; startMs: number; endMs: number }): void {
+  const s = syntheticRootSummary(a.meta, r);
   stmt(
     db,
     `INSERT INTO spans (trace_id, span_id, parent_id, tree_parent_id, seq, name, kind, status, start_ms, end_ms, body)
-     VALUES (?, ?, NULL, NULL, -1, ?, 'other', 'unset', ?, ?, ?)`,
+     VALUES (?, ?, NULL, NULL, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     a.traceId,
-    r.id,
-    a.meta?.name ?? '(trace)',
-    r.startMs,
-    r.endMs,
+    s.spanId,
+    s.seq,
+    s.name,
+    s.kind,
+    s.status,
+    s.startMs,
+    s.endMs,
     JSON.stringify({ attributes: { 'tracedeck.synthetic': true }, events: [] }),
   );
+}
+
+/** The synthetic root that holds a trace's several roots (seq -1: first in source order). */
+function syntheticRootSummary(meta: TraceMeta | undefined, r: { id: string; startMs: number; endMs: number }): SpanSummary {
+  return {
+    spanId: r.id,
+    parentId: null,
+    seq: -1,
+    name: meta?.name ?? '(trace)',
+    kind: 'other',
+    status: 'unset',
+    startMs: r.startMs,
+    endMs: r.endMs,
+    model: null,
+    toolName: null,
+    inputTokens: null,
+    outputTokens: null,
+    costUsd: null,
+  };
 }
 
 /** The traces row (with recorded evaluations) from a trace's aggregates. */
 function writeTraceRow(db: Database.Database, a: FinaliseArgs, agg: TraceAggregates, existing: StoredTrace | undefined): void {
   // Merge-mode batches often carry no trace meta: keep what an earlier batch stored.
   const m: Partial<TraceMeta> | undefined = a.meta ?? (existing ? JSON.parse(existing.meta) : undefined);
-  const [anyErr, anyOk] = agg.trueRoots > 0 ? [agg.rootErr > 0, agg.rootOk > 0] : [agg.orphanErr > 0, agg.orphanOk > 0];
-  const status: SpanStatus = m?.status ?? (anyErr ? 'error' : anyOk ? 'ok' : 'unset');
   // A batch without meta (OTLP merge mode) keeps the evaluations an earlier batch stored.
   if (a.meta) writeRecordedEvaluations(db, a.traceId, a.meta.evaluations ?? []);
   const evals = stmt(
     db,
     'SELECT coalesce(sum(pass = 1), 0) AS p, coalesce(sum(pass = 0), 0) AS f FROM recorded_evaluations WHERE trace_id = ?',
   ).get(a.traceId) as { p: number; f: number };
+  const r = traceRowOf(a, agg, m, evals, existing?.imported_at ?? Date.now());
+  stmt(
+    db,
+    `INSERT OR REPLACE INTO traces (id, name, format, source_file, import_id, service, version, session_id,
+       start_ms, end_ms, duration_ms, status, span_count, error_count, llm_calls, tool_calls, tool_errors,
+       input_tokens, output_tokens, cost_usd, imported_at, meta, eval_pass, eval_fail)
+     VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+  ).run(
+    r.id,
+    r.name,
+    r.format,
+    r.source_file,
+    r.import_id,
+    r.service,
+    r.version,
+    r.session_id,
+    r.start_ms,
+    r.end_ms,
+    r.duration_ms,
+    r.status,
+    r.span_count,
+    r.error_count,
+    r.llm_calls,
+    r.tool_calls,
+    r.tool_errors,
+    r.input_tokens,
+    r.output_tokens,
+    r.cost_usd,
+    r.imported_at,
+    r.meta,
+    r.eval_pass,
+    r.eval_fail,
+  );
+}
+
+/** A trace's traces row from its aggregates and meta (what writeTraceRow stores, what a preview shows). */
+function traceRowOf(
+  a: Pick<FinaliseArgs, 'traceId' | 'format' | 'file' | 'importId'>,
+  agg: TraceAggregates,
+  m: Partial<TraceMeta> | undefined,
+  evals: { p: number; f: number },
+  importedAt: number,
+): TraceRow {
+  const [anyErr, anyOk] = agg.trueRoots > 0 ? [agg.rootErr > 0, agg.rootOk > 0] : [agg.orphanErr > 0, agg.orphanOk > 0];
+  const status: SpanStatus = m?.status ?? (anyErr ? 'error' : anyOk ? 'ok' : 'unset');
   const metaJson = JSON.stringify({
     name: m?.name,
     service: m?.service,
@@ -290,36 +404,30 @@ function writeTraceRow(db: Database.Database, a: FinaliseArgs, agg: TraceAggrega
     metadata: m?.metadata ?? {},
     ...(m?.mergedFrom?.length ? { mergedFrom: m.mergedFrom } : {}),
   });
-  stmt(
-    db,
-    `INSERT OR REPLACE INTO traces (id, name, format, source_file, import_id, service, version, session_id,
-       start_ms, end_ms, duration_ms, status, span_count, error_count, llm_calls, tool_calls, tool_errors,
-       input_tokens, output_tokens, cost_usd, imported_at, meta, eval_pass, eval_fail)
-     VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-  ).run(
-    a.traceId,
-    m?.name ?? agg.rootName ?? agg.firstName,
-    a.format,
-    m?.sourceFile ?? a.file,
-    a.importId,
-    m?.service ?? null,
-    m?.version ?? null,
-    m?.sessionId ?? null,
-    agg.start,
-    agg.end,
-    agg.end - agg.start,
+  return {
+    id: a.traceId,
+    name: m?.name ?? agg.rootName ?? agg.firstName,
+    format: a.format,
+    source_file: m?.sourceFile ?? a.file,
+    import_id: a.importId,
+    service: m?.service ?? null,
+    version: m?.version ?? null,
+    session_id: m?.sessionId ?? null,
+    start_ms: agg.start,
+    end_ms: agg.end,
+    duration_ms: agg.end - agg.start,
     status,
-    agg.n + (agg.synthetic ? 1 : 0),
-    agg.errors,
-    agg.llm,
-    agg.tools,
-    agg.toolErrors,
-    agg.inTok,
-    agg.outTok,
-    agg.cost,
-    existing?.imported_at ?? Date.now(),
-    metaJson,
-    evals.p,
-    evals.f,
-  );
+    span_count: agg.n + (agg.synthetic ? 1 : 0),
+    error_count: agg.errors,
+    llm_calls: agg.llm,
+    tool_calls: agg.tools,
+    tool_errors: agg.toolErrors,
+    input_tokens: agg.inTok,
+    output_tokens: agg.outTok,
+    cost_usd: agg.cost,
+    imported_at: importedAt,
+    meta: metaJson,
+    eval_pass: evals.p,
+    eval_fail: evals.f,
+  };
 }

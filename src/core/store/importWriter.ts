@@ -6,7 +6,7 @@ import { ImportError } from '../util/errors';
 import type { SpanBody } from './rows';
 import { boundValue, type SanitizeReport } from '../import/sanitize';
 import { retrievedDocuments } from '../formats/common/documents';
-import { finaliseTrace } from './finalise';
+import { finaliseTrace, previewTrace, type PreviewRow, type TracePreview } from './finalise';
 import { indexMergedSpans, traceFingerprint } from './view';
 import type { Workspace } from './workspace';
 import { writerOf } from './connection';
@@ -19,6 +19,9 @@ export type WriteMode =
   | 'merge';
 
 const MAX_WARNINGS = 200;
+
+/** Span bodies held back while a file is previewed (keepPreview) before they are written anyway. */
+const HOLD_MAX_CHARS = 128 * 1024 * 1024;
 
 /**
  * Receives normalised spans from an importer and writes them into the already-open transaction.
@@ -36,6 +39,12 @@ export class ImportWriter implements ImportSink {
   readonly mergeBase = new Map<string, { fingerprint: string | null; spanCount: number; maxSeq: number }>();
   /** Merge mode: each trace's spans stored by this import, for the incremental finalise. */
   private readonly added = new Map<string, SkeletonRow[]>();
+  /** Replace mode, after keepPreview(): each trace's spans as stored, for previews(). */
+  private preview: Map<string, PreviewRow[]> | null = null;
+  private previewMax = 0;
+  /** While previewing: rows not written yet (writeHeld), in order, and their bodies' size. */
+  private held: (readonly unknown[])[] | null = null;
+  private heldChars = 0;
   private readonly report: SanitizeReport = { truncated: 0 };
   private readonly insert: Database.Statement;
   private readonly clear: Database.Statement;
@@ -142,7 +151,7 @@ export class ImportWriter implements ImportSink {
     this.seq.set(traceId, seq);
     const u = span.usage;
     const parentId = span.parentId === spanId ? null : span.parentId || null;
-    this.insert.run(
+    const row = [
       traceId,
       spanId,
       parentId,
@@ -159,8 +168,32 @@ export class ImportWriter implements ImportSink {
       u?.outputTokens ?? null,
       u?.costUsd ?? null,
       JSON.stringify(bounded),
-    );
+    ] as const;
+    if (this.held) {
+      this.held.push(row);
+      this.heldChars += row[15].length;
+      if (this.heldChars > HOLD_MAX_CHARS) this.writeHeld();
+    } else this.insert.run(...row);
     if (span.parentId === spanId) this.warn(`span ${spanId} names itself as parent: made a root`);
+    if (this.preview && this.spanCount >= this.previewMax) {
+      this.preview = null;
+      this.writeHeld();
+    }
+    this.preview?.get(traceId)!.push({
+      span_id: spanId,
+      parent_id: parentId,
+      seq,
+      name: String(span.name ?? ''),
+      kind: span.kind,
+      status: span.status,
+      start_ms: span.startMs,
+      end_ms: endMs,
+      model: span.model ?? null,
+      tool_name: span.toolCall?.name ?? null,
+      input_tokens: u?.inputTokens ?? null,
+      output_tokens: u?.outputTokens ?? null,
+      cost_usd: u?.costUsd ?? null,
+    });
     if (this.mode === 'merge') {
       this.added.get(traceId)!.push({
         span_id: spanId,
@@ -188,6 +221,7 @@ export class ImportWriter implements ImportSink {
     if (this.mode === 'replace') {
       this.clear.run(traceId);
       this.seq.set(traceId, -1);
+      this.preview?.set(traceId, []);
     } else {
       // Merge mode keeps stored spans; a re-sent span id replaces its stored row (INSERT OR REPLACE).
       const base = this.maxSeq.get(traceId, traceId) as { m: number; n: number };
@@ -198,6 +232,42 @@ export class ImportWriter implements ImportSink {
     return ids;
   }
 
+  /**
+   * Replace mode, before any span: keep what previews() needs (summaries only, no bodies), for
+   * files of up to `maxSpans` spans (beyond, it is let go and there is no preview). The rows'
+   * writes wait meanwhile (up to HOLD_MAX_CHARS of bodies) until writeHeld(): the preview is
+   * what the user waits for, the write is not.
+   */
+  keepPreview(maxSpans: number): void {
+    if (this.mode === 'replace') {
+      this.preview = new Map();
+      this.previewMax = maxSpans;
+      this.held = [];
+    }
+  }
+
+  /** Writes the rows held back while previewing (in order), and writes the next ones at once. */
+  writeHeld(): void {
+    const rows = this.held;
+    this.held = null;
+    this.heldChars = 0;
+    for (const row of rows ?? []) this.insert.run(...row);
+  }
+
+  /**
+   * The traces as finish() will store them, computed in memory (finalise.ts previewTrace): a file
+   * can be shown before its write ends. Once: the kept rows are let go.
+   */
+  previews(): TracePreview[] {
+    const out: TracePreview[] = [];
+    for (const [traceId, rows] of this.preview ?? []) {
+      const p = previewTrace({ traceId, meta: this.metas.get(traceId), format: this.format, file: this.file, importId: this.importId }, rows);
+      if (p) out.push(p);
+    }
+    this.preview = null;
+    return out;
+  }
+
   /** Every trace id this import named (also those that ended up with no spans). */
   touchedTraceIds(): Iterable<string> {
     return this.seen.keys();
@@ -205,6 +275,7 @@ export class ImportWriter implements ImportSink {
 
   /** Repairs and aggregates for every trace this import touched. Returns their ids. */
   finish(): string[] {
+    this.writeHeld();
     if (this.droppedWarnings) this.warnings.push(`${this.file}: … and ${this.droppedWarnings} more warnings`);
     const traceIds: string[] = [];
     for (const traceId of this.seen.keys()) {

@@ -73,6 +73,8 @@ export function beginStaging(
     return {
       writer,
       finish: () => {
+        // Rows held back while the file was previewed go in before the indexes are built.
+        writer.writeHeld();
         for (const sql of deferred) db.exec(sql);
         return writer.finish();
       },

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createWriteStream, promises as fsp } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -39,11 +40,14 @@ export async function handleUpload(
   try {
     const file = join(dir, 'upload');
     let size = 0;
+    // Hashed as it arrives: the import does not read the file a second time for its hash.
+    const hash = createHash('sha256');
     const counter = new Transform({
       transform(chunk: Buffer, _enc, cb) {
         size += chunk.length;
-        if (size > limit) cb(tooLarge(limit));
-        else cb(null, chunk);
+        if (size > limit) return cb(tooLarge(limit));
+        hash.update(chunk);
+        cb(null, chunk);
       },
     });
     try {
@@ -53,7 +57,7 @@ export async function handleUpload(
       throw new HttpError(400, 'bad-input', `${name}: upload interrupted (${(e as Error).message})`);
     }
     const [outcome] = await backend.importPaths([
-      { path: file, displayName: name, format: format as FormatId | undefined, force, keepBoth, open },
+      { path: file, displayName: name, format: format as FormatId | undefined, force, keepBoth, open, contentHash: hash.digest('hex') },
     ]);
     sendJson(res, 200, outcome);
   } finally {

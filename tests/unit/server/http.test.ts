@@ -120,6 +120,17 @@ describe('upload and events', () => {
     }
   });
 
+  it('recognises the same bytes uploaded again by the hash taken as they arrived, and only them', async () => {
+    const upload = async (file: string) => {
+      const r = await raw(h.server.port, { method: 'POST', path: '/api/upload?name=again.json', body: readFileSync(fixture(file)) });
+      return JSON.parse(r.body.toString()) as ImportOutcome;
+    };
+    const [a, b] = ['openinference/phoenix-rest-spans-agent-turn-tools-error.json', 'otlp-json/handmade-google-adk-weather-agent.json'];
+    expect(await upload(a)).toMatchObject({ ok: true, unchanged: false });
+    expect(await upload(a)).toMatchObject({ ok: true, unchanged: true });
+    expect(await upload(b)).toMatchObject({ ok: true, unchanged: false });
+  });
+
   it('reports a file that does not import as ok:false with the file name', async () => {
     const r = await raw(h.server.port, { method: 'POST', path: '/api/upload?name=notes.txt', body: 'hello, not a trace' });
     expect(r.status).toBe(200);
