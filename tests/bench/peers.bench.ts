@@ -235,28 +235,17 @@ interface TracedeckRun {
 
 export async function openTracedeck(browser: Browser, server: Server, traceId: string) {
   const s = await newPage(browser);
-  await s.page.addInitScript(() => {
-    const mark = window.__mark;
-    const mo = new MutationObserver(() => {
-      if (!document.querySelector('[role=treeitem]')) return;
-      mo.disconnect();
-      mark('rows');
-      const wait = () => {
-        const tv = window.__tracedeckTraceView;
-        if (tv && tv.timeline.frames > 0) requestAnimationFrame(() => requestAnimationFrame(() => mark('painted')));
-        else requestAnimationFrame(wait);
-      };
-      requestAnimationFrame(wait);
-    });
-    mo.observe(document, { childList: true, subtree: true });
-  });
+  await s.page.addInitScript(installPaintProbe);
   await s.page.goto(`${server.url}#/trace/${encodeURIComponent(traceId)}`, { waitUntil: 'commit', timeout: TIMEOUT });
   await s.page.waitForFunction(() => window.__m.painted !== undefined, null, { timeout: TIMEOUT, polling: 50 });
   const m = await s.page.evaluate(() => ({ painted: window.__m.painted!, spans: window.__tracedeckTraceView!.spans }));
   return { ...s, openMs: m.painted, viewSpans: m.spans };
 }
 
-/** Where the painted probe starts: the file input's change (as in runJaeger). */
+/**
+ * Marks the trace's rows and then its painted timeline; for a new file also where the probe starts,
+ * the file input's change (as in runJaeger).
+ */
 function installPaintProbe(): void {
   const mark = window.__mark;
   document.addEventListener('change', (e) => {
