@@ -179,23 +179,9 @@ export class ImportWriter implements ImportSink {
       this.preview = null;
       this.writeHeld();
     }
-    this.preview?.get(traceId)!.push({
-      span_id: spanId,
-      parent_id: parentId,
-      seq,
-      name: String(span.name ?? ''),
-      kind: span.kind,
-      status: span.status,
-      start_ms: span.startMs,
-      end_ms: endMs,
-      model: span.model ?? null,
-      tool_name: span.toolCall?.name ?? null,
-      input_tokens: u?.inputTokens ?? null,
-      output_tokens: u?.outputTokens ?? null,
-      cost_usd: u?.costUsd ?? null,
-    });
-    if (this.mode === 'merge') {
-      this.added.get(traceId)!.push({
+    if (this.preview || this.mode === 'merge') {
+      // One summary for both uses: the opened file's preview and merge mode's finalise.
+      const summary = {
         span_id: spanId,
         parent_id: parentId,
         seq,
@@ -204,10 +190,14 @@ export class ImportWriter implements ImportSink {
         status: span.status,
         start_ms: span.startMs,
         end_ms: endMs,
+        model: span.model ?? null,
+        tool_name: span.toolCall?.name ?? null,
         input_tokens: u?.inputTokens ?? null,
         output_tokens: u?.outputTokens ?? null,
         cost_usd: u?.costUsd ?? null,
-      });
+      };
+      this.preview?.get(traceId)!.push(summary);
+      if (this.mode === 'merge') this.added.get(traceId)!.push(summary);
     }
     this.spanCount++;
   }
