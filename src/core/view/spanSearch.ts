@@ -4,7 +4,8 @@ import type { Workspace } from '../store/workspace';
 import type { TraceTree } from '../analysis/traceTree';
 import { matchesSummary, summaryTextMatches, type SpanFilter } from '../analysis/spanSearch';
 import { attributeMatches, bodyMatchesIndexed, bodyMatchesScan, committedFingerprint } from '../store/view';
-import { ensureTextIndex, INDEX_MIN_SPANS, isTextIndexReady, trigramQuery } from './textIndex';
+import { ensureTextIndex, INDEX_MIN_SPANS, isTextIndexReady } from './textIndex';
+import { trigramQuery } from '../store/trigrams';
 
 /**
  * Span search of the trace view. Summary criteria (kind, status, duration) and the name/id/model/

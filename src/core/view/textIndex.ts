@@ -20,9 +20,6 @@ import { beginTextIndex, completeTextIndex, indexTextChunks, textIndexComplete }
 export const INDEX_MIN_SPANS = 10_000;
 const CHUNK = 2000;
 
-/** The FTS5 query for a needle: all its trigrams (shared with the library's trace text index). */
-export { trigramQuery } from '../store/trigrams';
-
 /** Builds already running in this process, per workspace: one build per trace version. */
 const building = new WeakMap<Workspace, Map<string, Build>>();
 

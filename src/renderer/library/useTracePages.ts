@@ -11,7 +11,7 @@ const pageInput = (q: TraceQuery, page: number) => ({ ...q, limit: PAGE_SIZE, of
 const prefetched = new Map<string, Promise<PageAnswer>>();
 
 /**
- * Boot (main.tsx): ask for the library's first page (no filter, default sort) before React
+ * Boot (boot.tsx): ask for the library's first page (no filter, default sort) before React
  * mounts, so the server answers while the app's modules evaluate and render. The library takes
  * the answer over when its first request is exactly this one; otherwise it asks anew.
  */

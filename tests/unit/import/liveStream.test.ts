@@ -7,7 +7,7 @@ import { writerOf } from '../../../src/core/store/connection';
 import { ImportWriter } from '../../../src/core/store/importWriter';
 import { bodyMatchesIndexed, bodyMatchesScan, committedFingerprint, textIndexComplete } from '../../../src/core/store/view';
 import { emitOtlpRequest, type OtlpTracesRequest } from '../../../src/core/formats/otlp/otlpSpan';
-import { trigramQuery } from '../../../src/core/view/textIndex';
+import { trigramQuery } from '../../../src/core/store/trigrams';
 import { importFile } from '../../../src/core/import/importFile';
 import type { Workspace } from '../../../src/core/store/workspace';
 import { generateOtlpFile } from '../../bench/genOtlp';
