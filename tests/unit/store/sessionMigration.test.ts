@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { workspaceBefore } from '../../helpers/olderWorkspace';
 import { migrate, MIGRATIONS } from '../../../src/core/store/schema';
 
 /**
@@ -8,11 +8,7 @@ import { migrate, MIGRATIONS } from '../../../src/core/store/schema';
  */
 describe('session and variant migrations', () => {
   it('backfills session_id from meta.sessionId on an older workspace, and only there', () => {
-    const db = new Database(':memory:');
-    const v7 = MIGRATIONS.findIndex((m) => m.includes('traces_session'));
-    expect(v7).toBeGreaterThan(0);
-    for (let v = 0; v < v7; v++) db.exec(MIGRATIONS[v]!);
-    db.pragma(`user_version = ${v7}`);
+    const db = workspaceBefore('traces_session');
     const row = (id: string, session: string | null, meta: object) =>
       db
         .prepare(

@@ -1,6 +1,6 @@
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { migrate, MIGRATIONS } from '../../../src/core/store/schema';
+import { workspaceBefore } from '../../helpers/olderWorkspace';
+import { migrate } from '../../../src/core/store/schema';
 import { buildTraceListQuery } from '../../../src/core/store/traceQuery';
 
 /**
@@ -9,11 +9,7 @@ import { buildTraceListQuery } from '../../../src/core/store/traceQuery';
  */
 describe('trace text index migration', () => {
   it('indexes the traces of an older workspace, and later writes through its triggers', () => {
-    const db = new Database(':memory:');
-    const v13 = MIGRATIONS.findIndex((m) => m.includes('CREATE VIRTUAL TABLE trace_text'));
-    expect(v13).toBeGreaterThan(0);
-    for (let v = 0; v < v13; v++) db.exec(MIGRATIONS[v]!);
-    db.pragma(`user_version = ${v13}`);
+    const db = workspaceBefore('CREATE VIRTUAL TABLE trace_text');
     const insert = (id: string, name: string, service: string | null) =>
       db
         .prepare(
