@@ -135,13 +135,22 @@ describe.skipIf(skip)('library view in Chromium (browser mode)', () => {
     await page.locator('.trace-grid').focus();
     await page.keyboard.press('/');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Filter traces');
-    await page.keyboard.type('phoenix-rest');
+    await page.keyboard.type('phoenix-rest', { delay: 0 });
     await waitForCount(page, '1 trace');
     expect(await traceCount(page)).toBe('1 trace of 2');
     const filtered = await gridRows(page);
     expect(filtered.map((r) => r[COL.source])).toEqual([PHOENIX_NAME]);
 
     await page.keyboard.press('Escape'); // clears the text
+    await waitForCount(page, '2 traces');
+
+    // Slowly: every key is answered before the next (no debounce; at full speed the keys after the
+    // first wait as one query), and the last answer is the one shown.
+    await page.keyboard.type('phoenix-rest', { delay: 150 });
+    await waitForCount(page, '1 trace');
+    expect(await traceCount(page)).toBe('1 trace of 2');
+    expect((await gridRows(page)).map((r) => r[COL.source])).toEqual([PHOENIX_NAME]);
+    await page.keyboard.press('Escape');
     await waitForCount(page, '2 traces');
   });
 
