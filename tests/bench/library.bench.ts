@@ -30,7 +30,7 @@ import { BIN_TRACEDECK, loadAverage, startServerProcess, stopServerProcess } fro
 import { REPO_ROOT } from './spawnChild';
 import { medianRange, parseSize, type Stat } from './stats';
 import type { Bench, BenchContext, BenchFigure, BenchOutcome } from './types';
-import { ensureWebBuild } from './webBuild';
+import { ensureWebBuild } from '../helpers/webBuild';
 
 const CHROMIUM = process.env.TRACEDECK_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync', '--disable-component-update'];

@@ -25,7 +25,7 @@ import { startServer, type RunningServer } from '../../src/server';
 import { generateBigTrace, writeBigTraceOtlp } from './bigTrace';
 import { REPO_ROOT } from './spawnChild';
 import { parseSize } from './stats';
-import { ensureWebBuild } from './webBuild';
+import { ensureWebBuild } from '../helpers/webBuild';
 import type { Bench, BenchContext, BenchOutcome } from './types';
 
 const CHROMIUM = process.env.TRACEDECK_CHROMIUM ?? '/usr/bin/chromium';
