@@ -121,7 +121,7 @@ export function createBackend(opts: BackendOptions): Backend {
     },
     listImports: ({ limit }) => ws.listImports(limit ?? 100).map(importRecordToDto),
     // Paths typed into an API call: errors must not reveal which paths exist (importFile).
-    importPaths: ({ paths }) => importPaths(paths.map((path) => ({ path, untrustedPath: true }))),
+    importPaths: ({ paths, open }) => importPaths(paths.map((path, i) => ({ path, untrustedPath: true, open: open === true && i === 0 }))),
     ...traceViewMethods,
     ...compareHandlers(ws),
     ...labelHandlers(ws, { sampler: evals.sampler }),

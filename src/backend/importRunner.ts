@@ -69,7 +69,7 @@ export async function runImports(
     let previewed = false;
     /** The file's traces can be shown: tell the UI; an opened file's write waits for its view. */
     const shown = async (traceIds: readonly string[], spanCount: number) => {
-      events.send({ type: 'import-staged', source, traceIds: [...traceIds], spanCount });
+      events.send({ type: 'import-staged', source, traceIds: [...traceIds], spanCount, open: req.open === true });
       // A file of one trace opens in the view (the UI's rule too, useImports); many go to the library.
       if (!req.open || traceIds.length !== 1) return;
       // Its view is derived while the page reacts to the event, then the write waits for it.

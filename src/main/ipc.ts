@@ -22,7 +22,9 @@ export async function showImportDialog(win: BrowserWindow, backend: Backend): Pr
     filters: importFilters(),
   });
   if (res.canceled || res.filePaths.length === 0) return [];
-  return backend.importPaths(res.filePaths);
+  // One file picked opens in the trace view as soon as it is parsed (the page follows its
+  // import-staged event, useImports); several go to the library, as a drop of several does.
+  return backend.importPaths(res.filePaths.map((path) => ({ path, open: res.filePaths.length === 1 })));
 }
 
 /**

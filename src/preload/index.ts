@@ -21,7 +21,7 @@ const bridge: TracedeckBridge = {
     return ipcRenderer.invoke(IPC_DIALOG_CHANNEL);
   },
 
-  async importFilesByPath(files: File[]): Promise<ImportOutcome[]> {
+  async importFilesByPath(files: File[], opts?: { open?: boolean }): Promise<ImportOutcome[]> {
     const paths: string[] = [];
     for (const f of files) {
       const p = webUtils.getPathForFile(f);
@@ -30,7 +30,9 @@ const bridge: TracedeckBridge = {
       paths.push(p);
     }
     if (!paths.length) return [];
-    const res = (await ipcRenderer.invoke(IPC_RPC_CHANNEL, 'importPaths', { paths })) as RpcEnvelope;
+    // Only a plain boolean crosses: whatever else the page passed stays behind.
+    const input = opts?.open === true ? { paths, open: true } : { paths };
+    const res = (await ipcRenderer.invoke(IPC_RPC_CHANNEL, 'importPaths', input)) as RpcEnvelope;
     if (!res.ok) throw new Error(res.error.message);
     return res.value as ImportOutcome[];
   },

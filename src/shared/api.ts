@@ -57,8 +57,11 @@ export const ApiInputSchemas = {
   getRecordedEvaluations: z.object({ traceId: id }).strict(),
   deleteTrace: z.object({ traceId: id }).strict(),
   listImports: z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
-  /** Import files already on this machine (desktop file dialog / drop, CLI). */
-  importPaths: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000) }).strict(),
+  /**
+   * Import files already on this machine (desktop drop, CLI). open: the user is about to look at
+   * the first file's trace (see ImportRequest.open): it is answered from the parsed file first.
+   */
+  importPaths: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000), open: z.boolean().optional() }).strict(),
   /** Trace view: columns, analysis, root cause, span search (src/shared/traceView.ts). */
   ...TraceViewInputSchemas,
   /** Scenarios, trajectories, verdict diffs, agent versions (src/shared/compare.ts). */
@@ -151,7 +154,8 @@ export type ApiEvent =
   | { type: 'import-progress'; source: string; bytesDone: number; bytesTotal: number }
   // A file the user opened is parsed: its traces can be viewed (TraceViewData.staged) while it
   // is written to the workspace; import-published once stored, import-finished once prepared.
-  | { type: 'import-staged'; source: string; traceIds: string[]; spanCount: number }
+  // open: the importer was asked to show it (ImportRequest.open: the desktop dialog's one file).
+  | { type: 'import-staged'; source: string; traceIds: string[]; spanCount: number; open: boolean }
   | { type: 'import-published'; source: string; traceIds: string[] }
   | { type: 'import-finished'; outcome: ImportOutcome }
   | { type: 'traces-changed'; traceIds: string[]; reason: 'import' | 'otlp' | 'delete' }

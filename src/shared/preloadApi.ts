@@ -15,8 +15,11 @@ export interface TracedeckBridge {
   rpc(method: ApiMethod, input: unknown): Promise<RpcEnvelope>;
   /** Native open dialog in the main process; resolves to [] when the user cancels. */
   openImportDialog(): Promise<ImportOutcome[]>;
-  /** Files dropped or picked in the page: the preload resolves their paths (webUtils). */
-  importFilesByPath(files: File[]): Promise<ImportOutcome[]>;
+  /**
+   * Files dropped or picked in the page: the preload resolves their paths (webUtils). open: the
+   * page shows the first file's trace as soon as it is parsed (TracedeckClient.importFiles).
+   */
+  importFilesByPath(files: File[], opts?: { open?: boolean }): Promise<ImportOutcome[]>;
   /** Subscribe to backend events; returns the unsubscribe function. */
   onEvent(listener: (e: ApiEvent) => void): () => void;
 }

@@ -14,7 +14,7 @@ export function createIpcClient(bridge: TracedeckBridge): TracedeckClient {
 
   return {
     call,
-    async importFiles(files, onProgress) {
+    async importFiles(files, onProgress, opts) {
       // The main process reads the files itself; its import-progress events are the progress.
       const names = new Map(files.map((f) => [f.name, f]));
       const off = onProgress
@@ -25,7 +25,7 @@ export function createIpcClient(bridge: TracedeckBridge): TracedeckClient {
           })
         : () => {};
       try {
-        return await bridge.importFilesByPath(files);
+        return await bridge.importFilesByPath(files, { open: opts?.open === true });
       } catch (e) {
         return files.map((f): ImportOutcome => failedOutcome(f.name, `${f.name}: ${(e as Error).message}`));
       } finally {

@@ -63,6 +63,8 @@ export function useImports(client: TracedeckClient, onImported: () => void): Imp
   const openedStaged = useRef<{ source: string; traceId: string } | null>(null);
   /** Imports this window started and awaits; their import-finished events are not news. */
   const inFlight = useRef(0);
+  /** A desktop dialog import is running: its file, when it opens, is only known from its events. */
+  const viaDialog = useRef(false);
   /**
    * Sources of our own finished imports: their import-finished event travels on the event
    * stream, which may deliver it after the import's own response.
@@ -154,10 +156,12 @@ export function useImports(client: TracedeckClient, onImported: () => void): Imp
     ? async () => {
         setBusy(true);
         inFlight.current++;
+        viaDialog.current = true;
         try {
           const outcomes = await dialog();
           if (!outcomes.length) return; // cancelled
           rememberOwn(outcomes);
+          followStored(openedStaged.current, outcomes);
           const rows = outcomes.map(
             (o): ImportJob => ({
               id: nextId++,
@@ -171,6 +175,8 @@ export function useImports(client: TracedeckClient, onImported: () => void): Imp
           setJobs((js) => [...rows, ...js]);
           onImported();
         } finally {
+          viaDialog.current = false;
+          openedStaged.current = null;
           inFlight.current--;
           setBusy(inFlight.current > 0);
         }
@@ -198,6 +204,12 @@ export function useImports(client: TracedeckClient, onImported: () => void): Imp
       // Our file is parsed: show its trace now (when it holds one), the write goes on behind.
       if (e.type === 'import-staged' || e.type === 'import-published') {
         const job = activeJob.current;
+        // The one file picked in the desktop dialog (the main process asked to open it).
+        if (!job && viaDialog.current && e.type === 'import-staged' && e.open && e.traceIds.length === 1) {
+          openedStaged.current = { source: baseName(e.source), traceId: e.traceIds[0]! };
+          navigate(traceHash(e.traceIds[0]!));
+          return;
+        }
         if (!job || job.file !== baseName(e.source)) return;
         patch(job.id, { phase: e.type === 'import-staged' ? 'writing' : 'preparing' });
         if (e.type === 'import-staged' && job.open && e.traceIds.length === 1) {

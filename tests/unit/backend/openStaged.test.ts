@@ -110,6 +110,19 @@ describe('opening a file shows its trace before it is stored', () => {
     expect(events.some((e) => e.type === 'import-staged')).toBe(false);
   });
 
+  it('the importPaths call (desktop drop) can ask to open its first file, with a boolean only', async () => {
+    const other = fixture('langfuse/langfuse-openai-agents-2025-09-30.trace.json');
+    const off = backend.events.subscribe((e) => {
+      if (e.type === 'import-staged' && e.open) void backend.call('getTraceColumns', { traceId: e.traceIds[0]! }).then(() => backend.call('getTraceAnalysis', { traceId: e.traceIds[0]! }));
+    });
+    const outcomes = await backend.call('importPaths', { paths: [PHOENIX, other], open: true });
+    off();
+    expect(outcomes.map((o) => o.ok)).toEqual([true, true]);
+    const staged = events.flatMap((e) => (e.type === 'import-staged' ? [[e.source, e.open]] : []));
+    expect(staged).toEqual([[PHOENIX, true], [other, false]]);
+    await expect(backend.call('importPaths', { paths: [PHOENIX], open: 'yes' } as never)).rejects.toThrow(/open/);
+  });
+
   it('without a viewer the write does not wait for one', async () => {
     // open is the renderer's promise to load the view; a plain import never waits on it.
     const [o] = await backend.importPaths([PHOENIX]);

@@ -30,6 +30,12 @@ describe('IPC handlers of the main process (src/main/ipc.ts)', () => {
     dispatch = vi.spyOn(backend, 'dispatch');
     win = new FakeBrowserWindow({});
     unregister = registerIpc(backend, () => win as never, appOrigins(undefined));
+    // As the page does with a file it opens: it asks for the view, which the file's write awaits.
+    backend.events.subscribe((e) => {
+      if (e.type !== 'import-staged' || !e.open) return;
+      const traceId = e.traceIds[0]!;
+      void backend.call('getTraceColumns', { traceId }).then(() => backend.call('getTraceAnalysis', { traceId }));
+    });
   });
 
   afterEach(() => {
@@ -154,6 +160,25 @@ describe('IPC handlers of the main process (src/main/ipc.ts)', () => {
       ok: boolean;
     }[];
     expect(outcomes.map((o) => [o.source, o.ok])).toEqual([[picked, true]]);
+  });
+
+  it('one file picked in the dialog opens as soon as it is parsed; several go to the library', async () => {
+    const phoenix = fixture('openinference/phoenix-rest-spans-agent-turn-tools-error.json');
+    const staged = () =>
+      win.webContents.sent
+        .map((s) => s.args[0] as { type: string; source?: string; open?: boolean; traceIds?: string[] })
+        .filter((e) => e.type === 'import-staged');
+    state.openDialogPaths = [phoenix];
+    const [one] = (await handlers.get(IPC_DIALOG_CHANNEL)!(trusted())) as { ok: boolean; traceIds: string[] }[];
+    expect(one!.ok).toBe(true);
+    expect(staged()).toEqual([expect.objectContaining({ source: phoenix, open: true, traceIds: one!.traceIds })]);
+
+    const langfuse = fixture('langfuse/langfuse-openai-agents-2025-09-30.trace.json');
+    win.webContents.sent.length = 0;
+    state.openDialogPaths = [phoenix, langfuse];
+    const two = (await handlers.get(IPC_DIALOG_CHANNEL)!(trusted(), {})) as { ok: boolean }[];
+    expect(two.map((o) => o.ok)).toEqual([true, true]);
+    expect(staged().map((e) => e.open)).not.toContain(true);
   });
 
   it('forwards backend events to the window only until unregistered', () => {

@@ -54,4 +54,19 @@ describe('preload bridge (src/preload/index.ts)', () => {
     await importFiles([{ name: 'a.json', path: '/home/u/a.json' }]);
     expect(ipcRenderer.invoke).toHaveBeenCalledWith(IPC_RPC_CHANNEL, 'importPaths', { paths: ['/home/u/a.json'] });
   });
+
+  it('asks for the dropped file to be shown as soon as it is parsed, passing a plain boolean only', async () => {
+    const importFiles = bridge.importFilesByPath as (f: unknown[], o?: unknown) => Promise<unknown>;
+    const file = { name: 'a.json', path: '/home/u/a.json' };
+    for (const [opts, sent] of [
+      [{ open: true }, { paths: ['/home/u/a.json'], open: true }],
+      [{ open: 'yes', paths: ['/etc/passwd'] }, { paths: ['/home/u/a.json'] }],
+      [undefined, { paths: ['/home/u/a.json'] }],
+    ] as const) {
+      ipcRenderer.invoke.mockClear();
+      ipcRenderer.invoke.mockResolvedValueOnce({ ok: true, value: [] });
+      await importFiles([file], opts);
+      expect(ipcRenderer.invoke).toHaveBeenCalledWith(IPC_RPC_CHANNEL, 'importPaths', sent);
+    }
+  });
 });
