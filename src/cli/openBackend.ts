@@ -26,14 +26,18 @@ export async function withWorkspace<T>(workspacePath: string, fn: (ws: Workspace
   } catch (e) {
     throw new CliExit(EXIT.failed, `cannot open workspace ${workspacePath}: ${errorMessage(e)}`);
   }
-  if (ws.damaged)
+  const warn = () =>
     say(
       `tracedeck: warning: workspace ${workspacePath} is damaged (integrity check: ${ws.damaged}); ` +
         'it is open READ-ONLY: commands that write will fail. Export what you need, or repair a copy with `sqlite3 PATH .recover | sqlite3 NEW.tracedeck` and use that.\n',
     );
+  const foundAtOpen = ws.damaged !== null;
+  if (foundAtOpen) warn();
   try {
     return await fn(ws);
   } finally {
+    // A big workspace is checked in the background: its answer may have come during the command.
+    if (!foundAtOpen && ws.damaged) warn();
     ws.close();
   }
 }

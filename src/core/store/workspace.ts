@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { ImportRecord, RecordedEvaluation, Span, SpanSummary, TraceMeta, TraceSummary } from '../model/types';
@@ -11,6 +11,7 @@ import { findCompletedImport, listImports, traceIdsOfImport } from './imports';
 import * as traces from './traces';
 import type { TraceQuery } from './traceQuery';
 import { processAlive } from '../util/processAlive';
+import { BACKGROUND_CHECK_FROM_BYTES, checkInBackground, checkIntegrity, checkIntegrityInBackground } from './integrity';
 
 
 export interface WorkspaceOptions {
@@ -21,6 +22,8 @@ export interface WorkspaceOptions {
   lockWaitMs?: number;
   /** Told once per write that had to wait (the CLI prints it): names the workspace and the work. */
   onLockWait?: (message: string) => void;
+  /** A file bigger than this is checked in the background (integrity.ts; tests set 0). */
+  backgroundCheckFromBytes?: number;
 }
 
 /** Another process holds the workspace's write lock for longer than the writer would wait. */
@@ -78,15 +81,17 @@ export class Workspace {
   /** See Connections.lockWaiters (connection.ts). */
   private readonly lockWaiters = new Int32Array(new SharedArrayBuffer(4));
   private readonly onLockWait?: (message: string) => void;
-  /** Why the workspace is read-only (quick_check failed), or null when it is writable. */
-  readonly damaged: string | null;
+  private damagedBy: string | null = null;
+  /** A big file's integrity check, running in the background: writes wait for it (beginWrite). */
+  private pendingCheck: { done: Promise<void>; stop(): void } | null = null;
 
   private constructor(path: string, opts: WorkspaceOptions) {
     this.path = path;
     this.lockWaitMs = opts.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
     this.onLockWait = opts.onLockWait;
-    this.damaged = path === ':memory:' ? null : checkIntegrity(path);
-    if (this.damaged) {
+    const later = path !== ':memory:' && checkInBackground(path, opts.backgroundCheckFromBytes ?? BACKGROUND_CHECK_FROM_BYTES, MIGRATIONS.length);
+    this.damagedBy = path === ':memory:' || later ? null : checkIntegrity(path);
+    if (this.damagedBy) {
       // Read-only connections only: a damaged file must not take a single write more.
       this.db = withWorkspaceErrors(path, () => new Database(path, { readonly: true, fileMustExist: true }));
       this.reader = this.db;
@@ -108,9 +113,36 @@ export class Workspace {
     });
     // From here on no statement waits on the main thread for another process's lock.
     this.db.pragma('busy_timeout = 0');
-    this.recoverInterruptedImports();
     this.reader = path === ':memory:' ? this.db : new Database(path, { readonly: true });
     registerConnections(this, { writer: this.db, reader: this.reader, lockWaiters: this.lockWaiters });
+    if (!later) {
+      this.recoverInterruptedImports();
+      return;
+    }
+    const check = checkIntegrityInBackground(path);
+    this.pendingCheck = {
+      stop: check.stop,
+      done: check.done.then((found) => {
+        this.pendingCheck = null;
+        this.damagedBy = found;
+        // Recovery writes: only to a file found sound (and still open). Bookkeeping: if it
+        // fails, the rows stay 'running' until the next open, and writes go on.
+        if (!found && this.isOpen)
+          try {
+            this.recoverInterruptedImports();
+          } catch {
+            /* see above */
+          }
+      }),
+    };
+  }
+
+  /**
+   * Why the workspace is read-only (quick_check failed), or null when it is writable. A big file
+   * is checked in the background: null until its check answers (writes wait for it).
+   */
+  get damaged(): string | null {
+    return this.damagedBy;
   }
 
   /**
@@ -187,6 +219,7 @@ export class Workspace {
   }
 
   close(): void {
+    this.pendingCheck?.stop();
     if (this.reader !== this.db) this.reader.close();
     this.db.close();
   }
@@ -248,6 +281,8 @@ export class Workspace {
 
   /** BEGIN IMMEDIATE, retried on a timer while another process holds the lock. */
   private async beginWrite(what: string, waitMs: number): Promise<void> {
+    // A damaged file takes no write: a big one's background check answers first.
+    if (this.pendingCheck) await this.pendingCheck.done;
     if (this.damaged) throw new WorkspaceReadOnlyError(this.path, this.damaged);
     const start = Date.now();
     let delay = 2;
@@ -345,27 +380,6 @@ export class Workspace {
 
   integrityCheck(): string {
     return this.db.pragma('integrity_check', { simple: true }) as string;
-  }
-}
-
-/** PRAGMA quick_check on a separate read-only connection: null when fine, else what it found. */
-function checkIntegrity(path: string): string | null {
-  if (!existsSync(path)) return null; // a new workspace
-  let db: Database.Database | null = null;
-  try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
-    const rows = db.pragma('quick_check(5)', { simple: false }) as { quick_check: string }[];
-    const found = rows.map((r) => r.quick_check);
-    if (found.length === 1 && found[0] === 'ok') return null;
-    // One line: it is shown in a banner and a CLI warning.
-    return found.join('; ').replace(/\s*\n\s*/g, '; ').slice(0, 500);
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') return (e as Error).message;
-    if (isBusy(e)) return null; // cannot check right now; the open below says more if it must
-    throw withWorkspaceName(path, e);
-  } finally {
-    db?.close();
   }
 }
 

@@ -46,6 +46,49 @@ describe('a damaged workspace', () => {
     }
   });
 
+  it('a big file is checked in the background: read at once, and no write lands before the answer', async () => {
+    const path = await damagedWorkspace(dir);
+    // Every file counts as big here (the real threshold is 64 MiB: quick_check reads the whole file).
+    const ws = Workspace.open(path, { backgroundCheckFromBytes: 0 });
+    try {
+      expect(ws.damaged).toBeNull(); // not answered yet
+      expect(ws.listTraces().total).toBe(1);
+      // The write waits for the check, which finds the damage: refused, nothing written.
+      await expect(ws.exclusive(async () => ws.deleteTrace('fixture-trace-1'))).rejects.toBeInstanceOf(WorkspaceReadOnlyError);
+      expect(ws.damaged).toMatch(/.+/);
+      expect(ws.listTraces().total).toBe(1);
+      const e = await importFile(ws, LANGFUSE).catch((x: unknown) => x as Error);
+      expect((e as Error).message).toContain('is damaged');
+    } finally {
+      ws.close();
+    }
+    const again = Workspace.open(path);
+    try {
+      expect(again.damaged).toMatch(/.+/);
+    } finally {
+      again.close();
+    }
+  });
+
+  it('a big sound file: writes go in once its background check passes; closing stops the check', async () => {
+    const path = join(dir, 'big-sound.tracedeck');
+    const first = Workspace.open(path);
+    await importFile(first, LANGFUSE);
+    first.close();
+    const ws = Workspace.open(path, { backgroundCheckFromBytes: 0 });
+    try {
+      await expect(ws.exclusive(async () => ws.deleteTrace(ws.listTraces().rows[0]!.traceId))).resolves.toBe(true);
+      expect(ws.damaged).toBeNull();
+      expect(ws.listTraces().total).toBe(0);
+    } finally {
+      ws.close();
+    }
+    // Closed before its check answered: nothing hangs, nothing is reported.
+    const quick = Workspace.open(path, { backgroundCheckFromBytes: 0 });
+    quick.close();
+    expect(quick.damaged).toBeNull();
+  });
+
   it('a sound workspace reports nothing', () => {
     const ws = Workspace.open(join(dir, 'sound.tracedeck'));
     try {
