@@ -241,7 +241,9 @@ export function compareHandlers(ws: Workspace, opts: CompareOptions = {}): Compa
         const s = all.find((x) => x.scenario.id === scenarioId);
         if (!s) throw new ApiError('not-found', `no scenario '${scenarioId}'`);
         chosen = { s, by: 'explicit' };
-      } else {
+      } else if (all.length > 0) {
+        // Only with scenarios to match: reading a trace's facts walks its spans (most of a
+        // second at 1M spans, on the server's one thread, as the trace view opens).
         const facts = readTraceFacts(ws, [traceId])[0];
         const m = facts ? matchScenario(all.map((x) => x.scenario), facts) : null;
         const s = m && all.find((x) => x.scenario.id === m.scenario.id);

@@ -403,9 +403,11 @@ export function TraceView({ traceId, data, model: m, initialSpanId, routeSpanId,
             revealSeq={st.revealSeq}
             notes={spanNotes.notes}
             firstFailure={spanNotes.firstFailureRows}
-            onSelect={(r) => select(r)}
+            // Stable callbacks: the tree's rows are memoised, and the answers that come in after
+            // the first paint (analysis, notes, scores) must not re-render every row on screen.
+            onSelect={select}
             onToggle={toggle}
-            onOpen={(r) => select(r)}
+            onOpen={select}
             onSplitterDown={(e) => dragSplit(e, 'tree')}
             headControls={
           <div className="tv-head-controls">

@@ -6,6 +6,7 @@ import { buildModel, type TraceModel } from './model/traceModel';
 import { TraceView } from './TraceView';
 import { OPEN_MARK } from './marks';
 import { loadTraceColumns } from './prefetch';
+import { warmAnalysisWorker } from './analysisLoad';
 import './traceView.css';
 
 type Load =
@@ -47,6 +48,7 @@ export function TraceViewRoute({ traceId, spanId }: { traceId: string; spanId: s
 
   useEffect(() => {
     let live = true;
+    warmAnalysisWorker(); // the view asks for the analysis from it as soon as it mounts
     loadTraceColumns(client, traceId).then(
       (data) => {
         if (!live) return;
