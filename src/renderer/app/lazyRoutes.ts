@@ -7,9 +7,22 @@ import { lazy } from 'react';
  * (vite splits at these dynamic imports); the library preloads the trace view's once its first
  * page is on screen, so opening a trace does not wait for the download and evaluation.
  */
-const loadTraceView = () => import('../trace/TraceViewRoute');
+type TraceViewModule = typeof import('../trace/TraceViewRoute');
+let traceViewModule: TraceViewModule | null = null;
+const loadTraceView = () => import('../trace/TraceViewRoute').then((m) => (traceViewModule = m));
 
-export const TraceViewRoute = lazy(() => loadTraceView().then((m) => ({ default: m.TraceViewRoute })));
+/**
+ * Once its chunk is in (preloaded by the library), the trace view renders at its first try: a
+ * resolved promise still makes React.lazy suspend that render, and React then holds the revealed
+ * view back by its Suspense reveal throttle (300 ms), which opening a file or a library row waited
+ * for. React.lazy takes any thenable; one that calls back at once resolves without suspending.
+ */
+export const TraceViewRoute = lazy(() => {
+  const loaded = traceViewModule;
+  if (!loaded) return loadTraceView().then((m) => ({ default: m.TraceViewRoute }));
+  const now = { then: (resolve: (m: { default: TraceViewModule['TraceViewRoute'] }) => void) => resolve({ default: loaded.TraceViewRoute }) };
+  return now as unknown as Promise<{ default: TraceViewModule['TraceViewRoute'] }>;
+});
 export const LabelsRoute = lazy(() => import('../labels/LabelsRoute').then((m) => ({ default: m.LabelsRoute })));
 export const JudgesRoute = lazy(() => import('../judges/JudgesRoute').then((m) => ({ default: m.JudgesRoute })));
 export const ScenariosRoute = lazy(() => import('../scenarios/ScenariosRoute').then((m) => ({ default: m.ScenariosRoute })));
