@@ -5,6 +5,7 @@ import { ApiError } from './apiError';
 import { ApiEventEmitter } from './events';
 import { runImports, type ImportProgressFn, type ImportRequest } from './importRunner';
 import { ingestOtlp, type OtlpBodyFormat, type OtlpIngestResult } from './otlpIngest';
+import { LivePrepare } from './livePrepare';
 import { checkInput, checkMethod } from './validate';
 import { traceViewHandlers } from './traceView';
 import { StagedViews } from '../core/view/stagedViews';
@@ -29,6 +30,8 @@ export interface BackendOptions {
   otlpEndpoint?: string | null;
   /** Reported by appInfo (the app / package version). */
   version?: string;
+  /** How long a live OTLP trace receives nothing before it is prepared for viewing (default 10 s). */
+  livePrepareAfterMs?: number;
   /** Where LLM judges get their API key (desktop: OS keychain; default: TRACEDECK_LLM_API_KEY). */
   secrets?: SecretStore;
   /** The CLI's --base-url / --model for runJudgesDir (see JudgeHandlerOptions.judgeRunModel). */
@@ -73,6 +76,9 @@ export interface Backend {
 
 type Handlers = { [M in ApiMethod]: (input: ApiInput<M>) => ApiOutputs[M] | Promise<ApiOutputs[M]> };
 
+/** Longer than an exporter's gap between batches (OTel BatchSpanProcessor: 5 s): quiet this long = the run ended. */
+const LIVE_PREPARE_AFTER_MS = 10_000;
+
 export function createBackend(opts: BackendOptions): Backend {
   const ws = opts.workspace;
   const events = new ApiEventEmitter();
@@ -81,6 +87,7 @@ export function createBackend(opts: BackendOptions): Backend {
 
   // Files being written, viewable from their staged copy (see core/view/stagedViews.ts).
   const staged = new StagedViews();
+  const livePrepare = new LivePrepare(ws, opts.livePrepareAfterMs ?? LIVE_PREPARE_AFTER_MS);
   const importPaths: Backend['importPaths'] = (paths, onProgress, o = {}) =>
     runImports(
       ws,
@@ -160,11 +167,18 @@ export function createBackend(opts: BackendOptions): Backend {
     dispatchJson,
     call: (method, input) => call(method, input),
     importPaths,
-    ingestOtlp: (body, format) => ingestOtlp(ws, events, body, format),
+    ingestOtlp: async (body, format) => {
+      const r = await ingestOtlp(ws, events, body, format);
+      livePrepare.touched(r.traceIds);
+      return r;
+    },
     setOtlpEndpoint: (url) => {
       otlpEndpoint = url;
     },
-    close: () => closeJudges(),
+    close: () => {
+      livePrepare.close();
+      return closeJudges();
+    },
   };
 }
 
