@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import Database from 'better-sqlite3';
@@ -69,6 +70,9 @@ export interface BackgroundCheck {
   stop(): void;
 }
 
+/** Nice 19: runs only when nothing else wants the CPU. */
+const BACKGROUND_PRIORITY = 19;
+
 const DRIVER = createRequire(import.meta.url).resolve('better-sqlite3');
 
 // Plain CommonJS for `node -e`: prints quick_check's rows, or the error's code and message.
@@ -91,6 +95,15 @@ export function checkIntegrityInBackground(path: string): BackgroundCheck {
     stdio: ['ignore', 'pipe', 'ignore'],
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
   });
+  // Background work: on a 2-core machine the check (seconds of CPU on a big file) would take a
+  // core from the page and the server the user waits on as the app starts.
+  if (child.pid !== undefined) {
+    try {
+      setPriority(child.pid, BACKGROUND_PRIORITY);
+    } catch {
+      // not permitted here: the check runs at normal priority
+    }
+  }
   let stopped = false;
   let out = '';
   child.stdout.setEncoding('utf8');
