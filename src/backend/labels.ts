@@ -81,6 +81,7 @@ export function labelHandlers(ws: Workspace, opts: LabelHandlerOptions = {}): La
       return { next, queueSize: order.length, unlabelled };
     },
     labelItem: ({ traceId, queue }) => item(traceId, queue),
+    getLabel: ({ traceId }) => reader.getLabel(traceId),
     setLabel: async ({ traceId, verdict, critique, labeler }) => {
       requireTrace(traceId);
       await write(() => {

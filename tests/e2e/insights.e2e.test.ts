@@ -108,6 +108,22 @@ describe.skipIf(skip)('sessions, overview and LLM-call replay', () => {
     await waitCount('5 traces');
   }, 120_000);
 
+  it('opens the library on a session from a reloaded thread page, where the library was never shown', async () => {
+    // The library mounts on its first visit (App.tsx): the drill is asked for before it exists.
+    await page.getByTestId('tab-sessions').click();
+    await page.getByTestId('session-row').first().locator('a').click();
+    await page.getByTestId('thread-view').waitFor();
+    await page.reload();
+    await page.getByTestId('thread-view').waitFor({ timeout: 30_000 });
+    expect(await page.locator('.library').count()).toBe(0);
+    await page.getByTestId('session-in-library').click();
+    await waitCount('3 traces');
+    expect(await count()).toBe('3 traces of 5');
+    expect(await page.getByTestId('library-drill').textContent()).toContain('Session support-chat-7');
+    await page.getByTestId('clear-drill').click();
+    await waitCount('5 traces');
+  }, 120_000);
+
   it('summarises the library filter in the Overview; a latency bar and a failed-run point open their traces', async () => {
     await page.keyboard.press('/');
     await page.keyboard.type('support-bot', { delay: 0 });

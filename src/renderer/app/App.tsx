@@ -29,6 +29,11 @@ export function App() {
   const [infoError, setInfoError] = useState<string | null>(null);
   const [importVersion, setImportVersion] = useState(0);
   const [panelOpen, setPanelOpen] = useState(false);
+  // The library mounts on its first visit and then stays (its filters, sort and scroll outlive a
+  // trip to a trace). A deep link to a trace does not load it: its first page, rows and requests
+  // took the main thread and the server during the trace's first paint.
+  const [libraryMounted, setLibraryMounted] = useState(route.name === 'library');
+  if (route.name === 'library' && !libraryMounted) setLibraryMounted(true);
   const fileInput = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -38,6 +43,13 @@ export function App() {
   const onImported = useCallback(() => setImportVersion((v) => v + 1), []);
   const imports = useImports(client, onImported);
   useApiEvents(imports.onEvent);
+  // A big workspace is checked in the background: damage found after appInfo answered comes as
+  // an event (whichever of the two arrives first, the banner shows).
+  const [lateDamage, setLateDamage] = useState<string | null>(null);
+  useApiEvents((e) => {
+    if (e.type === 'workspace-damaged') setLateDamage(e.reason);
+  });
+  const damaged = info?.workspaceDamaged ?? lateDamage;
 
   // A new import row (ours or one started elsewhere) opens the panel.
   const jobCount = imports.jobs.length;
@@ -100,22 +112,24 @@ export function App() {
             if (files.length) startFiles(files);
           }}
         />
-        {info?.workspaceDamaged ? (
+        {damaged ? (
           <div className="workspace-damaged" role="alert" data-testid="workspace-damaged">
             <strong>This workspace is damaged and open read-only.</strong> The integrity check of{' '}
-            <span className="mono untrusted">{info.workspacePath}</span> found:{' '}
-            <span className="mono untrusted">{info.workspaceDamaged}</span>. Imports, labels, judge runs and other changes
+            <span className="mono untrusted">{info?.workspacePath ?? 'the workspace'}</span> found:{' '}
+            <span className="mono untrusted">{damaged}</span>. Imports, labels, judge runs and other changes
             are refused until it is repaired. Export what you need, or repair a copy (
             <span className="mono">sqlite3 FILE .recover | sqlite3 NEW.tracedeck</span>) and open that.
           </div>
         ) : null}
         <main className="main">
-          <LibraryView
-            active={route.name === 'library'}
-            appInfo={info}
-            importVersion={importVersion}
-            onImportClick={onImportClick}
-          />
+          {libraryMounted ? (
+            <LibraryView
+              active={route.name === 'library'}
+              appInfo={info}
+              importVersion={importVersion}
+              onImportClick={onImportClick}
+            />
+          ) : null}
           {/* The other views load on first visit (lazyRoutes.ts); nothing shows while one loads. */}
           <Suspense fallback={null}>
             {route.name === 'trace' ? <TraceViewRoute key={route.traceId} traceId={route.traceId} spanId={route.spanId} /> : null}

@@ -39,16 +39,16 @@ export function LibraryView({ active, appInfo, importVersion, onImportClick }: P
 
   // Traces another view opened (an Overview bar, a session): a chip on top of the filter bar.
   const [drill, setDrill] = useState<LibraryDrill | null>(null);
-  useEffect(
-    () =>
-      onLibraryDrill(() => {
-        const d = takeLibraryDrill();
-        if (!d) return;
-        if (!d.keepFilters) setFilters(EMPTY_FILTERS);
-        setDrill(d);
-      }),
-    [],
-  );
+  useEffect(() => {
+    const take = () => {
+      const d = takeLibraryDrill();
+      if (!d) return;
+      if (!d.keepFilters) setFilters(EMPTY_FILTERS);
+      setDrill(d);
+    };
+    take(); // asked for before the library's first visit mounted it (App.tsx)
+    return onLibraryDrill(take);
+  }, []);
 
   // No debounce: a filter change is asked for at once, and useTracePages keeps at most one new
   // query in flight (typing at full speed asks for the first key and then the latest text).

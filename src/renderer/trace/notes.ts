@@ -21,10 +21,7 @@ export function useTraceNotes(traceId: string | null): TraceNotes | null {
     if (!traceId) return;
     Promise.all([
       client.call('getRecordedEvaluations', { traceId }).catch(() => [] as RecordedEvaluation[]),
-      client.call('labelItem', { traceId }).then(
-        (item) => item?.label ?? null,
-        () => null,
-      ),
+      client.call('getLabel', { traceId }).catch(() => null),
     ]).then(([evaluations, label]) => live && setNotes({ evaluations, label }));
     return () => {
       live = false;

@@ -44,6 +44,11 @@ describe('labels through the backend', () => {
     expect(['train', 'dev', 'test']).toContain(saved.split);
     const tagged = await b.call('tagTrace', { traceId: PHOENIX, mode: 'false success' });
     expect(tagged.failureModes).toEqual(['false success']);
+    // The trace view's read: the label alone (labelItem's, without its digest of the spans).
+    expect(await b.call('getLabel', { traceId: PHOENIX })).toEqual((await b.call('labelItem', { traceId: PHOENIX }))!.label);
+    expect(await b.call('getLabel', { traceId: PHOENIX })).toMatchObject({ verdict: 'fail', failureModes: ['false success'] });
+    expect(await b.call('getLabel', { traceId: POP(1) })).toBeNull();
+    expect(await b.call('getLabel', { traceId: 'no-such-trace' })).toBeNull();
 
     const second = await b.call('nextToLabel', { ...spec, after: PHOENIX });
     expect(second.unlabelled).toBe(10);
