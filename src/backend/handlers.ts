@@ -105,6 +105,11 @@ export function createBackend(opts: BackendOptions): Backend {
   });
   const evals = evalHandlers(ws, { modelAccess, previewJudge: judgeMethods.previewJudge });
   const { encoded, ...traceViewMethods } = traceViewHandlers(ws, events, staged);
+  if (!ws.damaged) {
+    void ws.integrityChecked().then((found) => {
+      if (found) events.send({ type: 'workspace-damaged', reason: found });
+    });
+  }
   const handlers: Handlers = {
     appInfo: () => ({ version, mode: opts.mode, workspacePath: ws.path, otlpEndpoint, workspaceDamaged: ws.damaged }),
     formats: () => listFormats(),

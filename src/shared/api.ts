@@ -159,6 +159,10 @@ export type ApiEvent =
   | { type: 'import-published'; source: string; traceIds: string[] }
   | { type: 'import-finished'; outcome: ImportOutcome }
   | { type: 'traces-changed'; traceIds: string[]; reason: 'import' | 'otlp' | 'delete' }
+  // A big workspace's integrity check, run in the background, found it damaged after the app
+  // started (AppInfo.workspaceDamaged said null): it is read-only from now on. Browser mode's
+  // event stream also starts with it when the workspace is damaged (server/routes/events.ts).
+  | { type: 'workspace-damaged'; reason: string }
   | JudgeApiEvent;
 
 /**

@@ -103,4 +103,37 @@ describe.skipIf(skip)('browser mode access and workspace safety', () => {
       await damaged.close();
     }
   });
+
+  it('a big damaged workspace, checked in the background, shows the banner without a reload', async () => {
+    // Over the 64 MiB from which the check runs in the background.
+    const path = await damagedWorkspace(tmp, { padBytes: 80 * 1024 * 1024 });
+    const damaged = await startTestServer({ workspacePath: path });
+    try {
+      const { page } = await openPage(browser, damaged.url);
+      // The race this covers: the page's appInfo answered before the check did (here it is made
+      // to say so: the check of 80 MiB is quicker than a boot), so the news comes as an event.
+      let bootInfo: string | null | undefined;
+      await page.route('**/api/rpc/appInfo', async (route) => {
+        const res = await route.fetch();
+        const info = (await res.json()) as { workspaceDamaged: string | null };
+        bootInfo = info.workspaceDamaged;
+        await route.fulfill({ response: res, json: { ...info, workspaceDamaged: null } });
+      });
+      await page.goto(`${damaged.url}/`);
+      // The library works meanwhile (reads do not wait for the check).
+      await page.locator('.trace-row').first().waitFor({ timeout: 30_000 });
+      const banner = page.getByTestId('workspace-damaged');
+      await banner.waitFor({ timeout: 60_000 });
+      const text = (await banner.textContent()) ?? '';
+      expect(text).toContain('This workspace is damaged and open read-only.');
+      expect(text).toContain(path);
+      expect(text).toMatch(/btreeInitPage|never used|malformed/);
+      expect(bootInfo === undefined || bootInfo === null || text.includes(bootInfo)).toBe(true);
+      await screenshot(page, 'workspace-damaged-late-banner');
+      await page.context().close();
+    } finally {
+      await damaged.close();
+      rmSync(path, { force: true });
+    }
+  }, 120_000);
 });

@@ -8,11 +8,24 @@ import { fixture } from './workspace';
 
 const PHOENIX = fixture('openinference/phoenix-rest-spans-agent-turn-tools-error.json');
 
-/** A workspace holding the Phoenix trace, then bytes of the spans table's root page overwritten. */
-export async function damagedWorkspace(dir: string): Promise<string> {
+/**
+ * A workspace holding the Phoenix trace, then bytes of the spans table's root page overwritten.
+ * `padBytes` makes the file that much bigger (a table of its own), so it is checked in the
+ * background as a big workspace is (workspace.ts).
+ */
+export async function damagedWorkspace(dir: string, opts: { padBytes?: number } = {}): Promise<string> {
   const path = join(dir, `damaged-${Math.random().toString(36).slice(2)}.tracedeck`);
   const ws = Workspace.open(path);
   await importFile(ws, PHOENIX);
+  if (opts.padBytes) {
+    const db = writerOf(ws);
+    db.exec('CREATE TABLE test_padding (b BLOB)');
+    const block = Buffer.alloc(1 << 20, 0x5a);
+    const insert = db.prepare('INSERT INTO test_padding (b) VALUES (?)');
+    db.transaction(() => {
+      for (let n = 0; n < opts.padBytes!; n += block.length) insert.run(block);
+    })();
+  }
   writerOf(ws).pragma('wal_checkpoint(TRUNCATE)');
   ws.close();
   const db = new Database(path, { readonly: true });

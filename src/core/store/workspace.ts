@@ -84,6 +84,8 @@ export class Workspace {
   private damagedBy: string | null = null;
   /** A big file's integrity check, running in the background: writes wait for it (beginWrite). */
   private pendingCheck: { done: Promise<void>; stop(): void } | null = null;
+  /** What the integrity check found, once it answered (see integrityChecked). */
+  private checked: Promise<string | null> = Promise.resolve(null);
 
   private constructor(path: string, opts: WorkspaceOptions) {
     this.path = path;
@@ -92,6 +94,7 @@ export class Workspace {
     const later = path !== ':memory:' && checkInBackground(path, opts.backgroundCheckFromBytes ?? BACKGROUND_CHECK_FROM_BYTES, MIGRATIONS.length);
     this.damagedBy = path === ':memory:' || later ? null : checkIntegrity(path);
     if (this.damagedBy) {
+      this.checked = Promise.resolve(this.damagedBy);
       // Read-only connections only: a damaged file must not take a single write more.
       this.db = withWorkspaceErrors(path, () => new Database(path, { readonly: true, fileMustExist: true }));
       this.reader = this.db;
@@ -120,21 +123,29 @@ export class Workspace {
       return;
     }
     const check = checkIntegrityInBackground(path);
-    this.pendingCheck = {
-      stop: check.stop,
-      done: check.done.then((found) => {
-        this.pendingCheck = null;
-        this.damagedBy = found;
-        // Recovery writes: only to a file found sound (and still open). Bookkeeping: if it
-        // fails, the rows stay 'running' until the next open, and writes go on.
-        if (!found && this.isOpen)
-          try {
-            this.recoverInterruptedImports();
-          } catch {
-            /* see above */
-          }
-      }),
-    };
+    this.checked = check.done.then((found) => {
+      this.pendingCheck = null;
+      this.damagedBy = found;
+      // Recovery writes: only to a file found sound (and still open). Bookkeeping: if it
+      // fails, the rows stay 'running' until the next open, and writes go on.
+      if (!found && this.isOpen)
+        try {
+          this.recoverInterruptedImports();
+        } catch {
+          /* see above */
+        }
+      return found;
+    });
+    this.pendingCheck = { stop: check.stop, done: this.checked.then(() => undefined) };
+  }
+
+  /**
+   * Settles with what the integrity check found (null: sound, or closed before it answered): at
+   * once, unless a big file's check is still running in the background. What was found after
+   * the app started is news to its pages (handlers.ts sends workspace-damaged).
+   */
+  integrityChecked(): Promise<string | null> {
+    return this.checked;
   }
 
   /**

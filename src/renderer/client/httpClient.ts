@@ -50,7 +50,7 @@ export function createHttpClient(): TracedeckClient {
     source = new EventSource(EVENTS_PATH);
     source.onmessage = (m) => dispatchEvent(String(m.data));
     // Named SSE events (`event: traces-changed`) do not reach onmessage.
-    for (const type of ['import-progress', 'import-staged', 'import-published', 'import-finished', 'traces-changed'] satisfies ApiEvent['type'][]) {
+    for (const type of ['import-progress', 'import-staged', 'import-published', 'import-finished', 'traces-changed', 'workspace-damaged'] satisfies ApiEvent['type'][]) {
       source.addEventListener(type, (m) => dispatchEvent(String((m as MessageEvent).data)));
     }
   }

@@ -25,6 +25,10 @@ export function handleEvents(
     res.write(`data: ${JSON.stringify(e)}\n\n`);
   };
   const unsubscribe = backend.events.subscribe(send);
+  // A page asks appInfo before this stream is connected: damage a background integrity check
+  // found in between would reach it by neither. So a stream starts with what is known now.
+  const damaged = backend.workspace.damaged;
+  if (damaged) send({ type: 'workspace-damaged', reason: damaged });
   const timer = setInterval(() => res.write(': keep-alive\n\n'), keepAliveMs);
   timer.unref();
   let ended = false;

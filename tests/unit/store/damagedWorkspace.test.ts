@@ -70,6 +70,43 @@ describe('a damaged workspace', () => {
     }
   });
 
+  it('damage a background check finds after the app started reaches its pages as an event', async () => {
+    const path = await damagedWorkspace(dir);
+    const ws = Workspace.open(path, { backgroundCheckFromBytes: 0 });
+    const backend = createBackend({ workspace: ws, mode: 'browser' });
+    const events: unknown[] = [];
+    const unsubscribe = backend.events.subscribe((e) => events.push(e));
+    try {
+      // What a page asks as it boots, before the check answered: sound.
+      expect(((await backend.dispatch('appInfo', {})) as { workspaceDamaged: string | null }).workspaceDamaged).toBeNull();
+      const found = await ws.integrityChecked();
+      expect(found).toMatch(/.+/);
+      await new Promise((r) => setImmediate(r));
+      expect(events).toEqual([{ type: 'workspace-damaged', reason: found }]);
+      expect(((await backend.dispatch('appInfo', {})) as { workspaceDamaged: string | null }).workspaceDamaged).toBe(found);
+    } finally {
+      unsubscribe();
+      ws.close();
+    }
+    // A sound big file says nothing.
+    const soundPath = join(dir, 'big-sound-events.tracedeck');
+    const first = Workspace.open(soundPath);
+    await importFile(first, LANGFUSE);
+    first.close();
+    const sound = Workspace.open(soundPath, { backgroundCheckFromBytes: 0 });
+    const quiet = createBackend({ workspace: sound, mode: 'browser' });
+    const none: unknown[] = [];
+    const off = quiet.events.subscribe((e) => none.push(e));
+    try {
+      expect(await sound.integrityChecked()).toBeNull();
+      await new Promise((r) => setImmediate(r));
+      expect(none).toEqual([]);
+    } finally {
+      off();
+      sound.close();
+    }
+  });
+
   it('a big sound file: writes go in once its background check passes; closing stops the check', async () => {
     const path = join(dir, 'big-sound.tracedeck');
     const first = Workspace.open(path);
