@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { damagedWorkspace } from '../helpers/damagedWorkspace';
 import { chromiumAvailable, launchChromium, openPage, screenshot } from './support/browser';
@@ -91,12 +91,7 @@ describe.skipIf(skip)('browser mode access and workspace safety', () => {
     try {
       const { page } = await openPage(browser, damaged.url);
       await page.goto(`${damaged.url}/`);
-      const banner = page.getByTestId('workspace-damaged');
-      await banner.waitFor({ timeout: 30_000 });
-      const text = (await banner.textContent()) ?? '';
-      expect(text).toContain('This workspace is damaged and open read-only.');
-      expect(text).toContain(path);
-      expect(text).toMatch(/btreeInitPage|never used|malformed/);
+      await expectDamagedBanner(page, path, 30_000);
       await screenshot(page, 'workspace-damaged-banner');
       await page.context().close();
     } finally {
@@ -122,12 +117,7 @@ describe.skipIf(skip)('browser mode access and workspace safety', () => {
       await page.goto(`${damaged.url}/`);
       // The library works meanwhile (reads do not wait for the check).
       await page.locator('.trace-row').first().waitFor({ timeout: 30_000 });
-      const banner = page.getByTestId('workspace-damaged');
-      await banner.waitFor({ timeout: 60_000 });
-      const text = (await banner.textContent()) ?? '';
-      expect(text).toContain('This workspace is damaged and open read-only.');
-      expect(text).toContain(path);
-      expect(text).toMatch(/btreeInitPage|never used|malformed/);
+      const text = await expectDamagedBanner(page, path, 60_000);
       expect(bootInfo === undefined || bootInfo === null || text.includes(bootInfo)).toBe(true);
       await screenshot(page, 'workspace-damaged-late-banner');
       await page.context().close();
@@ -137,3 +127,14 @@ describe.skipIf(skip)('browser mode access and workspace safety', () => {
     }
   }, 120_000);
 });
+
+/** The read-only banner, once shown: it names the file and what quick_check found. Returns its text. */
+async function expectDamagedBanner(page: Page, path: string, timeout: number): Promise<string> {
+  const banner = page.getByTestId('workspace-damaged');
+  await banner.waitFor({ timeout });
+  const text = (await banner.textContent()) ?? '';
+  expect(text).toContain('This workspace is damaged and open read-only.');
+  expect(text).toContain(path);
+  expect(text).toMatch(/btreeInitPage|never used|malformed/);
+  return text;
+}
