@@ -154,6 +154,49 @@ describe.skipIf(skip)('library view in Chromium (browser mode)', () => {
     await waitForCount(page, '2 traces');
   });
 
+  it('a sort repaints the rows in place: the old rows stay, inert, until the answer arrives', async () => {
+    // Left by the test above: sorted by spans ascending, no filter.
+    await page.waitForFunction(() => document.querySelector('[data-trace-index="0"] .col-spans')?.textContent === '6');
+    expect((await gridRows(page)).map((r) => r[COL.spans])).toEqual(['6', '18']);
+    const libraryHash = await page.evaluate(() => location.hash);
+    await page.evaluate(() => {
+      (window as unknown as { __row0: Element | null }).__row0 = document.querySelector('.trace-grid [data-trace-index="0"]');
+    });
+    // A slow server, played by holding the answer back: what shows while the query is out.
+    let answer!: () => void;
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    await page.route('**/api/rpc/listTraces', async (route) => {
+      await held;
+      await route.continue();
+    });
+    try {
+      await page.locator('button.sort-button[data-sort="spans"]').click();
+      await page.locator('.trace-grid[aria-busy=true]').waitFor();
+      // The previous order, not placeholders.
+      expect((await gridRows(page)).map((r) => r[COL.spans])).toEqual(['6', '18']);
+      expect(await page.locator('.trace-row.placeholder').count()).toBe(0);
+      // Not to be opened meanwhile: a click on a row and Enter on the selection do nothing.
+      const box = (await page.locator('.trace-grid [data-trace-index="0"]').boundingBox())!;
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+      await page.locator('.trace-grid').focus();
+      await page.keyboard.press('Enter');
+      expect(await page.evaluate(() => location.hash)).toBe(libraryHash);
+    } finally {
+      answer();
+      await page.unrouteAll({ behavior: 'wait' }); // after the held answer went on
+    }
+    await page.waitForFunction(() => document.querySelector('[data-trace-index="0"] .col-spans')?.textContent === '18');
+    await page.locator('.trace-grid:not([aria-busy])').waitFor();
+    expect((await gridRows(page)).map((r) => r[COL.spans])).toEqual(['18', '6']);
+    // The same row element, its cells rewritten (a remount would build every visible row anew).
+    expect(
+      await page.evaluate(() => (window as unknown as { __row0: Element | null }).__row0 === document.querySelector('.trace-grid [data-trace-index="0"]')),
+    ).toBe(true);
+    // Rows answer clicks again: back to ascending for the tests below.
+    await page.locator('button.sort-button[data-sort="spans"]').click();
+    await page.waitForFunction(() => document.querySelector('[data-trace-index="0"] .col-spans')?.textContent === '6');
+  });
+
   it('moves the selection with j/k and shows a failed import verbatim, naming the file', async () => {
     await page.locator('.trace-grid').focus();
     await page.keyboard.press('j');

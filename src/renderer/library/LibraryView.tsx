@@ -176,7 +176,8 @@ export function LibraryView({ active, appInfo, importVersion, onImportClick }: P
         case 'Enter':
         case 'o': {
           if (isActivatable(e.target)) return;
-          const t = pages.row(selected);
+          // Rows of the previous query (a new one is on its way) are not opened: like placeholders.
+          const t = pages.stale ? undefined : pages.row(selected);
           if (t) {
             e.preventDefault();
             open(t);

@@ -40,6 +40,12 @@ export interface TracePages {
   /** The rows are here and the count is on its way (a text needle: see below). */
   counting: boolean;
   loading: boolean;
+  /**
+   * The rows shown are the previous query's, kept on screen until the new one's first page
+   * arrives (a sort or filter edit repaints the rows in place instead of blanking them to
+   * placeholders and building every row again). They are not to be acted on meanwhile.
+   */
+  stale: boolean;
   /** bumps whenever rows arrive: row() reads a ref, so consumers re-render on this */
   version: number;
   error: string | null;
@@ -73,6 +79,9 @@ export function useTracePages(client: TracedeckClient, query: TraceQuery): Trace
   const [error, setError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
   const pages = useRef(new Map<number, TraceSummary[]>());
+  // The previous query's pages while a new query's first page is on its way (TracePages.stale).
+  const stalePages = useRef<Map<number, TraceSummary[]> | null>(null);
+  const [stale, setStale] = useState(false);
   const pending = useRef(new Set<number>());
   const gen = useRef(0);
   const visible = useRef<[number, number]>([0, PAGE_SIZE - 1]);
@@ -125,6 +134,7 @@ export function useTracePages(client: TracedeckClient, query: TraceQuery): Trace
             pending.current.delete(p);
           }
           pages.current = next;
+          if (replace) stalePages.current = null;
           const first = results[0];
           if (first && first[2] !== null) {
             setTotal(first[2]);
@@ -140,13 +150,17 @@ export function useTracePages(client: TracedeckClient, query: TraceQuery): Trace
           }
           setError(null);
           setLoading(false);
+          if (replace) setStale(false);
           setVersion((v) => v + 1);
         },
         (e: unknown) => {
           if (myGen !== gen.current) return;
           for (const p of pageNos) pending.current.delete(p);
+          // The old rows must not stand for a query that failed.
+          if (replace) stalePages.current = null;
           setError(e instanceof Error ? e.message : String(e));
           setLoading(false);
+          if (replace) setStale(false);
         },
       );
       count?.then(
@@ -174,9 +188,13 @@ export function useTracePages(client: TracedeckClient, query: TraceQuery): Trace
     return out;
   };
 
-  // A new query starts from scratch (and from the top: the table resets its scroll).
+  // A new query starts from scratch (and from the top: the table resets its scroll); the rows on
+  // screen stay until its first page arrives (stale).
   useEffect(() => {
     gen.current++;
+    // A query replaced before it answered has no rows of its own: the older rows on screen stay.
+    if (pages.current.size) stalePages.current = pages.current;
+    setStale(stalePages.current !== null);
     pages.current = new Map();
     pending.current = new Set([0]);
     visible.current = [0, PAGE_SIZE - 1];
@@ -201,8 +219,8 @@ export function useTracePages(client: TracedeckClient, query: TraceQuery): Trace
     fetchPages(wanted, true);
   }, [fetchPages]);
 
-  const row = useCallback((i: number) => pages.current.get(Math.floor(i / PAGE_SIZE))?.[i % PAGE_SIZE], []);
+  const row = useCallback((i: number) => (stalePages.current ?? pages.current).get(Math.floor(i / PAGE_SIZE))?.[i % PAGE_SIZE], []);
 
   const extent = total ?? countingExtent ?? 0;
-  return { total, totalOf, extent, counting: total === null && countingExtent !== null, loading, version, error, row, ensure, refresh };
+  return { total, totalOf, extent, counting: total === null && countingExtent !== null, loading, stale, version, error, row, ensure, refresh };
 }
