@@ -359,6 +359,58 @@ describe.skipIf(skip)('library view in Chromium (browser mode)', () => {
     await screenshot(page, 'library-final');
   });
 
+  it("sends the opened view's first request from the page's first script, once, and the library's first render has its rows", async () => {
+    const asked: string[] = [];
+    const onRequest = (r: { url(): string }) => {
+      const m = /\/api\/rpc\/(listTraces|getTraceColumns)$/.exec(r.url());
+      if (m) asked.push(m[1]!);
+    };
+    page.on('request', onRequest);
+    // The app's code arrives late (a slow disk, a busy machine): the first request's answer is here
+    // before the app mounts, so its first render has the rows.
+    await page.route(/\/assets\/boot-[\w-]+\.js$/, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      asked.push('app code');
+      await route.continue();
+    });
+    // What the library's list looked like when it first appeared (one commit: React inserts it whole).
+    await page.addInitScript(() => {
+      const w = window as unknown as { __firstList?: string };
+      const mo = new MutationObserver(() => {
+        const grid = document.querySelector('.library .trace-grid');
+        const empty = document.querySelector('.library .empty-state');
+        if (!grid && !empty) return;
+        mo.disconnect();
+        const rows = grid?.querySelectorAll('.trace-row:not(.placeholder)').length ?? 0;
+        w.__firstList = grid ? `${rows} rows` : 'empty state';
+      });
+      mo.observe(document, { subtree: true, childList: true });
+    });
+    try {
+      // Fresh loads (a hash change alone would not load the page again).
+      await page.goto('about:blank');
+      await page.goto(`${srv.url}/#/`);
+      await waitForCount(page, '4 traces');
+      await page.locator('.trace-row[data-trace-index="3"]').waitFor();
+      // Asked for before the app's code came, once (the library took the request over), and the
+      // list's first appearance already had the 4 rows.
+      expect(asked).toEqual(['listTraces', 'app code']);
+      expect(await page.evaluate(() => (window as unknown as { __firstList?: string }).__firstList)).toBe('4 rows');
+
+      // A trace's deep link: its columns, asked once (the trace view takes the early request over).
+      asked.length = 0;
+      await page.goto('about:blank');
+      await page.goto(`${srv.url}/#/trace/${PHOENIX_TRACE}`);
+      await page.locator('[data-testid=span-tree] [role=treeitem]', { hasText: 'pxi.turn' }).first().waitFor();
+      expect(asked.filter((m) => m !== 'listTraces')).toEqual(['getTraceColumns', 'app code']);
+    } finally {
+      page.off('request', onRequest);
+      await page.unrouteAll({ behavior: 'wait' });
+    }
+    await backToLibrary(page);
+    await waitForCount(page, '4 traces');
+  });
+
   it('produced no console errors, page errors, CSP violations or foreign requests', async () => {
     await collectCspViolations(page, problems);
     expect(problems.pageErrors).toEqual([]);

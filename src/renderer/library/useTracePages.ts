@@ -1,32 +1,56 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiOutput, TraceQuery, TraceSummary, TracedeckClient } from '../../shared/api';
-import { DEFAULT_SORT, EMPTY_FILTERS, toTraceQuery } from './filters';
-
-const PAGE_SIZE = 200;
+import { readAnswer } from '../client/httpClient';
+import { takeEarlyRequest } from '../client/earlyRequest';
+import { firstPageInput, PAGE_SIZE, pageInput } from './firstPage';
 
 type PageAnswer = ApiOutput<'listTraces'>;
-const pageInput = (q: TraceQuery, page: number) => ({ ...q, limit: PAGE_SIZE, offset: page * PAGE_SIZE });
 
 /** Answers asked for before the library mounted, by request; each is taken once. */
 const prefetched = new Map<string, Promise<PageAnswer>>();
+/** Those of them already answered, for the library's first render (takeAnswered). */
+const answered = new Map<string, PageAnswer>();
 
 /**
  * Boot (boot.tsx): ask for the library's first page (no filter, default sort) before React
- * mounts, so the server answers while the app's modules evaluate and render. The library takes
- * the answer over when its first request is exactly this one; otherwise it asks anew.
+ * mounts — or take over the request the page's first script sent (client/earlyRequest.ts) — so
+ * the server answers while the app's modules evaluate. The library takes the answer over when
+ * its first request is exactly this one; otherwise it asks anew.
  */
 export function prefetchLibraryFirstPage(client: TracedeckClient): void {
-  const input = pageInput(toTraceQuery(EMPTY_FILTERS, DEFAULT_SORT), 0);
-  const p = client.call('listTraces', input);
-  p.catch(() => undefined); // the library reports errors when it takes the promise over
-  prefetched.set(JSON.stringify(input), p);
+  const input = firstPageInput();
+  const key = JSON.stringify(input);
+  const early = takeEarlyRequest('listTraces', input);
+  const p = early ? readAnswer('listTraces', early) : client.call('listTraces', input);
+  p.then(
+    (a) => {
+      if (prefetched.get(key) === p) answered.set(key, a);
+    },
+    () => undefined, // the library reports errors when it takes the promise over
+  );
+  prefetched.set(key, p);
+}
+
+/** Only the very first request may use an early answer: later ones must be fresh. */
+function forgetEarly(): void {
+  prefetched.clear();
+  answered.clear();
+}
+
+/**
+ * The early answer to this query's first page if it is already here: the library's first render
+ * shows its rows at once, instead of rendering placeholders and then the rows a frame later.
+ */
+function takeAnswered(q: TraceQuery): PageAnswer | null {
+  const a = answered.get(JSON.stringify(pageInput(q, 0))) ?? null;
+  if (a) forgetEarly();
+  return a;
 }
 
 function listPage(client: TracedeckClient, q: TraceQuery, page: number): Promise<PageAnswer> {
   const input = pageInput(q, page);
-  const key = JSON.stringify(input);
-  const early = prefetched.get(key);
-  prefetched.clear(); // only the very first request may use an early answer: later ones must be fresh
+  const early = prefetched.get(JSON.stringify(input));
+  forgetEarly();
   return early ?? client.call('listTraces', input);
 }
 
@@ -69,8 +93,11 @@ export interface TracePages {
  */
 export function useTracePages(client: TracedeckClient, query: TraceQuery): TracePages {
   const key = JSON.stringify(query);
-  const [total, setTotal] = useState<number | null>(null);
-  const [totalOf, setTotalOf] = useState<string | null>(null);
+  // Taken once, at mount: the first page when its early answer is already here.
+  const [initial] = useState(() => takeAnswered(query));
+  const adopted = useRef<string | null>(initial ? key : null);
+  const [total, setTotal] = useState<number | null>(initial ? initial.total : null);
+  const [totalOf, setTotalOf] = useState<string | null>(initial ? key : null);
   const totalOfRef = useRef<string | null>(null);
   totalOfRef.current = totalOf;
   // While a split query counts: the rows its first page brought (the table's provisional extent).
@@ -78,7 +105,7 @@ export function useTracePages(client: TracedeckClient, query: TraceQuery): Trace
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
-  const pages = useRef(new Map<number, TraceSummary[]>());
+  const pages = useRef(new Map<number, TraceSummary[]>(initial ? [[0, initial.rows]] : []));
   // The previous query's pages while a new query's first page is on its way (TracePages.stale).
   const stalePages = useRef<Map<number, TraceSummary[]> | null>(null);
   const [stale, setStale] = useState(false);
@@ -191,6 +218,11 @@ export function useTracePages(client: TracedeckClient, query: TraceQuery): Trace
   // A new query starts from scratch (and from the top: the table resets its scroll); the rows on
   // screen stay until its first page arrives (stale).
   useEffect(() => {
+    if (adopted.current === key) {
+      adopted.current = null; // the first page is the early answer: nothing to ask
+      return;
+    }
+    adopted.current = null;
     gen.current++;
     // A query replaced before it answered has no rows of its own: the older rows on screen stay.
     if (pages.current.size) stalePages.current = pages.current;

@@ -30,7 +30,7 @@ const MIME: Record<string, string> = {
  * when the server starts (preloadStaticAssets; a few MB, the big editor workers stay on disk) and
  * each is sent in one write in the tick its request arrives, with no file system round trip. So
  * the app's code is not queued behind a big API answer the page asked for at the same moment (a
- * trace's columns: see renderer/trace/earlyFetch.ts).
+ * trace's columns: see renderer/client/earlyRequest.ts).
  */
 const PRELOAD_MAX_BYTES = 2 * 1024 * 1024;
 const preloaded = new Map<string, Buffer>();
