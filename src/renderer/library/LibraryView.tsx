@@ -176,8 +176,8 @@ export function LibraryView({ active, appInfo, importVersion, onImportClick }: P
         case 'Enter':
         case 'o': {
           if (isActivatable(e.target)) return;
-          // Rows of the previous query (a new one is on its way) are not opened: like placeholders.
-          const t = pages.stale ? undefined : pages.row(selected);
+          // The current query's row: not one of the previous query's still on screen (stale).
+          const t = pages.row(selected);
           if (t) {
             e.preventDefault();
             open(t);

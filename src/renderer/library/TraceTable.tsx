@@ -69,7 +69,7 @@ export function TraceTable({ pages, sort, onSort, selected, onSelect, onOpen, re
 
   const rows = [];
   for (let i = first; i <= last; i++) {
-    const t = pages.row(i);
+    const t = pages.shownRow(i);
     const style = { top: HEADER_HEIGHT + i * ROW_HEIGHT };
     if (!t) {
       rows.push(

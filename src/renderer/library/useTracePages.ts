@@ -73,7 +73,10 @@ export interface TracePages {
   /** bumps whenever rows arrive: row() reads a ref, so consumers re-render on this */
   version: number;
   error: string | null;
+  /** The current query's row (undefined while it is on its way): what keys and actions act on. */
   row(index: number): TraceSummary | undefined;
+  /** What the table shows at this index: the current query's row, or while `stale` the previous one's. */
+  shownRow(index: number): TraceSummary | undefined;
   /** Make sure rows [first, last] are loaded (the virtual scroller calls this as it scrolls). */
   ensure(first: number, last: number): void;
   /** Reload what is on screen, keeping the old rows visible until the new ones arrive. */
@@ -251,8 +254,9 @@ export function useTracePages(client: TracedeckClient, query: TraceQuery): Trace
     fetchPages(wanted, true);
   }, [fetchPages]);
 
-  const row = useCallback((i: number) => (stalePages.current ?? pages.current).get(Math.floor(i / PAGE_SIZE))?.[i % PAGE_SIZE], []);
+  const row = useCallback((i: number) => pages.current.get(Math.floor(i / PAGE_SIZE))?.[i % PAGE_SIZE], []);
+  const shownRow = useCallback((i: number) => (stalePages.current ?? pages.current).get(Math.floor(i / PAGE_SIZE))?.[i % PAGE_SIZE], []);
 
   const extent = total ?? countingExtent ?? 0;
-  return { total, totalOf, extent, counting: total === null && countingExtent !== null, loading, stale, version, error, row, ensure, refresh };
+  return { total, totalOf, extent, counting: total === null && countingExtent !== null, loading, stale, version, error, row, shownRow, ensure, refresh };
 }
