@@ -392,6 +392,12 @@ describe.skipIf(skip)('library view in Chromium (browser mode)', () => {
       await page.goto(`${srv.url}/#/`);
       await waitForCount(page, '4 traces');
       await page.locator('.trace-row[data-trace-index="3"]').waitFor();
+      // Once the first page is on screen the trace view's code loads in the background.
+      await page.waitForFunction(
+        () => performance.getEntriesByType('resource').some((e) => /\/assets\/TraceViewRoute-[\w-]+\.js$/.test(e.name)),
+        null,
+        { timeout: 15_000, polling: 100 },
+      );
       // Asked for before the app's code came, once (the library took the request over), and the
       // list's first appearance already had the 4 rows.
       expect(asked).toEqual(['listTraces', 'app code']);

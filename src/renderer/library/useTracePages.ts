@@ -107,7 +107,8 @@ export function useTracePages(client: TracedeckClient, query: TraceQuery): Trace
   const [countingExtent, setCountingExtent] = useState<number | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [version, setVersion] = useState(0);
+  // Rows that came with the early answer count as arrived (LibraryView preloads the trace view then).
+  const [version, setVersion] = useState(initial ? 1 : 0);
   const pages = useRef(new Map<number, TraceSummary[]>(initial ? [[0, initial.rows]] : []));
   // The previous query's pages while a new query's first page is on its way (TracePages.stale).
   const stalePages = useRef<Map<number, TraceSummary[]> | null>(null);
