@@ -82,9 +82,9 @@ export class Workspace {
   private readonly lockWaiters = new Int32Array(new SharedArrayBuffer(4));
   private readonly onLockWait?: (message: string) => void;
   private damagedBy: string | null = null;
-  /** A big file's integrity check, running in the background: writes wait for it (beginWrite). */
-  private pendingCheck: { done: Promise<void>; stop(): void } | null = null;
-  /** What the integrity check found, once it answered (see integrityChecked). */
+  /** Stops a big file's integrity check while it runs in the background; null once it answered. */
+  private stopCheck: (() => void) | null = null;
+  /** What the integrity check found, once it answered (integrityChecked; writes wait for it, beginWrite). */
   private checked: Promise<string | null> = Promise.resolve(null);
 
   private constructor(path: string, opts: WorkspaceOptions) {
@@ -123,8 +123,9 @@ export class Workspace {
       return;
     }
     const check = checkIntegrityInBackground(path);
+    this.stopCheck = check.stop;
     this.checked = check.done.then((found) => {
-      this.pendingCheck = null;
+      this.stopCheck = null;
       this.damagedBy = found;
       // Recovery writes: only to a file found sound (and still open). Bookkeeping: if it
       // fails, the rows stay 'running' until the next open, and writes go on.
@@ -136,7 +137,6 @@ export class Workspace {
         }
       return found;
     });
-    this.pendingCheck = { stop: check.stop, done: this.checked.then(() => undefined) };
   }
 
   /**
@@ -230,7 +230,7 @@ export class Workspace {
   }
 
   close(): void {
-    this.pendingCheck?.stop();
+    this.stopCheck?.();
     if (this.reader !== this.db) this.reader.close();
     this.db.close();
   }
@@ -293,7 +293,7 @@ export class Workspace {
   /** BEGIN IMMEDIATE, retried on a timer while another process holds the lock. */
   private async beginWrite(what: string, waitMs: number): Promise<void> {
     // A damaged file takes no write: a big one's background check answers first.
-    if (this.pendingCheck) await this.pendingCheck.done;
+    if (this.stopCheck) await this.checked;
     if (this.damaged) throw new WorkspaceReadOnlyError(this.path, this.damaged);
     const start = Date.now();
     let delay = 2;
