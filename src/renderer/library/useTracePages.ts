@@ -6,10 +6,11 @@ import { firstPageInput, PAGE_SIZE, pageInput } from './firstPage';
 
 type PageAnswer = ApiOutput<'listTraces'>;
 
-/** Answers asked for before the library mounted, by request; each is taken once. */
-const prefetched = new Map<string, Promise<PageAnswer>>();
-/** Those of them already answered, for the library's first render (takeAnswered). */
-const answered = new Map<string, PageAnswer>();
+/**
+ * The first page asked for before the library mounted (its request as JSON), and its answer once
+ * here (for the library's first render: takeAnswered). Taken once.
+ */
+let early: { key: string; answer: Promise<PageAnswer>; value?: PageAnswer } | null = null;
 
 /**
  * Boot (boot.tsx): ask for the library's first page (no filter, default sort) before React
@@ -19,22 +20,16 @@ const answered = new Map<string, PageAnswer>();
  */
 export function prefetchLibraryFirstPage(client: TracedeckClient): void {
   const input = firstPageInput();
-  const key = JSON.stringify(input);
-  const early = takeEarlyRequest('listTraces', input);
-  const p = early ? readAnswer('listTraces', early) : client.call('listTraces', input);
-  p.then(
-    (a) => {
-      if (prefetched.get(key) === p) answered.set(key, a);
-    },
+  const sent = takeEarlyRequest('listTraces', input);
+  const e: NonNullable<typeof early> = {
+    key: JSON.stringify(input),
+    answer: sent ? readAnswer('listTraces', sent) : client.call('listTraces', input),
+  };
+  e.answer.then(
+    (a) => void (e.value = a),
     () => undefined, // the library reports errors when it takes the promise over
   );
-  prefetched.set(key, p);
-}
-
-/** Only the very first request may use an early answer: later ones must be fresh. */
-function forgetEarly(): void {
-  prefetched.clear();
-  answered.clear();
+  early = e;
 }
 
 /**
@@ -42,16 +37,18 @@ function forgetEarly(): void {
  * shows its rows at once, instead of rendering placeholders and then the rows a frame later.
  */
 function takeAnswered(q: TraceQuery): PageAnswer | null {
-  const a = answered.get(JSON.stringify(pageInput(q, 0))) ?? null;
-  if (a) forgetEarly();
-  return a;
+  const value = early?.key === JSON.stringify(pageInput(q, 0)) ? early.value : undefined;
+  if (!value) return null;
+  early = null;
+  return value;
 }
 
+/** Only the very first request may use the early answer: later ones must be fresh. */
 function listPage(client: TracedeckClient, q: TraceQuery, page: number): Promise<PageAnswer> {
   const input = pageInput(q, page);
-  const early = prefetched.get(JSON.stringify(input));
-  forgetEarly();
-  return early ?? client.call('listTraces', input);
+  const e = early;
+  early = null;
+  return e?.key === JSON.stringify(input) ? e.answer : client.call('listTraces', input);
 }
 
 export interface TracePages {
@@ -98,7 +95,7 @@ export function useTracePages(client: TracedeckClient, query: TraceQuery): Trace
   const key = JSON.stringify(query);
   // Taken once, at mount: the first page when its early answer is already here.
   const [initial] = useState(() => takeAnswered(query));
-  const adopted = useRef<string | null>(initial ? key : null);
+  const adopted = useRef(initial !== null);
   const [total, setTotal] = useState<number | null>(initial ? initial.total : null);
   const [totalOf, setTotalOf] = useState<string | null>(initial ? key : null);
   const totalOfRef = useRef<string | null>(null);
@@ -222,11 +219,10 @@ export function useTracePages(client: TracedeckClient, query: TraceQuery): Trace
   // A new query starts from scratch (and from the top: the table resets its scroll); the rows on
   // screen stay until its first page arrives (stale).
   useEffect(() => {
-    if (adopted.current === key) {
-      adopted.current = null; // the first page is the early answer: nothing to ask
+    if (adopted.current) {
+      adopted.current = false; // the first page is the early answer: nothing to ask
       return;
     }
-    adopted.current = null;
     gen.current++;
     // A query replaced before it answered has no rows of its own: the older rows on screen stay.
     if (pages.current.size) stalePages.current = pages.current;
