@@ -19,6 +19,7 @@ import type { Workspace } from '../core/store/workspace';
 import type { JudgeSpec } from '../core/judges/types';
 import type { ApiInput, JudgeOutputs, JudgePreview, JudgeRunView, LlmSettings, VerdictRecord } from '../shared/api';
 import { ApiError } from './apiError';
+import { EditorRuns } from './editorRuns';
 import type { ApiEventEmitter } from './events';
 
 /**
@@ -108,7 +109,7 @@ export function judgeHandlers(ws: Workspace, events: ApiEventEmitter, opts: Judg
   };
   const traceText = (traceId: string): string => traceTextKeyed(traceId).text;
   let sandbox: JudgeSandbox | null = null;
-  let inFlight: { since: number } | null = null;
+  const editorRuns = new EditorRuns();
   const previewSandbox = (timeoutMs: number): JudgeSandbox => {
     if (sandbox && sandbox.options.timeoutMs !== timeoutMs) {
       void sandbox.close();
@@ -128,7 +129,7 @@ export function judgeHandlers(ws: Workspace, events: ApiEventEmitter, opts: Judg
     };
   };
 
-  const previewCode = async (traceId: string, source: string, timeoutMs: number): Promise<JudgePreview> => {
+  const previewCode = async (traceId: string, source: string, timeoutMs: number, edit?: { editor: string; seq: number }): Promise<JudgePreview> => {
     const t0 = performance.now();
     const compiled = compileJudgeSource(source);
     if (compiled.diagnostics.length) {
@@ -145,13 +146,22 @@ export function judgeHandlers(ws: Workspace, events: ApiEventEmitter, opts: Judg
     }
     const { text, key: traceKey } = traceTextKeyed(traceId);
     const sb = previewSandbox(timeoutMs);
-    // Latest wins: a preview stuck in a slow judge is dropped when the next keystroke arrives.
-    if (inFlight && Date.now() - inFlight.since > 250) sb.cancel();
-    const mine = { since: Date.now() };
-    inFlight = mine;
+    // Latest wins, by the editor's edit number: see editorRuns.ts.
+    const run = edit ? editorRuns.begin(edit.editor, edit.seq) : undefined;
+    const superseded = (durationMs: number): JudgePreview => ({
+      status: 'error',
+      rationale: '',
+      evidenceSpanIds: [],
+      error: 'superseded by a newer run',
+      model: null,
+      diagnostics: [],
+      durationMs,
+      totalMs: performance.now() - t0,
+    });
+    if (run === null) return superseded(0);
     try {
       const key = createHash('sha256').update(compiled.js).digest('hex');
-      const r = await sb.preview({ key, js: compiled.js }, traceKey, text);
+      const r = await sb.preview({ key, js: compiled.js }, traceKey, text, run?.signal);
       const base = { model: null, diagnostics: [], totalMs: performance.now() - t0 };
       if (r.ok) {
         const p: JudgePreview = {
@@ -165,18 +175,12 @@ export function judgeHandlers(ws: Workspace, events: ApiEventEmitter, opts: Judg
         if (r.logs) p.logs = r.logs;
         return p;
       }
-      const p: JudgePreview = {
-        ...base,
-        status: 'error',
-        rationale: '',
-        evidenceSpanIds: [],
-        error: r.kind === 'cancelled' ? 'superseded by a newer run' : r.error,
-        durationMs: r.durationMs,
-      };
+      if (r.kind === 'cancelled') return superseded(r.durationMs);
+      const p: JudgePreview = { ...base, status: 'error', rationale: '', evidenceSpanIds: [], error: r.error, durationMs: r.durationMs };
       if (r.logs) p.logs = r.logs;
       return p;
     } finally {
-      if (inFlight === mine) inFlight = null;
+      run?.end();
     }
   };
 
@@ -323,8 +327,8 @@ export function judgeHandlers(ws: Workspace, events: ApiEventEmitter, opts: Judg
       }
     },
     judgeApiTypes: () => ({ moduleName: 'tracedeck/judge', dts: JUDGE_API_DTS }),
-    previewJudge: ({ traceId, kind, source, timeoutMs }) =>
-      kind === 'code' ? previewCode(traceId, source, timeoutMs ?? opts.previewTimeoutMs ?? 2000) : previewModel(traceId, kind, source),
+    previewJudge: ({ traceId, kind, source, timeoutMs, edit }) =>
+      kind === 'code' ? previewCode(traceId, source, timeoutMs ?? opts.previewTimeoutMs ?? 2000, edit) : previewModel(traceId, kind, source),
     renderJudgePrompt: ({ traceId, template }) => {
       const { unknown } = templateVariables(template);
       const trace = createTrace(decodeTraceWire(traceText(traceId)));

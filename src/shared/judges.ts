@@ -80,7 +80,20 @@ export const JudgeInputSchemas = {
    * Run a judge's current (unsaved) text on one trace. Code judges run in the sandbox; LLM and
    * agentic judges call the model, so the editor only does this on request.
    */
-  previewJudge: z.object({ traceId, kind: z.enum(JUDGE_KINDS), source, timeoutMs: z.number().int().min(10).max(60_000).optional() }).strict(),
+  previewJudge: z
+    .object({
+      traceId,
+      kind: z.enum(JUDGE_KINDS),
+      source,
+      timeoutMs: z.number().int().min(10).max(60_000).optional(),
+      /**
+       * The editor's live re-run: which editor, and its edit number (counting up as the text
+       * changes). A run for an older edit than one asked for already is superseded, whatever
+       * order the requests arrive in. Without it the run supersedes nothing and is never stopped.
+       */
+      edit: z.object({ editor: z.string().min(1).max(100), seq: z.number().int().min(0) }).strict().optional(),
+    })
+    .strict(),
   /** LLM/agentic: the prompt a template renders to on one trace (no model call). */
   renderJudgePrompt: z.object({ traceId, template: z.string().max(1_000_000) }).strict(),
   startJudgeRun: z

@@ -341,7 +341,8 @@ describe.skipIf(skip)('write and edit a judge and re-run it (UI only, typing at 
     await caretToLineEnd(page, 4);
     await page.keyboard.press('Enter');
     await page.keyboard.type('const typo = bad.lenght;', { delay: 0 });
-    await warning.waitFor({ timeout: 30_000 });
+    // The TypeScript worker may first report a text from half-way through the typing.
+    await warning.filter({ hasText: "line 5: Property 'lenght'" }).waitFor({ timeout: 30_000 });
     expect(await warning.textContent()).toMatch(/^1 type error in the editor: the preview ran the code as written\. line 5: Property 'lenght' does not exist/);
     // The preview still runs the judge (no compile error), now with the warning beside it.
     expect((await currentPreview()).rationale).toMatch(/^failed: \d+$/);
@@ -350,6 +351,59 @@ describe.skipIf(skip)('write and edit a judge and re-run it (UI only, typing at 
     for (let i = 0; i < 3; i++) await page.keyboard.press('Backspace');
     await page.keyboard.type('th;', { delay: 30 });
     await warning.waitFor({ state: 'detached', timeout: 30_000 });
+    await page.getByTestId('judge-revert').click();
+    await expectEditor(TOOL_FAILURES);
+  });
+
+  it('shows the run of the text on screen when an older edit’s request reaches the server last', async () => {
+    // A slow judge (1.2 s a run), edited while an older edit's request is held back on its way
+    // (another connection, a busy server): the older request must not stop the newer run.
+    const slow = (tag: string) =>
+      [
+        "import type { Trace, JudgeResult } from 'tracedeck/judge';",
+        'export default function (trace: Trace): JudgeResult {',
+        '  const t = Date.now();',
+        '  while (Date.now() - t < 1200) {}',
+        `  return { pass: true, rationale: 'slow ${tag}' };`,
+        '}',
+      ].join('\n');
+    await openJudge('tool-failures');
+    await chooseTrace(PHOENIX);
+    await currentPreview();
+    let v1Seen!: () => void;
+    let v2Sent!: () => void;
+    const v1 = new Promise<void>((r) => (v1Seen = r));
+    const v2 = new Promise<void>((r) => (v2Sent = r));
+    let held = false;
+    await page.route('**/api/rpc/previewJudge', async (route) => {
+      const body = route.request().postData() ?? '';
+      if (body.includes('slow v1') && !held) {
+        held = true;
+        v1Seen();
+        await v2;
+        await new Promise((r) => setTimeout(r, 500)); // edit 2 has been running for 500 ms
+        return route.continue();
+      }
+      if (body.includes('slow v2')) v2Sent();
+      return route.continue();
+    });
+    try {
+      await focusEditor(page);
+      await page.keyboard.press('ControlOrMeta+A');
+      await pasteIntoEditor(page, slow('v1'));
+      await v1;
+      // 'v1' → 'v2' at full speed: the caret after the "1" of line 5, one key out, one in.
+      await caretToLineEnd(page, 5);
+      for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowLeft');
+      await page.keyboard.press('Backspace');
+      await page.keyboard.type('2', { delay: 0 });
+      await expectEditor(slow('v2'));
+      expect(await currentPreview()).toEqual({ status: 'pass', rationale: 'slow v2', score: '' });
+      expect(await page.getByTestId('preview-error').count()).toBe(0);
+      await screenshot(page, 'judge-editing-out-of-order');
+    } finally {
+      await page.unroute('**/api/rpc/previewJudge');
+    }
     await page.getByTestId('judge-revert').click();
     await expectEditor(TOOL_FAILURES);
   });

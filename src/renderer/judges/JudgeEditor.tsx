@@ -25,6 +25,12 @@ interface Props {
 }
 
 const LIVE_DEBOUNCE_MS = 350;
+
+/** A random name for one mounted editor (getRandomValues: also where randomUUID is missing). */
+function newEditorId(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 const ID_RE = /^[a-z0-9][a-z0-9._-]{0,99}$/;
 
 /** The body of a `.judge.md` file: what follows the JSON front matter. */
@@ -59,13 +65,16 @@ export function JudgeEditor({ judge, kind, initialSource, newVersion, apiTypes, 
   const [saving, setSaving] = useState(false);
   const [message, setMessage] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null);
   const [preview, setPreview] = useState<JudgePreview | null>(null);
-  // The text the shown preview was computed from: it is current only while that is the model's.
-  const [previewOf, setPreviewOf] = useState<string | null>(null);
+  // The text and trace the shown preview was computed from: it is current only while both are
+  // the editor's (a new trace is picked a render before its run starts and sets `busy`).
+  const [previewOf, setPreviewOf] = useState<{ text: string; traceId: string } | null>(null);
   const [busy, setBusy] = useState(false);
   // The editor's TypeScript errors: the preview runs transpiled code regardless, so say so.
   const [typeErrors, setTypeErrors] = useState<{ line: number; column: number; message: string }[]>([]);
   const [prompt, setPrompt] = useState<{ text: string; error?: string } | null>(null);
   const seq = useRef(0);
+  // Names this editor's live re-runs to the backend, which orders them by `seq`, not by arrival.
+  const [editorId] = useState(newEditorId);
 
   const storedHash = judge?.hash;
   useEffect(() => {
@@ -92,21 +101,21 @@ export function JudgeEditor({ judge, kind, initialSource, newVersion, apiTypes, 
     if (kind !== 'code' || !traceId) return;
     const mine = ++seq.current;
     setBusy(true);
-    client.call('previewJudge', { traceId, kind, source: live }).then(
+    client.call('previewJudge', { traceId, kind, source: live, edit: { editor: editorId, seq: mine } }).then(
       (p) => {
         if (mine !== seq.current) return;
         setPreview(p);
-        setPreviewOf(live);
+        setPreviewOf({ text: live, traceId });
         setBusy(false);
       },
       (e: unknown) => {
         if (mine !== seq.current) return;
         setPreview({ status: 'error', rationale: '', evidenceSpanIds: [], error: errorText(e), model: null, diagnostics: [], durationMs: 0, totalMs: 0 });
-        setPreviewOf(live);
+        setPreviewOf({ text: live, traceId });
         setBusy(false);
       },
     );
-  }, [client, kind, live, traceId]);
+  }, [client, editorId, kind, live, traceId]);
 
   // Live prompt rendering of LLM/agentic judges.
   useEffect(() => {
@@ -130,10 +139,10 @@ export function JudgeEditor({ judge, kind, initialSource, newVersion, apiTypes, 
       const p = await client.call('previewJudge', { traceId, kind, source: text });
       if (mine === seq.current) {
         setPreview(p);
-        setPreviewOf(text);
+        setPreviewOf({ text, traceId });
       }
     } catch (e) {
-      if (mine === seq.current) setPreviewOf(text);
+      if (mine === seq.current) setPreviewOf({ text, traceId });
       if (mine === seq.current) setPreview({ status: 'error', rationale: '', evidenceSpanIds: [], error: errorText(e), model: null, diagnostics: [], durationMs: 0, totalMs: 0 });
     } finally {
       if (mine === seq.current) setBusy(false);
@@ -266,7 +275,7 @@ export function JudgeEditor({ judge, kind, initialSource, newVersion, apiTypes, 
             </div>
           ) : null}
           {judge && modeOfJudge(judge) ? <SplitPanel judge={judge} mode={modeOfJudge(judge)!} kind={kind} source={live} dirty={dirty} /> : null}
-          <PreviewPanel traceId={traceId} preview={preview} busy={busy} current={!busy && previewOf === source} />
+          <PreviewPanel traceId={traceId} preview={preview} busy={busy} current={!busy && previewOf?.text === source && previewOf.traceId === traceId} />
           {kind !== 'code' && prompt ? (
             <details open className="jd-prompt">
               <summary>Rendered prompt</summary>

@@ -63,6 +63,30 @@ describe('judge contract methods', () => {
     await rejects(b.call('previewJudge', { traceId: 'nope', kind: 'code', source: 'export default () => true' }), 'not-found', /no trace/);
   });
 
+  it('orders an editor’s live re-runs by edit number, not arrival; runs naming no editor are never stopped', async () => {
+    const slow = (tag: string) =>
+      `export default () => { const t = Date.now(); while (Date.now() - t < 700) {} return { pass: true, rationale: '${tag}' }; }`;
+    const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    // Edit 2 reaches the server first; edit 1 arrives 300 ms later (another connection).
+    const newer = b.call('previewJudge', { traceId: TRACE, kind: 'code', source: slow('edit 2'), edit: { editor: 'ed-1', seq: 2 } });
+    await wait(300);
+    const older = await b.call('previewJudge', { traceId: TRACE, kind: 'code', source: slow('edit 1'), edit: { editor: 'ed-1', seq: 1 } });
+    expect(older).toMatchObject({ status: 'error', error: 'superseded by a newer run' });
+    expect(await newer).toMatchObject({ status: 'pass', rationale: 'edit 2' });
+    // A split evaluation's run (no editor) is neither stopped by an editor's edit nor stops it.
+    const evalRun = b.call('previewJudge', { traceId: TRACE, kind: 'code', source: slow('eval') });
+    await wait(300);
+    const typed = b.call('previewJudge', { traceId: TRACE, kind: 'code', source: slow('edit 3'), edit: { editor: 'ed-1', seq: 3 } });
+    expect(await evalRun).toMatchObject({ status: 'pass', rationale: 'eval' });
+    expect(await typed).toMatchObject({ status: 'pass', rationale: 'edit 3' });
+    // A newer edit of the same editor stops the older run that has been going for a while.
+    const stuck = b.call('previewJudge', { traceId: TRACE, kind: 'code', source: 'export default () => { for (;;) {} }', edit: { editor: 'ed-1', seq: 4 } });
+    await wait(400);
+    const fixed = b.call('previewJudge', { traceId: TRACE, kind: 'code', source: "export default () => ({ pass: true, rationale: 'fixed' })", edit: { editor: 'ed-1', seq: 5 } });
+    expect(await stuck).toMatchObject({ status: 'error', error: 'superseded by a newer run' });
+    expect(await fixed).toMatchObject({ status: 'pass', rationale: 'fixed' });
+  });
+
   it('renders prompt templates', async () => {
     const r = await b.call('renderJudgePrompt', { traceId: TRACE, template: 'Q: {{ inputs }} / {{ nope }}' });
     expect(r.prompt).toBe('Q: can you save this trace to a dataset? / {{ nope }}');

@@ -183,6 +183,31 @@ describe('isolation', () => {
     expect(ok(e).pass).toBe(true);
   });
 
+  it('cancels one editor run by its signal, waiting or running, and leaves the other runs alone', async () => {
+    const sb = new JudgeSandbox({ timeoutMs: 5000 });
+    sandboxes.push(sb);
+    const js = (src: string) => compileJudgeSource(src).js;
+    const text = wire('live', true);
+    const slow = { key: 's1', js: js(`export default () => { const t = Date.now(); while (Date.now() - t < 800) {} return { pass: true, rationale: 'slow' }; }`) };
+    const quick = (key: string) => ({ key, js: js(`export default (t: any) => ({ pass: true, rationale: 'quick ' + t.spans.length })`) });
+    // One worker: the slow run holds it, the second waits, the third waits behind it.
+    const running = new AbortController();
+    const waiting = new AbortController();
+    const a = sb.preview(slow, 'live@1', text, running.signal);
+    const b = sb.preview(quick('q1'), 'live@1', text, waiting.signal);
+    const c = sb.preview(quick('q2'), 'live@1', text);
+    waiting.abort();
+    expect(await b).toMatchObject({ ok: false, kind: 'cancelled' });
+    await new Promise((r) => setTimeout(r, 200));
+    running.abort();
+    expect(await a).toMatchObject({ ok: false, kind: 'cancelled' });
+    // The run that named no signal still gets its verdict (from a fresh worker).
+    expect(ok(await c).rationale).toBe('quick 2');
+    // A signal aborted before the call answers at once; one never aborted changes nothing.
+    expect(await sb.preview(quick('q3'), 'live@1', text, AbortSignal.abort())).toMatchObject({ ok: false, kind: 'cancelled' });
+    expect(ok(await sb.preview(quick('q4'), 'live@1', text, new AbortController().signal)).rationale).toBe('quick 2');
+  });
+
   it('stops an infinite loop and still judges the other traces of the batch', async () => {
     const t0 = Date.now();
     const rs = await run(

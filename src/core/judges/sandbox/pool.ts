@@ -63,6 +63,13 @@ interface Slot {
 
 const SEP = '\u0000';
 
+/** Answer a batch's unanswered traces as cancelled. */
+function answerCancelled(b: Batch): void {
+  const cancelled: SandboxResult = { ok: false, error: 'cancelled', kind: 'cancelled', durationMs: 0 };
+  for (let i = b.received; i < b.sinks.length; i++) b.sinks[i]!(cancelled);
+  b.received = b.sinks.length;
+}
+
 /**
  * A pool of worker threads running code judges in isolated vm contexts (see workerSource.ts).
  * Traces are batched per message; when a worker dies (memory limit, hard stop) the unfinished
@@ -128,26 +135,51 @@ export class JudgeSandbox {
   /**
    * Judge one trace for the editor. The worker keeps the decoded, frozen trace between calls
    * (keyed by `traceKey`, e.g. trace id + version), so a re-run costs the judge, not the decode.
+   * Aborting `signal` answers 'cancelled' at once: a waiting run leaves the queue, a running one
+   * stops with its worker (the next run starts a fresh one). Other callers' work is untouched.
    */
-  preview(judge: CompiledJudge, traceKey: string, text: string): Promise<SandboxResult> {
+  preview(judge: CompiledJudge, traceKey: string, text: string, signal?: AbortSignal): Promise<SandboxResult> {
     if (this.closed) return Promise.reject(new Error('judge sandbox is closed'));
     return new Promise((resolve) => {
-      this.queue.push({ id: this.nextId++, judge, texts: [text], sinks: [resolve], received: 0, isolated: true, preview: { traceKey } });
+      const batch: Batch = { id: this.nextId++, judge, texts: [text], sinks: [], received: 0, isolated: true, preview: { traceKey } };
+      const stop = () => this.drop(batch);
+      batch.sinks.push((r) => {
+        signal?.removeEventListener('abort', stop);
+        resolve(r);
+      });
+      if (signal?.aborted) return answerCancelled(batch);
+      signal?.addEventListener('abort', stop, { once: true });
+      this.queue.push(batch);
       this.pump();
     });
   }
 
   /** Drop queued work (answered as cancelled) and stop the workers that are busy. */
   cancel(): void {
-    const cancelled: SandboxResult = { ok: false, error: 'cancelled', kind: 'cancelled', durationMs: 0 };
-    for (const b of this.queue.splice(0)) for (const s of b.sinks) s(cancelled);
+    for (const b of this.queue.splice(0)) answerCancelled(b);
     for (const slot of this.slots) {
       const b = slot.batch;
       if (!b) continue;
       slot.batch = null;
       this.kill(slot);
-      for (let i = b.received; i < b.sinks.length; i++) b.sinks[i]!(cancelled);
+      answerCancelled(b);
     }
+  }
+
+  /** Cancel one batch: out of the queue if it waits, its worker stopped if it runs. */
+  private drop(b: Batch): void {
+    const waiting = this.queue.indexOf(b);
+    if (waiting >= 0) {
+      this.queue.splice(waiting, 1);
+      answerCancelled(b);
+      return;
+    }
+    const slot = this.slots.find((s) => s.batch === b);
+    if (!slot) return; // answered already
+    slot.batch = null;
+    this.kill(slot);
+    answerCancelled(b);
+    if (!this.closed) this.pump();
   }
 
   async close(): Promise<void> {
