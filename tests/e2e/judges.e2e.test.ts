@@ -141,9 +141,29 @@ export default function (trace: Trace): JudgeResult {
 }
 `);
     await page.getByTestId('judge-id').fill('e2e-tool-errors');
-    await page.getByTestId('judge-save').click();
-    await page.waitForFunction(() => location.hash === '#/judges/j/e2e-tool-errors', null, { timeout: 10_000 });
-    expect(await page.getByTestId('judge-list').textContent()).toContain('E2E tool errors');
+    // The list's reload answers late (held here): the saved judge is listed and open already.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let answered: Promise<void> = Promise.resolve();
+    await page.route(
+      '**/api/rpc/listJudges',
+      (route) => {
+        answered = held.then(() => route.continue());
+        return answered;
+      },
+      { times: 1 },
+    );
+    try {
+      await page.getByTestId('judge-save').click();
+      await page.waitForFunction(() => location.hash === '#/judges/j/e2e-tool-errors', null, { timeout: 10_000 });
+      expect(await page.getByTestId('judge-list').textContent()).toContain('E2E tool errors');
+      await page.locator('[data-testid=judge-source][data-ready=true][data-path="/judges/e2e-tool-errors.judge.ts"]').waitFor({ timeout: 10_000 });
+      expect(await page.getByText('No judge “e2e-tool-errors”').count()).toBe(0);
+      await screenshot(page, 'judges-saved-before-list-reload');
+    } finally {
+      release();
+      await answered;
+    }
 
     await page.getByTestId('judges-tab-runs').click();
     await page.getByTestId('run-panel').waitFor();

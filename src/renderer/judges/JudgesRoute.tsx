@@ -30,6 +30,15 @@ export function JudgesRoute({ view }: { view: JudgesView }) {
   const loadJudges = useCallback(() => {
     client.call('listJudges', {}).then(setJudges, (e: unknown) => setError(errorText(e)));
   }, [client]);
+  // A saved judge is in the list at once: the editor of a new judge navigates to it before the
+  // list reloads, and the page must find it there (not say "No judge …" and drop the editor).
+  const judgeSaved = useCallback(
+    (saved: JudgeInfo) => {
+      setJudges((js) => [...(js ?? []).filter((j) => j.id !== saved.id), saved].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+      loadJudges();
+    },
+    [loadJudges],
+  );
   const loadRuns = useCallback(() => {
     client.call('listJudgeRuns', { limit: 100 }).then(setRuns, (e: unknown) => setError(errorText(e)));
   }, [client]);
@@ -145,7 +154,7 @@ export function JudgesRoute({ view }: { view: JudgesView }) {
                 apiTypes={apiTypes}
                 traceId={traceId}
                 onTraceChange={setTraceId}
-                onSaved={loadJudges}
+                onSaved={judgeSaved}
                 onDeleted={loadJudges}
               />
             ) : newKind && newSource?.kind === newKind ? (
@@ -158,7 +167,7 @@ export function JudgesRoute({ view }: { view: JudgesView }) {
                 apiTypes={apiTypes}
                 traceId={traceId}
                 onTraceChange={setTraceId}
-                onSaved={loadJudges}
+                onSaved={judgeSaved}
                 onDeleted={loadJudges}
               />
             ) : view.judgeId && judges ? (

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { FORMAT_IDS, type FormatId, type JudgeInfo, type TraceSelectionInput } from '../../shared/api';
 import { navigate } from '../app/router';
 import { useClient } from '../client/ClientContext';
@@ -7,10 +7,16 @@ import { judgesHash } from './routes';
 
 type Mode = 'all' | 'filter' | 'sample';
 
+const codeJudgeIds = (judges: JudgeInfo[]) => new Set(judges.filter((j) => j.kind === 'code').map((j) => j.id));
+
 /** Start a judge run: which judges, which traces (all, a filter, a sample), how many at once. */
 export function RunPanel({ judges }: { judges: JudgeInfo[] }) {
   const client = useClient();
-  const [chosen, setChosen] = useState<Set<string>>(new Set());
+  // Every code judge is ticked by default, once: in the panel's first render when the list is
+  // there, or when it first arrives. After that the choice is the user's (a reloaded list does
+  // not tick again what they unticked).
+  const [chosen, setChosen] = useState<Set<string>>(() => codeJudgeIds(judges));
+  const defaulted = useRef(judges.length > 0);
   const [mode, setMode] = useState<Mode>('all');
   const [text, setText] = useState('');
   const [errorsOnly, setErrorsOnly] = useState(false);
@@ -24,7 +30,9 @@ export function RunPanel({ judges }: { judges: JudgeInfo[] }) {
   const [starting, setStarting] = useState(false);
 
   useEffect(() => {
-    setChosen((c) => (c.size ? c : new Set(judges.filter((j) => j.kind === 'code').map((j) => j.id))));
+    if (defaulted.current || judges.length === 0) return;
+    defaulted.current = true;
+    setChosen(codeJudgeIds(judges));
   }, [judges]);
 
   const query = () => {
