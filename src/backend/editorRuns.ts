@@ -38,9 +38,9 @@ export class EditorRuns {
 
   /** Start the run of `editor`'s edit `seq`; null when a newer edit was asked for already. */
   begin(editor: string, seq: number, now = Date.now()): EditorRun | null {
-    let e = this.editors.get(editor);
-    if (e && seq < e.newest) return null;
-    if (!e) e = { newest: seq, running: new Set() };
+    const known = this.editors.get(editor);
+    if (known && seq < known.newest) return null;
+    const e = known ?? { newest: seq, running: new Set<Run>() };
     // Most recently used last, so the first key is the one to forget.
     this.editors.delete(editor);
     this.editors.set(editor, e);
@@ -51,7 +51,6 @@ export class EditorRuns {
     e.newest = seq;
     const run: Run = { since: now, stop: new AbortController() };
     e.running.add(run);
-    const running = e.running;
-    return { signal: run.stop.signal, end: () => running.delete(run) };
+    return { signal: run.stop.signal, end: () => e.running.delete(run) };
   }
 }
