@@ -7,6 +7,7 @@ import { chromiumAvailable, collectCspViolations, launchChromium, openPage, scre
 import { caretToLineEnd, editorText, focusEditor, pasteIntoEditor, waitForEditorText } from './support/monaco';
 import { CHROMIUM, FIXTURES } from './support/paths';
 import { startTestServer, type TestServer } from './support/server';
+import { holdRpc, rpcSent } from './support/slowServer';
 import { importThroughUi } from './support/ui';
 
 // The workflow "write and edit a judge and re-run it", driven only through the UI from the
@@ -370,28 +371,19 @@ describe.skipIf(skip)('write and edit a judge and re-run it (UI only, typing at 
     await openJudge('tool-failures');
     await chooseTrace(PHOENIX);
     await currentPreview();
-    let v1Seen!: () => void;
-    let v2Sent!: () => void;
-    const v1 = new Promise<void>((r) => (v1Seen = r));
-    const v2 = new Promise<void>((r) => (v2Sent = r));
-    let held = false;
-    await page.route('**/api/rpc/previewJudge', async (route) => {
-      const body = route.request().postData() ?? '';
-      if (body.includes('slow v1') && !held) {
-        held = true;
-        v1Seen();
-        await v2;
-        await new Promise((r) => setTimeout(r, 500)); // edit 2 has been running for 500 ms
-        return route.continue();
-      }
-      if (body.includes('slow v2')) v2Sent();
-      return route.continue();
-    });
+    const slowServer = await holdRpc(page, 'previewJudge', (body) => body.includes('slow v1'));
+    const v1Sent = rpcSent(page, 'previewJudge', 'slow v1');
+    const v2Sent = rpcSent(page, 'previewJudge', 'slow v2');
+    // v1's request goes on once v2's has been running for 500 ms.
+    v2Sent.then(
+      () => setTimeout(slowServer.release, 500),
+      () => slowServer.release(), // no v2 request: the test fails on its own; nothing stays held
+    );
     try {
       await focusEditor(page);
       await page.keyboard.press('ControlOrMeta+A');
       await pasteIntoEditor(page, slow('v1'));
-      await v1;
+      await v1Sent;
       // 'v1' → 'v2' at full speed: the caret after the "1" of line 5, one key out, one in.
       await caretToLineEnd(page, 5);
       for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowLeft');
@@ -402,7 +394,7 @@ describe.skipIf(skip)('write and edit a judge and re-run it (UI only, typing at 
       expect(await page.getByTestId('preview-error').count()).toBe(0);
       await screenshot(page, 'judge-editing-out-of-order');
     } finally {
-      await page.unroute('**/api/rpc/previewJudge');
+      await slowServer.restore();
     }
     await page.getByTestId('judge-revert').click();
     await expectEditor(TOOL_FAILURES);

@@ -6,6 +6,7 @@ import { chromiumAvailable, collectCspViolations, launchChromium, openPage, scre
 import { appRulesInsideMonaco } from './support/monaco';
 import { CHROMIUM, FIXTURES, WEB_DIR } from './support/paths';
 import { startTestServer, type TestServer } from './support/server';
+import { holdRpc } from './support/slowServer';
 import { importThroughUi } from './support/ui';
 
 // Phoenix agent turn 'pxi.turn' (trace id fixture-trace-1, 18 spans): the tool span s11
@@ -142,17 +143,7 @@ export default function (trace: Trace): JudgeResult {
 `);
     await page.getByTestId('judge-id').fill('e2e-tool-errors');
     // The list's reload answers late (held here): the saved judge is listed and open already.
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let answered: Promise<void> = Promise.resolve();
-    await page.route(
-      '**/api/rpc/listJudges',
-      (route) => {
-        answered = held.then(() => route.continue());
-        return answered;
-      },
-      { times: 1 },
-    );
+    const slow = await holdRpc(page, 'listJudges');
     try {
       await page.getByTestId('judge-save').click();
       await page.waitForFunction(() => location.hash === '#/judges/j/e2e-tool-errors', null, { timeout: 10_000 });
@@ -161,8 +152,7 @@ export default function (trace: Trace): JudgeResult {
       expect(await page.getByText('No judge “e2e-tool-errors”').count()).toBe(0);
       await screenshot(page, 'judges-saved-before-list-reload');
     } finally {
-      release();
-      await answered;
+      await slow.restore();
     }
 
     await page.getByTestId('judges-tab-runs').click();

@@ -15,6 +15,7 @@ import {
 import { CHROMIUM, FIXTURES } from './support/paths';
 import { backToLibrary } from './support/ui';
 import { startTestServer, type TestServer } from './support/server';
+import { holdRpc } from './support/slowServer';
 
 // Facts read from the fixture file itself (18 spans in one trace 'fixture-trace-1': an AGENT
 // root 'pxi.turn' from 00:00:00 to 00:00:35, 9 LLM + 8 TOOL children, span s11
@@ -163,12 +164,7 @@ describe.skipIf(skip)('library view in Chromium (browser mode)', () => {
       (window as unknown as { __row0: Element | null }).__row0 = document.querySelector('.trace-grid [data-trace-index="0"]');
     });
     // A slow server, played by holding the answer back: what shows while the query is out.
-    let answer!: () => void;
-    const held = new Promise<void>((resolve) => (answer = resolve));
-    await page.route('**/api/rpc/listTraces', async (route) => {
-      await held;
-      await route.continue();
-    });
+    const slow = await holdRpc(page, 'listTraces');
     try {
       await page.locator('button.sort-button[data-sort="spans"]').click();
       await page.locator('.trace-grid[aria-busy=true]').waitFor();
@@ -182,8 +178,7 @@ describe.skipIf(skip)('library view in Chromium (browser mode)', () => {
       await page.keyboard.press('Enter');
       expect(await page.evaluate(() => location.hash)).toBe(libraryHash);
     } finally {
-      answer();
-      await page.unrouteAll({ behavior: 'wait' }); // after the held answer went on
+      await slow.restore();
     }
     await page.waitForFunction(() => document.querySelector('[data-trace-index="0"] .col-spans')?.textContent === '18');
     await page.locator('.trace-grid:not([aria-busy])').waitFor();
